@@ -1,0 +1,94 @@
+import {
+  DeleteCommand,
+  type DynamoDBDocumentClient,
+  GetCommand,
+  PutCommand,
+  QueryCommand,
+} from '@aws-sdk/lib-dynamodb';
+import { REJECTED_EVENT_LIMIT, type RejectedEvent } from '../../domain/integration.ts';
+import type { RejectedEventStore } from '../../domain/ports.ts';
+import { deleteKeys, queryKeys } from './partition.ts';
+
+const pkOf = (integrationId: string) => `REJECTED#${integrationId}`;
+
+/**
+ * Rejected events in the state table, keyed by event id (a retried rejection replaces its entry rather
+ * than adding a second). Kept to the newest 30 by `created_at`, as NewStore does.
+ */
+export class DynamoRejectedEventStore implements RejectedEventStore {
+  constructor(
+    private readonly client: DynamoDBDocumentClient,
+    private readonly tableName: string,
+  ) {}
+
+  async put(integrationId: string, rejected: RejectedEvent): Promise<void> {
+    await this.client.send(
+      new PutCommand({
+        TableName: this.tableName,
+        Item: { pk: pkOf(integrationId), sk: rejected.id, ...rejected },
+      }),
+    );
+    const all = await this.list(integrationId);
+    if (all.length <= REJECTED_EVENT_LIMIT) return;
+    const pk = pkOf(integrationId);
+    await deleteKeys(
+      this.client,
+      this.tableName,
+      all.slice(REJECTED_EVENT_LIMIT).map((event) => ({ pk, sk: event.id })),
+    );
+  }
+
+  async list(integrationId: string): Promise<RejectedEvent[]> {
+    const items: RejectedEvent[] = [];
+    let startKey: Record<string, unknown> | undefined;
+    do {
+      const page = await this.client.send(
+        new QueryCommand({
+          TableName: this.tableName,
+          KeyConditionExpression: 'pk = :pk',
+          ExpressionAttributeValues: { ':pk': pkOf(integrationId) },
+          ConsistentRead: true,
+          ExclusiveStartKey: startKey,
+        }),
+      );
+      items.push(...(page.Items ?? []).map(fromItem));
+      startKey = page.LastEvaluatedKey;
+    } while (startKey);
+    return items.sort((a, b) => b.created_at.localeCompare(a.created_at) || a.id.localeCompare(b.id));
+  }
+
+  async get(integrationId: string, eventId: string): Promise<RejectedEvent | undefined> {
+    const { Item } = await this.client.send(
+      new GetCommand({
+        TableName: this.tableName,
+        Key: { pk: pkOf(integrationId), sk: eventId },
+        ConsistentRead: true,
+      }),
+    );
+    return Item ? fromItem(Item) : undefined;
+  }
+
+  async delete(integrationId: string, eventId: string): Promise<boolean> {
+    const { Attributes } = await this.client.send(
+      new DeleteCommand({
+        TableName: this.tableName,
+        Key: { pk: pkOf(integrationId), sk: eventId },
+        ReturnValues: 'ALL_OLD',
+      }),
+    );
+    return Attributes !== undefined;
+  }
+
+  async deleteAll(integrationId: string): Promise<void> {
+    await deleteKeys(
+      this.client,
+      this.tableName,
+      await queryKeys(this.client, this.tableName, pkOf(integrationId)),
+    );
+  }
+}
+
+const fromItem = (item: Record<string, unknown>): RejectedEvent => {
+  const { pk: _pk, sk: _sk, ...rejected } = item;
+  return rejected as unknown as RejectedEvent;
+};

@@ -1,0 +1,94 @@
+import type { CallbackParameters, FilterConditions, S3Parameters } from './integration-schema.ts';
+
+export type IntegrationStatus = 'running' | 'stopped';
+export type IntegrationType = 'permanent' | 'temporary';
+
+/**
+ * An integration as stored: secret values are already replaced by their masks (the values themselves
+ * live only in the secret store).
+ */
+export interface Integration {
+  id: string;
+  status: IntegrationStatus;
+  integration_type: IntegrationType;
+  starts_at?: string;
+  ends_at?: string;
+  callback_parameters?: CallbackParameters;
+  s3_parameters?: S3Parameters;
+  filter_conditions?: FilterConditions;
+  created_at: string;
+  updated_at: string;
+  /** When it was last stopped: where a later start catches up from. */
+  stopped_at?: string;
+  /** Whether a secret exists for it in the secret store. */
+  has_secrets: boolean;
+  /** Optimistic-locking counter: every write expects the version it read. */
+  version: number;
+}
+
+/** What the API shows of an integration: the fields of NewStore's samples, secrets masked. */
+export interface IntegrationView {
+  id: string;
+  status: IntegrationStatus;
+  integration_type: IntegrationType;
+  starts_at?: string;
+  ends_at?: string;
+  callback_parameters?: CallbackParameters;
+  s3_parameters?: S3Parameters;
+  filter_conditions?: FilterConditions;
+}
+
+export const toView = (integration: Integration): IntegrationView => {
+  const view: IntegrationView = {
+    id: integration.id,
+    status: integration.status,
+    integration_type: integration.integration_type,
+  };
+  if (integration.starts_at !== undefined) view.starts_at = integration.starts_at;
+  if (integration.ends_at !== undefined) view.ends_at = integration.ends_at;
+  if (integration.callback_parameters !== undefined)
+    view.callback_parameters = integration.callback_parameters;
+  if (integration.s3_parameters !== undefined) view.s3_parameters = integration.s3_parameters;
+  if (integration.filter_conditions !== undefined) view.filter_conditions = integration.filter_conditions;
+  return view;
+};
+
+export type LogAction =
+  | 'integration_created'
+  | 'integration_started'
+  | 'integration_stopped'
+  | 'integration_updated'
+  | 'starts_at_clamped'
+  | 'retry_triggered'
+  | 'event_rejected'
+  | 'file_uploaded';
+
+/** One entry of an integration's log (the API keeps the last 50). */
+export interface LogEntry {
+  action: LogAction;
+  reason: string;
+  created_at: string;
+}
+
+/** The event object delivered to receivers, as in NewStore's webhook body. */
+export interface EventEnvelope {
+  id: string;
+  tenant: string;
+  name: string;
+  published_at: string;
+  payload: Record<string, unknown>;
+}
+
+/** An event a receiver refused with HTTP 400, kept (the newest 30) for inspection and retry. */
+export interface RejectedEvent {
+  id: string;
+  created_at: string;
+  event: EventEnvelope;
+  /** What the receiver answered, trimmed; helps the integrator see why. */
+  status_code?: number;
+  response_excerpt?: string;
+}
+
+/** Limits of the per-integration stores, as NewStore documents them. */
+export const LOG_ENTRY_LIMIT = 50;
+export const REJECTED_EVENT_LIMIT = 30;

@@ -1,0 +1,64 @@
+import { injectLambdaContext } from '@aws-lambda-powertools/logger/middleware';
+import middy from '@middy/core';
+import type { APIGatewayProxyEventV2WithJWTAuthorizer, APIGatewayProxyStructuredResultV2 } from 'aws-lambda';
+import { DomainError, MethodNotAllowedError } from '../../domain/errors.ts';
+import { errorResponses, json, readJsonBody } from '../../shared/http.ts';
+import { logger } from '../../shared/powertools.ts';
+import type { IntegrationService } from '../../use-cases/integration-service.ts';
+import { matchPath, ROUTES, type RouteName, routeKey } from './routes.ts';
+
+type Event = APIGatewayProxyEventV2WithJWTAuthorizer;
+type Result = APIGatewayProxyStructuredResultV2;
+type RouteHandler = (event: Event, params: Record<string, string>) => Promise<Result>;
+
+const routeByKey = new Map(ROUTES.map((route) => [routeKey(route), route]));
+
+const routeHandlers = (service: IntegrationService): Record<RouteName, RouteHandler> => ({
+  listIntegrations: async () => json(200, { integrations: await service.list() }),
+  registerIntegration: async (event) => json(200, await service.register(readJsonBody(event))),
+  getIntegration: async (_, p) => json(200, await service.get(id(p))),
+  updateIntegration: async (event, p) => json(200, await service.update(id(p), readJsonBody(event))),
+  deleteIntegration: async (_, p) => {
+    await service.delete(id(p));
+    return json(200, {});
+  },
+  startIntegration: async (_, p) => json(200, await service.start(id(p))),
+  stopIntegration: async (_, p) => json(200, await service.stop(id(p))),
+  getIntegrationLogs: async (_, p) => json(200, { entries: await service.logs(id(p)) }),
+  listRejectedEvents: async (_, p) => json(200, { rejected_events: await service.listRejected(id(p)) }),
+  getRejectedEvent: async (_, p) => json(200, await service.getRejected(id(p), p.event_id ?? '')),
+  deleteRejectedEvent: async (_, p) => {
+    await service.deleteRejected(id(p), p.event_id ?? '');
+    return json(200, {});
+  },
+});
+
+const id = (params: Record<string, string>): string => params.integration_id ?? '';
+
+/**
+ * The API Lambda: dispatches on API Gateway's route key, so each route's JWT scope is checked by the
+ * authorizer before the code runs; the `$default` route lands here too and answers 404 or 405.
+ */
+export const createApiHandler = (service: IntegrationService) => {
+  const handlers = routeHandlers(service);
+  const dispatch = async (event: Event): Promise<Result> => {
+    const route = routeByKey.get(event.routeKey);
+    if (route) {
+      logger.appendKeys({ route: route.name, integration_id: event.pathParameters?.integration_id });
+      return handlers[route.name](event, (event.pathParameters ?? {}) as Record<string, string>);
+    }
+    const method = event.requestContext.http.method.toUpperCase();
+    const sameMethod = matchPath(event.rawPath).find((match) => match.route.method === method);
+    if (sameMethod) {
+      // Reached through `$default` although a route exists (e.g. a trailing slash): serve it.
+      return handlers[sameMethod.route.name](event, sameMethod.pathParameters);
+    }
+    const allowed = matchPath(event.rawPath).map((match) => match.route.method);
+    if (allowed.length > 0) throw new MethodNotAllowedError(method, allowed);
+    throw new DomainError(404, 'route_not_found', `No route for ${method} ${event.rawPath}.`);
+  };
+  return middy<Event, Result>()
+    .use(injectLambdaContext(logger, { resetKeys: true }))
+    .use(errorResponses())
+    .handler(dispatch);
+};

@@ -1,0 +1,84 @@
+/**
+ * The REST API's routes: one table read by the API handler (dispatch), the CDK stack (HTTP API routes
+ * and their JWT scopes) and the local runtime (matching and authorizing like API Gateway would).
+ * Pure data: no AWS imports, so `lib/` and `local/` may import it.
+ */
+
+export const API_BASE = '/api/v1/org/integrations/eventstream';
+
+/** OAuth scopes the JWT authorizer checks per route. */
+export const SCOPES = {
+  read: 'eventstream/read',
+  write: 'eventstream/write',
+  publish: 'eventstream/publish',
+} as const;
+
+export type Scope = (typeof SCOPES)[keyof typeof SCOPES];
+export type HttpMethod = 'GET' | 'POST' | 'PATCH' | 'DELETE' | 'PUT';
+
+export type RouteName =
+  | 'listIntegrations'
+  | 'registerIntegration'
+  | 'getIntegration'
+  | 'updateIntegration'
+  | 'deleteIntegration'
+  | 'startIntegration'
+  | 'stopIntegration'
+  | 'getIntegrationLogs'
+  | 'listRejectedEvents'
+  | 'getRejectedEvent'
+  | 'deleteRejectedEvent';
+
+export interface RouteDefinition {
+  name: RouteName;
+  method: HttpMethod;
+  /** Path template in API Gateway syntax (`{integration_id}`). */
+  path: string;
+  scope: Scope;
+}
+
+const byId = `${API_BASE}/{integration_id}`;
+const rejected = `${byId}/rejected_events`;
+
+export const ROUTES: readonly RouteDefinition[] = [
+  { name: 'listIntegrations', method: 'GET', path: API_BASE, scope: SCOPES.read },
+  { name: 'registerIntegration', method: 'POST', path: API_BASE, scope: SCOPES.write },
+  { name: 'getIntegration', method: 'GET', path: byId, scope: SCOPES.read },
+  { name: 'updateIntegration', method: 'PATCH', path: byId, scope: SCOPES.write },
+  { name: 'deleteIntegration', method: 'DELETE', path: byId, scope: SCOPES.write },
+  { name: 'startIntegration', method: 'POST', path: `${byId}/_start`, scope: SCOPES.write },
+  { name: 'stopIntegration', method: 'POST', path: `${byId}/_stop`, scope: SCOPES.write },
+  { name: 'getIntegrationLogs', method: 'GET', path: `${byId}/logs`, scope: SCOPES.read },
+  { name: 'listRejectedEvents', method: 'GET', path: rejected, scope: SCOPES.read },
+  { name: 'getRejectedEvent', method: 'GET', path: `${rejected}/{event_id}`, scope: SCOPES.read },
+  { name: 'deleteRejectedEvent', method: 'DELETE', path: `${rejected}/{event_id}`, scope: SCOPES.write },
+];
+
+/** API Gateway's route key for a route, e.g. `GET /api/v1/.../{integration_id}`. */
+export const routeKey = (route: Pick<RouteDefinition, 'method' | 'path'>): string =>
+  `${route.method} ${route.path}`;
+
+export interface PathMatch {
+  route: RouteDefinition;
+  pathParameters: Record<string, string>;
+}
+
+const templateToRegExp = (path: string): RegExp =>
+  new RegExp(`^${path.replace(/[.*+?^$()|[\]\\]/g, '\\$&').replace(/\{([a-z_]+)\}/g, '(?<$1>[^/]+)')}/?$`);
+
+const compiled = ROUTES.map((route) => ({ route, pattern: templateToRegExp(route.path) }));
+
+/**
+ * Every route whose path template matches `rawPath`, whatever its method: the caller tells a 404
+ * (none) from a 405 (some, other methods).
+ */
+export const matchPath = (rawPath: string): PathMatch[] =>
+  compiled.flatMap(({ route, pattern }) => {
+    const match = pattern.exec(rawPath);
+    if (!match) return [];
+    const pathParameters: Record<string, string> = {};
+    for (const [key, value] of Object.entries(match.groups ?? {})) {
+      pathParameters[key] = decodeURIComponent(value);
+    }
+    return [{ route, pathParameters }];
+  });

@@ -1,0 +1,242 @@
+import { ConflictError, NotFoundError, ValidationError } from '../domain/errors.ts';
+import {
+  type Integration,
+  type IntegrationView,
+  type LogAction,
+  type LogEntry,
+  type RejectedEvent,
+  toView,
+} from '../domain/integration.ts';
+import {
+  checkCallbackTarget,
+  checkRegistrationTimes,
+  type IntegrationPolicy,
+} from '../domain/integration-rules.ts';
+import {
+  IMMUTABLE_FIELDS,
+  integrationIdSchema,
+  registerIntegrationSchema,
+  type UpdateIntegrationRequest,
+  updateIntegrationSchema,
+} from '../domain/integration-schema.ts';
+import type {
+  Clock,
+  IntegrationLog,
+  IntegrationRepository,
+  RejectedEventStore,
+  SecretStore,
+} from '../domain/ports.ts';
+import { type SecretValues, separateSecrets } from '../domain/secrets.ts';
+import { parseRequest } from '../domain/validate.ts';
+
+export interface IntegrationServiceDeps {
+  integrations: IntegrationRepository;
+  logs: IntegrationLog;
+  rejected: RejectedEventStore;
+  secrets: SecretStore;
+  clock: Clock;
+  policy: IntegrationPolicy;
+}
+
+type Destination = Pick<Integration, 'callback_parameters' | 's3_parameters'>;
+
+/**
+ * The integration-management use cases behind the REST API. Input arrives unvalidated (parsed JSON);
+ * every rule of registration, update and the start/stop lifecycle is enforced here.
+ */
+export class IntegrationService {
+  constructor(private readonly deps: IntegrationServiceDeps) {}
+
+  async list(): Promise<IntegrationView[]> {
+    const integrations = await this.deps.integrations.list();
+    return integrations.sort((a, b) => a.id.localeCompare(b.id)).map(toView);
+  }
+
+  async get(id: string): Promise<IntegrationView> {
+    return toView(await this.load(id));
+  }
+
+  async register(body: unknown): Promise<IntegrationView> {
+    const request = parseRequest(registerIntegrationSchema, body);
+    const now = this.deps.clock.now();
+    const { notes } = checkRegistrationTimes(request, now, this.deps.policy);
+    if (request.callback_parameters) checkCallbackTarget(request.callback_parameters, this.deps.policy);
+    const { masked, secrets } = separateDestination(request);
+    const timestamp = now.toISOString();
+    const integration: Integration = {
+      id: request.id,
+      status: 'running',
+      integration_type: request.integration_type,
+      ...(request.starts_at !== undefined && { starts_at: request.starts_at }),
+      ...(request.ends_at !== undefined && { ends_at: request.ends_at }),
+      ...masked,
+      ...(request.filter_conditions !== undefined && { filter_conditions: request.filter_conditions }),
+      created_at: timestamp,
+      updated_at: timestamp,
+      has_secrets: Object.keys(secrets).length > 0,
+      version: 1,
+    };
+    await this.deps.integrations.create(integration, this.deps.policy.maxIntegrations);
+    if (integration.has_secrets) {
+      try {
+        await this.deps.secrets.put(integration.id, secrets);
+      } catch (error) {
+        // Without its credentials the integration would fail every delivery: undo the registration.
+        await this.deps.integrations.delete(integration.id);
+        throw error;
+      }
+    }
+    await this.log(integration.id, now, [
+      ['integration_created', `Registered via API (${integration.integration_type}).`],
+      ...notes.map((note): [LogAction, string] => ['starts_at_clamped', note]),
+      ['integration_started', 'Started via API.'],
+    ]);
+    return toView(integration);
+  }
+
+  async update(id: string, body: unknown): Promise<IntegrationView> {
+    const current = await this.load(id);
+    rejectImmutableFields(body);
+    const request = parseRequest(updateIntegrationSchema, body);
+    if (current.integration_type === 'temporary') {
+      throw new ValidationError(
+        'Temporary integrations cannot be updated; delete it and register a new one.',
+      );
+    }
+    if (current.status === 'running') {
+      throw new ConflictError(
+        'integration_running',
+        `Integration ${id} is running: stop it first (POST .../${id}/_stop), then update it and start it again.`,
+      );
+    }
+    if (Object.keys(request).length === 0) {
+      throw new ValidationError(
+        'Nothing to update: give callback_parameters, s3_parameters or filter_conditions.',
+      );
+    }
+    if (request.callback_parameters) checkCallbackTarget(request.callback_parameters, this.deps.policy);
+    const now = this.deps.clock.now();
+    const next: Integration = { ...current, updated_at: now.toISOString(), version: current.version + 1 };
+    let secrets: SecretValues | undefined;
+    if (request.callback_parameters || request.s3_parameters) {
+      const currentSecrets = current.has_secrets ? await this.deps.secrets.get(id) : {};
+      const separated = separateDestination(request, current, currentSecrets);
+      delete next.callback_parameters;
+      delete next.s3_parameters;
+      Object.assign(next, separated.masked);
+      secrets = separated.secrets;
+      next.has_secrets = current.has_secrets || Object.keys(secrets).length > 0;
+    }
+    if (request.filter_conditions) next.filter_conditions = request.filter_conditions;
+    await this.deps.integrations.update(next);
+    if (secrets) await this.deps.secrets.put(id, secrets);
+    await this.log(id, now, [
+      ['integration_updated', `Updated via API: ${Object.keys(request).join(', ')}.`],
+    ]);
+    return toView(next);
+  }
+
+  async delete(id: string): Promise<void> {
+    const current = await this.load(id);
+    // Children first: if anything fails midway the integration still exists and a retry finishes the job.
+    await Promise.all([this.deps.logs.deleteAll(id), this.deps.rejected.deleteAll(id)]);
+    if (current.has_secrets) await this.deps.secrets.delete(id);
+    if (!(await this.deps.integrations.delete(id))) throw notFound(id);
+  }
+
+  /** Idempotent: starting a running integration changes nothing and logs nothing. */
+  async start(id: string): Promise<IntegrationView> {
+    return this.transition(id, 'running', 'integration_started', 'Started via API.');
+  }
+
+  /** Idempotent: stopping a stopped integration changes nothing and logs nothing. */
+  async stop(id: string): Promise<IntegrationView> {
+    return this.transition(id, 'stopped', 'integration_stopped', 'Stopped via API.');
+  }
+
+  async logs(id: string): Promise<LogEntry[]> {
+    await this.load(id);
+    return this.deps.logs.list(id);
+  }
+
+  async listRejected(id: string): Promise<Pick<RejectedEvent, 'id' | 'created_at'>[]> {
+    await this.load(id);
+    const rejected = await this.deps.rejected.list(id);
+    return rejected.map(({ id: eventId, created_at }) => ({ created_at, id: eventId }));
+  }
+
+  async getRejected(id: string, eventId: string): Promise<RejectedEvent['event']> {
+    await this.load(id);
+    const rejected = await this.deps.rejected.get(id, eventId);
+    if (!rejected) throw new NotFoundError(`Rejected event ${eventId} not found for integration ${id}.`);
+    return rejected.event;
+  }
+
+  async deleteRejected(id: string, eventId: string): Promise<void> {
+    await this.load(id);
+    if (!(await this.deps.rejected.delete(id, eventId))) {
+      throw new NotFoundError(`Rejected event ${eventId} not found for integration ${id}.`);
+    }
+  }
+
+  private async transition(
+    id: string,
+    status: Integration['status'],
+    action: LogAction,
+    reason: string,
+  ): Promise<IntegrationView> {
+    const current = await this.load(id);
+    if (current.status === status) return toView(current);
+    const now = this.deps.clock.now();
+    const next: Integration = {
+      ...current,
+      status,
+      updated_at: now.toISOString(),
+      version: current.version + 1,
+    };
+    if (status === 'stopped') next.stopped_at = now.toISOString();
+    await this.deps.integrations.update(next);
+    await this.log(id, now, [[action, reason]]);
+    return toView(next);
+  }
+
+  private async load(id: string): Promise<Integration> {
+    if (!integrationIdSchema.safeParse(id).success) throw notFound(id);
+    const integration = await this.deps.integrations.get(id);
+    if (!integration) throw notFound(id);
+    return integration;
+  }
+
+  private async log(id: string, now: Date, entries: [LogAction, string][]): Promise<void> {
+    // Entries of one call share a timestamp; the store keeps their order.
+    const createdAt = now.toISOString();
+    await this.deps.logs.append(
+      id,
+      entries.map(([action, reason]) => ({ action, reason, created_at: createdAt })),
+    );
+  }
+}
+
+const notFound = (id: string) => new NotFoundError(`Integration ${id} not found.`);
+
+const rejectImmutableFields = (body: unknown): void => {
+  if (body === null || typeof body !== 'object') return;
+  for (const field of IMMUTABLE_FIELDS) {
+    if (field in body) throw new ValidationError(`${field}: cannot be updated after registration`, field);
+  }
+};
+
+const separateDestination = (
+  request: Destination | UpdateIntegrationRequest,
+  current?: Destination,
+  currentSecrets: SecretValues = {},
+): { masked: Destination; secrets: SecretValues } => {
+  const destination: Record<string, unknown> = request.callback_parameters
+    ? { callback_parameters: request.callback_parameters }
+    : { s3_parameters: request.s3_parameters };
+  const { masked, secrets } = separateSecrets(destination, {
+    masked: current as Record<string, unknown> | undefined,
+    secrets: currentSecrets,
+  });
+  return { masked: masked as Destination, secrets };
+};
