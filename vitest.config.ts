@@ -7,6 +7,8 @@ export default defineConfig({
     testTimeout: 60_000,
     hookTimeout: 120_000,
     pool: 'forks',
+    // Handler logs (Powertools JSON lines) would drown the test report; failures are asserted on responses.
+    env: { POWERTOOLS_LOG_LEVEL: 'SILENT' },
     maxWorkers: 2,
   },
 });

@@ -1,0 +1,46 @@
+import type { APIGatewayProxyEventV2WithJWTAuthorizer, Context } from 'aws-lambda';
+import { describe, expect, it } from 'vitest';
+import { createApiHandler } from '../../lambdas/handlers/api/handler.ts';
+import { API_BASE } from '../../lambdas/handlers/api/routes.ts';
+import type { IntegrationService } from '../../lambdas/use-cases/integration-service.ts';
+
+const event = (method: string, path: string, routeKey: string): APIGatewayProxyEventV2WithJWTAuthorizer =>
+  ({
+    version: '2.0',
+    routeKey,
+    rawPath: path,
+    rawQueryString: '',
+    headers: {},
+    isBase64Encoded: false,
+    requestContext: { requestId: 'req-1', http: { method, path } },
+  }) as unknown as APIGatewayProxyEventV2WithJWTAuthorizer;
+
+const context = {
+  awsRequestId: 'aws-1',
+  functionName: 'api',
+  getRemainingTimeInMillis: () => 1000,
+} as unknown as Context;
+
+describe('API handler error mapping', () => {
+  it('answers an unexpected failure with a bare 500 that shows no internals', async () => {
+    const service = {
+      list: async () => {
+        throw new Error('connect ECONNREFUSED 10.0.0.7:8000 at Socket.internal (/var/task/index.mjs:1:2)');
+      },
+    } as unknown as IntegrationService;
+    const handler = createApiHandler(service);
+    const result = await handler(event('GET', API_BASE, `GET ${API_BASE}`), context);
+    expect(result).toMatchObject({ statusCode: 500 });
+    expect(JSON.parse(String(result.body))).toEqual({
+      error_code: 'internal_error',
+      message: 'Internal server error.',
+      request_id: 'req-1',
+    });
+  });
+
+  it('serves a route that reached it through $default, as a trailing slash does', async () => {
+    const service = { list: async () => [] } as unknown as IntegrationService;
+    const result = await createApiHandler(service)(event('GET', `${API_BASE}/`, '$default'), context);
+    expect(result).toMatchObject({ statusCode: 200, body: '{"integrations":[]}' });
+  });
+});
