@@ -1,0 +1,39 @@
+/** Small helpers shared by the benchmark sections: statistics and a plain-text table. */
+
+export const median = (values: readonly number[]): number => {
+  const sorted = [...values].sort((a, b) => a - b);
+  const middle = Math.floor(sorted.length / 2);
+  if (sorted.length === 0) return Number.NaN;
+  return sorted.length % 2 === 1
+    ? (sorted[middle] as number)
+    : ((sorted[middle - 1] as number) + (sorted[middle] as number)) / 2;
+};
+
+/** The value at quantile `q` (0..1), nearest rank. */
+export const quantile = (values: readonly number[], q: number): number => {
+  const sorted = [...values].sort((a, b) => a - b);
+  return sorted[Math.min(sorted.length - 1, Math.max(0, Math.ceil(q * sorted.length) - 1))] ?? Number.NaN;
+};
+
+export const kib = (bytes: number): string => (bytes / 1024).toFixed(1);
+export const ratio = (value: number, baseline: number): string => `${(value / baseline).toFixed(2)}x`;
+
+/** Prints rows under a header, columns padded; numbers right-aligned. */
+export const printTable = (header: readonly string[], rows: ReadonlyArray<readonly string[]>): void => {
+  const widths = header.map((title, column) =>
+    Math.max(title.length, ...rows.map((row) => (row[column] ?? '').length)),
+  );
+  const line = (cells: readonly string[]) =>
+    cells
+      .map((cell, column) =>
+        column === 0 ? cell.padEnd(widths[column] ?? 0) : cell.padStart(widths[column] ?? 0),
+      )
+      .join('  ');
+  console.log(line(header));
+  console.log(widths.map((width) => '-'.repeat(width)).join('  '));
+  for (const row of rows) console.log(line(row));
+};
+
+export const progress = (message: string): void => {
+  console.log(`[bench] ${message}`);
+};

@@ -1,0 +1,143 @@
+import { fileURLToPath } from 'node:url';
+import { ArnFormat, CfnOutput, Duration, RemovalPolicy, Stack } from 'aws-cdk-lib';
+import { AccessLogFormat } from 'aws-cdk-lib/aws-apigateway';
+import {
+  HttpApi,
+  HttpMethod,
+  HttpRoute,
+  HttpRouteKey,
+  HttpStage,
+  LogGroupLogDestination,
+} from 'aws-cdk-lib/aws-apigatewayv2';
+import { HttpJwtAuthorizer } from 'aws-cdk-lib/aws-apigatewayv2-authorizers';
+import { HttpLambdaIntegration } from 'aws-cdk-lib/aws-apigatewayv2-integrations';
+import type { ITable } from 'aws-cdk-lib/aws-dynamodb';
+import { PolicyStatement } from 'aws-cdk-lib/aws-iam';
+import { LogGroup, RetentionDays } from 'aws-cdk-lib/aws-logs';
+import { Construct } from 'constructs';
+import { ROUTES } from '../lambdas/handlers/api/routes.ts';
+import { AppFunction } from './app-function.ts';
+
+/** Handler module of the REST API; `lib/` knows entry paths only. */
+export const API_ENTRY = fileURLToPath(new URL('../lambdas/handlers/api/index.ts', import.meta.url));
+
+/** What the API Lambda needs from the stack; everything else it reads from `environment`. */
+export interface ApiProps {
+  stateTable: ITable;
+  /** Every integration secret is named under this prefix; the Lambda may touch no other secret. */
+  secretNamePrefix: string;
+  issuer: string;
+  audience: string[];
+  /** Lambda environment (config.ts), besides the defaults AppFunction sets. */
+  environment: Record<string, string>;
+  /** Stage-wide throttling; API Gateway answers 429 above it, before the Lambda is invoked. */
+  throttle?: { rateLimit: number; burstLimit: number };
+}
+
+/** Generous for management calls and batched publishing, low enough to cap a runaway client's cost. */
+export const DEFAULT_THROTTLE = { rateLimit: 100, burstLimit: 200 };
+
+/** Actions the API Lambda performs on integration secrets (create on register, rotate on update, delete). */
+export const SECRET_ACTIONS = [
+  'secretsmanager:CreateSecret',
+  'secretsmanager:GetSecretValue',
+  'secretsmanager:PutSecretValue',
+  'secretsmanager:DeleteSecret',
+  'secretsmanager:DescribeSecret',
+  'secretsmanager:TagResource',
+];
+
+/**
+ * The REST API: an HTTP API whose JWT authorizer checks each route's scope from `ROUTES` before the one
+ * API Lambda runs, so a token without the scope never reaches our code. A `$default` route (authenticated,
+ * no scope) sends every other method and path to the same Lambda, which answers with its JSON 404/405
+ * instead of API Gateway's bare `{"message":"Not Found"}`.
+ */
+export class Api extends Construct {
+  readonly httpApi: HttpApi;
+  readonly handler: AppFunction;
+  /** Base URL of the API, ending in `/`. */
+  readonly url: string;
+
+  constructor(scope: Construct, id: string, props: ApiProps) {
+    super(scope, id);
+    const stack = Stack.of(this);
+
+    this.handler = new AppFunction(this, 'Handler', {
+      entry: API_ENTRY,
+      description: 'Event stream REST API',
+      timeout: Duration.seconds(15),
+      environment: props.environment,
+    });
+    props.stateTable.grantReadWriteData(this.handler);
+    this.handler.addToRolePolicy(
+      new PolicyStatement({
+        actions: SECRET_ACTIONS,
+        resources: [
+          stack.formatArn({
+            service: 'secretsmanager',
+            resource: 'secret',
+            resourceName: `${props.secretNamePrefix}*`,
+            arnFormat: ArnFormat.COLON_RESOURCE_NAME,
+          }),
+        ],
+      }),
+    );
+
+    const authorizer = new HttpJwtAuthorizer('JwtAuthorizer', props.issuer, {
+      jwtAudience: props.audience,
+    });
+    const integration = new HttpLambdaIntegration('ApiIntegration', this.handler);
+
+    this.httpApi = new HttpApi(this, 'HttpApi', {
+      description: 'Event stream REST API',
+      createDefaultStage: false,
+    });
+    for (const route of ROUTES) {
+      new HttpRoute(this, `${route.name[0]?.toUpperCase()}${route.name.slice(1)}Route`, {
+        httpApi: this.httpApi,
+        routeKey: HttpRouteKey.with(route.path, HttpMethod[route.method]),
+        integration,
+        authorizer,
+        authorizationScopes: [route.scope],
+      });
+    }
+    new HttpRoute(this, 'DefaultRoute', {
+      httpApi: this.httpApi,
+      routeKey: HttpRouteKey.DEFAULT,
+      integration,
+      authorizer,
+    });
+
+    const accessLogs = new LogGroup(this, 'AccessLogs', {
+      retention: RetentionDays.ONE_MONTH,
+      removalPolicy: RemovalPolicy.DESTROY,
+    });
+    const stage = new HttpStage(this, 'DefaultStage', {
+      httpApi: this.httpApi,
+      stageName: '$default',
+      autoDeploy: true,
+      throttle: props.throttle ?? DEFAULT_THROTTLE,
+      accessLogSettings: {
+        destination: new LogGroupLogDestination(accessLogs),
+        format: AccessLogFormat.custom(
+          JSON.stringify({
+            requestId: '$context.requestId',
+            ip: '$context.identity.sourceIp',
+            requestTime: '$context.requestTime',
+            routeKey: '$context.routeKey',
+            status: '$context.status',
+            responseLength: '$context.responseLength',
+            latency: '$context.responseLatency',
+            clientId: '$context.authorizer.claims.client_id',
+            authorizerError: '$context.authorizer.error',
+            integrationError: '$context.integrationErrorMessage',
+          }),
+        ),
+      },
+    });
+    this.url = stage.url;
+
+    new CfnOutput(this, 'Url', { value: this.url, description: 'REST API base URL' });
+  }
+}
