@@ -9,7 +9,7 @@ export interface KeyAttribute {
 }
 
 export interface TableDefinition {
-  /** Construct id in the stack, and the table name in the local runtime. */
+  /** Construct id in the stack; the local runtime names the table after it (`event-stream-state-table`). */
   id: string;
   /** Environment variable through which the Lambdas learn the table's name. */
   envVar: string;
@@ -33,7 +33,99 @@ export const STATE_TABLE: TableDefinition = {
   timeToLiveAttribute: 'expires_at',
 };
 
-export const TABLES: readonly TableDefinition[] = [STATE_TABLE];
+/**
+ * The event log: every event once, for 30 days (TTL; reads also filter expired items, since TTL deletes
+ * late). Keyed `pk = {tenant}#{minute}#{shard}`, `sk = {received_at}#{event id}`: a minute of one tenant
+ * is spread over EVENT_LOG_SHARDS partitions (1,000 events/s stays far below a partition's write limit)
+ * and a time range is read in order by merging the shards of each minute.
+ */
+export const EVENT_LOG_TABLE: TableDefinition = {
+  id: 'EventLogTable',
+  envVar: 'EVENT_LOG_TABLE_NAME',
+  partitionKey: { name: 'pk', type: 'S' },
+  sortKey: { name: 'sk', type: 'S' },
+  timeToLiveAttribute: 'expires_at',
+};
+
+export const TABLES: readonly TableDefinition[] = [STATE_TABLE, EVENT_LOG_TABLE];
+
+/** How an SQS queue is consumed: the event source mapping in the stack, the poller in the local runtime. */
+export interface QueueConsumer {
+  /** Handler module, relative to the repository root. */
+  entry: string;
+  /** Construct id of the consuming function. */
+  functionId: string;
+  batchSize: number;
+  maxBatchingWindowSeconds: number;
+  /** Lambda timeout; the queue's visibility timeout is at least 6 times this. */
+  timeoutSeconds: number;
+  /** Most concurrent invocations the mapping may start (protects receivers and DynamoDB). */
+  maxConcurrency: number;
+}
+
+export interface QueueDefinition {
+  /** Construct id in the stack; the local runtime names the queue after it. */
+  id: string;
+  /** Environment variable through which the Lambdas learn the queue's URL. */
+  envVar: string;
+  visibilityTimeoutSeconds: number;
+  retentionDays: number;
+  /** Receives before a message moves to the queue's dead-letter queue. */
+  maxReceiveCount: number;
+  consumer?: QueueConsumer;
+}
+
+/** Producers' events, waiting to be logged and fanned out. */
+export const INGEST_QUEUE: QueueDefinition = {
+  id: 'IngestQueue',
+  envVar: 'INGEST_QUEUE_URL',
+  visibilityTimeoutSeconds: 180,
+  retentionDays: 14,
+  maxReceiveCount: 10,
+  consumer: {
+    entry: 'lambdas/handlers/sqs/fanout.ts',
+    functionId: 'FanoutFunction',
+    batchSize: 100,
+    maxBatchingWindowSeconds: 1,
+    timeoutSeconds: 30,
+    maxConcurrency: 20,
+  },
+};
+
+/**
+ * One message per (event, webhook integration). Retries are scheduled by changing the message's
+ * visibility (10 s, 1 min, 5 min, 15 min, 1 h, then every 2 h for the 24 h budget: about 16 receives), so
+ * maxReceiveCount sits well above that; retention outlasts the budget.
+ */
+export const WEBHOOK_QUEUE: QueueDefinition = {
+  id: 'WebhookQueue',
+  envVar: 'WEBHOOK_QUEUE_URL',
+  visibilityTimeoutSeconds: 360,
+  retentionDays: 4,
+  maxReceiveCount: 40,
+  consumer: {
+    entry: 'lambdas/handlers/sqs/deliver-webhook.ts',
+    functionId: 'WebhookDeliveryFunction',
+    batchSize: 10,
+    maxBatchingWindowSeconds: 0,
+    timeoutSeconds: 60,
+    maxConcurrency: 50,
+  },
+};
+
+/** One message per (event, S3 integration); consumed by the S3 export batcher. */
+export const EXPORT_QUEUE: QueueDefinition = {
+  id: 'ExportQueue',
+  envVar: 'EXPORT_QUEUE_URL',
+  visibilityTimeoutSeconds: 900,
+  retentionDays: 14,
+  maxReceiveCount: 20,
+};
+
+export const QUEUES: readonly QueueDefinition[] = [INGEST_QUEUE, WEBHOOK_QUEUE, EXPORT_QUEUE];
+
+/** Name of a queue's dead-letter queue. */
+export const deadLetterQueueId = (queue: QueueDefinition): string => `${queue.id}DLQ`;
 
 /**
  * Name prefix every integration secret of a deployment is created under; IAM grants are limited to it,

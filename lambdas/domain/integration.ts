@@ -1,3 +1,4 @@
+import type { EventEnvelope } from './event.ts';
 import type { CallbackParameters, FilterConditions, S3Parameters } from './integration-schema.ts';
 
 export type IntegrationStatus = 'running' | 'stopped';
@@ -61,6 +62,8 @@ export type LogAction =
   | 'starts_at_clamped'
   | 'retry_triggered'
   | 'event_rejected'
+  | 'delivery_failed'
+  | 'signing_secret_rotated'
   | 'file_uploaded';
 
 /** One entry of an integration's log (the API keeps the last 50). */
@@ -68,15 +71,6 @@ export interface LogEntry {
   action: LogAction;
   reason: string;
   created_at: string;
-}
-
-/** The event object delivered to receivers, as in NewStore's webhook body. */
-export interface EventEnvelope {
-  id: string;
-  tenant: string;
-  name: string;
-  published_at: string;
-  payload: Record<string, unknown>;
 }
 
 /** An event a receiver refused with HTTP 400, kept (the newest 30) for inspection and retry. */
@@ -87,6 +81,15 @@ export interface RejectedEvent {
   /** What the receiver answered, trimmed; helps the integrator see why. */
   status_code?: number;
   response_excerpt?: string;
+}
+
+/** An event whose delivery was given up after the retry budget; kept 30 days, retriable by API. */
+export interface FailedDelivery {
+  id: string;
+  failed_at: string;
+  received_at: string;
+  attempts: number;
+  last_error: string;
 }
 
 /** Limits of the per-integration stores, as NewStore documents them. */

@@ -13,8 +13,37 @@ export const SECRET_PATHS = [
 ] as const;
 
 export type SecretPath = (typeof SECRET_PATHS)[number];
-/** Secret values of one integration, keyed by their field path. */
-export type SecretValues = Partial<Record<SecretPath, string>>;
+
+/** The Standard Webhooks signing secrets: the current one and, for a day after a rotation, the previous. */
+export interface SigningSecrets {
+  signing_secret?: string;
+  previous_signing_secret?: string;
+  previous_signing_secret_expires_at?: string;
+}
+
+/** Secret values of one integration: credentials keyed by their field path, and its signing secrets. */
+export type SecretValues = Partial<Record<SecretPath, string>> & SigningSecrets;
+
+/** The signing part of an integration's secret, which survives credential updates. */
+export const signingPart = (secrets: SecretValues): SigningSecrets => {
+  const part: SigningSecrets = {};
+  if (secrets.signing_secret) part.signing_secret = secrets.signing_secret;
+  if (secrets.previous_signing_secret) part.previous_signing_secret = secrets.previous_signing_secret;
+  if (secrets.previous_signing_secret_expires_at) {
+    part.previous_signing_secret_expires_at = secrets.previous_signing_secret_expires_at;
+  }
+  return part;
+};
+
+/** The secrets that sign a delivery now: the current one, plus the previous one until it expires. */
+export const activeSigningSecrets = (secrets: SecretValues, now: Date): string[] => {
+  const active = secrets.signing_secret ? [secrets.signing_secret] : [];
+  const expiresAt = secrets.previous_signing_secret_expires_at;
+  if (secrets.previous_signing_secret && expiresAt && Date.parse(expiresAt) > now.getTime()) {
+    active.push(secrets.previous_signing_secret);
+  }
+  return active;
+};
 
 export const MASK_PREFIX = '****';
 

@@ -1,5 +1,6 @@
 import { DynamoDBClient } from '@aws-sdk/client-dynamodb';
 import { SecretsManagerClient } from '@aws-sdk/client-secrets-manager';
+import { SQSClient } from '@aws-sdk/client-sqs';
 import { DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
 
 /**
@@ -11,3 +12,9 @@ export const dynamoDocumentClient = DynamoDBDocumentClient.from(new DynamoDBClie
 });
 
 export const secretsManagerClient = new SecretsManagerClient({});
+
+/**
+ * Queue URLs name the queue, not the endpoint: the regional endpoint (or AWS_ENDPOINT_URL_SQS locally,
+ * where the emulator's URLs name hosts that do not resolve) is used for every call.
+ */
+export const sqsClient = new SQSClient({ useQueueUrlAsEndpoint: false });

@@ -21,13 +21,13 @@ export const json = (statusCode: number, body: unknown): APIGatewayProxyStructur
 });
 
 /**
- * The request body parsed as JSON: 413 above MAX_BODY_BYTES, 415 for another content type, 400 for
+ * The request body parsed as JSON: 413 above `limitBytes` (default MAX_BODY_BYTES), 415 for another content type, 400 for
  * malformed JSON. An absent body reads as undefined (the use case then says what it needed).
  */
-export const readJsonBody = (event: APIGatewayProxyEventV2): unknown => {
+export const readJsonBody = (event: APIGatewayProxyEventV2, limitBytes = MAX_BODY_BYTES): unknown => {
   if (event.body === undefined || event.body === null || event.body === '') return undefined;
   const raw = event.isBase64Encoded ? Buffer.from(event.body, 'base64') : Buffer.from(event.body, 'utf8');
-  if (raw.byteLength > MAX_BODY_BYTES) throw new PayloadTooLargeError(MAX_BODY_BYTES);
+  if (raw.byteLength > limitBytes) throw new PayloadTooLargeError(limitBytes);
   const contentType = event.headers?.['content-type'] ?? event.headers?.['Content-Type'];
   if (contentType !== undefined && !/^application\/([\w.+-]+\+)?json\b/i.test(contentType.trim())) {
     throw new UnsupportedMediaTypeError();
@@ -61,6 +61,8 @@ export const errorResponses = (): MiddlewareObj<
         message: error.message,
         request_id: requestId,
         ...(error.field !== undefined && { field: error.field }),
+        ...('receiverStatus' in error &&
+          error.receiverStatus !== undefined && { status_code: error.receiverStatus }),
       });
       return;
     }

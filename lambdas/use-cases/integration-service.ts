@@ -1,4 +1,4 @@
-import { ConflictError, NotFoundError, ValidationError } from '../domain/errors.ts';
+import { ConflictError, DomainError, NotFoundError, ValidationError } from '../domain/errors.ts';
 import {
   type Integration,
   type IntegrationView,
@@ -21,22 +21,33 @@ import {
 } from '../domain/integration-schema.ts';
 import type {
   Clock,
+  DeliveryStateStore,
+  FailedDeliveryStore,
   IntegrationLog,
   IntegrationRepository,
   RejectedEventStore,
   SecretStore,
 } from '../domain/ports.ts';
-import { type SecretValues, separateSecrets } from '../domain/secrets.ts';
+import { type SecretValues, separateSecrets, signingPart } from '../domain/secrets.ts';
 import { parseRequest } from '../domain/validate.ts';
+import { newSigningSecret } from '../domain/webhook-signature.ts';
+import type { WebhookDispatcher } from './webhook-dispatcher.ts';
 
 export interface IntegrationServiceDeps {
   integrations: IntegrationRepository;
   logs: IntegrationLog;
   rejected: RejectedEventStore;
   secrets: SecretStore;
+  deliveryState: DeliveryStateStore;
+  failed: FailedDeliveryStore;
+  /** Sends a rejected event again on request; absent where no receiver may be called. */
+  dispatcher?: WebhookDispatcher;
   clock: Clock;
   policy: IntegrationPolicy;
 }
+
+/** How long the previous signing secret keeps signing after a rotation. */
+const ROTATION_OVERLAP_MS = 24 * 3_600_000;
 
 type Destination = Pick<Integration, 'callback_parameters' | 's3_parameters'>;
 
@@ -62,6 +73,7 @@ export class IntegrationService {
     const { notes } = checkRegistrationTimes(request, now, this.deps.policy);
     if (request.callback_parameters) checkCallbackTarget(request.callback_parameters, this.deps.policy);
     const { masked, secrets } = separateDestination(request);
+    if (request.callback_parameters) secrets.signing_secret = newSigningSecret();
     const timestamp = now.toISOString();
     const integration: Integration = {
       id: request.id,
@@ -124,7 +136,8 @@ export class IntegrationService {
       delete next.callback_parameters;
       delete next.s3_parameters;
       Object.assign(next, separated.masked);
-      secrets = separated.secrets;
+      secrets = { ...signingPart(currentSecrets), ...separated.secrets };
+      if (next.callback_parameters && !secrets.signing_secret) secrets.signing_secret = newSigningSecret();
       next.has_secrets = current.has_secrets || Object.keys(secrets).length > 0;
     }
     if (request.filter_conditions) next.filter_conditions = request.filter_conditions;
@@ -139,7 +152,12 @@ export class IntegrationService {
   async delete(id: string): Promise<void> {
     const current = await this.load(id);
     // Children first: if anything fails midway the integration still exists and a retry finishes the job.
-    await Promise.all([this.deps.logs.deleteAll(id), this.deps.rejected.deleteAll(id)]);
+    await Promise.all([
+      this.deps.logs.deleteAll(id),
+      this.deps.rejected.deleteAll(id),
+      this.deps.failed.deleteAll(id),
+      this.deps.deliveryState.delete(id),
+    ]);
     if (current.has_secrets) await this.deps.secrets.delete(id);
     if (!(await this.deps.integrations.delete(id))) throw notFound(id);
   }
@@ -150,8 +168,63 @@ export class IntegrationService {
   }
 
   /** Idempotent: stopping a stopped integration changes nothing and logs nothing. */
-  async stop(id: string): Promise<IntegrationView> {
-    return this.transition(id, 'stopped', 'integration_stopped', 'Stopped via API.');
+  async stop(id: string, reason = 'Stopped via API.'): Promise<IntegrationView> {
+    return this.transition(id, 'stopped', 'integration_stopped', reason);
+  }
+
+  /** The Standard Webhooks secret receivers verify signatures with (and the previous one while rotating). */
+  async signingSecret(id: string): Promise<Record<string, string>> {
+    const integration = await this.load(id);
+    const secrets = requireWebhook(integration) && (await this.deps.secrets.get(id));
+    return signingView(secrets, this.deps.clock.now());
+  }
+
+  /** Makes a new signing secret; the old one keeps signing beside it for 24 hours. */
+  async rotateSigningSecret(id: string): Promise<Record<string, string>> {
+    const integration = await this.load(id);
+    const secrets = requireWebhook(integration) && (await this.deps.secrets.get(id));
+    const now = this.deps.clock.now();
+    const rotated: SecretValues = { ...secrets, signing_secret: newSigningSecret() };
+    if (secrets.signing_secret) {
+      rotated.previous_signing_secret = secrets.signing_secret;
+      rotated.previous_signing_secret_expires_at = new Date(
+        now.getTime() + ROTATION_OVERLAP_MS,
+      ).toISOString();
+    }
+    await this.deps.secrets.put(id, rotated);
+    // A new revision tells every cached copy of the old secret to read again.
+    await this.deps.integrations.update({
+      ...integration,
+      updated_at: now.toISOString(),
+      version: integration.version + 1,
+    });
+    await this.log(id, now, [
+      ['signing_secret_rotated', 'Signing secret rotated via API; the previous one also signs for 24 hours.'],
+    ]);
+    return signingView(rotated, now);
+  }
+
+  /**
+   * Sends a rejected event to the receiver again now: delivered → it leaves the list; any other answer
+   * → 502 with what the receiver said (as NewStore's API does).
+   */
+  async retryRejected(
+    id: string,
+    eventId: string,
+  ): Promise<{ id: string; status: 'delivered'; status_code: number }> {
+    const integration = await this.load(id);
+    requireWebhook(integration);
+    const rejected = await this.deps.rejected.get(id, eventId);
+    if (!rejected) throw new NotFoundError(`Rejected event ${eventId} not found for integration ${id}.`);
+    if (!this.deps.dispatcher) throw new Error('No webhook dispatcher configured');
+    const { outcome } = await this.deps.dispatcher.dispatch(integration, rejected.event);
+    if (outcome.kind === 'delivered') {
+      await this.deps.rejected.delete(id, eventId);
+      return { id: eventId, status: 'delivered', status_code: outcome.status };
+    }
+    const status = 'status' in outcome ? outcome.status : undefined;
+    const detail = outcome.kind === 'retry' ? outcome.reason : `HTTP status code ${status}`;
+    throw new ReceiverError(`The receiver did not accept event ${eventId}: ${detail}.`, status);
   }
 
   async logs(id: string): Promise<LogEntry[]> {
@@ -218,6 +291,36 @@ export class IntegrationService {
 }
 
 const notFound = (id: string) => new NotFoundError(`Integration ${id} not found.`);
+
+/** The receiver's answer to a retry on request (502, as NewStore's API answers). */
+export class ReceiverError extends DomainError {
+  constructor(
+    message: string,
+    readonly receiverStatus?: number,
+  ) {
+    super(502, 'receiver_error', message);
+  }
+}
+
+const requireWebhook = (integration: Integration): true => {
+  if (!integration.callback_parameters) {
+    throw new ValidationError(
+      `Integration ${integration.id} delivers to S3; only webhook integrations are signed and retried.`,
+    );
+  }
+  return true;
+};
+
+const signingView = (secrets: SecretValues, now: Date): Record<string, string> => {
+  const view: Record<string, string> = {};
+  if (secrets.signing_secret) view.signing_secret = secrets.signing_secret;
+  const expiresAt = secrets.previous_signing_secret_expires_at;
+  if (secrets.previous_signing_secret && expiresAt && Date.parse(expiresAt) > now.getTime()) {
+    view.previous_signing_secret = secrets.previous_signing_secret;
+    view.previous_signing_secret_expires_at = expiresAt;
+  }
+  return view;
+};
 
 const rejectImmutableFields = (body: unknown): void => {
   if (body === null || typeof body !== 'object') return;

@@ -3,6 +3,7 @@ import { describe, expect, it } from 'vitest';
 import { createApiHandler } from '../../lambdas/handlers/api/handler.ts';
 import { API_BASE } from '../../lambdas/handlers/api/routes.ts';
 import type { IntegrationService } from '../../lambdas/use-cases/integration-service.ts';
+import type { PublishEvents } from '../../lambdas/use-cases/publish-events.ts';
 
 const event = (method: string, path: string, routeKey: string): APIGatewayProxyEventV2WithJWTAuthorizer =>
   ({
@@ -28,7 +29,7 @@ describe('API handler error mapping', () => {
         throw new Error('connect ECONNREFUSED 10.0.0.7:8000 at Socket.internal (/var/task/index.mjs:1:2)');
       },
     } as unknown as IntegrationService;
-    const handler = createApiHandler(service);
+    const handler = createApiHandler(service, {} as PublishEvents);
     const result = await handler(event('GET', API_BASE, `GET ${API_BASE}`), context);
     expect(result).toMatchObject({ statusCode: 500 });
     expect(JSON.parse(String(result.body))).toEqual({
@@ -40,7 +41,10 @@ describe('API handler error mapping', () => {
 
   it('serves a route that reached it through $default, as a trailing slash does', async () => {
     const service = { list: async () => [] } as unknown as IntegrationService;
-    const result = await createApiHandler(service)(event('GET', `${API_BASE}/`, '$default'), context);
+    const result = await createApiHandler(service, {} as PublishEvents)(
+      event('GET', `${API_BASE}/`, '$default'),
+      context,
+    );
     expect(result).toMatchObject({ statusCode: 200, body: '{"integrations":[]}' });
   });
 });

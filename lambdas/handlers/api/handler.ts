@@ -2,9 +2,11 @@ import { injectLambdaContext } from '@aws-lambda-powertools/logger/middleware';
 import middy from '@middy/core';
 import type { APIGatewayProxyEventV2WithJWTAuthorizer, APIGatewayProxyStructuredResultV2 } from 'aws-lambda';
 import { DomainError, MethodNotAllowedError } from '../../domain/errors.ts';
+import { MAX_INGEST_BODY_BYTES } from '../../domain/event.ts';
 import { errorResponses, json, readJsonBody } from '../../shared/http.ts';
 import { logger } from '../../shared/powertools.ts';
 import type { IntegrationService } from '../../use-cases/integration-service.ts';
+import type { PublishEvents } from '../../use-cases/publish-events.ts';
 import { matchPath, ROUTES, type RouteName, routeKey } from './routes.ts';
 
 type Event = APIGatewayProxyEventV2WithJWTAuthorizer;
@@ -13,7 +15,10 @@ type RouteHandler = (event: Event, params: Record<string, string>) => Promise<Re
 
 const routeByKey = new Map(ROUTES.map((route) => [routeKey(route), route]));
 
-const routeHandlers = (service: IntegrationService): Record<RouteName, RouteHandler> => ({
+const routeHandlers = (
+  service: IntegrationService,
+  publisher: PublishEvents,
+): Record<RouteName, RouteHandler> => ({
   listIntegrations: async () => json(200, { integrations: await service.list() }),
   registerIntegration: async (event) => json(200, await service.register(readJsonBody(event))),
   getIntegration: async (_, p) => json(200, await service.get(id(p))),
@@ -31,6 +36,11 @@ const routeHandlers = (service: IntegrationService): Record<RouteName, RouteHand
     await service.deleteRejected(id(p), p.event_id ?? '');
     return json(200, {});
   },
+  retryRejectedEvent: async (_, p) => json(200, await service.retryRejected(id(p), p.event_id ?? '')),
+  getSigningSecret: async (_, p) => json(200, await service.signingSecret(id(p))),
+  rotateSigningSecret: async (_, p) => json(200, await service.rotateSigningSecret(id(p))),
+  publishEvents: async (event) =>
+    json(202, { ids: await publisher.publish(readJsonBody(event, MAX_INGEST_BODY_BYTES)) }),
 });
 
 const id = (params: Record<string, string>): string => params.integration_id ?? '';
@@ -39,8 +49,8 @@ const id = (params: Record<string, string>): string => params.integration_id ?? 
  * The API Lambda: dispatches on API Gateway's route key, so each route's JWT scope is checked by the
  * authorizer before the code runs; the `$default` route lands here too and answers 404 or 405.
  */
-export const createApiHandler = (service: IntegrationService) => {
-  const handlers = routeHandlers(service);
+export const createApiHandler = (service: IntegrationService, publisher: PublishEvents) => {
+  const handlers = routeHandlers(service, publisher);
   const dispatch = async (event: Event): Promise<Result> => {
     const route = routeByKey.get(event.routeKey);
     if (route) {

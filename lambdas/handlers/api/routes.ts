@@ -5,6 +5,8 @@
  */
 
 export const API_BASE = '/api/v1/org/integrations/eventstream';
+/** Where producers publish events. */
+export const EVENTS_PATH = '/api/v1/org/events';
 
 /** OAuth scopes the JWT authorizer checks per route. */
 export const SCOPES = {
@@ -27,7 +29,11 @@ export type RouteName =
   | 'getIntegrationLogs'
   | 'listRejectedEvents'
   | 'getRejectedEvent'
-  | 'deleteRejectedEvent';
+  | 'deleteRejectedEvent'
+  | 'retryRejectedEvent'
+  | 'getSigningSecret'
+  | 'rotateSigningSecret'
+  | 'publishEvents';
 
 export interface RouteDefinition {
   name: RouteName;
@@ -52,6 +58,16 @@ export const ROUTES: readonly RouteDefinition[] = [
   { name: 'listRejectedEvents', method: 'GET', path: rejected, scope: SCOPES.read },
   { name: 'getRejectedEvent', method: 'GET', path: `${rejected}/{event_id}`, scope: SCOPES.read },
   { name: 'deleteRejectedEvent', method: 'DELETE', path: `${rejected}/{event_id}`, scope: SCOPES.write },
+  { name: 'retryRejectedEvent', method: 'POST', path: `${rejected}/{event_id}/_retry`, scope: SCOPES.write },
+  // The signing secret lets its holder forge deliveries: write scope, not read.
+  { name: 'getSigningSecret', method: 'GET', path: `${byId}/signing_secret`, scope: SCOPES.write },
+  {
+    name: 'rotateSigningSecret',
+    method: 'POST',
+    path: `${byId}/signing_secret/_rotate`,
+    scope: SCOPES.write,
+  },
+  { name: 'publishEvents', method: 'POST', path: EVENTS_PATH, scope: SCOPES.publish },
 ];
 
 /** API Gateway's route key for a route, e.g. `GET /api/v1/.../{integration_id}`. */

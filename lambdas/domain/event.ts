@@ -1,0 +1,77 @@
+import { createHash, randomUUID } from 'node:crypto';
+import { z } from 'zod';
+import { EVENT_NAME_PATTERN, entityOf, MAX_NAME_LENGTH } from './event-names.ts';
+import type { FilterConditions } from './integration-schema.ts';
+
+/** The event object every receiver gets: the webhook body and each line of an S3 export file. */
+export interface EventEnvelope {
+  id: string;
+  tenant: string;
+  name: string;
+  published_at: string;
+  payload: Record<string, unknown>;
+}
+
+/** An event as kept in the event log: the envelope plus when the stack received it. */
+export interface LoggedEvent extends EventEnvelope {
+  /** When the ingest API (or the queue, for EventBridge) took it: the log's order and replay cursor. */
+  received_at: string;
+}
+
+export const MAX_PAYLOAD_BYTES = 256 * 1024;
+export const MAX_EVENTS_PER_REQUEST = 100;
+export const MAX_INGEST_BODY_BYTES = 1024 * 1024;
+
+/** One event as producers publish it; `id` and `published_at` are filled when absent. */
+export const publishedEventSchema = z.strictObject({
+  id: z.uuid({ message: 'must be a UUID' }).optional(),
+  name: z
+    .string()
+    .max(MAX_NAME_LENGTH)
+    .regex(EVENT_NAME_PATTERN, 'must be a lowercase entity.event name such as order.created'),
+  published_at: z.iso.datetime({ offset: true, message: 'must be an RFC 3339 date-time' }).optional(),
+  payload: z
+    .record(z.string(), z.unknown(), { message: 'must be a JSON object' })
+    .refine((payload) => Buffer.byteLength(JSON.stringify(payload)) <= MAX_PAYLOAD_BYTES, {
+      message: `must be at most ${MAX_PAYLOAD_BYTES} bytes serialized`,
+    }),
+});
+
+export type PublishedEvent = z.infer<typeof publishedEventSchema>;
+
+/** Completes a published event into the envelope receivers get. */
+export const toEnvelope = (event: PublishedEvent, tenant: string, now: Date): EventEnvelope => ({
+  id: event.id ?? randomUUID(),
+  tenant,
+  name: event.name,
+  published_at: event.published_at ?? now.toISOString(),
+  payload: event.payload,
+});
+
+/**
+ * Whether an integration's filters let an event through: no filter passes everything; with both
+ * filters, matching either is enough (as NewStore documents).
+ */
+export const passesFilters = (filters: FilterConditions | undefined, eventName: string): boolean => {
+  const events = filters?.event_filter;
+  const entities = filters?.entity_filter;
+  if (!events && !entities) return true;
+  return (events?.includes(eventName) ?? false) || (entities?.includes(entityOf(eventName)) ?? false);
+};
+
+/** Partitions per tenant-minute in the event log; spreads 1,000+ events/s over several partitions. */
+export const EVENT_LOG_SHARDS = 8;
+
+/** Where an event lives in the event log (see EVENT_LOG_TABLE in lib/resource-definitions.ts). */
+export const eventLogKey = (
+  tenant: string,
+  receivedAt: string,
+  eventId: string,
+): { pk: string; sk: string } => {
+  const shard = createHash('sha1').update(eventId).digest()[0]! % EVENT_LOG_SHARDS;
+  return { pk: eventLogPartition(tenant, receivedAt.slice(0, 16), shard), sk: `${receivedAt}#${eventId}` };
+};
+
+/** Partition key of one shard of one minute (`minute` as `YYYY-MM-DDTHH:MM`). */
+export const eventLogPartition = (tenant: string, minute: string, shard: number): string =>
+  `${tenant}#${minute}#${shard}`;

@@ -1,0 +1,30 @@
+import { createHmac, randomBytes } from 'node:crypto';
+
+/**
+ * Standard Webhooks signatures (https://www.standardwebhooks.com): HMAC-SHA256 over
+ * `{webhook-id}.{webhook-timestamp}.{body}` with the integration's `whsec_` secret, sent as
+ * `v1,{base64}`; during a rotation both secrets sign, space-separated, so receivers can switch at leisure.
+ */
+export const SIGNING_SECRET_PREFIX = 'whsec_';
+
+export const newSigningSecret = (): string => `${SIGNING_SECRET_PREFIX}${randomBytes(32).toString('base64')}`;
+
+const sign = (secret: string, content: string): string => {
+  const key = Buffer.from(secret.slice(SIGNING_SECRET_PREFIX.length), 'base64');
+  return `v1,${createHmac('sha256', key).update(content).digest('base64')}`;
+};
+
+/** The three Standard Webhooks headers for one delivery. */
+export const signatureHeaders = (
+  secrets: readonly string[],
+  eventId: string,
+  timestampSeconds: number,
+  body: string,
+): Record<string, string> => {
+  const content = `${eventId}.${timestampSeconds}.${body}`;
+  return {
+    'webhook-id': eventId,
+    'webhook-timestamp': String(timestampSeconds),
+    'webhook-signature': secrets.map((secret) => sign(secret, content)).join(' '),
+  };
+};

@@ -1,0 +1,200 @@
+import { retryDelaySeconds } from '../domain/delivery-rules.ts';
+import type { LoggedEvent } from '../domain/event.ts';
+import type { Integration } from '../domain/integration.ts';
+import type {
+  Clock,
+  DeliveryMessage,
+  DeliveryStateStore,
+  EventLogStore,
+  FailedDeliveryStore,
+  IntegrationLog,
+  IntegrationRepository,
+  Metrics,
+  RejectedEventStore,
+} from '../domain/ports.ts';
+import type { IntegrationService } from './integration-service.ts';
+import type { WebhookDispatcher } from './webhook-dispatcher.ts';
+
+export interface WebhookDeliveryDeps {
+  integrations: IntegrationRepository;
+  service: IntegrationService;
+  eventLog: EventLogStore;
+  dispatcher: WebhookDispatcher;
+  rejected: RejectedEventStore;
+  failed: FailedDeliveryStore;
+  logs: IntegrationLog;
+  deliveryState: DeliveryStateStore;
+  metrics: Metrics;
+  clock: Clock;
+  settings: {
+    retryBudgetMs: number;
+    stopWindowMs: number;
+    retryScheduleSeconds: readonly number[];
+  };
+}
+
+/** How often this message has been tried, from SQS's own bookkeeping. */
+export interface AttemptInfo {
+  /** 1 on the first receive. */
+  attempt: number;
+  /** When the fan-out first enqueued it: the start of the retry budget. */
+  firstSentAt: Date;
+}
+
+/** Done (delivered, rejected, dropped, failed for good) or to be tried again after a delay. */
+export type DeliveryDecision = { done: true } | { done: false; retryInSeconds: number };
+
+const DONE: DeliveryDecision = { done: true };
+const MAX_REASON = 400;
+
+/**
+ * Delivers one queued (event, integration) pair and decides what happens next, per the product's
+ * rules: 2xx delivered, 400 rejected and kept, 410 stops the integration, anything else retried with
+ * backoff until the budget runs out; an integration failing for the whole stop window is stopped.
+ */
+export class WebhookDelivery {
+  constructor(private readonly deps: WebhookDeliveryDeps) {}
+
+  async deliver(
+    message: DeliveryMessage,
+    attempt: AttemptInfo,
+    integrations = new Map<string, Promise<Integration | undefined>>(),
+  ): Promise<DeliveryDecision> {
+    const { deps } = this;
+    let pending = integrations.get(message.integration_id);
+    if (!pending) {
+      pending = deps.integrations.get(message.integration_id);
+      integrations.set(message.integration_id, pending);
+    }
+    const integration = await pending;
+    if (!integration?.callback_parameters) return DONE; // deleted, or no longer a webhook integration
+    if (integration.status !== 'running') {
+      await deps.deliveryState.recordMissed(integration.id, message.received_at);
+      return DONE;
+    }
+    const event = await deps.eventLog.get(message.received_at, message.event_id);
+    if (!event) {
+      deps.metrics.count('WebhookEventExpired');
+      return DONE;
+    }
+    const { outcome, url } = await deps.dispatcher.dispatch(integration, event);
+    const now = deps.clock.now();
+    switch (outcome.kind) {
+      case 'delivered':
+        deps.metrics.count('WebhookDelivered');
+        await deps.deliveryState.recordSuccess(integration.id, now);
+        return DONE;
+      case 'rejected':
+        deps.metrics.count('WebhookRejected');
+        await deps.rejected.put(integration.id, {
+          id: event.id,
+          created_at: now.toISOString(),
+          event: envelopeOf(event),
+          status_code: outcome.status,
+          response_excerpt: outcome.excerpt.slice(0, 1000),
+        });
+        await this.log(
+          integration.id,
+          'event_rejected',
+          `Request to URL ${url} was rejected (HTTP status code 400) for event ${event.id} (${event.name}).`,
+          now,
+        );
+        // A 400 is an answer: the receiver is up, so it counts as contact for the stop window.
+        await deps.deliveryState.recordSuccess(integration.id, now);
+        return DONE;
+      case 'gone':
+        deps.metrics.count('WebhookGone');
+        await deps.deliveryState.recordMissed(integration.id, message.received_at);
+        await this.stop(
+          integration.id,
+          `Request to URL ${url} answered HTTP status code 410 (Gone); integration stopped. Start it again to catch up.`,
+        );
+        return DONE;
+      case 'retry':
+        return this.retryOrGiveUp(integration, message, event, attempt, outcome, url, now);
+    }
+  }
+
+  private async retryOrGiveUp(
+    integration: Integration,
+    message: DeliveryMessage,
+    event: LoggedEvent,
+    attempt: AttemptInfo,
+    outcome: { reason: string; retryAfterSeconds?: number },
+    url: string,
+    now: Date,
+  ): Promise<DeliveryDecision> {
+    const { deps } = this;
+    const reason = `Request to URL ${url} failed. Reason: ${outcome.reason}.`.slice(0, MAX_REASON);
+    const state = await deps.deliveryState.recordFailure(integration.id, now);
+    const failingSince = state.failing_since ? Date.parse(state.failing_since) : now.getTime();
+    if (now.getTime() - failingSince >= deps.settings.stopWindowMs) {
+      deps.metrics.count('WebhookIntegrationStopped');
+      await deps.deliveryState.recordMissed(integration.id, message.received_at);
+      const hours = Math.round(deps.settings.stopWindowMs / 3_600_000);
+      await this.stop(
+        integration.id,
+        `No successful delivery to URL ${url} since ${new Date(failingSince).toISOString()} (stop window ${hours} h); integration stopped. Last failure: ${outcome.reason}. Start it again to catch up.`,
+      );
+      return DONE;
+    }
+    if (now.getTime() - attempt.firstSentAt.getTime() >= deps.settings.retryBudgetMs) {
+      deps.metrics.count('WebhookFailed');
+      await deps.failed.put(integration.id, {
+        id: event.id,
+        failed_at: now.toISOString(),
+        received_at: event.received_at,
+        attempts: attempt.attempt,
+        last_error: reason,
+      });
+      await this.log(
+        integration.id,
+        'delivery_failed',
+        `Gave up on event ${event.id} (${event.name}) after ${attempt.attempt} attempts. ${reason}`,
+        now,
+      );
+      return DONE;
+    }
+    deps.metrics.count('WebhookRetried');
+    if (await deps.deliveryState.claimRetryLogSlot(integration.id, now)) {
+      await this.log(
+        integration.id,
+        'retry_triggered',
+        `${reason} Event ${event.id} (${event.name}), attempt ${attempt.attempt}.`,
+        now,
+      );
+    }
+    return {
+      done: false,
+      retryInSeconds: retryDelaySeconds(
+        attempt.attempt,
+        outcome.retryAfterSeconds,
+        deps.settings.retryScheduleSeconds,
+      ),
+    };
+  }
+
+  private async stop(integrationId: string, reason: string): Promise<void> {
+    await this.deps.service.stop(integrationId, reason).catch((error: unknown) => {
+      // Deleted or changed meanwhile: the next message finds out again.
+      if (!(error instanceof Error) || !/not found|changed or deleted/.test(error.message)) throw error;
+    });
+  }
+
+  private async log(
+    integrationId: string,
+    action: 'event_rejected' | 'retry_triggered' | 'delivery_failed',
+    reason: string,
+    now: Date,
+  ) {
+    await this.deps.logs.append(integrationId, [{ action, reason, created_at: now.toISOString() }]);
+  }
+}
+
+const envelopeOf = (event: LoggedEvent) => ({
+  id: event.id,
+  tenant: event.tenant,
+  name: event.name,
+  published_at: event.published_at,
+  payload: event.payload,
+});

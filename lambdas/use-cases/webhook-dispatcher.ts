@@ -1,0 +1,77 @@
+import { classifyResponse, type DeliveryOutcome } from '../domain/delivery-rules.ts';
+import type { EventEnvelope } from '../domain/event.ts';
+import type { Integration } from '../domain/integration.ts';
+import type { Clock, HttpSender, ReceiverAuthorizer, SecretStore } from '../domain/ports.ts';
+import { activeSigningSecrets } from '../domain/secrets.ts';
+import { signatureHeaders } from '../domain/webhook-signature.ts';
+
+export interface WebhookDispatcherDeps {
+  secrets: SecretStore;
+  sender: HttpSender;
+  authorizer: ReceiverAuthorizer;
+  clock: Clock;
+  userAgent: string;
+}
+
+/** One attempt's result: the outcome and what the log needs to describe it. */
+export interface DispatchResult {
+  outcome: DeliveryOutcome;
+  url: string;
+  durationMs: number;
+}
+
+/**
+ * Sends one event to one webhook integration, once: body, signature, receiver auth. Used by the
+ * delivery Lambda and by the API's retry of a rejected event, so both send exactly the same request.
+ */
+export class WebhookDispatcher {
+  constructor(private readonly deps: WebhookDispatcherDeps) {}
+
+  async dispatch(integration: Integration, event: EventEnvelope): Promise<DispatchResult> {
+    const params = integration.callback_parameters;
+    if (!params) throw new Error(`Integration ${integration.id} has no callback_parameters`);
+    const secrets = integration.has_secrets
+      ? await this.deps.secrets.get(integration.id, integration.updated_at)
+      : {};
+    const body = JSON.stringify({
+      id: event.id,
+      tenant: event.tenant,
+      name: event.name,
+      published_at: event.published_at,
+      payload: event.payload,
+    });
+    const send = async (refresh: boolean) => {
+      const now = this.deps.clock.now();
+      const headers: Record<string, string> = {
+        'content-type': 'application/json',
+        'user-agent': this.deps.userAgent,
+        ...signatureHeaders(
+          activeSigningSecrets(secrets, now),
+          event.id,
+          Math.floor(now.getTime() / 1000),
+          body,
+        ),
+      };
+      let authorization: string | undefined;
+      try {
+        authorization = await this.deps.authorizer.authorization(integration.id, params, secrets, {
+          refresh,
+        });
+      } catch (error) {
+        // No credentials (token endpoint down, bad key): a failed attempt like any other, retried.
+        return { ok: false as const, error: (error as Error).message, durationMs: 0 };
+      }
+      if (authorization) headers.authorization = authorization;
+      return this.deps.sender.post(params.callback_url, body, headers);
+    };
+    let result = await send(false);
+    if (result.ok && result.status === 401 && params.oauth) {
+      // The cached token may have been revoked early: fetch a new one, once.
+      result = await send(true);
+    }
+    const outcome: DeliveryOutcome = result.ok
+      ? classifyResponse(result.status, result.excerpt, result.headers['retry-after'], this.deps.clock.now())
+      : { kind: 'retry', reason: result.error };
+    return { outcome, url: params.callback_url, durationMs: result.durationMs };
+  }
+}
