@@ -1,5 +1,5 @@
 import { fileURLToPath } from 'node:url';
-import { ArnFormat, CfnOutput, Duration, RemovalPolicy, Stack } from 'aws-cdk-lib';
+import { CfnOutput, Duration, RemovalPolicy } from 'aws-cdk-lib';
 import { AccessLogFormat } from 'aws-cdk-lib/aws-apigateway';
 import {
   HttpApi,
@@ -14,9 +14,11 @@ import { HttpLambdaIntegration } from 'aws-cdk-lib/aws-apigatewayv2-integrations
 import type { ITable } from 'aws-cdk-lib/aws-dynamodb';
 import { PolicyStatement } from 'aws-cdk-lib/aws-iam';
 import { LogGroup, RetentionDays } from 'aws-cdk-lib/aws-logs';
+import type { IQueue } from 'aws-cdk-lib/aws-sqs';
 import { Construct } from 'constructs';
 import { ROUTES } from '../lambdas/handlers/api/routes.ts';
 import { AppFunction } from './app-function.ts';
+import { integrationSecretsArn } from './integration-secrets.ts';
 
 /** Handler module of the REST API; `lib/` knows entry paths only. */
 export const API_ENTRY = fileURLToPath(new URL('../lambdas/handlers/api/index.ts', import.meta.url));
@@ -24,11 +26,13 @@ export const API_ENTRY = fileURLToPath(new URL('../lambdas/handlers/api/index.ts
 /** What the API Lambda needs from the stack; everything else it reads from `environment`. */
 export interface ApiProps {
   stateTable: ITable;
+  /** Where POST /events puts accepted events; the only queue the API may write to. */
+  ingestQueue: IQueue;
   /** Every integration secret is named under this prefix; the Lambda may touch no other secret. */
   secretNamePrefix: string;
   issuer: string;
   audience: string[];
-  /** Lambda environment (config.ts), besides the defaults AppFunction sets. */
+  /** Lambda environment (config.ts), the same for every function of the stack. */
   environment: Record<string, string>;
   /** Stage-wide throttling; API Gateway answers 429 above it, before the Lambda is invoked. */
   throttle?: { rateLimit: number; burstLimit: number };
@@ -61,8 +65,6 @@ export class Api extends Construct {
 
   constructor(scope: Construct, id: string, props: ApiProps) {
     super(scope, id);
-    const stack = Stack.of(this);
-
     this.handler = new AppFunction(this, 'Handler', {
       entry: API_ENTRY,
       description: 'Event stream REST API',
@@ -73,16 +75,11 @@ export class Api extends Construct {
     this.handler.addToRolePolicy(
       new PolicyStatement({
         actions: SECRET_ACTIONS,
-        resources: [
-          stack.formatArn({
-            service: 'secretsmanager',
-            resource: 'secret',
-            resourceName: `${props.secretNamePrefix}*`,
-            arnFormat: ArnFormat.COLON_RESOURCE_NAME,
-          }),
-        ],
+        resources: [integrationSecretsArn(this, props.secretNamePrefix)],
       }),
     );
+    // POST /events hands accepted events to the ingest queue (SendMessageBatch is authorized as SendMessage).
+    props.ingestQueue.grantSendMessages(this.handler);
 
     const authorizer = new HttpJwtAuthorizer('JwtAuthorizer', props.issuer, {
       jwtAudience: props.audience,
@@ -93,6 +90,8 @@ export class Api extends Construct {
       description: 'Event stream REST API',
       createDefaultStage: false,
     });
+    // Each route's full path comes from ROUTES: routes do not share one base (POST /api/v1/org/events sits
+    // outside the integrations base), so nothing here may prefix or strip one.
     for (const route of ROUTES) {
       new HttpRoute(this, `${route.name[0]?.toUpperCase()}${route.name.slice(1)}Route`, {
         httpApi: this.httpApi,

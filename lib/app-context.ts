@@ -23,6 +23,40 @@ const list = (node: Node, key: string): string[] | undefined => {
   return strings.length > 0 ? strings : undefined;
 };
 
+/** A whole number within bounds, from cdk.json (number) or `-c key=3` (string). */
+const integer = (node: Node, key: string, min: number, max: number): number | undefined => {
+  const raw: unknown = node.tryGetContext(key);
+  if (raw === undefined || raw === null || raw === '') return undefined;
+  const value = Number(raw);
+  if (!Number.isInteger(value) || value < min || value > max) {
+    throw new Error(`Context "${key}" must be an integer from ${min} to ${max}, got ${JSON.stringify(raw)}`);
+  }
+  return value;
+};
+
+/** An EventBridge pattern: an object in cdk.json, a JSON string on the command line. */
+const eventPattern = (node: Node): Record<string, unknown> | undefined => {
+  const raw: unknown = node.tryGetContext('eventPattern');
+  if (raw === undefined || raw === null || raw === '') return undefined;
+  let value: unknown = raw;
+  if (typeof raw === 'string') {
+    try {
+      value = JSON.parse(raw);
+    } catch {
+      throw new Error(`Context "eventPattern" must be a JSON object, got ${raw}`);
+    }
+  }
+  if (
+    typeof value !== 'object' ||
+    value === null ||
+    Array.isArray(value) ||
+    Object.keys(value).length === 0
+  ) {
+    throw new Error(`Context "eventPattern" must be a non-empty JSON object, got ${JSON.stringify(raw)}`);
+  }
+  return value as Record<string, unknown>;
+};
+
 /**
  * Reads and checks the context, failing the synth with a clear message instead of deploying a stack that
  * would reject every token or every registration.
@@ -47,6 +81,17 @@ export const appSettingsFromContext = (node: Node): AppSettings => {
   if (issuer !== undefined && !issuer.startsWith('https://')) {
     throw new Error(`Context "issuer" must be an https:// URL, got ${issuer}`);
   }
+  const retryBudgetHours = integer(node, 'retryBudgetHours', 1, 24 * 14);
+  const stopWindowHours = integer(node, 'stopWindowHours', 1, 24 * 30);
+  const eventBusName = text(node, 'eventBusName');
+  const pattern = eventPattern(node);
+  if (pattern && !eventBusName) {
+    throw new Error('Context "eventPattern" needs "eventBusName": the bus the rule listens to');
+  }
+  const alarmEmail = text(node, 'alarmEmail');
+  if (alarmEmail !== undefined && !/^[^@\s]+@[^@\s]+\.[^@\s]+$/.test(alarmEmail)) {
+    throw new Error(`Context "alarmEmail" must be an email address, got ${alarmEmail}`);
+  }
   return {
     stackName,
     props: {
@@ -54,6 +99,10 @@ export const appSettingsFromContext = (node: Node): AppSettings => {
       tenant,
       maxIntegrations,
       ...(issuer && audience ? { externalIssuer: { issuer, audience } } : {}),
+      ...(retryBudgetHours !== undefined ? { retryBudgetHours } : {}),
+      ...(stopWindowHours !== undefined ? { stopWindowHours } : {}),
+      ...(eventBusName ? { eventBus: { eventBusName, ...(pattern ? { eventPattern: pattern } : {}) } } : {}),
+      ...(alarmEmail ? { alarmEmail } : {}),
       env: { account: process.env.CDK_DEFAULT_ACCOUNT, region: process.env.CDK_DEFAULT_REGION },
       description: 'Event stream: webhook and S3 integrations for business events',
     },

@@ -2,8 +2,64 @@ import { Stack, type StackProps } from 'aws-cdk-lib';
 import type { Construct } from 'constructs';
 import { Api } from './api.ts';
 import { Auth, type ExternalIssuer } from './auth.ts';
-import { secretNamePrefix } from './resource-definitions.ts';
+import { EventBusIngest } from './event-bus-ingest.ts';
+import { METRICS_NAMESPACE, Observability, SERVICE_NAME } from './observability.ts';
+import { Pipeline } from './pipeline.ts';
+import { Queues } from './queues.ts';
+import {
+  deadLetterQueueId,
+  EVENT_LOG_TABLE,
+  INGEST_QUEUE,
+  secretNamePrefix,
+  WEBHOOK_QUEUE,
+} from './resource-definitions.ts';
 import { Storage } from './storage.ts';
+
+/** Defaults of the delivery settings (context `retryBudgetHours`, `stopWindowHours`). */
+export const DEFAULT_RETRY_BUDGET_HOURS = 24;
+export const DEFAULT_STOP_WINDOW_HOURS = 24;
+/** Time a receiver has to answer one delivery. */
+export const DELIVERY_TIMEOUT_MS = 10_000;
+
+/**
+ * The delivery Lambda's backoff as the issue specifies it (about 10 s, 1 min, 5 min, 15 min, 1 h, then every
+ * 2 h), reduced to what bounds the number of receives: the first attempt plus the ramp take
+ * RAMP_ATTEMPTS receives over about RAMP_HOURS, then one receive per STEADY_INTERVAL_HOURS.
+ */
+const RETRY_SCHEDULE = { RAMP_ATTEMPTS: 6, RAMP_HOURS: 1.35, STEADY_INTERVAL_HOURS: 2 } as const;
+
+/** Receives of one webhook message, at most, before its retry budget runs out. */
+export const deliveryAttemptsWithin = (budgetHours: number): number =>
+  RETRY_SCHEDULE.RAMP_ATTEMPTS +
+  Math.ceil(Math.max(0, budgetHours - RETRY_SCHEDULE.RAMP_HOURS) / RETRY_SCHEDULE.STEADY_INTERVAL_HOURS);
+
+/**
+ * A retry budget the webhook queue can honour: its messages must outlive the budget (SQS drops them at the
+ * end of their retention, silently) and must not reach maxReceiveCount before it ends (they would go to
+ * the DLQ instead of being marked failed).
+ */
+export const checkRetryBudget = (budgetHours: number): void => {
+  const retentionHours = WEBHOOK_QUEUE.retentionDays * 24;
+  if (!(budgetHours > 0) || budgetHours >= retentionHours) {
+    throw new Error(
+      `Retry budget must be more than 0 and under the webhook queue's retention (${retentionHours} h), got ${budgetHours}`,
+    );
+  }
+  const attempts = deliveryAttemptsWithin(budgetHours);
+  if (attempts >= WEBHOOK_QUEUE.maxReceiveCount) {
+    throw new Error(
+      `Retry budget ${budgetHours} h takes about ${attempts} receives, not below the webhook queue's ` +
+        `maxReceiveCount (${WEBHOOK_QUEUE.maxReceiveCount}): lower the budget or raise maxReceiveCount`,
+    );
+  }
+};
+
+/** Events of an existing EventBridge bus to ingest, besides POST /events. */
+export interface EventBusSource {
+  eventBusName: string;
+  /** EventBridge event pattern (JSON form); default: every event of the bus. */
+  eventPattern?: Record<string, unknown>;
+}
 
 export interface EventStreamStackProps extends StackProps {
   /** Tenant name stamped on every event and used in S3 export keys. */
@@ -14,6 +70,13 @@ export interface EventStreamStackProps extends StackProps {
   externalIssuer?: ExternalIssuer;
   /** Days events stay replayable; default 30. */
   eventRetentionDays?: number;
+  /** How long a webhook delivery is retried before the event is marked failed; default 24. */
+  retryBudgetHours?: number;
+  /** An integration with no successful delivery for this long while deliveries fail is stopped; default 24. */
+  stopWindowHours?: number;
+  eventBus?: EventBusSource;
+  /** Where alarms are mailed (through an SNS topic); no topic when unset. */
+  alarmEmail?: string;
 }
 
 /**
@@ -22,28 +85,79 @@ export interface EventStreamStackProps extends StackProps {
  */
 export class EventStreamStack extends Stack {
   readonly storage: Storage;
+  readonly queues: Queues;
   readonly auth: Auth;
   readonly api: Api;
+  readonly pipeline: Pipeline;
+  readonly eventBusIngest?: EventBusIngest;
+  readonly observability: Observability;
 
   constructor(scope: Construct, id: string, props: EventStreamStackProps) {
     super(scope, id, props);
+    checkRetryBudget(props.retryBudgetHours ?? DEFAULT_RETRY_BUDGET_HOURS);
     const secretPrefix = secretNamePrefix(this.stackName);
 
     this.storage = new Storage(this, 'Storage');
+    this.queues = new Queues(this, 'Queues');
+    const environment = this.functionEnvironment(props, secretPrefix);
+
     this.auth = new Auth(this, 'Auth', props.externalIssuer ? { external: props.externalIssuer } : {});
     this.api = new Api(this, 'Api', {
       stateTable: this.storage.stateTable,
+      ingestQueue: this.queues.queue(INGEST_QUEUE),
       secretNamePrefix: secretPrefix,
       issuer: this.auth.issuer,
       audience: this.auth.audience,
-      environment: {
-        ...this.storage.tableEnvironment(),
-        SECRET_NAME_PREFIX: secretPrefix,
-        TENANT: props.tenant,
-        MAX_INTEGRATIONS: String(props.maxIntegrations),
-        ALLOW_INSECURE_CALLBACKS: 'false',
-        EVENT_RETENTION_DAYS: String(props.eventRetentionDays ?? 30),
-      },
+      environment,
     });
+    this.pipeline = new Pipeline(this, 'Pipeline', {
+      queues: this.queues,
+      stateTable: this.storage.stateTable,
+      eventLogTable: this.storage.table(EVENT_LOG_TABLE),
+      secretNamePrefix: secretPrefix,
+      environment,
+    });
+    if (props.eventBus) {
+      this.eventBusIngest = new EventBusIngest(this, 'EventBusIngest', {
+        eventBusName: props.eventBus.eventBusName,
+        ...(props.eventBus.eventPattern ? { eventPattern: props.eventBus.eventPattern } : {}),
+        ingestQueue: this.queues.queue(INGEST_QUEUE),
+      });
+    }
+
+    this.observability = new Observability(this, 'Observability', {
+      deadLetterQueues: [
+        ...this.queues.definitions.map((definition) => ({
+          name: deadLetterQueueId(definition),
+          queue: this.queues.deadLetterQueue(definition),
+        })),
+        ...(this.eventBusIngest
+          ? [{ name: 'EventBusRuleDLQ', queue: this.eventBusIngest.deadLetterQueue }]
+          : []),
+      ],
+      webhookQueue: this.queues.queue(WEBHOOK_QUEUE),
+      ...(props.alarmEmail ? { alarmEmail: props.alarmEmail } : {}),
+    });
+  }
+
+  /**
+   * The one environment of every Lambda (API and consumers alike): each reads the settings it needs from
+   * the same config, and a function added later cannot miss a variable another one was given.
+   */
+  private functionEnvironment(props: EventStreamStackProps, secretPrefix: string): Record<string, string> {
+    return {
+      ...this.storage.tableEnvironment(),
+      ...this.queues.queueEnvironment(),
+      SECRET_NAME_PREFIX: secretPrefix,
+      TENANT: props.tenant,
+      MAX_INTEGRATIONS: String(props.maxIntegrations),
+      ALLOW_INSECURE_CALLBACKS: 'false',
+      EVENT_RETENTION_DAYS: String(props.eventRetentionDays ?? 30),
+      RETRY_BUDGET_HOURS: String(props.retryBudgetHours ?? DEFAULT_RETRY_BUDGET_HOURS),
+      STOP_WINDOW_HOURS: String(props.stopWindowHours ?? DEFAULT_STOP_WINDOW_HOURS),
+      DELIVERY_TIMEOUT_MS: String(DELIVERY_TIMEOUT_MS),
+      POWERTOOLS_SERVICE_NAME: SERVICE_NAME,
+      POWERTOOLS_METRICS_NAMESPACE: METRICS_NAMESPACE,
+    };
   }
 }

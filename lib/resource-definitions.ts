@@ -79,7 +79,7 @@ export interface QueueDefinition {
 export const INGEST_QUEUE: QueueDefinition = {
   id: 'IngestQueue',
   envVar: 'INGEST_QUEUE_URL',
-  visibilityTimeoutSeconds: 180,
+  visibilityTimeoutSeconds: 190,
   retentionDays: 14,
   maxReceiveCount: 10,
   consumer: {

@@ -68,7 +68,7 @@ export const eventLogKey = (
   receivedAt: string,
   eventId: string,
 ): { pk: string; sk: string } => {
-  const shard = createHash('sha1').update(eventId).digest()[0]! % EVENT_LOG_SHARDS;
+  const shard = (createHash('sha1').update(eventId).digest()[0] ?? 0) % EVENT_LOG_SHARDS;
   return { pk: eventLogPartition(tenant, receivedAt.slice(0, 16), shard), sk: `${receivedAt}#${eventId}` };
 };
 

@@ -14,13 +14,20 @@ const sign = (secret: string, content: string): string => {
   return `v1,${createHmac('sha256', key).update(content).digest('base64')}`;
 };
 
+/** The three Standard Webhooks headers of one delivery. */
+export interface SignatureHeaders {
+  'webhook-id': string;
+  'webhook-timestamp': string;
+  'webhook-signature': string;
+}
+
 /** The three Standard Webhooks headers for one delivery. */
 export const signatureHeaders = (
   secrets: readonly string[],
   eventId: string,
   timestampSeconds: number,
   body: string,
-): Record<string, string> => {
+): SignatureHeaders => {
   const content = `${eventId}.${timestampSeconds}.${body}`;
   return {
     'webhook-id': eventId,

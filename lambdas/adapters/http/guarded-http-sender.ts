@@ -130,14 +130,15 @@ export class GuardedHttpSender implements HttpSender {
           return;
         }
         const allowed = addresses.filter((entry) => !this.refusal(entry.address));
-        if (allowed.length === 0) {
+        const first = allowed[0];
+        if (!first) {
           const reason = `${hostname} resolves only to refused addresses (${addresses.map((a) => a.address).join(', ')})`;
           this.options.onRefused?.(hostname, reason);
           callback(new RefusedAddressError(reason), '', 0);
           return;
         }
         if (options.all) callback(null, allowed as unknown as string, 0);
-        else callback(null, allowed[0]!.address, allowed[0]!.family);
+        else callback(null, first.address, first.family);
       });
     };
   }
