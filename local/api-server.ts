@@ -9,7 +9,7 @@ import type {
 } from 'aws-lambda';
 import { matchPath, routeKey } from '../lambdas/handlers/api/routes.ts';
 import type { LocalAuth } from './auth.ts';
-import { LOCAL_REGION } from './emulators/index.ts';
+import { LOCAL_ACCOUNT_ID, lambdaContext, withTimeout } from './lambda.ts';
 
 /**
  * The HTTP API in front of the API Lambda, locally: routes matched and JWTs checked as API Gateway would,
@@ -41,7 +41,6 @@ export interface ApiServer {
 
 /** API Gateway's payload limit is 10 MB; the handler enforces its own, smaller one. */
 const MAX_BODY_BYTES = 10 * 1024 * 1024;
-const ACCOUNT_ID = '000000000000';
 
 /** Types API Gateway passes as text; everything else arrives base64-encoded (form posts included). */
 const TEXT_CONTENT_TYPE = /^\s*(text\/|application\/(json|xml|javascript)\b|[\w.-]+\/[\w.-]+\+(json|xml)\b)/i;
@@ -179,7 +178,7 @@ const buildEvent = (parts: EventParts): APIGatewayProxyEventV2WithJWTAuthorizer 
     headers,
     ...(Object.keys(query).length ? { queryStringParameters: query } : {}),
     requestContext: {
-      accountId: ACCOUNT_ID,
+      accountId: LOCAL_ACCOUNT_ID,
       apiId: 'local',
       authorizer: { jwt: parts.authorizer },
       domainName,
@@ -202,27 +201,6 @@ const buildEvent = (parts: EventParts): APIGatewayProxyEventV2WithJWTAuthorizer 
       : {}),
     ...(hasBody ? { body: isText ? parts.body.toString('utf8') : parts.body.toString('base64') } : {}),
     isBase64Encoded: hasBody && !isText,
-  };
-};
-
-const lambdaContext = (functionName: string, timeoutMs: number): Context => {
-  const deadline = Date.now() + timeoutMs;
-  const unsupported = (): never => {
-    throw new Error('Callback-style context methods are not supported; return a promise');
-  };
-  return {
-    callbackWaitsForEmptyEventLoop: true,
-    functionName,
-    functionVersion: '$LATEST',
-    invokedFunctionArn: `arn:aws:lambda:${LOCAL_REGION}:${ACCOUNT_ID}:function:${functionName}`,
-    memoryLimitInMB: '1024',
-    awsRequestId: randomUUID(),
-    logGroupName: `/aws/lambda/${functionName}`,
-    logStreamName: 'local',
-    getRemainingTimeInMillis: () => Math.max(0, deadline - Date.now()),
-    done: unsupported,
-    fail: unsupported,
-    succeed: unsupported,
   };
 };
 
@@ -288,18 +266,6 @@ const readBody = async (request: IncomingMessage): Promise<Buffer | undefined> =
     chunks.push(chunk);
   }
   return Buffer.concat(chunks);
-};
-
-const withTimeout = async <T>(promise: Promise<T>, timeoutMs: number): Promise<T | 'timeout'> => {
-  let timer: NodeJS.Timeout | undefined;
-  const timeout = new Promise<'timeout'>((resolve) => {
-    timer = setTimeout(() => resolve('timeout'), timeoutMs);
-  });
-  try {
-    return await Promise.race([promise, timeout]);
-  } finally {
-    clearTimeout(timer);
-  }
 };
 
 const splitOnce = (value: string, separator: string): [string, string] => {

@@ -5,7 +5,20 @@ import {
   UpdateTimeToLiveCommand,
   waitUntilTableExists,
 } from '@aws-sdk/client-dynamodb';
-import { secretNamePrefix, TABLES, type TableDefinition } from '../lib/resource-definitions.ts';
+import {
+  CreateQueueCommand,
+  GetQueueAttributesCommand,
+  SetQueueAttributesCommand,
+  SQSClient,
+} from '@aws-sdk/client-sqs';
+import {
+  deadLetterQueueId,
+  QUEUES,
+  type QueueDefinition,
+  secretNamePrefix,
+  TABLES,
+  type TableDefinition,
+} from '../lib/resource-definitions.ts';
 import { type EmulatorEndpoints, emulatorEnv, LOCAL_REGION } from './emulators/index.ts';
 
 /** The deployment name the local runtime uses where the stack would use its own (secret prefix, resource names). */
@@ -17,13 +30,40 @@ export interface LocalResource<Definition> {
   name: string;
 }
 
+/** A queue and the dead-letter queue behind it. */
+export interface LocalQueue extends LocalResource<QueueDefinition> {
+  /** `event-stream-ingest-queue-dlq` for `event-stream-ingest-queue`. */
+  deadLetterName: string;
+}
+
 /**
- * Every resource of the stack, named for the emulators. Queues and buckets join as one more property each
- * (`queues: QUEUES.map(named)`), with a creator in `createResources` and their env vars in `lambdaEnv`.
+ * Every resource of the stack, named for the emulators. Buckets join as one more property (`buckets:
+ * BUCKETS.map(named)`), with a creator in `createResources` and their env vars in `lambdaEnv`.
  */
 export interface LocalResourceNames {
   tables: LocalResource<TableDefinition>[];
+  queues: LocalQueue[];
 }
+
+/** Where a created queue and its dead-letter queue are, as the emulator reports them. */
+export interface CreatedQueue {
+  url: string;
+  arn: string;
+  deadLetterUrl: string;
+  deadLetterArn: string;
+}
+
+/** What `createResources` learnt from the emulators that the names alone do not tell. */
+export interface CreatedResources {
+  /** By queue definition id (`IngestQueue`). */
+  queues: Record<string, CreatedQueue>;
+}
+
+/**
+ * How long a dead-lettered message is kept: the SQS maximum, as in the stack (`DEAD_LETTER_RETENTION_DAYS` in
+ * lib/queues.ts, not imported here because that module loads aws-cdk-lib).
+ */
+const DEAD_LETTER_RETENTION_SECONDS = 14 * 24 * 3600;
 
 /** `StateTable` → `event-stream-state-table`. */
 const localName = (id: string): string =>
@@ -37,20 +77,84 @@ const named = <Definition extends { id: string }>(definition: Definition): Local
 /** Local names of every resource defined in `lib/resource-definitions.ts`. */
 export const localResourceNames = (): LocalResourceNames => ({
   tables: TABLES.map(named),
+  queues: QUEUES.map(localQueue),
 });
 
-/** Creates every resource the definitions name, skipping those that already exist (a persistent `.local/`). */
+/** A queue definition's local names (`event-stream-ingest-queue`, `event-stream-ingest-queue-dlq`). */
+export const localQueue = (definition: QueueDefinition): LocalQueue => ({
+  ...named(definition),
+  deadLetterName: localName(deadLetterQueueId(definition)),
+});
+
+const credentials = { accessKeyId: 'local', secretAccessKey: 'local' };
+
+/**
+ * An SQS client for fauxqs: the explicit endpoint must win over the queue URLs' hosts, which do not resolve
+ * (see emulators/fauxqs.ts).
+ */
+export const localSqsClient = (endpoints: EmulatorEndpoints): SQSClient =>
+  new SQSClient({ endpoint: endpoints.sqs, region: LOCAL_REGION, credentials, useQueueUrlAsEndpoint: false });
+
+/**
+ * Creates every resource the definitions name. Existing tables are left alone; existing queues get their
+ * attributes set again, so a persistent `.local/` follows changes to the definitions as a deploy would.
+ */
 export const createResources = async (
   endpoints: EmulatorEndpoints,
   names: LocalResourceNames = localResourceNames(),
-): Promise<void> => {
-  const credentials = { accessKeyId: 'local', secretAccessKey: 'local' };
+): Promise<CreatedResources> => {
   const dynamodb = new DynamoDBClient({ endpoint: endpoints.dynamodb, region: LOCAL_REGION, credentials });
+  const sqs = localSqsClient(endpoints);
   try {
-    await Promise.all(names.tables.map((table) => createTable(dynamodb, table)));
+    const [, queues] = await Promise.all([
+      Promise.all(names.tables.map((table) => createTable(dynamodb, table))),
+      Promise.all(
+        names.queues.map(async (queue) => [queue.definition.id, await createLocalQueue(sqs, queue)] as const),
+      ),
+    ]);
+    return { queues: Object.fromEntries(queues) };
   } finally {
     dynamodb.destroy();
+    sqs.destroy();
   }
+};
+
+/**
+ * Creates (or updates) a queue and its dead-letter queue: retention, visibility timeout and the redrive
+ * policy from the definition. Exported for tests, which use short-lived definitions of their own.
+ */
+export const createLocalQueue = async (client: SQSClient, queue: LocalQueue): Promise<CreatedQueue> => {
+  const deadLetter = await createOrUpdateQueue(client, queue.deadLetterName, {
+    MessageRetentionPeriod: String(DEAD_LETTER_RETENTION_SECONDS),
+  });
+  const { definition } = queue;
+  const main = await createOrUpdateQueue(client, queue.name, {
+    VisibilityTimeout: String(definition.visibilityTimeoutSeconds),
+    MessageRetentionPeriod: String(definition.retentionDays * 24 * 3600),
+    RedrivePolicy: JSON.stringify({
+      deadLetterTargetArn: deadLetter.arn,
+      maxReceiveCount: definition.maxReceiveCount,
+    }),
+  });
+  return { ...main, deadLetterUrl: deadLetter.url, deadLetterArn: deadLetter.arn };
+};
+
+const createOrUpdateQueue = async (
+  client: SQSClient,
+  name: string,
+  attributes: Record<string, string>,
+): Promise<{ url: string; arn: string }> => {
+  // CreateQueue without attributes is idempotent; with them it fails on any difference from an existing
+  // queue (QueueNameExists), so the attributes are set separately, every time.
+  const { QueueUrl: url } = await client.send(new CreateQueueCommand({ QueueName: name }));
+  if (!url) throw new Error(`CreateQueue ${name} returned no QueueUrl`);
+  await client.send(new SetQueueAttributesCommand({ QueueUrl: url, Attributes: attributes }));
+  const { Attributes } = await client.send(
+    new GetQueueAttributesCommand({ QueueUrl: url, AttributeNames: ['QueueArn'] }),
+  );
+  const arn = Attributes?.QueueArn;
+  if (!arn) throw new Error(`GetQueueAttributes ${name} returned no QueueArn`);
+  return { url, arn };
 };
 
 const createTable = async (client: DynamoDBClient, { definition, name }: LocalResource<TableDefinition>) => {
@@ -83,11 +187,38 @@ const createTable = async (client: DynamoDBClient, { definition, name }: LocalRe
   }
 };
 
+export interface LambdaEnvOptions {
+  names?: LocalResourceNames;
+  /** Queue URLs from `createResources`; without them the env lacks the queue variables the config requires. */
+  created?: CreatedResources;
+  /** Where MAX_INTEGRATIONS and the Powertools settings may come from; default process.env. */
+  env?: NodeJS.ProcessEnv;
+  /** Set last, over everything else (e2e tests: `RETRY_SCHEDULE_SECONDS: '1,1,1'`). */
+  overrides?: Record<string, string>;
+}
+
 /** The environment the handlers get locally: what the stack would set, pointed at the emulators. */
 export const lambdaEnv = (
   endpoints: EmulatorEndpoints,
-  names: LocalResourceNames = localResourceNames(),
-  env: NodeJS.ProcessEnv = process.env,
+  options: LambdaEnvOptions = {},
+): Record<string, string> => {
+  const { names = localResourceNames(), created, env = process.env } = options;
+  return {
+    ...baseEnv(endpoints, names, env),
+    ...Object.fromEntries(
+      names.queues.flatMap((queue) => {
+        const url = created?.queues[queue.definition.id]?.url;
+        return url ? [[queue.definition.envVar, url]] : [];
+      }),
+    ),
+    ...options.overrides,
+  };
+};
+
+const baseEnv = (
+  endpoints: EmulatorEndpoints,
+  names: LocalResourceNames,
+  env: NodeJS.ProcessEnv,
 ): Record<string, string> => ({
   ...emulatorEnv(endpoints),
   ...Object.fromEntries(names.tables.map((table) => [table.definition.envVar, table.name])),

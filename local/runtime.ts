@@ -1,9 +1,22 @@
+import { existsSync } from 'node:fs';
 import { rm } from 'node:fs/promises';
 import { join } from 'node:path';
+import { fileURLToPath, pathToFileURL } from 'node:url';
+import type { QueueDefinition } from '../lib/resource-definitions.ts';
 import { type ApiHandler, type ApiServer, startApiServer } from './api-server.ts';
 import { createLocalAuth, type LocalAuth, loadLocalAuth, type TokenOptions } from './auth.ts';
 import { type EmulatorEndpoints, type Emulators, startEmulators } from './emulators/index.ts';
-import { createResources, type LocalResourceNames, lambdaEnv, localResourceNames } from './resources.ts';
+import {
+  type CreatedQueue,
+  type CreatedResources,
+  createResources,
+  type LocalResourceNames,
+  lambdaEnv,
+  localResourceNames,
+  localSqsClient,
+} from './resources.ts';
+import { type ScheduledJob, startScheduler } from './scheduler.ts';
+import { type SqsHandler, startSqsPoller } from './sqs-poller.ts';
 
 export interface LocalRuntimeOptions {
   /** Where emulator state and the signing key live (`.local/` for `npm start`); all in memory when absent. */
@@ -16,14 +29,28 @@ export interface LocalRuntimeOptions {
   log?: (line: string) => void;
   /** Loads the API handler; default the real one, imported only after process.env is set. */
   loadApiHandler?: () => Promise<ApiHandler>;
+  /**
+   * Loads the consumer of a queue; default the module named by `consumer.entry`, imported after process.env
+   * is set. Resolving to undefined leaves the queue unpolled.
+   */
+  loadQueueHandler?: (queue: QueueDefinition) => Promise<SqsHandler | undefined>;
+  /**
+   * Variables set over the handlers' environment (`{ RETRY_SCHEDULE_SECONDS: '1,1,1' }`). The handlers read
+   * their config once, at import: one environment per process (vitest runs each test file in its own).
+   */
+  env?: Record<string, string>;
+  /** The schedule's period; default 60 s. */
+  scheduleIntervalMs?: number;
 }
 
 export interface LocalRuntime {
   apiUrl: string;
   endpoints: EmulatorEndpoints;
   names: LocalResourceNames;
-  /** The environment the handlers run with (already applied to process.env). */
+  /** The environment the handlers run with (already applied to process.env, restored by stop()). */
   env: Record<string, string>;
+  /** Queue and dead-letter queue URLs and ARNs, by queue definition id (`WebhookQueue`). */
+  queues: Record<string, CreatedQueue>;
   issueToken(options?: TokenOptions): Promise<string>;
   /** Stops the workers, the API server and every emulator, in that order. */
   stop(): Promise<void>;
@@ -38,14 +65,81 @@ export interface Worker {
   stop(): Promise<void>;
 }
 
-export type WorkerFactory = (context: {
+export interface WorkerContext {
   endpoints: EmulatorEndpoints;
   names: LocalResourceNames;
+  created: CreatedResources;
   env: Record<string, string>;
-}) => Promise<Worker>;
+  options: LocalRuntimeOptions;
+}
 
-/** Pollers and schedules to start with the runtime; each later handler adds its factory here. */
-const WORKERS: readonly WorkerFactory[] = [];
+export type WorkerFactory = (context: WorkerContext) => Promise<readonly Worker[]>;
+
+const REPO_ROOT = fileURLToPath(new URL('../', import.meta.url));
+
+/**
+ * Jobs on the 1-minute schedule, as the stack's EventBridge rules run them; later issues add theirs (the S3
+ * flusher, housekeeping), typically importing a handler inside `run` so it loads after process.env is set.
+ */
+const SCHEDULED_JOBS: readonly ScheduledJob[] = [];
+
+const importQueueHandler = async (queue: QueueDefinition): Promise<SqsHandler | undefined> => {
+  if (!queue.consumer) return undefined;
+  const file = join(REPO_ROOT, queue.consumer.entry);
+  if (!existsSync(file)) return undefined;
+  const module = (await import(pathToFileURL(file).href)) as { handler?: SqsHandler };
+  if (typeof module.handler !== 'function') throw new Error(`${queue.consumer.entry} exports no handler`);
+  return module.handler;
+};
+
+/** One poller per queue with a consumer, as the stack has one event source mapping per consuming function. */
+const sqsPollers: WorkerFactory = async ({ endpoints, names, created, options }) => {
+  const workers: Worker[] = [];
+  for (const queue of names.queues) {
+    const { consumer } = queue.definition;
+    const location = created.queues[queue.definition.id];
+    if (!consumer || !location) continue;
+    let handler: SqsHandler | undefined;
+    try {
+      handler = await (options.loadQueueHandler ?? importQueueHandler)(queue.definition);
+    } catch (error) {
+      // The runtime only learns of workers this returns: stop the ones already polling before failing.
+      await Promise.all(workers.map((worker) => worker.stop()));
+      throw error;
+    }
+    if (!handler) {
+      (options.log ?? console.log)(`${queue.name}: not polled (${consumer.entry} does not exist yet)`);
+      continue;
+    }
+    const sqs = localSqsClient(endpoints);
+    const poller = startSqsPoller({
+      sqs,
+      queueName: queue.name,
+      queueUrl: location.url,
+      queueArn: location.arn,
+      consumer,
+      handler,
+    });
+    workers.push({
+      name: poller.name,
+      stop: async () => {
+        await poller.stop();
+        sqs.destroy();
+      },
+    });
+  }
+  return workers;
+};
+
+const scheduler: WorkerFactory = async ({ options }) => [
+  startScheduler({
+    jobs: SCHEDULED_JOBS,
+    ...(options.scheduleIntervalMs ? { intervalMs: options.scheduleIntervalMs } : {}),
+  }),
+];
+
+/** Pollers and schedules to start with the runtime. */
+const WORKERS: readonly WorkerFactory[] = [sqsPollers, scheduler];
 
 const importApiHandler = async (): Promise<ApiHandler> => {
   const module = (await import('../lambdas/handlers/api/index.ts')) as { handler: ApiHandler };
@@ -88,11 +182,25 @@ const startOnEmulators = async (
   stop: () => Promise<void>,
 ): Promise<LocalRuntime> => {
   const names = localResourceNames();
-  await createResources(emulators.endpoints, names);
+  const created = await createResources(emulators.endpoints, names);
 
-  const env = lambdaEnv(emulators.endpoints, names);
+  const env = lambdaEnv(emulators.endpoints, {
+    names,
+    created,
+    ...(options.env ? { overrides: options.env } : {}),
+  });
   // Before the import: the handler modules read their config and create SDK clients at module scope.
+  const saved = Object.fromEntries(Object.keys(env).map((key) => [key, process.env[key]]));
   Object.assign(process.env, env);
+  // Registered before the API and the workers, so it runs once they have stopped.
+  stoppables.push({
+    stop: async () => {
+      for (const [key, value] of Object.entries(saved)) {
+        if (value === undefined) delete process.env[key];
+        else process.env[key] = value;
+      }
+    },
+  });
   const handler = await (options.loadApiHandler ?? importApiHandler)();
 
   const api: ApiServer = await startApiServer({
@@ -103,7 +211,7 @@ const startOnEmulators = async (
   });
   stoppables.push(api);
   for (const factory of WORKERS) {
-    stoppables.push(await factory({ endpoints: emulators.endpoints, names, env }));
+    stoppables.push(...(await factory({ endpoints: emulators.endpoints, names, created, env, options })));
   }
 
   return {
@@ -111,6 +219,7 @@ const startOnEmulators = async (
     endpoints: emulators.endpoints,
     names,
     env,
+    queues: created.queues,
     issueToken: (tokenOptions) => auth.issueToken(tokenOptions),
     stop,
   };

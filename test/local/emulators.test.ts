@@ -15,12 +15,13 @@ import {
 } from '@aws-sdk/client-secrets-manager';
 import {
   CreateQueueCommand,
+  GetQueueAttributesCommand,
   ReceiveMessageCommand,
   SendMessageCommand,
   SQSClient,
 } from '@aws-sdk/client-sqs';
 import { describe, expect, it } from 'vitest';
-import { STATE_TABLE } from '../../lib/resource-definitions.ts';
+import { QUEUES, STATE_TABLE, WEBHOOK_QUEUE } from '../../lib/resource-definitions.ts';
 import { type EmulatorEndpoints, startEmulators } from '../../local/emulators/index.ts';
 import { createResources, localResourceNames } from '../../local/resources.ts';
 import { useEmulators } from '../support/local-runtime.ts';
@@ -59,8 +60,38 @@ describe('emulators started in memory', () => {
     dynamodb.destroy();
   });
 
-  it('gives the handlers the table names and local settings through lambdaEnv', () => {
+  it("creates every queue behind its DLQ, with the definitions' visibility, retention and redrive", async () => {
+    const { sqs } = clients(emulators.endpoints);
+
+    const again = await createResources(emulators.endpoints);
+    const webhook = emulators.queues[WEBHOOK_QUEUE.id];
+    const { Attributes } = await sqs.send(
+      new GetQueueAttributesCommand({ QueueUrl: webhook?.url, AttributeNames: ['All'] }),
+    );
+    const deadLetter = await sqs.send(
+      new GetQueueAttributesCommand({ QueueUrl: webhook?.deadLetterUrl, AttributeNames: ['All'] }),
+    );
+
+    expect(Object.keys(emulators.queues).sort()).toEqual(QUEUES.map((queue) => queue.id).sort());
+    expect(again.queues).toEqual(emulators.queues);
+    expect(webhook?.url).toMatch(/\/event-stream-webhook-queue$/);
+    expect(webhook?.deadLetterUrl).toMatch(/\/event-stream-webhook-queue-dlq$/);
+    expect(Attributes).toMatchObject({
+      QueueArn: webhook?.arn,
+      VisibilityTimeout: String(WEBHOOK_QUEUE.visibilityTimeoutSeconds),
+      MessageRetentionPeriod: String(WEBHOOK_QUEUE.retentionDays * 86_400),
+    });
+    expect(JSON.parse(Attributes?.RedrivePolicy ?? '{}')).toEqual({
+      deadLetterTargetArn: webhook?.deadLetterArn,
+      maxReceiveCount: WEBHOOK_QUEUE.maxReceiveCount,
+    });
+    expect(deadLetter.Attributes?.MessageRetentionPeriod).toBe(String(14 * 86_400));
+    sqs.destroy();
+  });
+
+  it('gives the handlers the table names, queue URLs and local settings through lambdaEnv', () => {
     expect(emulators.env).toMatchObject({
+      ...Object.fromEntries(QUEUES.map((queue) => [queue.envVar, emulators.queues[queue.id]?.url])),
       [STATE_TABLE.envVar]: stateTableName(),
       SECRET_NAME_PREFIX: 'event-stream-local/integrations/',
       TENANT: 'local',
@@ -95,8 +126,9 @@ describe('emulators with a data directory', () => {
     const queueName = 'kept-queue';
     try {
       const first = await startEmulators({ dataDir });
+      let firstQueues = {};
       try {
-        await createResources(first.endpoints);
+        firstQueues = (await createResources(first.endpoints)).queues;
         const c = clients(first.endpoints);
         await c.dynamodb.send(
           new PutItemCommand({ TableName: stateTableName(), Item: { pk: { S: 'K' }, sk: { S: '1' } } }),
@@ -113,7 +145,8 @@ describe('emulators with a data directory', () => {
 
       const second = await startEmulators({ dataDir });
       try {
-        await createResources(second.endpoints);
+        const secondQueues = (await createResources(second.endpoints)).queues;
+        expect(secondQueues).toEqual(firstQueues);
         const c = clients(second.endpoints);
         const item = await c.dynamodb.send(
           new GetItemCommand({ TableName: stateTableName(), Key: { pk: { S: 'K' }, sk: { S: '1' } } }),
