@@ -35,9 +35,9 @@ export const STATE_TABLE: TableDefinition = {
 
 /**
  * The event log: every event once, for 30 days (TTL; reads also filter expired items, since TTL deletes
- * late). Keyed `pk = {tenant}#{minute}#{shard}`, `sk = {received_at}#{event id}`: a minute of one tenant
- * is spread over EVENT_LOG_SHARDS partitions (1,000 events/s stays far below a partition's write limit)
- * and a time range is read in order by merging the shards of each minute.
+ * late). Keyed `pk = {tenant}#{shard}`, `sk = {received_at}#{event id}`: a tenant's events are spread
+ * over EVENT_LOG_SHARDS partition keys (1,000 events/s stays far below a partition's write limit) and a
+ * time range is read in order by querying each shard's sort-key range and merging.
  */
 export const EVENT_LOG_TABLE: TableDefinition = {
   id: 'EventLogTable',

@@ -15,11 +15,12 @@ const sign = (secret: string, content: string): string => {
 };
 
 /** The three Standard Webhooks headers of one delivery. */
-export interface SignatureHeaders {
+// A type alias, not an interface, so it stays assignable to plain header records.
+export type SignatureHeaders = {
   'webhook-id': string;
   'webhook-timestamp': string;
   'webhook-signature': string;
-}
+};
 
 /** The three Standard Webhooks headers for one delivery. */
 export const signatureHeaders = (

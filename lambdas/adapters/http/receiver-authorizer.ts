@@ -9,7 +9,8 @@ const EXPIRY_MARGIN_MS = 30_000;
 const JWT_LIFETIME_S = 300;
 
 interface CachedToken {
-  token: string;
+  /** Pending while fetched, so parallel deliveries share one token request. */
+  token: Promise<string>;
   expiresAt: number;
 }
 
@@ -52,6 +53,25 @@ export class HttpReceiverAuthorizer implements ReceiverAuthorizer {
     const now = this.clock.now().getTime();
     const cached = this.tokens.get(cacheKey);
     if (cached && !refresh && cached.expiresAt - EXPIRY_MARGIN_MS > now) return cached.token;
+    const entry: CachedToken = { token: Promise.resolve(''), expiresAt: Number.POSITIVE_INFINITY };
+    entry.token = this.fetchToken(oauth, clientSecret).then(
+      ({ token, lifetimeSeconds }) => {
+        entry.expiresAt = now + lifetimeSeconds * 1000;
+        return token;
+      },
+      (error: unknown) => {
+        if (this.tokens.get(cacheKey) === entry) this.tokens.delete(cacheKey);
+        throw error;
+      },
+    );
+    this.tokens.set(cacheKey, entry);
+    return entry.token;
+  }
+
+  private async fetchToken(
+    oauth: NonNullable<CallbackParameters['oauth']>,
+    clientSecret: string,
+  ): Promise<{ token: string; lifetimeSeconds: number }> {
     const form = new URLSearchParams({ grant_type: 'client_credentials' });
     if (oauth.scope) form.set('scope', oauth.scope);
     const basic = Buffer.from(
@@ -78,9 +98,10 @@ export class HttpReceiverAuthorizer implements ReceiverAuthorizer {
     if (typeof parsed.access_token !== 'string') {
       throw new ReceiverAuthError(`OAuth token response from ${oauth.token_url} has no access_token`);
     }
-    const lifetime = typeof parsed.expires_in === 'number' ? parsed.expires_in : 3600;
-    this.tokens.set(cacheKey, { token: parsed.access_token, expiresAt: now + lifetime * 1000 });
-    return parsed.access_token;
+    return {
+      token: parsed.access_token,
+      lifetimeSeconds: typeof parsed.expires_in === 'number' ? parsed.expires_in : 3600,
+    };
   }
 
   private async jwt(
