@@ -1,16 +1,52 @@
 /**
  * `npm run bench`: prints ratios measured side by side in one run, so they hold on any machine.
- * Sections run one after another; add new ones (webhook delivery, S3 export, cost) below.
- * BENCH_RUNS sets the number of cold-import rounds (default 15).
+ * Sections run in order; BENCH_ONLY=bundles,webhook picks some of them.
+ * Settings: BENCH_RUNS (cold-import rounds, default 15), BENCH_EVENTS (webhook events, default 2000),
+ * BENCH_ROUNDS (webhook rounds, default 3), BENCH_CONCURRENCY (webhook requests in flight, a multiple of 10,
+ * default 10). Above 10, invocations run side by side in one module scope, unlike Lambda: Powertools then
+ * warns "No application metrics to publish" whenever one invocation's flush has emptied the other's metrics.
  */
 import { benchBundles } from './bundles.ts';
 import { progress } from './report.ts';
+import { benchWebhookThroughput } from './webhook-throughput.ts';
 
-const runs = Number(process.env.BENCH_RUNS ?? 15);
-if (!Number.isInteger(runs) || runs < 1)
-  throw new Error(`BENCH_RUNS must be a positive integer, got ${process.env.BENCH_RUNS}`);
+const positive = (name: string, fallback: number): number => {
+  const value = Number(process.env[name] ?? fallback);
+  if (!Number.isInteger(value) || value < 1)
+    throw new Error(`${name} must be a positive integer, got ${process.env[name]}`);
+  return value;
+};
+
+const sections: Record<string, { title: string; run: () => Promise<void> }> = {
+  bundles: {
+    title: 'bundle size and cold import per function',
+    run: () => benchBundles(positive('BENCH_RUNS', 15)),
+  },
+  webhook: {
+    title: 'webhook delivery throughput vs a bare HTTP POST loop',
+    run: () =>
+      benchWebhookThroughput({
+        events: positive('BENCH_EVENTS', 2000),
+        integrations: 2,
+        concurrency: positive('BENCH_CONCURRENCY', 10),
+        rounds: positive('BENCH_ROUNDS', 3),
+      }),
+  },
+};
+
+const only = process.env.BENCH_ONLY?.split(',')
+  .map((name) => name.trim())
+  .filter(Boolean);
+const unknown = only?.filter((name) => !(name in sections)) ?? [];
+if (unknown.length > 0)
+  throw new Error(
+    `BENCH_ONLY names unknown sections (${unknown.join(', ')}); known: ${Object.keys(sections).join(', ')}`,
+  );
 
 const started = performance.now();
-progress('section: bundle size and cold import per function');
-await benchBundles(runs);
+for (const [name, section] of Object.entries(sections)) {
+  if (only && !only.includes(name)) continue;
+  progress(`section ${name}: ${section.title}`);
+  await section.run();
+}
 progress(`done in ${((performance.now() - started) / 1000).toFixed(1)} s`);

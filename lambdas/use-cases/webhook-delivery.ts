@@ -66,13 +66,16 @@ export class WebhookDelivery {
       pending = deps.integrations.get(message.integration_id);
       integrations.set(message.integration_id, pending);
     }
+    // Read the event while the integration is looked up: the reads of a batch then share one request.
+    const eventRead = deps.eventLog.get(message.received_at, message.event_id);
+    eventRead.catch(() => {}); // awaited below, or not needed
     const integration = await pending;
     if (!integration?.callback_parameters) return DONE; // deleted, or no longer a webhook integration
     if (integration.status !== 'running') {
       await deps.deliveryState.recordMissed(integration.id, message.received_at);
       return DONE;
     }
-    const event = await deps.eventLog.get(message.received_at, message.event_id);
+    const event = await eventRead;
     if (!event) {
       deps.metrics.count('WebhookEventExpired');
       return DONE;

@@ -11,6 +11,13 @@ const keyOf = (integrationId: string) => ({ pk: `DELIVERY#${integrationId}`, sk:
  * busy path (successes) costs at most one write a minute per integration.
  */
 export class DynamoDeliveryStateStore implements DeliveryStateStore {
+  /**
+   * When this container last wrote a success per integration. A conditional write is billed even when its
+   * condition fails, so repeated successes within a minute are not sent at all, unless this container
+   * saw a failure since.
+   */
+  private readonly successWrittenAt = new Map<string, number>();
+
   constructor(
     private readonly client: DynamoDBDocumentClient,
     private readonly tableName: string,
@@ -24,6 +31,9 @@ export class DynamoDeliveryStateStore implements DeliveryStateStore {
   }
 
   async recordSuccess(integrationId: string, at: Date): Promise<void> {
+    const last = this.successWrittenAt.get(integrationId);
+    if (last !== undefined && at.getTime() - last < MINUTE_MS) return;
+    this.successWrittenAt.set(integrationId, at.getTime());
     await this.conditional(
       new UpdateCommand({
         TableName: this.tableName,
@@ -40,6 +50,7 @@ export class DynamoDeliveryStateStore implements DeliveryStateStore {
   }
 
   async recordFailure(integrationId: string, at: Date): Promise<DeliveryState> {
+    this.successWrittenAt.delete(integrationId);
     const { Attributes } = await this.client.send(
       new UpdateCommand({
         TableName: this.tableName,

@@ -1,0 +1,73 @@
+import { median, printTable } from './report.ts';
+import type { Run } from './webhook-contenders.ts';
+import { SQS_BATCH_SIZE } from './webhook-fixtures.ts';
+
+export interface WebhookResults {
+  events: number;
+  integrations: number;
+  concurrency: number;
+  invocations: number;
+  deliveries: number;
+  batches: number;
+  rounds: readonly { bare: Run; delivered: Run }[];
+  /** AWS calls during the measured handler runs, by `Service.Operation`. */
+  requests: readonly [string, { calls: number; ms: number }][];
+}
+
+const perSecond = (deliveries: number, run: Run) => (deliveries * 1000) / run.ms;
+const cpuUsPerDelivery = (deliveries: number, run: Run) => (run.cpuMs * 1000) / deliveries;
+
+/** Throughput per round and its median, then what the handler asked of AWS per delivery. */
+export const printWebhookReport = (results: WebhookResults): void => {
+  const { deliveries, rounds } = results;
+  console.log(
+    `\nWebhook delivery: ${results.events} events × ${results.integrations} integrations = ${deliveries} deliveries per run, ${results.concurrency} in flight` +
+      ` (bare loop: ${results.concurrency} keep-alive sockets; handler: ${results.invocations} invocation(s) at a time × ${SQS_BATCH_SIZE} records)\n`,
+  );
+  const rows = rounds.map(({ bare, delivered }) => ({
+    bare: perSecond(deliveries, bare),
+    delivered: perSecond(deliveries, delivered),
+    bareCpu: cpuUsPerDelivery(deliveries, bare),
+    deliveredCpu: cpuUsPerDelivery(deliveries, delivered),
+  }));
+  const cells = (row: (typeof rows)[number]) => [
+    row.bare.toFixed(0),
+    row.delivered.toFixed(0),
+    `${(row.delivered / row.bare).toFixed(2)}x`,
+    row.bareCpu.toFixed(0),
+    row.deliveredCpu.toFixed(0),
+    `${(row.deliveredCpu / row.bareCpu).toFixed(1)}x`,
+  ];
+  const middle = (pick: (row: (typeof rows)[number]) => number) => median(rows.map(pick));
+  printTable(
+    ['round', 'bare POST/s', 'handler/s', 'handler/bare', 'bare CPU µs', 'handler CPU µs', 'CPU ratio'],
+    [
+      ...rows.map((row, i) => [String(i + 1), ...cells(row)]),
+      [
+        'median',
+        middle((row) => row.bare).toFixed(0),
+        middle((row) => row.delivered).toFixed(0),
+        `${middle((row) => row.delivered / row.bare).toFixed(2)}x`,
+        middle((row) => row.bareCpu).toFixed(0),
+        middle((row) => row.deliveredCpu).toFixed(0),
+        `${middle((row) => row.deliveredCpu / row.bareCpu).toFixed(1)}x`,
+      ],
+    ],
+  );
+  console.log(
+    '(CPU µs: this process per delivery, receiver included in both; the emulators run in other processes.)',
+  );
+  // What the handler adds per delivery besides the POST: requests to AWS, here answered by the emulators.
+  const invocations = results.batches * rounds.length;
+  console.log(`\nAWS calls by the handler in the measured runs (${invocations} invocations)\n`);
+  printTable(
+    ['call', 'per invocation', 'per 1,000 deliveries', 'mean ms (emulator)'],
+    results.requests.map(([name, { calls, ms }]) => [
+      name,
+      (calls / invocations).toFixed(2),
+      ((calls * 1000) / (deliveries * rounds.length)).toFixed(0),
+      (ms / calls).toFixed(1),
+    ]),
+  );
+  console.log();
+};
