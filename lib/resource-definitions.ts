@@ -47,7 +47,20 @@ export const EVENT_LOG_TABLE: TableDefinition = {
   timeToLiveAttribute: 'expires_at',
 };
 
-export const TABLES: readonly TableDefinition[] = [STATE_TABLE, EVENT_LOG_TABLE];
+/**
+ * Delivery history: one item per (integration, event), with its status and attempts, for 30 days.
+ * Keyed `pk = {integration id}#{shard}`, `sk = {received_at}#{event id}`, sharded like the event log so
+ * one busy integration does not make a hot partition, and listed newest first by merging the shards.
+ */
+export const DELIVERIES_TABLE: TableDefinition = {
+  id: 'DeliveriesTable',
+  envVar: 'DELIVERIES_TABLE_NAME',
+  partitionKey: { name: 'pk', type: 'S' },
+  sortKey: { name: 'sk', type: 'S' },
+  timeToLiveAttribute: 'expires_at',
+};
+
+export const TABLES: readonly TableDefinition[] = [STATE_TABLE, EVENT_LOG_TABLE, DELIVERIES_TABLE];
 
 /** How an SQS queue is consumed: the event source mapping in the stack, the poller in the local runtime. */
 export interface QueueConsumer {
@@ -122,7 +135,48 @@ export const EXPORT_QUEUE: QueueDefinition = {
   maxReceiveCount: 20,
 };
 
-export const QUEUES: readonly QueueDefinition[] = [INGEST_QUEUE, WEBHOOK_QUEUE, EXPORT_QUEUE];
+/**
+ * Replay jobs (catch-up after a start, temporary integrations): each message is one page of the event log;
+ * the consumer queues the page's deliveries and the next page. One record per invocation and a low
+ * concurrency pace replays so they do not crowd out live deliveries.
+ */
+export const REPLAY_QUEUE: QueueDefinition = {
+  id: 'ReplayQueue',
+  envVar: 'REPLAY_QUEUE_URL',
+  visibilityTimeoutSeconds: 540,
+  retentionDays: 14,
+  maxReceiveCount: 10,
+  consumer: {
+    entry: 'lambdas/handlers/sqs/replay.ts',
+    functionId: 'ReplayFunction',
+    batchSize: 1,
+    maxBatchingWindowSeconds: 0,
+    timeoutSeconds: 90,
+    maxConcurrency: 2,
+  },
+};
+
+export const QUEUES: readonly QueueDefinition[] = [INGEST_QUEUE, WEBHOOK_QUEUE, EXPORT_QUEUE, REPLAY_QUEUE];
+
+/** A function the stack runs on a schedule (EventBridge), and the local runtime on its timer. */
+export interface ScheduleDefinition {
+  /** Construct id of the function. */
+  functionId: string;
+  /** Handler module, relative to the repository root; exports `handler(event: ScheduledEvent)`. */
+  entry: string;
+  rateMinutes: number;
+  timeoutSeconds: number;
+}
+
+/** Temporary integrations that ran past `ends_at` and finished: stop, log, delete. */
+export const HOUSEKEEPING_SCHEDULE: ScheduleDefinition = {
+  functionId: 'HousekeepingFunction',
+  entry: 'lambdas/handlers/schedule/housekeeping.ts',
+  rateMinutes: 1,
+  timeoutSeconds: 60,
+};
+
+export const SCHEDULES: readonly ScheduleDefinition[] = [HOUSEKEEPING_SCHEDULE];
 
 /** Name of a queue's dead-letter queue. */
 export const deadLetterQueueId = (queue: QueueDefinition): string => `${queue.id}DLQ`;

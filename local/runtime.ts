@@ -1,11 +1,14 @@
+import { randomUUID } from 'node:crypto';
 import { existsSync } from 'node:fs';
 import { rm } from 'node:fs/promises';
 import { join } from 'node:path';
 import { fileURLToPath, pathToFileURL } from 'node:url';
-import type { QueueDefinition } from '../lib/resource-definitions.ts';
+import type { Context, ScheduledEvent } from 'aws-lambda';
+import { type QueueDefinition, SCHEDULES, type ScheduleDefinition } from '../lib/resource-definitions.ts';
 import { type ApiHandler, type ApiServer, startApiServer } from './api-server.ts';
 import { createLocalAuth, type LocalAuth, loadLocalAuth, type TokenOptions } from './auth.ts';
 import { type EmulatorEndpoints, type Emulators, startEmulators } from './emulators/index.ts';
+import { LOCAL_ACCOUNT_ID, lambdaContext } from './lambda.ts';
 import {
   type CreatedQueue,
   type CreatedResources,
@@ -78,10 +81,53 @@ export type WorkerFactory = (context: WorkerContext) => Promise<readonly Worker[
 const REPO_ROOT = fileURLToPath(new URL('../', import.meta.url));
 
 /**
- * Jobs on the 1-minute schedule, as the stack's EventBridge rules run them; later issues add theirs (the S3
- * flusher, housekeeping), typically importing a handler inside `run` so it loads after process.env is set.
+ * Jobs on the 1-minute schedule, one per `SCHEDULES` definition, as the stack's EventBridge rules run
+ * them. The handler is imported on the first tick, after process.env is set; a missing entry is skipped.
  */
-const SCHEDULED_JOBS: readonly ScheduledJob[] = [];
+const scheduledJobs = (log: (line: string) => void): ScheduledJob[] =>
+  SCHEDULES.map((schedule) => {
+    let handler: Promise<ScheduledHandler | undefined> | undefined;
+    return {
+      name: schedule.functionId,
+      run: async (time: Date) => {
+        handler ??= importScheduledHandler(schedule, log);
+        const run = await handler;
+        await run?.(
+          scheduledEvent(schedule, time),
+          lambdaContext(schedule.functionId, schedule.timeoutSeconds * 1000),
+        );
+      },
+    };
+  });
+
+type ScheduledHandler = (event: ScheduledEvent, context: Context) => Promise<unknown>;
+
+const importScheduledHandler = async (
+  schedule: ScheduleDefinition,
+  log: (line: string) => void,
+): Promise<ScheduledHandler | undefined> => {
+  const file = join(REPO_ROOT, schedule.entry);
+  if (!existsSync(file)) {
+    log(`${schedule.functionId}: not scheduled (${schedule.entry} does not exist yet)`);
+    return undefined;
+  }
+  const module = (await import(pathToFileURL(file).href)) as { handler?: ScheduledHandler };
+  if (typeof module.handler !== 'function') throw new Error(`${schedule.entry} exports no handler`);
+  return module.handler;
+};
+
+/** The event EventBridge Scheduler / a `rate()` rule hands the function. */
+const scheduledEvent = (schedule: ScheduleDefinition, time: Date): ScheduledEvent => ({
+  version: '0',
+  id: randomUUID(),
+  'detail-type': 'Scheduled Event',
+  source: 'aws.events',
+  account: LOCAL_ACCOUNT_ID,
+  time: time.toISOString(),
+  region: 'us-east-1',
+  resources: [`arn:aws:events:us-east-1:${LOCAL_ACCOUNT_ID}:rule/${schedule.functionId}`],
+  detail: {},
+});
 
 const importQueueHandler = async (queue: QueueDefinition): Promise<SqsHandler | undefined> => {
   if (!queue.consumer) return undefined;
@@ -133,7 +179,7 @@ const sqsPollers: WorkerFactory = async ({ endpoints, names, created, options })
 
 const scheduler: WorkerFactory = async ({ options }) => [
   startScheduler({
-    jobs: SCHEDULED_JOBS,
+    jobs: scheduledJobs(options.log ?? console.log),
     ...(options.scheduleIntervalMs ? { intervalMs: options.scheduleIntervalMs } : {}),
   }),
 ];

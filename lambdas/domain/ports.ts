@@ -126,6 +126,14 @@ export interface ReceiverAuthorizer {
   ): Promise<string | undefined>;
 }
 
+/**
+ * Closes an S3 integration's open export file now (it would otherwise wait for the 5-minute flush): on
+ * stop, and on delete while its credentials still exist.
+ */
+export interface ExportFlusher {
+  flush(integration: Integration): Promise<void>;
+}
+
 /** Counters for dashboards and alarms. */
 export interface Metrics {
   count(name: string, value?: number): void;

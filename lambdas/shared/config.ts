@@ -16,6 +16,8 @@ const configSchema = z.object({
   INGEST_QUEUE_URL: z.url(),
   WEBHOOK_QUEUE_URL: z.url(),
   EXPORT_QUEUE_URL: z.url(),
+  REPLAY_QUEUE_URL: z.url(),
+  DELIVERIES_TABLE_NAME: z.string().min(1),
   SECRET_NAME_PREFIX: z.string().min(1),
   TENANT: z.string().min(1).default('default'),
   MAX_INTEGRATIONS: z.coerce.number().int().min(1).max(1000).default(10),

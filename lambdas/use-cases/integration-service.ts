@@ -22,6 +22,7 @@ import {
 import type {
   Clock,
   DeliveryStateStore,
+  ExportFlusher,
   FailedDeliveryStore,
   IntegrationLog,
   IntegrationRepository,
@@ -42,6 +43,8 @@ export interface IntegrationServiceDeps {
   failed: FailedDeliveryStore;
   /** Sends a rejected event again on request; absent where no receiver may be called. */
   dispatcher?: WebhookDispatcher;
+  /** Flushes an S3 integration's open file on stop and delete; absent until S3 export is wired in. */
+  exportFlusher?: ExportFlusher;
   clock: Clock;
   policy: IntegrationPolicy;
 }
@@ -151,6 +154,8 @@ export class IntegrationService {
 
   async delete(id: string): Promise<void> {
     const current = await this.load(id);
+    // The open export file goes to the customer's bucket while the credentials to write it still exist.
+    if (current.s3_parameters) await this.deps.exportFlusher?.flush(current);
     // Children first: if anything fails midway the integration still exists and a retry finishes the job.
     await Promise.all([
       this.deps.logs.deleteAll(id),
@@ -270,6 +275,7 @@ export class IntegrationService {
     if (status === 'stopped') next.stopped_at = now.toISOString();
     await this.deps.integrations.update(next);
     await this.log(id, now, [[action, reason]]);
+    if (status === 'stopped' && next.s3_parameters) await this.deps.exportFlusher?.flush(next);
     return toView(next);
   }
 
