@@ -126,26 +126,40 @@ export const WEBHOOK_QUEUE: QueueDefinition = {
   },
 };
 
-/** One message per (event, S3 integration); consumed by the S3 export batcher. */
+/**
+ * One message per (event, S3 integration); consumed by the S3 export batcher, which stages a whole batch per
+ * integration as one chunk: large batches mean few, large chunks. The window is short because files close
+ * on their own 5-minute clock anyway, and a longer one would only delay staging (and the local tests);
+ * under load batches fill to 1,000 long before it ends. Visibility is 7.5 times the timeout.
+ */
 export const EXPORT_QUEUE: QueueDefinition = {
   id: 'ExportQueue',
   envVar: 'EXPORT_QUEUE_URL',
   visibilityTimeoutSeconds: 900,
   retentionDays: 14,
   maxReceiveCount: 20,
+  consumer: {
+    entry: 'lambdas/handlers/sqs/export-batcher.ts',
+    functionId: 'ExportBatcherFunction',
+    batchSize: 1000,
+    maxBatchingWindowSeconds: 5,
+    timeoutSeconds: 120,
+    maxConcurrency: 5,
+  },
 };
 
 /**
- * Replay jobs (catch-up after a start, temporary integrations): each message is one page of the event log;
- * the consumer queues the page's deliveries and the next page. One record per invocation and a low
- * concurrency pace replays so they do not crowd out live deliveries.
+ * Replay jobs (catch-up after a start, temporary integrations): a job's message comes back once per page
+ * of the event log (its visibility sets the pace) and is deleted when the job is done; it hands over to a
+ * fresh message every 100 receives, so only a job crashing ~100 times in a row reaches the DLQ. One
+ * record per invocation and a low concurrency keep replays from crowding out live deliveries.
  */
 export const REPLAY_QUEUE: QueueDefinition = {
   id: 'ReplayQueue',
   envVar: 'REPLAY_QUEUE_URL',
   visibilityTimeoutSeconds: 540,
   retentionDays: 14,
-  maxReceiveCount: 10,
+  maxReceiveCount: 200,
   consumer: {
     entry: 'lambdas/handlers/sqs/replay.ts',
     functionId: 'ReplayFunction',
@@ -176,7 +190,41 @@ export const HOUSEKEEPING_SCHEDULE: ScheduleDefinition = {
   timeoutSeconds: 60,
 };
 
-export const SCHEDULES: readonly ScheduleDefinition[] = [HOUSEKEEPING_SCHEDULE];
+/** S3 export: closes files that have had their 5 minutes and uploads closed files to the customers' buckets. */
+export const EXPORT_FLUSH_SCHEDULE: ScheduleDefinition = {
+  functionId: 'ExportFlusherFunction',
+  entry: 'lambdas/handlers/schedule/export-flusher.ts',
+  rateMinutes: 1,
+  timeoutSeconds: 120,
+};
+
+export const SCHEDULES: readonly ScheduleDefinition[] = [HOUSEKEEPING_SCHEDULE, EXPORT_FLUSH_SCHEDULE];
+
+/** An S3 bucket of the stack's own (encrypted, private, TLS only), with its lifecycle. */
+export interface BucketDefinition {
+  /** Construct id in the stack; the local runtime names the bucket after it. */
+  id: string;
+  /** Environment variable through which the Lambdas learn the bucket's name. */
+  envVar: string;
+  /** Incomplete multipart uploads are aborted this many days after they started. */
+  abortIncompleteMultipartUploadDays: number;
+  /** Objects are deleted this many days after they were written. */
+  expirationDays: number;
+}
+
+/**
+ * Staged export chunks (`chunks/{integration id}/{uuid}.ndjson`), deleted by the flusher once their file is
+ * in the customer's bucket. Expiry only removes what a crash left behind (a chunk written but never listed),
+ * so it must outlast the longest a listed chunk can wait: the stop window (at most 30 days) plus backoff.
+ */
+export const EXPORT_STAGING_BUCKET: BucketDefinition = {
+  id: 'ExportStagingBucket',
+  envVar: 'EXPORT_STAGING_BUCKET_NAME',
+  abortIncompleteMultipartUploadDays: 1,
+  expirationDays: 35,
+};
+
+export const BUCKETS: readonly BucketDefinition[] = [EXPORT_STAGING_BUCKET];
 
 /** Name of a queue's dead-letter queue. */
 export const deadLetterQueueId = (queue: QueueDefinition): string => `${queue.id}DLQ`;

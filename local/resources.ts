@@ -6,12 +6,20 @@ import {
   waitUntilTableExists,
 } from '@aws-sdk/client-dynamodb';
 import {
+  BucketAlreadyOwnedByYou,
+  CreateBucketCommand,
+  PutBucketLifecycleConfigurationCommand,
+  S3Client,
+} from '@aws-sdk/client-s3';
+import {
   CreateQueueCommand,
   GetQueueAttributesCommand,
   SetQueueAttributesCommand,
   SQSClient,
 } from '@aws-sdk/client-sqs';
 import {
+  BUCKETS,
+  type BucketDefinition,
   deadLetterQueueId,
   QUEUES,
   type QueueDefinition,
@@ -36,13 +44,11 @@ export interface LocalQueue extends LocalResource<QueueDefinition> {
   deadLetterName: string;
 }
 
-/**
- * Every resource of the stack, named for the emulators. Buckets join as one more property (`buckets:
- * BUCKETS.map(named)`), with a creator in `createResources` and their env vars in `lambdaEnv`.
- */
+/** Every resource of the stack, named for the emulators. */
 export interface LocalResourceNames {
   tables: LocalResource<TableDefinition>[];
   queues: LocalQueue[];
+  buckets: LocalResource<BucketDefinition>[];
 }
 
 /** Where a created queue and its dead-letter queue are, as the emulator reports them. */
@@ -78,6 +84,7 @@ const named = <Definition extends { id: string }>(definition: Definition): Local
 export const localResourceNames = (): LocalResourceNames => ({
   tables: TABLES.map(named),
   queues: QUEUES.map(localQueue),
+  buckets: BUCKETS.map(named),
 });
 
 /** A queue definition's local names (`event-stream-ingest-queue`, `event-stream-ingest-queue-dlq`). */
@@ -105,18 +112,52 @@ export const createResources = async (
 ): Promise<CreatedResources> => {
   const dynamodb = new DynamoDBClient({ endpoint: endpoints.dynamodb, region: LOCAL_REGION, credentials });
   const sqs = localSqsClient(endpoints);
+  const s3 = localS3Client(endpoints);
   try {
     const [, queues] = await Promise.all([
       Promise.all(names.tables.map((table) => createTable(dynamodb, table))),
       Promise.all(
         names.queues.map(async (queue) => [queue.definition.id, await createLocalQueue(sqs, queue)] as const),
       ),
+      Promise.all(names.buckets.map((bucket) => createBucket(s3, bucket))),
     ]);
     return { queues: Object.fromEntries(queues) };
   } finally {
     dynamodb.destroy();
     sqs.destroy();
+    s3.destroy();
   }
+};
+
+/** An S3 client for fauxqs: bucket names in the path, since `<bucket>.127.0.0.1` names no host. */
+export const localS3Client = (endpoints: EmulatorEndpoints): S3Client =>
+  new S3Client({ endpoint: endpoints.s3, region: LOCAL_REGION, credentials, forcePathStyle: true });
+
+/** Creates a bucket (an existing one is kept) and sets its lifecycle rules from the definition. */
+const createBucket = async (client: S3Client, { definition, name }: LocalResource<BucketDefinition>) => {
+  try {
+    await client.send(new CreateBucketCommand({ Bucket: name }));
+  } catch (error) {
+    if (!(error instanceof BucketAlreadyOwnedByYou)) throw error;
+  }
+  await client.send(
+    new PutBucketLifecycleConfigurationCommand({
+      Bucket: name,
+      LifecycleConfiguration: {
+        Rules: [
+          {
+            ID: 'expire-and-abort',
+            Status: 'Enabled',
+            Filter: { Prefix: '' },
+            Expiration: { Days: definition.expirationDays },
+            AbortIncompleteMultipartUpload: {
+              DaysAfterInitiation: definition.abortIncompleteMultipartUploadDays,
+            },
+          },
+        ],
+      },
+    }),
+  );
 };
 
 /**
@@ -222,6 +263,9 @@ const baseEnv = (
 ): Record<string, string> => ({
   ...emulatorEnv(endpoints),
   ...Object.fromEntries(names.tables.map((table) => [table.definition.envVar, table.name])),
+  ...Object.fromEntries(names.buckets.map((bucket) => [bucket.definition.envVar, bucket.name])),
+  // fauxqs serves buckets by path only; the stack leaves this unset (virtual-hosted style, as AWS prefers).
+  S3_FORCE_PATH_STYLE: 'true',
   SECRET_NAME_PREFIX: secretNamePrefix(LOCAL_DEPLOYMENT_NAME),
   TENANT: 'local',
   ALLOW_INSECURE_CALLBACKS: 'true',

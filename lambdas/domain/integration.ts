@@ -64,6 +64,10 @@ export type LogAction =
   | 'event_rejected'
   | 'delivery_failed'
   | 'signing_secret_rotated'
+  | 'replay_started'
+  | 'replay_completed'
+  | 'catch_up_skipped'
+  | 'integration_finished'
   | 'file_uploaded';
 
 /** One entry of an integration's log (the API keeps the last 50). */
@@ -83,15 +87,26 @@ export interface RejectedEvent {
   response_excerpt?: string;
 }
 
-/** An event whose delivery was given up after the retry budget; kept 30 days, retriable by API. */
-export interface FailedDelivery {
-  id: string;
-  failed_at: string;
-  received_at: string;
-  attempts: number;
-  last_error: string;
-}
-
 /** Limits of the per-integration stores, as NewStore documents them. */
 export const LOG_ENTRY_LIMIT = 50;
 export const REJECTED_EVENT_LIMIT = 30;
+
+export type DeliveryStatus = 'pending' | 'delivered' | 'rejected' | 'failed';
+
+/** One try to hand an event to a receiver. */
+export interface DeliveryAttempt {
+  at: string;
+  status_code?: number;
+  duration_ms: number;
+  error?: string;
+}
+
+/** The delivery of one event to one integration, as the history keeps it (30 days). */
+export interface DeliveryRecord {
+  event_id: string;
+  name: string;
+  received_at: string;
+  status: DeliveryStatus;
+  updated_at: string;
+  attempts: DeliveryAttempt[];
+}

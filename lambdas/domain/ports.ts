@@ -1,7 +1,15 @@
 import type { LoggedEvent } from './event.ts';
-import type { FailedDelivery, Integration, LogEntry, RejectedEvent } from './integration.ts';
+import type {
+  DeliveryAttempt,
+  DeliveryRecord,
+  DeliveryStatus,
+  Integration,
+  LogEntry,
+  RejectedEvent,
+} from './integration.ts';
 import type { CallbackParameters } from './integration-schema.ts';
 import type { SecretValues } from './secrets.ts';
+import type { ShardPage } from './sharded-merge.ts';
 
 /**
  * What the use cases need from storage. Adapters (DynamoDB, Secrets Manager) implement these; the use
@@ -48,12 +56,32 @@ export interface SecretStore {
   delete(integrationId: string): Promise<void>;
 }
 
+/** A time range of the event log (by `received_at`, inclusive), optionally filtered. */
+export interface EventRangeQuery {
+  from: string;
+  to: string;
+  name?: string;
+  entity?: string;
+  /** Default true; false leaves payloads out of the read. */
+  includePayload?: boolean;
+  descending?: boolean;
+}
+
 /** The 30-day event log. */
 export interface EventLogStore {
   /** Writes events; writing the same event again (same id and received_at) changes nothing. */
   put(event: LoggedEvent): Promise<void>;
   /** The event, or undefined when it is not there or has expired (TTL deletes late). */
   get(receivedAt: string, eventId: string): Promise<LoggedEvent | undefined>;
+  /** When an event was received, from its id alone; undefined when unknown or expired. */
+  receivedAtOf(eventId: string): Promise<string | undefined>;
+  /** One page of one shard of a range (expired events left out). */
+  readShard(
+    shard: number,
+    query: EventRangeQuery,
+    afterSk: string | undefined,
+    limit: number,
+  ): Promise<ShardPage<LoggedEvent>>;
 }
 
 /** What the fan-out puts on the webhook or export queue for each (event, integration). */
@@ -69,6 +97,8 @@ export interface MessageQueue {
   sendAll(bodies: string[]): Promise<void>;
   /** Sends one body, batched with others sent in the same tick. */
   send(body: string): Promise<void>;
+  /** Sends one body that becomes visible after `delaySeconds` (at most 900). */
+  sendDelayed(body: string, delaySeconds: number): Promise<void>;
 }
 
 /** Delivery health and catch-up bookkeeping of an integration, kept apart from its configuration. */
@@ -88,15 +118,11 @@ export interface DeliveryStateStore {
   recordFailure(integrationId: string, at: Date): Promise<DeliveryState>;
   /** Keeps the earliest `received_at` of an event it did not get. */
   recordMissed(integrationId: string, receivedAt: string): Promise<void>;
+  /** Forgets the catch-up point (a start has taken it over); returns what it was. */
+  takeCatchUp(integrationId: string): Promise<string | undefined>;
   /** True at most once a minute per integration: lets retry log entries be coalesced. */
   claimRetryLogSlot(integrationId: string, at: Date): Promise<boolean>;
   delete(integrationId: string): Promise<void>;
-}
-
-export interface FailedDeliveryStore {
-  put(integrationId: string, failed: FailedDelivery): Promise<void>;
-  list(integrationId: string): Promise<FailedDelivery[]>;
-  deleteAll(integrationId: string): Promise<void>;
 }
 
 /** The answer of one HTTP request to a receiver, or why there was none. */
@@ -132,6 +158,69 @@ export interface ReceiverAuthorizer {
  */
 export interface ExportFlusher {
   flush(integration: Integration): Promise<void>;
+}
+
+/** A replay in progress: a range of the event log being queued for one integration, page by page. */
+export interface ReplayJob {
+  integration_id: string;
+  job_id: string;
+  /** Incremented by each page; every advance is conditional on it. */
+  step: number;
+  from: string;
+  to: string;
+  /** Shard being read, and the last sort key read in it. */
+  shard: number;
+  after_sk?: string;
+  /** Not completed before this instant: late fan-outs from before the start get time to land. */
+  settle_until: string;
+  queued: number;
+  started_at: string;
+  reason: string;
+  completed_at?: string;
+}
+
+/** The message that drives a replay, one page per receive. */
+export interface ReplayMessage {
+  integration_id: string;
+  job_id: string;
+}
+
+export interface ReplayStore {
+  get(integrationId: string): Promise<ReplayJob | undefined>;
+  /** Creates the integration's job, replacing (and so cancelling) any earlier one. */
+  put(job: ReplayJob): Promise<void>;
+  /** Writes the job's next state if its step is still `expectedStep`; false when another run got there first. */
+  advance(job: ReplayJob, expectedStep: number): Promise<boolean>;
+  delete(integrationId: string): Promise<void>;
+}
+
+/** The event of a delivery, as far as the history needs it. */
+export type DeliveryEventRef = Pick<LoggedEvent, 'id' | 'name' | 'received_at'>;
+
+/** The shards of one integration's history, as `readShard` reads them. */
+export const DELIVERY_HISTORY_SHARDS = 8;
+
+/** Every delivery of every integration, 30 days. */
+export interface DeliveryHistory {
+  /** Notes deliveries as queued (writes made in the same tick are batched). */
+  recordPending(integration: Integration, event: DeliveryEventRef): Promise<void>;
+  /** Appends an attempt and sets the status it led to. */
+  recordAttempt(
+    integration: Integration,
+    event: DeliveryEventRef,
+    status: DeliveryStatus,
+    attempt: DeliveryAttempt,
+  ): Promise<void>;
+  get(integration: Integration, receivedAt: string, eventId: string): Promise<DeliveryRecord | undefined>;
+  readShard(
+    integration: Integration,
+    shard: number,
+    query: { from: string; to: string; status?: DeliveryStatus; name?: string },
+    afterSk: string | undefined,
+    limit: number,
+  ): Promise<ShardPage<DeliveryRecord>>;
+  /** Whether any delivery of the integration is still pending. */
+  hasPending(integration: Integration): Promise<boolean>;
 }
 
 /** Counters for dashboards and alarms. */

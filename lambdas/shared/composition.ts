@@ -1,20 +1,30 @@
+import { DynamoDeliveryHistory } from '../adapters/dynamodb/delivery-history.ts';
 import { DynamoDeliveryStateStore } from '../adapters/dynamodb/delivery-state-store.ts';
 import { DynamoEventLog } from '../adapters/dynamodb/event-log.ts';
-import { DynamoFailedDeliveryStore } from '../adapters/dynamodb/failed-delivery-store.ts';
+import { DynamoExportStateStore } from '../adapters/dynamodb/export-state-store.ts';
 import { DynamoIntegrationLog } from '../adapters/dynamodb/integration-log.ts';
 import { DynamoIntegrationRepository } from '../adapters/dynamodb/integration-repository.ts';
 import { DynamoRejectedEventStore } from '../adapters/dynamodb/rejected-event-store.ts';
+import { DynamoReplayStore } from '../adapters/dynamodb/replay-store.ts';
 import { GuardedHttpSender } from '../adapters/http/guarded-http-sender.ts';
 import { HttpReceiverAuthorizer } from '../adapters/http/receiver-authorizer.ts';
+import { S3ExportDestinations } from '../adapters/s3/s3-export-destinations.ts';
+import { S3StagingStore } from '../adapters/s3/s3-staging-store.ts';
+import { stsAssumeRole } from '../adapters/s3/sts-assume-role.ts';
 import { CachedSecretStore } from '../adapters/secrets/cached-secret-store.ts';
 import { SecretsManagerStore } from '../adapters/secrets/secrets-manager-store.ts';
 import { SqsMessageQueue } from '../adapters/sqs/sqs-message-queue.ts';
-import { systemClock } from '../domain/ports.ts';
+import { type Clock, systemClock } from '../domain/ports.ts';
+import { DeliveryRouter } from '../use-cases/delivery-router.ts';
+import { ExportBatcher } from '../use-cases/export-batcher.ts';
+import { ExportFlush } from '../use-cases/export-flush.ts';
+import { ExportUpload } from '../use-cases/export-upload.ts';
 import { IntegrationService } from '../use-cases/integration-service.ts';
+import { Replays } from '../use-cases/replays.ts';
 import { WebhookDispatcher } from '../use-cases/webhook-dispatcher.ts';
-import { dynamoDocumentClient, secretsManagerClient, sqsClient } from './clients.ts';
+import { dynamoDocumentClient, s3Client, secretsManagerClient, sqsClient, stsClient } from './clients.ts';
 import { type Config, parseConfig } from './config.ts';
-import { logger } from './powertools.ts';
+import { logger, metricsPort } from './powertools.ts';
 import { USER_AGENT } from './version.ts';
 
 /**
@@ -23,18 +33,23 @@ import { USER_AGENT } from './version.ts';
  * does not use.
  */
 export const config: Config = parseConfig();
-export const clock = systemClock;
+/**
+ * The system clock. CLOCK_OFFSET_MS (local runtime and tests only, never set by the stack) shifts it, so
+ * the 30-day rules can be tested without waiting 30 days; it is read on every call so a test can move
+ * time while the runtime runs.
+ */
+export const clock: Clock = {
+  now: () => {
+    const offset = Number(process.env.CLOCK_OFFSET_MS ?? 0);
+    return offset ? new Date(Date.now() + offset) : systemClock.now();
+  },
+};
 
 const stateTable = config.STATE_TABLE_NAME;
 export const integrations = new DynamoIntegrationRepository(dynamoDocumentClient, stateTable);
 export const integrationLog = new DynamoIntegrationLog(dynamoDocumentClient, stateTable);
 export const rejectedEvents = new DynamoRejectedEventStore(dynamoDocumentClient, stateTable);
 export const deliveryState = new DynamoDeliveryStateStore(dynamoDocumentClient, stateTable);
-export const failedDeliveries = new DynamoFailedDeliveryStore(
-  dynamoDocumentClient,
-  stateTable,
-  config.EVENT_RETENTION_DAYS,
-);
 export const secrets = new CachedSecretStore(
   new SecretsManagerStore(secretsManagerClient, config.SECRET_NAME_PREFIX),
   clock,
@@ -49,6 +64,30 @@ export const eventLog = new DynamoEventLog(
 export const ingestQueue = new SqsMessageQueue(sqsClient, config.INGEST_QUEUE_URL);
 export const webhookQueue = new SqsMessageQueue(sqsClient, config.WEBHOOK_QUEUE_URL);
 export const exportQueue = new SqsMessageQueue(sqsClient, config.EXPORT_QUEUE_URL);
+export const replayQueue = new SqsMessageQueue(sqsClient, config.REPLAY_QUEUE_URL);
+export const deliveryHistory = new DynamoDeliveryHistory(
+  dynamoDocumentClient,
+  config.DELIVERIES_TABLE_NAME,
+  config.EVENT_RETENTION_DAYS,
+  clock,
+);
+export const replayJobs = new DynamoReplayStore(dynamoDocumentClient, stateTable);
+export const deliveryRouter = new DeliveryRouter({ history: deliveryHistory, webhookQueue, exportQueue });
+export const replays = new Replays({
+  integrations,
+  replays: replayJobs,
+  replayQueue,
+  eventLog,
+  router: deliveryRouter,
+  logs: integrationLog,
+  deliveryState,
+  clock,
+  settings: {
+    pageSize: config.REPLAY_PAGE_SIZE,
+    pauseSeconds: config.REPLAY_PAUSE_SECONDS,
+    settleMs: config.REPLAY_SETTLE_SECONDS * 1000,
+  },
+});
 
 export const httpSender = new GuardedHttpSender({
   timeoutMs: config.DELIVERY_TIMEOUT_MS,
@@ -64,14 +103,72 @@ export const dispatcher = new WebhookDispatcher({
   userAgent: USER_AGENT,
 });
 
+// S3 export: staged chunks in the stack's bucket, file records in the state table, uploads to the customer's.
+const HOUR_MS = 3_600_000;
+export const exportState = new DynamoExportStateStore(dynamoDocumentClient, stateTable);
+export const exportStaging = new S3StagingStore(s3Client, config.EXPORT_STAGING_BUCKET_NAME);
+
+export const exportBatcher = new ExportBatcher({
+  integrations,
+  eventLog,
+  state: exportState,
+  staging: exportStaging,
+  deliveryState,
+  metrics: metricsPort,
+  clock,
+  settings: {
+    maxFileBytes: config.EXPORT_MAX_FILE_BYTES,
+    maxFileAgeMs: config.EXPORT_MAX_FILE_AGE_SECONDS * 1000,
+    chunkBytes: config.EXPORT_CHUNK_BYTES,
+  },
+});
+
+export const exportFlush = new ExportFlush({
+  integrations,
+  state: exportState,
+  staging: exportStaging,
+  destinations: new S3ExportDestinations({
+    secrets,
+    assumeRole: stsAssumeRole(stsClient),
+    clock,
+    forcePathStyle: config.S3_FORCE_PATH_STYLE,
+  }),
+  upload: new ExportUpload({
+    staging: exportStaging,
+    state: exportState,
+    partBytes: config.EXPORT_PART_BYTES,
+  }),
+  logs: integrationLog,
+  deliveryState,
+  stopIntegration: async (id, reason) => {
+    await integrationService.stop(id, reason).catch((error: unknown) => {
+      // Deleted or changed meanwhile: the next run finds out again.
+      if (!(error instanceof Error) || !/not found|changed or deleted/.test(error.message)) throw error;
+    });
+  },
+  metrics: metricsPort,
+  clock,
+  settings: {
+    tenant: config.TENANT,
+    maxFileAgeMs: config.EXPORT_MAX_FILE_AGE_SECONDS * 1000,
+    stopWindowMs: config.STOP_WINDOW_HOURS * HOUR_MS,
+    retryScheduleSeconds: config.RETRY_SCHEDULE_SECONDS,
+    // Longer than the flusher or batcher may run, so a crashed upload is retried only after it surely died.
+    leaseMs: 5 * 60_000,
+    concurrency: 4,
+  },
+});
+
 export const integrationService = new IntegrationService({
   integrations,
   logs: integrationLog,
   rejected: rejectedEvents,
   secrets,
   deliveryState,
-  failed: failedDeliveries,
   dispatcher,
+  replays,
+  replayJobs,
+  exportFlusher: exportFlush,
   clock,
   policy: {
     maxIntegrations: config.MAX_INTEGRATIONS,

@@ -1,48 +1,61 @@
-import { type LoggedEvent, passesFilters, publishedEventSchema } from '../domain/event.ts';
+import { type LoggedEvent, publishedEventSchema } from '../domain/event.ts';
 import type { Integration } from '../domain/integration.ts';
-import type { DeliveryMessage, EventLogStore, IntegrationRepository, MessageQueue } from '../domain/ports.ts';
+import type { DeliveryStateStore, EventLogStore, IntegrationRepository } from '../domain/ports.ts';
+import { type DeliveryRouter, wants } from './delivery-router.ts';
 import type { IngestMessage } from './publish-events.ts';
 
 export interface FanOutDeps {
   integrations: IntegrationRepository;
   eventLog: EventLogStore;
-  webhookQueue: MessageQueue;
-  exportQueue: MessageQueue;
+  router: DeliveryRouter;
+  deliveryState: DeliveryStateStore;
   tenant: string;
 }
 
 /** Why an ingest message could not become an event (it is dropped and logged, never retried). */
 export class InvalidIngestMessage extends Error {}
 
+/** The integrations of one batch, read once, and the catch-up points already noted in it. */
+export interface FanOutBatch {
+  running: Integration[];
+  stopped: Integration[];
+  /** Earliest `received_at` noted as missed per stopped integration in this batch. */
+  missed: Map<string, string>;
+}
+
 /**
- * Logs each ingested event once and queues one delivery per running integration whose filters match.
- * Safe to repeat for the same message: the log write is keyed by (received_at, id) and repeated
- * deliveries carry the same event id, which receivers deduplicate by.
+ * Logs each ingested event once and queues one delivery per running integration that wants it. Safe
+ * to repeat for the same message: the log write is keyed by (received_at, id) and repeated deliveries
+ * carry the same event id, which receivers deduplicate by. A stopped integration that would have
+ * wanted the event gets a catch-up point instead, so its next start replays it.
  */
 export class FanOut {
   constructor(private readonly deps: FanOutDeps) {}
 
-  /** The integrations events are fanned out to: the running ones, read once per batch. */
-  async targets(): Promise<Integration[]> {
-    return (await this.deps.integrations.list()).filter((integration) => integration.status === 'running');
+  async batch(): Promise<FanOutBatch> {
+    const all = await this.deps.integrations.list();
+    return {
+      running: all.filter((integration) => integration.status === 'running'),
+      stopped: all.filter((integration) => integration.status === 'stopped'),
+      missed: new Map(),
+    };
   }
 
   /** `sentAt` is the queue's timestamp, the receive time of events that came without one. */
-  async process(body: string, sentAt: Date, targets: readonly Integration[]): Promise<LoggedEvent> {
+  async process(body: string, sentAt: Date, batch: FanOutBatch): Promise<LoggedEvent> {
     const event = this.parse(body, sentAt);
     await this.deps.eventLog.put(event);
-    const sends: Promise<void>[] = [];
-    for (const integration of targets) {
-      if (!passesFilters(integration.filter_conditions, event.name)) continue;
-      const message: DeliveryMessage = {
-        integration_id: integration.id,
-        event_id: event.id,
-        received_at: event.received_at,
-      };
-      const queue = integration.s3_parameters ? this.deps.exportQueue : this.deps.webhookQueue;
-      sends.push(queue.send(JSON.stringify(message)));
+    const work: Promise<void>[] = batch.running
+      .filter((integration) => wants(integration, event))
+      .map((integration) => this.deps.router.route(integration, event));
+    for (const integration of batch.stopped) {
+      if (!wants(integration, event)) continue;
+      const noted = batch.missed.get(integration.id);
+      if (noted !== undefined && noted <= event.received_at) continue;
+      batch.missed.set(integration.id, event.received_at);
+      work.push(this.deps.deliveryState.recordMissed(integration.id, event.received_at));
     }
-    await Promise.all(sends);
+    await Promise.all(work);
     return event;
   }
 

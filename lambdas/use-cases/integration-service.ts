@@ -1,3 +1,4 @@
+import { earliest, planCatchUp, registrationReplay } from '../domain/catch-up.ts';
 import { ConflictError, DomainError, NotFoundError, ValidationError } from '../domain/errors.ts';
 import {
   type Integration,
@@ -23,15 +24,16 @@ import type {
   Clock,
   DeliveryStateStore,
   ExportFlusher,
-  FailedDeliveryStore,
   IntegrationLog,
   IntegrationRepository,
   RejectedEventStore,
+  ReplayStore,
   SecretStore,
 } from '../domain/ports.ts';
 import { type SecretValues, separateSecrets, signingPart } from '../domain/secrets.ts';
 import { parseRequest } from '../domain/validate.ts';
 import { newSigningSecret } from '../domain/webhook-signature.ts';
+import type { Replays } from './replays.ts';
 import type { WebhookDispatcher } from './webhook-dispatcher.ts';
 
 export interface IntegrationServiceDeps {
@@ -40,11 +42,13 @@ export interface IntegrationServiceDeps {
   rejected: RejectedEventStore;
   secrets: SecretStore;
   deliveryState: DeliveryStateStore;
-  failed: FailedDeliveryStore;
   /** Sends a rejected event again on request; absent where no receiver may be called. */
   dispatcher?: WebhookDispatcher;
   /** Flushes an S3 integration's open file on stop and delete; absent until S3 export is wired in. */
   exportFlusher?: ExportFlusher;
+  /** Background replays: catch-up after a start, the range of a temporary integration. */
+  replays?: Replays;
+  replayJobs?: ReplayStore;
   clock: Clock;
   policy: IntegrationPolicy;
 }
@@ -106,6 +110,20 @@ export class IntegrationService {
       ...notes.map((note): [LogAction, string] => ['starts_at_clamped', note]),
       ['integration_started', 'Started via API.'],
     ]);
+    const range = registrationReplay(
+      integration.starts_at,
+      integration.ends_at,
+      now,
+      this.deps.policy.retentionDays,
+    );
+    if (range && this.deps.replays) {
+      await this.deps.replays.begin(
+        integration,
+        range.from,
+        range.to,
+        `starts_at of a ${integration.integration_type} integration`,
+      );
+    }
     return toView(integration);
   }
 
@@ -160,8 +178,8 @@ export class IntegrationService {
     await Promise.all([
       this.deps.logs.deleteAll(id),
       this.deps.rejected.deleteAll(id),
-      this.deps.failed.deleteAll(id),
       this.deps.deliveryState.delete(id),
+      this.deps.replayJobs?.delete(id),
     ]);
     if (current.has_secrets) await this.deps.secrets.delete(id);
     if (!(await this.deps.integrations.delete(id))) throw notFound(id);
@@ -175,6 +193,15 @@ export class IntegrationService {
   /** Idempotent: stopping a stopped integration changes nothing and logs nothing. */
   async stop(id: string, reason = 'Stopped via API.'): Promise<IntegrationView> {
     return this.transition(id, 'stopped', 'integration_stopped', reason);
+  }
+
+  /**
+   * Ends a temporary integration whose range has been delivered: stopped (an S3 file is flushed), a last
+   * log entry, then deleted with everything it had.
+   */
+  async finish(id: string): Promise<void> {
+    await this.stop(id, 'Temporary integration finished: every event up to ends_at was handed over.');
+    await this.delete(id);
   }
 
   /** The Standard Webhooks secret receivers verify signatures with (and the previous one while rotating). */
@@ -276,7 +303,28 @@ export class IntegrationService {
     await this.deps.integrations.update(next);
     await this.log(id, now, [[action, reason]]);
     if (status === 'stopped' && next.s3_parameters) await this.deps.exportFlusher?.flush(next);
+    if (status === 'running') await this.catchUp(next, current.stopped_at, now);
     return toView(next);
+  }
+
+  /**
+   * After a start: replays what the integration missed while stopped, from the earliest event it did not
+   * get, if that is within the event window; otherwise says in the log which period is not replayed.
+   */
+  private async catchUp(integration: Integration, stoppedAt: string | undefined, now: Date): Promise<void> {
+    if (!this.deps.replays) return;
+    const missed = earliest(stoppedAt, await this.deps.deliveryState.takeCatchUp(integration.id));
+    const plan = planCatchUp(missed, now, this.deps.policy.retentionDays);
+    if (plan.replayFrom) {
+      await this.deps.replays.begin(integration, plan.replayFrom, now.toISOString(), 'catch-up after a stop');
+    } else if (plan.notReplayed) {
+      await this.log(integration.id, now, [
+        [
+          'catch_up_skipped',
+          `Stopped since ${plan.notReplayed.from}, more than ${this.deps.policy.retentionDays} days ago: events from ${plan.notReplayed.from} to ${plan.notReplayed.to} are not replayed; events from now on are delivered.`,
+        ],
+      ]);
+    }
   }
 
   private async load(id: string): Promise<Integration> {

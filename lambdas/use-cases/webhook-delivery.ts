@@ -1,19 +1,19 @@
 import { retryDelaySeconds } from '../domain/delivery-rules.ts';
 import type { LoggedEvent } from '../domain/event.ts';
-import type { Integration } from '../domain/integration.ts';
+import type { DeliveryStatus, Integration, LogAction } from '../domain/integration.ts';
 import type {
   Clock,
+  DeliveryHistory,
   DeliveryMessage,
   DeliveryStateStore,
   EventLogStore,
-  FailedDeliveryStore,
   IntegrationLog,
   IntegrationRepository,
   Metrics,
   RejectedEventStore,
 } from '../domain/ports.ts';
 import type { IntegrationService } from './integration-service.ts';
-import type { WebhookDispatcher } from './webhook-dispatcher.ts';
+import type { DispatchResult, WebhookDispatcher } from './webhook-dispatcher.ts';
 
 export interface WebhookDeliveryDeps {
   integrations: IntegrationRepository;
@@ -21,7 +21,7 @@ export interface WebhookDeliveryDeps {
   eventLog: EventLogStore;
   dispatcher: WebhookDispatcher;
   rejected: RejectedEventStore;
-  failed: FailedDeliveryStore;
+  history: DeliveryHistory;
   logs: IntegrationLog;
   deliveryState: DeliveryStateStore;
   metrics: Metrics;
@@ -50,7 +50,8 @@ const MAX_REASON = 400;
 /**
  * Delivers one queued (event, integration) pair and decides what happens next, per the product's
  * rules: 2xx delivered, 400 rejected and kept, 410 stops the integration, anything else retried with
- * backoff until the budget runs out; an integration failing for the whole stop window is stopped.
+ * backoff until the budget runs out (then failed, retriable by API); an integration failing for the
+ * whole stop window is stopped. Every attempt goes into the delivery history.
  */
 export class WebhookDelivery {
   constructor(private readonly deps: WebhookDeliveryDeps) {}
@@ -80,12 +81,16 @@ export class WebhookDelivery {
       deps.metrics.count('WebhookEventExpired');
       return DONE;
     }
-    const { outcome, url } = await deps.dispatcher.dispatch(integration, event);
+    const result = await deps.dispatcher.dispatch(integration, event);
+    const { outcome, url } = result;
     const now = deps.clock.now();
     switch (outcome.kind) {
       case 'delivered':
         deps.metrics.count('WebhookDelivered');
-        await deps.deliveryState.recordSuccess(integration.id, now);
+        await Promise.all([
+          this.record(integration, event, 'delivered', result, now),
+          deps.deliveryState.recordSuccess(integration.id, now),
+        ]);
         return DONE;
       case 'rejected':
         deps.metrics.count('WebhookRejected');
@@ -96,17 +101,21 @@ export class WebhookDelivery {
           status_code: outcome.status,
           response_excerpt: outcome.excerpt.slice(0, 1000),
         });
-        await this.log(
-          integration.id,
-          'event_rejected',
-          `Request to URL ${url} was rejected (HTTP status code 400) for event ${event.id} (${event.name}).`,
-          now,
-        );
-        // A 400 is an answer: the receiver is up, so it counts as contact for the stop window.
-        await deps.deliveryState.recordSuccess(integration.id, now);
+        await Promise.all([
+          this.record(integration, event, 'rejected', result, now),
+          this.log(
+            integration.id,
+            'event_rejected',
+            `Request to URL ${url} was rejected (HTTP status code 400) for event ${event.id} (${event.name}).`,
+            now,
+          ),
+          // A 400 is an answer: the receiver is up, so it counts as contact for the stop window.
+          deps.deliveryState.recordSuccess(integration.id, now),
+        ]);
         return DONE;
       case 'gone':
         deps.metrics.count('WebhookGone');
+        await this.record(integration, event, 'pending', result, now, 'HTTP status code 410 (Gone)');
         await deps.deliveryState.recordMissed(integration.id, message.received_at);
         await this.stop(
           integration.id,
@@ -114,7 +123,7 @@ export class WebhookDelivery {
         );
         return DONE;
       case 'retry':
-        return this.retryOrGiveUp(integration, message, event, attempt, outcome, url, now);
+        return this.retryOrGiveUp(integration, message, event, attempt, result, outcome, now);
     }
   }
 
@@ -123,42 +132,40 @@ export class WebhookDelivery {
     message: DeliveryMessage,
     event: LoggedEvent,
     attempt: AttemptInfo,
+    result: DispatchResult,
     outcome: { reason: string; retryAfterSeconds?: number },
-    url: string,
     now: Date,
   ): Promise<DeliveryDecision> {
     const { deps } = this;
-    const reason = `Request to URL ${url} failed. Reason: ${outcome.reason}.`.slice(0, MAX_REASON);
+    const reason = `Request to URL ${result.url} failed. Reason: ${outcome.reason}.`.slice(0, MAX_REASON);
     const state = await deps.deliveryState.recordFailure(integration.id, now);
     const failingSince = state.failing_since ? Date.parse(state.failing_since) : now.getTime();
     if (now.getTime() - failingSince >= deps.settings.stopWindowMs) {
       deps.metrics.count('WebhookIntegrationStopped');
+      await this.record(integration, event, 'pending', result, now, outcome.reason);
       await deps.deliveryState.recordMissed(integration.id, message.received_at);
-      const hours = Math.round(deps.settings.stopWindowMs / 3_600_000);
+      const hours = Math.round((deps.settings.stopWindowMs / 3_600_000) * 10) / 10;
       await this.stop(
         integration.id,
-        `No successful delivery to URL ${url} since ${new Date(failingSince).toISOString()} (stop window ${hours} h); integration stopped. Last failure: ${outcome.reason}. Start it again to catch up.`,
+        `No successful delivery to URL ${result.url} since ${new Date(failingSince).toISOString()} (stop window ${hours} h); integration stopped. Last failure: ${outcome.reason}. Start it again to catch up.`,
       );
       return DONE;
     }
     if (now.getTime() - attempt.firstSentAt.getTime() >= deps.settings.retryBudgetMs) {
       deps.metrics.count('WebhookFailed');
-      await deps.failed.put(integration.id, {
-        id: event.id,
-        failed_at: now.toISOString(),
-        received_at: event.received_at,
-        attempts: attempt.attempt,
-        last_error: reason,
-      });
-      await this.log(
-        integration.id,
-        'delivery_failed',
-        `Gave up on event ${event.id} (${event.name}) after ${attempt.attempt} attempts. ${reason}`,
-        now,
-      );
+      await Promise.all([
+        this.record(integration, event, 'failed', result, now, outcome.reason),
+        this.log(
+          integration.id,
+          'delivery_failed',
+          `Gave up on event ${event.id} (${event.name}) after ${attempt.attempt} attempts; it can be sent again with POST .../deliveries/${event.id}/_retry. ${reason}`,
+          now,
+        ),
+      ]);
       return DONE;
     }
     deps.metrics.count('WebhookRetried');
+    await this.record(integration, event, 'pending', result, now, outcome.reason);
     if (await deps.deliveryState.claimRetryLogSlot(integration.id, now)) {
       await this.log(
         integration.id,
@@ -177,6 +184,23 @@ export class WebhookDelivery {
     };
   }
 
+  private record(
+    integration: Integration,
+    event: LoggedEvent,
+    status: DeliveryStatus,
+    result: DispatchResult,
+    now: Date,
+    error?: string,
+  ): Promise<void> {
+    const statusCode = 'status' in result.outcome ? result.outcome.status : undefined;
+    return this.deps.history.recordAttempt(integration, event, status, {
+      at: now.toISOString(),
+      duration_ms: result.durationMs,
+      ...(statusCode !== undefined && { status_code: statusCode }),
+      ...(error !== undefined && { error }),
+    });
+  }
+
   private async stop(integrationId: string, reason: string): Promise<void> {
     await this.deps.service.stop(integrationId, reason).catch((error: unknown) => {
       // Deleted or changed meanwhile: the next message finds out again.
@@ -184,17 +208,13 @@ export class WebhookDelivery {
     });
   }
 
-  private async log(
-    integrationId: string,
-    action: 'event_rejected' | 'retry_triggered' | 'delivery_failed',
-    reason: string,
-    now: Date,
-  ) {
+  private async log(integrationId: string, action: LogAction, reason: string, now: Date) {
     await this.deps.logs.append(integrationId, [{ action, reason, created_at: now.toISOString() }]);
   }
 }
 
-const envelopeOf = (event: LoggedEvent) => ({
+/** The event as receivers get it (the log's own fields left out). */
+export const envelopeOf = (event: LoggedEvent) => ({
   id: event.id,
   tenant: event.tenant,
   name: event.name,

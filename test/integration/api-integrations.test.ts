@@ -127,11 +127,12 @@ describe('register, get, list', () => {
     expect(created.starts_at).toBe('2019-01-17T12:00:00.000Z');
     const logs = await api('GET', `${BASE}/${id}/logs`);
     expect(logs.body.entries.map((entry: { action: string }) => entry.action)).toEqual([
+      'replay_started',
       'integration_started',
       'starts_at_clamped',
       'integration_created',
     ]);
-    expect(logs.body.entries[1].reason).toMatch(/older than the 30-day event window/);
+    expect(logs.body.entries[2].reason).toMatch(/older than the 30-day event window/);
   });
 
   it('registers a temporary integration over a range inside the window', async () => {
@@ -328,7 +329,9 @@ describe('start and stop', () => {
     }
     const logs = await api('GET', `${BASE}/${id}/logs`);
     expect(logs.body.entries).toHaveLength(50);
-    expect(logs.body.entries[0].action).toBe('integration_started');
+    // Each start begins a catch-up replay of what the stop missed.
+    expect(logs.body.entries[0].action).toBe('replay_started');
+    expect(logs.body.entries[1].action).toBe('integration_started');
     expect(
       logs.body.entries.some((entry: { action: string }) => entry.action === 'integration_created'),
     ).toBe(false);

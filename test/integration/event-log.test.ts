@@ -28,9 +28,17 @@ const event = (id: string, receivedAt: string): LoggedEvent => ({
 describe('event log', () => {
   it('writes events in batches and reads them back, the same write twice being one item', async () => {
     const clock = { now: () => new Date() };
-    const log = new DynamoEventLog(documents(), emulators.env.EVENT_LOG_TABLE_NAME as string, 'acme', 30, clock);
+    const log = new DynamoEventLog(
+      documents(),
+      emulators.env.EVENT_LOG_TABLE_NAME as string,
+      'acme',
+      30,
+      clock,
+    );
     const receivedAt = new Date().toISOString();
-    const events = Array.from({ length: 60 }, (_, i) => event(`00000000-0000-4000-8000-${String(i).padStart(12, '0')}`, receivedAt));
+    const events = Array.from({ length: 60 }, (_, i) =>
+      event(`00000000-0000-4000-8000-${String(i).padStart(12, '0')}`, receivedAt),
+    );
     await Promise.all([...events, events[0] as LoggedEvent].map((e) => log.put(e)));
     const read = await Promise.all(events.map((e) => log.get(e.received_at, e.id)));
     expect(read).toEqual(events);
@@ -44,10 +52,15 @@ describe('event log', () => {
     await client.send(
       new PutCommand({
         TableName: tableName,
-        Item: { ...eventLogKey('acme', old.received_at, old.id), ...old, expires_at: Math.floor(Date.parse(old.received_at) / 1000) + 30 * 86_400 },
+        Item: {
+          ...eventLogKey('acme', old.received_at, old.id),
+          ...old,
+          expires_at: Math.floor(Date.parse(old.received_at) / 1000) + 30 * 86_400,
+        },
       }),
     );
-    const at = (iso: string) => new DynamoEventLog(client, tableName, 'acme', 30, { now: () => new Date(iso) });
+    const at = (iso: string) =>
+      new DynamoEventLog(client, tableName, 'acme', 30, { now: () => new Date(iso) });
     expect(await at('2026-09-20T00:00:00.000Z').get(old.received_at, old.id)).toEqual(old);
     expect(await at('2026-10-02T00:00:00.000Z').get(old.received_at, old.id)).toBeUndefined();
   });

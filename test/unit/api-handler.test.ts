@@ -2,6 +2,7 @@ import type { APIGatewayProxyEventV2WithJWTAuthorizer, Context } from 'aws-lambd
 import { describe, expect, it } from 'vitest';
 import { createApiHandler } from '../../lambdas/handlers/api/handler.ts';
 import { API_BASE } from '../../lambdas/handlers/api/routes.ts';
+import type { HistoryQueries } from '../../lambdas/use-cases/history-queries.ts';
 import type { IntegrationService } from '../../lambdas/use-cases/integration-service.ts';
 import type { PublishEvents } from '../../lambdas/use-cases/publish-events.ts';
 
@@ -29,7 +30,7 @@ describe('API handler error mapping', () => {
         throw new Error('connect ECONNREFUSED 10.0.0.7:8000 at Socket.internal (/var/task/index.mjs:1:2)');
       },
     } as unknown as IntegrationService;
-    const handler = createApiHandler(service, {} as PublishEvents);
+    const handler = createApiHandler(service, {} as PublishEvents, {} as HistoryQueries);
     const result = await handler(event('GET', API_BASE, `GET ${API_BASE}`), context);
     expect(result).toMatchObject({ statusCode: 500 });
     expect(JSON.parse(String(result.body))).toEqual({
@@ -41,10 +42,11 @@ describe('API handler error mapping', () => {
 
   it('serves a route that reached it through $default, as a trailing slash does', async () => {
     const service = { list: async () => [] } as unknown as IntegrationService;
-    const result = await createApiHandler(service, {} as PublishEvents)(
-      event('GET', `${API_BASE}/`, '$default'),
-      context,
-    );
+    const result = await createApiHandler(
+      service,
+      {} as PublishEvents,
+      {} as HistoryQueries,
+    )(event('GET', `${API_BASE}/`, '$default'), context);
     expect(result).toMatchObject({ statusCode: 200, body: '{"integrations":[]}' });
   });
 });

@@ -75,6 +75,18 @@ export class DynamoDeliveryStateStore implements DeliveryStateStore {
     );
   }
 
+  async takeCatchUp(integrationId: string): Promise<string | undefined> {
+    const { Attributes } = await this.client.send(
+      new UpdateCommand({
+        TableName: this.tableName,
+        Key: keyOf(integrationId),
+        UpdateExpression: 'REMOVE catch_up_from',
+        ReturnValues: 'UPDATED_OLD',
+      }),
+    );
+    return typeof Attributes?.catch_up_from === 'string' ? Attributes.catch_up_from : undefined;
+  }
+
   async claimRetryLogSlot(integrationId: string, at: Date): Promise<boolean> {
     return this.conditional(
       new UpdateCommand({

@@ -1,7 +1,15 @@
-import { BatchGetCommand, BatchWriteCommand, type DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
+import {
+  BatchGetCommand,
+  BatchWriteCommand,
+  type DynamoDBDocumentClient,
+  GetCommand,
+  QueryCommand,
+} from '@aws-sdk/lib-dynamodb';
 import DataLoader from 'dataloader';
-import { eventLogKey, type LoggedEvent } from '../../domain/event.ts';
-import type { Clock, EventLogStore } from '../../domain/ports.ts';
+import { eventLogKey, eventLogPartition, type LoggedEvent } from '../../domain/event.ts';
+import { entityOf } from '../../domain/event-names.ts';
+import type { Clock, EventLogStore, EventRangeQuery } from '../../domain/ports.ts';
+import type { ShardPage } from '../../domain/sharded-merge.ts';
 
 type Key = { pk: string; sk: string };
 
@@ -48,27 +56,106 @@ export class DynamoEventLog implements EventLogStore {
     return this.reader.load(eventLogKey(this.tenant, receivedAt, eventId));
   }
 
+  async receivedAtOf(eventId: string): Promise<string | undefined> {
+    const { Item } = await this.client.send(
+      new GetCommand({ TableName: this.tableName, Key: pointerKey(this.tenant, eventId) }),
+    );
+    if (!Item || this.expired(Item)) return undefined;
+    return Item.received_at as string;
+  }
+
+  async readShard(
+    shard: number,
+    query: EventRangeQuery,
+    afterSk: string | undefined,
+    limit: number,
+  ): Promise<ShardPage<LoggedEvent>> {
+    const pk = eventLogPartition(this.tenant, shard);
+    const filters: string[] = [];
+    const values: Record<string, unknown> = { ':pk': pk, ':from': query.from, ':to': `${query.to}\uffff` };
+    const names: Record<string, string> = {};
+    if (query.name) {
+      filters.push('#name = :name');
+      names['#name'] = 'name';
+      values[':name'] = query.name;
+    }
+    if (query.entity) {
+      filters.push('entity = :entity');
+      values[':entity'] = query.entity;
+    }
+    const page = await this.client.send(
+      new QueryCommand({
+        TableName: this.tableName,
+        KeyConditionExpression: 'pk = :pk AND sk BETWEEN :from AND :to',
+        ...(filters.length > 0 && { FilterExpression: filters.join(' AND ') }),
+        ...(Object.keys(names).length > 0 && { ExpressionAttributeNames: names }),
+        ExpressionAttributeValues: values,
+        ...(afterSk !== undefined && { ExclusiveStartKey: { pk, sk: afterSk } }),
+        ScanIndexForward: !query.descending,
+        Limit: limit,
+        ...(query.includePayload === false && {
+          ProjectionExpression: 'pk, sk, id, tenant, #n2, published_at, received_at, expires_at',
+          ExpressionAttributeNames: { ...names, '#n2': 'name' },
+        }),
+      }),
+    );
+    return {
+      items: (page.Items ?? [])
+        .filter((item) => !this.expired(item))
+        .map((item) => ({ sk: item.sk as string, item: toEvent(item) })),
+      ...(page.LastEvaluatedKey && { lastEvaluatedSk: page.LastEvaluatedKey.sk as string }),
+    };
+  }
+
+  /** TTL deletes up to days late: an expired item is treated as gone. */
+  private expired(item: Record<string, unknown>): boolean {
+    return (
+      typeof item.expires_at === 'number' && item.expires_at <= Math.floor(this.clock.now().getTime() / 1000)
+    );
+  }
+
   private async writeBatch(events: readonly LoggedEvent[]): Promise<(true | Error)[]> {
     const byKey = new Map<string, Record<string, unknown>>();
     for (const event of events) {
       const key = eventLogKey(this.tenant, event.received_at, event.id);
       const expiresAt = Math.floor(Date.parse(event.received_at) / 1000) + this.retentionDays * DAY_S;
       // The same event twice in one batch (a redelivered message) is one item: BatchWriteItem refuses duplicates.
-      byKey.set(`${key.pk}|${key.sk}`, { ...key, ...event, expires_at: expiresAt });
+      byKey.set(`${key.pk}|${key.sk}`, {
+        ...key,
+        ...event,
+        entity: entityOf(event.name),
+        expires_at: expiresAt,
+      });
+      // A pointer by id, so an event (and its deliveries) can be found from the id alone.
+      const pointer = pointerKey(this.tenant, event.id);
+      byKey.set(`${pointer.pk}|${pointer.sk}`, {
+        ...pointer,
+        received_at: event.received_at,
+        expires_at: expiresAt,
+      });
     }
-    let requests = [...byKey.values()].map((Item) => ({ PutRequest: { Item } }));
+    const items = [...byKey.values()];
+    // Each event is two items (the event and its id pointer); BatchWriteItem takes 25 per request.
+    const chunks = Array.from({ length: Math.ceil(items.length / 25) }, (_, i) =>
+      items.slice(i * 25, i * 25 + 25),
+    );
+    const failures = await Promise.all(chunks.map((chunk) => this.writeChunk(chunk)));
+    const failure = failures.find((result) => result instanceof Error);
+    if (failure) return events.map(() => failure);
+    return events.map(() => true);
+  }
+
+  private async writeChunk(items: Record<string, unknown>[]): Promise<true | Error> {
+    let requests = items.map((Item) => ({ PutRequest: { Item } }));
     for (let attempt = 0; requests.length > 0; attempt++) {
-      if (attempt >= MAX_ATTEMPTS) {
-        const error = new Error('DynamoDB left event log writes unprocessed');
-        return events.map(() => error);
-      }
+      if (attempt >= MAX_ATTEMPTS) return new Error('DynamoDB left event log writes unprocessed');
       if (attempt > 0) await backoff(attempt);
       const result = await this.client.send(
         new BatchWriteCommand({ RequestItems: { [this.tableName]: requests } }),
       );
       requests = (result.UnprocessedItems?.[this.tableName] ?? []) as typeof requests;
     }
-    return events.map(() => true);
+    return true;
   }
 
   private async readBatch(keys: readonly Key[]): Promise<(LoggedEvent | undefined)[]> {
@@ -93,11 +180,13 @@ export class DynamoEventLog implements EventLogStore {
   }
 }
 
+const pointerKey = (tenant: string, eventId: string) => ({ pk: `${tenant}#id#${eventId}`, sk: 'id' });
+
 const toEvent = (item: Record<string, unknown>): LoggedEvent => ({
   id: item.id as string,
   tenant: item.tenant as string,
   name: item.name as string,
   published_at: item.published_at as string,
-  payload: item.payload as Record<string, unknown>,
+  payload: (item.payload ?? {}) as Record<string, unknown>,
   received_at: item.received_at as string,
 });

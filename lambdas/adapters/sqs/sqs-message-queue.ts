@@ -2,6 +2,7 @@ import { randomUUID } from 'node:crypto';
 import {
   SendMessageBatchCommand,
   type SendMessageBatchRequestEntry,
+  SendMessageCommand,
   type SQSClient,
 } from '@aws-sdk/client-sqs';
 import DataLoader from 'dataloader';
@@ -39,6 +40,16 @@ export class SqsMessageQueue implements MessageQueue {
 
   async send(body: string): Promise<void> {
     await this.loader.load(body);
+  }
+
+  async sendDelayed(body: string, delaySeconds: number): Promise<void> {
+    await this.client.send(
+      new SendMessageCommand({
+        QueueUrl: this.queueUrl,
+        MessageBody: body,
+        DelaySeconds: Math.max(0, Math.min(900, Math.round(delaySeconds))),
+      }),
+    );
   }
 
   async sendAll(bodies: string[]): Promise<void> {

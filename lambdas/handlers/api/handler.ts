@@ -5,6 +5,7 @@ import { DomainError, MethodNotAllowedError } from '../../domain/errors.ts';
 import { MAX_INGEST_BODY_BYTES } from '../../domain/event.ts';
 import { errorResponses, json, readJsonBody } from '../../shared/http.ts';
 import { logger } from '../../shared/powertools.ts';
+import type { HistoryQueries } from '../../use-cases/history-queries.ts';
 import type { IntegrationService } from '../../use-cases/integration-service.ts';
 import type { PublishEvents } from '../../use-cases/publish-events.ts';
 import { matchPath, ROUTES, type RouteName, routeKey } from './routes.ts';
@@ -18,6 +19,7 @@ const routeByKey = new Map(ROUTES.map((route) => [routeKey(route), route]));
 const routeHandlers = (
   service: IntegrationService,
   publisher: PublishEvents,
+  queries: HistoryQueries,
 ): Record<RouteName, RouteHandler> => ({
   listIntegrations: async () => json(200, { integrations: await service.list() }),
   registerIntegration: async (event) => json(200, await service.register(readJsonBody(event))),
@@ -39,18 +41,26 @@ const routeHandlers = (
   retryRejectedEvent: async (_, p) => json(200, await service.retryRejected(id(p), p.event_id ?? '')),
   getSigningSecret: async (_, p) => json(200, await service.signingSecret(id(p))),
   rotateSigningSecret: async (_, p) => json(200, await service.rotateSigningSecret(id(p))),
+  queryEvents: async (event) => json(200, await queries.events(query(event))),
+  listDeliveries: async (event, p) => json(200, await queries.deliveries(id(p), query(event))),
+  retryDelivery: async (_, p) => json(200, await queries.retryDelivery(id(p), p.event_id ?? '')),
   publishEvents: async (event) =>
     json(202, { ids: await publisher.publish(readJsonBody(event, MAX_INGEST_BODY_BYTES)) }),
 });
 
 const id = (params: Record<string, string>): string => params.integration_id ?? '';
+const query = (event: Event): Record<string, string | undefined> => event.queryStringParameters ?? {};
 
 /**
  * The API Lambda: dispatches on API Gateway's route key, so each route's JWT scope is checked by the
  * authorizer before the code runs; the `$default` route lands here too and answers 404 or 405.
  */
-export const createApiHandler = (service: IntegrationService, publisher: PublishEvents) => {
-  const handlers = routeHandlers(service, publisher);
+export const createApiHandler = (
+  service: IntegrationService,
+  publisher: PublishEvents,
+  queries: HistoryQueries,
+) => {
+  const handlers = routeHandlers(service, publisher, queries);
   const dispatch = async (event: Event): Promise<Result> => {
     const route = routeByKey.get(event.routeKey);
     if (route) {

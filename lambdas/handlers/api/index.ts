@@ -1,8 +1,29 @@
-import { clock, config, ingestQueue, integrationService } from '../../shared/composition.ts';
+import {
+  clock,
+  config,
+  deliveryHistory,
+  dispatcher,
+  eventLog,
+  ingestQueue,
+  integrationService,
+  integrations,
+} from '../../shared/composition.ts';
+import { HistoryQueries } from '../../use-cases/history-queries.ts';
 import { PublishEvents } from '../../use-cases/publish-events.ts';
 import { createApiHandler } from './handler.ts';
 
 const publisher = new PublishEvents({ ingestQueue, clock, tenant: config.TENANT });
 
-/** Entry point of the API Lambda: integration management and event ingest. */
-export const handler = createApiHandler(integrationService, publisher);
+const queries = new HistoryQueries({
+  integrations,
+  eventLog,
+  history: deliveryHistory,
+  dispatcher,
+  clock,
+  retentionDays: config.EVENT_RETENTION_DAYS,
+  // Tokens only need to survive as long as a listing; the key only has to be this deployment's.
+  tokenKey: `${config.STATE_TABLE_NAME}|${config.EVENT_LOG_TABLE_NAME}`,
+});
+
+/** Entry point of the API Lambda: integration management, event ingest and the history views. */
+export const handler = createApiHandler(integrationService, publisher, queries);

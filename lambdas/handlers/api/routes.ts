@@ -33,7 +33,10 @@ export type RouteName =
   | 'retryRejectedEvent'
   | 'getSigningSecret'
   | 'rotateSigningSecret'
-  | 'publishEvents';
+  | 'publishEvents'
+  | 'queryEvents'
+  | 'listDeliveries'
+  | 'retryDelivery';
 
 export interface RouteDefinition {
   name: RouteName;
@@ -68,6 +71,14 @@ export const ROUTES: readonly RouteDefinition[] = [
     scope: SCOPES.write,
   },
   { name: 'publishEvents', method: 'POST', path: EVENTS_PATH, scope: SCOPES.publish },
+  { name: 'queryEvents', method: 'GET', path: EVENTS_PATH, scope: SCOPES.read },
+  { name: 'listDeliveries', method: 'GET', path: `${byId}/deliveries`, scope: SCOPES.read },
+  {
+    name: 'retryDelivery',
+    method: 'POST',
+    path: `${byId}/deliveries/{event_id}/_retry`,
+    scope: SCOPES.write,
+  },
 ];
 
 /** API Gateway's route key for a route, e.g. `GET /api/v1/.../{integration_id}`. */

@@ -1,16 +1,22 @@
-import { config, eventLog, exportQueue, integrations, webhookQueue } from '../../shared/composition.ts';
+import { config, deliveryRouter, deliveryState, eventLog, integrations } from '../../shared/composition.ts';
 import { logger, metricsPort } from '../../shared/powertools.ts';
 import { sentAt, sqsBatchHandler } from '../../shared/sqs-handler.ts';
 import { FanOut, InvalidIngestMessage } from '../../use-cases/fan-out.ts';
 
-const fanOut = new FanOut({ integrations, eventLog, webhookQueue, exportQueue, tenant: config.TENANT });
+const fanOut = new FanOut({
+  integrations,
+  eventLog,
+  router: deliveryRouter,
+  deliveryState,
+  tenant: config.TENANT,
+});
 
 /** Ingest queue consumer: logs every event and queues its deliveries. */
 export const handler = sqsBatchHandler(
-  () => fanOut.targets(),
-  async (record, targets) => {
+  () => fanOut.batch(),
+  async (record, batch) => {
     try {
-      const event = await fanOut.process(record.body, sentAt(record), targets);
+      const event = await fanOut.process(record.body, sentAt(record), batch);
       metricsPort.count('EventsIngested');
       logger.debug('Fanned out', { event_id: event.id, event_name: event.name });
     } catch (error) {

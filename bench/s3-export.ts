@@ -1,0 +1,222 @@
+import { spawn } from 'node:child_process';
+import { randomUUID } from 'node:crypto';
+import { once } from 'node:events';
+import {
+  CompleteMultipartUploadCommand,
+  CreateBucketCommand,
+  CreateMultipartUploadCommand,
+  HeadObjectCommand,
+  ListObjectsV2Command,
+  UploadPartCommand,
+} from '@aws-sdk/client-s3';
+import type { LoggedEvent } from '../lambdas/domain/event.ts';
+import { startEmulators } from '../local/emulators/index.ts';
+import { createResources, lambdaEnv, localResourceNames, localS3Client } from '../local/resources.ts';
+import { printTable, progress, ratio } from './report.ts';
+
+export interface S3ExportBenchOptions {
+  /** Bytes of events to export: one file's worth by default (just under 50 MiB). */
+  bytes: number;
+  /** Payload size of each event. */
+  payloadBytes: number;
+}
+
+const MIB = 1024 * 1024;
+const BUCKET = 'bench-erp';
+const BATCH = 1000;
+
+/**
+ * fauxqs in a child process serving S3 only: in this process its stored objects (the staged chunks and the
+ * file) would count as the pipeline's memory.
+ */
+const startS3Process = async (): Promise<{ endpoint: string; stop: () => Promise<void> }> => {
+  const child = spawn(
+    process.execPath,
+    [
+      '--input-type=module',
+      '-e',
+      "import { buildApp } from 'fauxqs'; const app = buildApp({ logger: false }); console.log(await app.listen({ port: 0, host: '127.0.0.1' }));",
+    ],
+    { stdio: ['ignore', 'pipe', 'inherit'] },
+  );
+  const [line] = (await once(child.stdout, 'data')) as [Buffer];
+  return {
+    endpoint: line.toString().trim(),
+    stop: async () => {
+      if (child.exitCode !== null) return;
+      const exited = once(child, 'exit');
+      child.kill();
+      await exited;
+    },
+  };
+};
+
+/** Samples RSS and heap every few ms while `run` runs; returns the peaks above what they were before. */
+const peakMemory = async <T>(run: () => Promise<T>): Promise<{ result: T; rss: number; heap: number }> => {
+  (globalThis as { gc?: () => void }).gc?.();
+  const base = process.memoryUsage();
+  let rss = 0;
+  let heap = 0;
+  const sample = () => {
+    const now = process.memoryUsage();
+    rss = Math.max(rss, now.rss - base.rss);
+    heap = Math.max(heap, now.heapUsed + now.arrayBuffers - base.heapUsed - base.arrayBuffers);
+  };
+  const timer = setInterval(sample, 5);
+  try {
+    const result = await run();
+    sample();
+    return { result, rss, heap };
+  } finally {
+    clearInterval(timer);
+  }
+};
+
+/**
+ * S3 export throughput: one ~50 MiB file through the real batcher (event log reads, staging, state) and
+ * flusher (staged chunks streamed into a multipart upload) against a bare multipart upload of the same bytes
+ * to the same emulated S3, in the same run; and the pipeline's peak memory for that file.
+ */
+export const benchS3Export = async (options: S3ExportBenchOptions): Promise<void> => {
+  progress('s3: starting emulators (DynamoDB Local, fauxqs, Secrets Manager)');
+  const [emulators, s3Process] = await Promise.all([startEmulators(), startS3Process()]);
+  const endpoints = { ...emulators.endpoints, s3: s3Process.endpoint };
+  const savedEnv = { ...process.env };
+  const s3 = localS3Client(endpoints);
+  try {
+    const names = localResourceNames();
+    const created = await createResources(endpoints, names);
+    Object.assign(
+      process.env,
+      lambdaEnv(endpoints, {
+        names,
+        created,
+        overrides: { POWERTOOLS_LOG_LEVEL: 'ERROR', POWERTOOLS_METRICS_DISABLED: 'true' },
+      }),
+    );
+    await s3.send(new CreateBucketCommand({ Bucket: BUCKET }));
+    // Imported only now: the composition root reads its config and builds its clients at import.
+    const { config, eventLog, exportBatcher, exportFlush, integrationService, integrations } = await import(
+      '../lambdas/shared/composition.ts'
+    );
+    const id = 'bench-s3';
+    await integrationService.register({
+      id,
+      integration_type: 'permanent',
+      s3_parameters: { bucket: BUCKET, key_prefix: 'bench', aws_region: 'us-east-1' },
+    });
+    const integration = await integrations.get(id);
+    if (!integration) throw new Error('integration not registered');
+
+    const filler = 'x'.repeat(options.payloadBytes);
+    const receivedAt = new Date().toISOString();
+    const count = Math.floor(options.bytes / (options.payloadBytes + 160));
+    progress(`s3: writing ${count} events of ${options.payloadBytes} B to the event log`);
+    let messages = Array.from({ length: count }, (_, n) => {
+      const event: LoggedEvent = {
+        id: randomUUID(),
+        tenant: config.TENANT,
+        name: 'order.created',
+        published_at: receivedAt,
+        payload: { n, filler },
+        received_at: receivedAt,
+      };
+      return event;
+    });
+    for (let i = 0; i < messages.length; i += 500) {
+      await Promise.all(messages.slice(i, i + 500).map((event) => eventLog.put(event)));
+    }
+    const records = messages.map((event, n) => ({
+      recordId: String(n),
+      message: { integration_id: id, event_id: event.id, received_at: receivedAt },
+    }));
+    messages = [];
+
+    progress('s3: pipeline (batcher in batches of 1,000, then the flush)');
+    let stagedMs = 0;
+    const started = performance.now();
+    const pipeline = await peakMemory(async () => {
+      for (let i = 0; i < records.length; i += BATCH) {
+        const result = await exportBatcher.stage(records.slice(i, i + BATCH));
+        if (result.failedRecordIds.length > 0) throw new Error(`staging failed: ${result.errors[0]}`);
+      }
+      stagedMs = performance.now() - started;
+      await exportFlush.flush(integration);
+    });
+    const pipelineMs = performance.now() - started;
+    const { Contents = [] } = await s3.send(new ListObjectsV2Command({ Bucket: BUCKET, Prefix: 'bench/' }));
+    if (Contents.length !== 1) throw new Error(`expected one file, found ${Contents.length}`);
+    const key = Contents[0]?.Key as string;
+    const head = await s3.send(new HeadObjectCommand({ Bucket: BUCKET, Key: key }));
+    const fileBytes = head.ContentLength ?? 0;
+
+    progress('s3: bare multipart upload of the same bytes');
+    const body = Buffer.alloc(fileBytes, 'x');
+    const bareStarted = performance.now();
+    const { UploadId } = await s3.send(
+      new CreateMultipartUploadCommand({ Bucket: BUCKET, Key: 'bare/file' }),
+    );
+    const parts: { PartNumber: number; ETag: string }[] = [];
+    const partBytes = config.EXPORT_PART_BYTES;
+    for (let offset = 0, part = 1; offset < body.length; offset += partBytes, part++) {
+      const { ETag } = await s3.send(
+        new UploadPartCommand({
+          Bucket: BUCKET,
+          Key: 'bare/file',
+          UploadId,
+          PartNumber: part,
+          Body: body.subarray(offset, offset + partBytes),
+        }),
+      );
+      parts.push({ PartNumber: part, ETag: ETag as string });
+    }
+    await s3.send(
+      new CompleteMultipartUploadCommand({
+        Bucket: BUCKET,
+        Key: 'bare/file',
+        UploadId,
+        MultipartUpload: { Parts: parts },
+      }),
+    );
+    const bareMs = performance.now() - bareStarted;
+
+    const mibps = (ms: number) => fileBytes / MIB / (ms / 1000);
+    console.log(
+      `\nS3 export: one file of ${(fileBytes / MIB).toFixed(1)} MiB, ${count} events, parts of ${partBytes / MIB} MiB`,
+    );
+    printTable(
+      ['contender', 'seconds', 'MiB/s', 'vs bare'],
+      [
+        ['bare multipart upload', (bareMs / 1000).toFixed(2), mibps(bareMs).toFixed(1), '1.00x'],
+        [
+          'pipeline (batcher + flusher)',
+          (pipelineMs / 1000).toFixed(2),
+          mibps(pipelineMs).toFixed(1),
+          ratio(mibps(pipelineMs), mibps(bareMs)),
+        ],
+        [
+          '  of which staging',
+          (stagedMs / 1000).toFixed(2),
+          mibps(stagedMs).toFixed(1),
+          ratio(mibps(stagedMs), mibps(bareMs)),
+        ],
+        [
+          '  of which flush',
+          ((pipelineMs - stagedMs) / 1000).toFixed(2),
+          mibps(pipelineMs - stagedMs).toFixed(1),
+          ratio(mibps(pipelineMs - stagedMs), mibps(bareMs)),
+        ],
+      ],
+    );
+    console.log(
+      `peak memory above baseline during the pipeline: RSS +${(pipeline.rss / MIB).toFixed(1)} MiB, ` +
+        `heap + buffers +${(pipeline.heap / MIB).toFixed(1)} MiB (file ${(fileBytes / MIB).toFixed(1)} MiB; ` +
+        `S3 runs in a child process; DynamoDB Local in its JVM)`,
+    );
+  } finally {
+    s3.destroy();
+    await Promise.all([emulators.stop(), s3Process.stop()]);
+    for (const key of Object.keys(process.env)) if (!(key in savedEnv)) delete process.env[key];
+    Object.assign(process.env, savedEnv);
+  }
+};

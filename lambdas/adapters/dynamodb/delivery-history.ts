@@ -1,0 +1,213 @@
+import {
+  BatchWriteCommand,
+  type DynamoDBDocumentClient,
+  GetCommand,
+  QueryCommand,
+  UpdateCommand,
+} from '@aws-sdk/lib-dynamodb';
+import DataLoader from 'dataloader';
+import { shardOf } from '../../domain/event.ts';
+import type {
+  DeliveryAttempt,
+  DeliveryRecord,
+  DeliveryStatus,
+  Integration,
+} from '../../domain/integration.ts';
+import {
+  type Clock,
+  DELIVERY_HISTORY_SHARDS,
+  type DeliveryEventRef,
+  type DeliveryHistory,
+} from '../../domain/ports.ts';
+import type { ShardPage } from '../../domain/sharded-merge.ts';
+
+const DAY_S = 86_400;
+
+/**
+ * The delivery history table. The partition key carries the integration's creation time, so an id
+ * registered again starts with an empty history while the old one simply expires (TTL) instead of
+ * being deleted item by item. Pending records from one tick go out in BatchWriteItem requests.
+ */
+export class DynamoDeliveryHistory implements DeliveryHistory {
+  private readonly pending: DataLoader<Record<string, unknown>, true, string>;
+
+  constructor(
+    private readonly client: DynamoDBDocumentClient,
+    private readonly tableName: string,
+    private readonly retentionDays: number,
+    private readonly clock: Clock,
+  ) {
+    this.pending = new DataLoader((items) => this.writeBatch(items), {
+      cache: false,
+      maxBatchSize: 25,
+      cacheKeyFn: (item) => `${item.pk}|${item.sk}`,
+    });
+  }
+
+  async recordPending(integration: Integration, event: DeliveryEventRef): Promise<void> {
+    const now = this.clock.now().toISOString();
+    await this.pending.load({
+      ...this.key(integration, event.received_at, event.id),
+      event_id: event.id,
+      name: event.name,
+      received_at: event.received_at,
+      status: 'pending',
+      updated_at: now,
+      attempts: [],
+      expires_at: this.expiresAt(event.received_at),
+    });
+  }
+
+  async recordAttempt(
+    integration: Integration,
+    event: DeliveryEventRef,
+    status: DeliveryStatus,
+    attempt: DeliveryAttempt,
+  ): Promise<void> {
+    await this.client.send(
+      new UpdateCommand({
+        TableName: this.tableName,
+        Key: this.key(integration, event.received_at, event.id),
+        UpdateExpression:
+          'SET #status = :status, updated_at = :at, event_id = :id, #name = :name, received_at = :received, expires_at = :expires, attempts = list_append(if_not_exists(attempts, :none), :attempt)',
+        ExpressionAttributeNames: { '#status': 'status', '#name': 'name' },
+        ExpressionAttributeValues: {
+          ':status': status,
+          ':at': attempt.at,
+          ':id': event.id,
+          ':name': event.name,
+          ':received': event.received_at,
+          ':expires': this.expiresAt(event.received_at),
+          ':none': [],
+          ':attempt': [attempt],
+        },
+      }),
+    );
+  }
+
+  async get(
+    integration: Integration,
+    receivedAt: string,
+    eventId: string,
+  ): Promise<DeliveryRecord | undefined> {
+    const { Item } = await this.client.send(
+      new GetCommand({
+        TableName: this.tableName,
+        Key: this.key(integration, receivedAt, eventId),
+        ConsistentRead: true,
+      }),
+    );
+    return Item && !this.expired(Item) ? toRecord(Item) : undefined;
+  }
+
+  async readShard(
+    integration: Integration,
+    shard: number,
+    query: { from: string; to: string; status?: DeliveryStatus; name?: string },
+    afterSk: string | undefined,
+    limit: number,
+  ): Promise<ShardPage<DeliveryRecord>> {
+    const pk = this.partition(integration, shard);
+    const filters: string[] = [];
+    const names: Record<string, string> = {};
+    const values: Record<string, unknown> = { ':pk': pk, ':from': query.from, ':to': `${query.to}\uffff` };
+    if (query.status) {
+      filters.push('#status = :status');
+      names['#status'] = 'status';
+      values[':status'] = query.status;
+    }
+    if (query.name) {
+      filters.push('#name = :name');
+      names['#name'] = 'name';
+      values[':name'] = query.name;
+    }
+    const page = await this.client.send(
+      new QueryCommand({
+        TableName: this.tableName,
+        KeyConditionExpression: 'pk = :pk AND sk BETWEEN :from AND :to',
+        ...(filters.length > 0 && {
+          FilterExpression: filters.join(' AND '),
+          ExpressionAttributeNames: names,
+        }),
+        ExpressionAttributeValues: values,
+        ...(afterSk !== undefined && { ExclusiveStartKey: { pk, sk: afterSk } }),
+        ScanIndexForward: false,
+        Limit: limit,
+      }),
+    );
+    return {
+      items: (page.Items ?? [])
+        .filter((item) => !this.expired(item))
+        .map((item) => ({ sk: item.sk as string, item: toRecord(item) })),
+      ...(page.LastEvaluatedKey && { lastEvaluatedSk: page.LastEvaluatedKey.sk as string }),
+    };
+  }
+
+  async hasPending(integration: Integration): Promise<boolean> {
+    for (let shard = 0; shard < DELIVERY_HISTORY_SHARDS; shard++) {
+      let startKey: Record<string, unknown> | undefined;
+      do {
+        const page = await this.client.send(
+          new QueryCommand({
+            TableName: this.tableName,
+            KeyConditionExpression: 'pk = :pk',
+            FilterExpression: '#status = :pending',
+            ExpressionAttributeNames: { '#status': 'status' },
+            ExpressionAttributeValues: { ':pk': this.partition(integration, shard), ':pending': 'pending' },
+            Select: 'COUNT',
+            ConsistentRead: true,
+            ExclusiveStartKey: startKey,
+          }),
+        );
+        if ((page.Count ?? 0) > 0) return true;
+        startKey = page.LastEvaluatedKey;
+      } while (startKey);
+    }
+    return false;
+  }
+
+  private partition(integration: Integration, shard: number): string {
+    return `${integration.id}@${integration.created_at}#${shard}`;
+  }
+
+  private key(integration: Integration, receivedAt: string, eventId: string) {
+    return {
+      pk: this.partition(integration, shardOf(eventId, DELIVERY_HISTORY_SHARDS)),
+      sk: `${receivedAt}#${eventId}`,
+    };
+  }
+
+  private expiresAt(receivedAt: string): number {
+    return Math.floor(Date.parse(receivedAt) / 1000) + this.retentionDays * DAY_S;
+  }
+
+  private expired(item: Record<string, unknown>): boolean {
+    return (
+      typeof item.expires_at === 'number' && item.expires_at <= Math.floor(this.clock.now().getTime() / 1000)
+    );
+  }
+
+  private async writeBatch(items: readonly Record<string, unknown>[]): Promise<(true | Error)[]> {
+    const unique = [...new Map(items.map((item) => [`${item.pk}|${item.sk}`, item])).values()];
+    let requests = unique.map((Item) => ({ PutRequest: { Item } }));
+    for (let attempt = 0; requests.length > 0; attempt++) {
+      if (attempt >= 8)
+        return items.map(() => new Error('DynamoDB left delivery history writes unprocessed'));
+      if (attempt > 0) await new Promise((resolve) => setTimeout(resolve, Math.min(1000, 25 * 2 ** attempt)));
+      const result = await this.client.send(
+        new BatchWriteCommand({ RequestItems: { [this.tableName]: requests } }),
+      );
+      requests = (result.UnprocessedItems?.[this.tableName] ?? []) as typeof requests;
+    }
+    return items.map(() => true);
+  }
+}
+
+const toRecord = (item: Record<string, unknown>): DeliveryRecord => ({
+  event_id: item.event_id as string,
+  name: item.name as string,
+  received_at: item.received_at as string,
+  status: item.status as DeliveryStatus,
+  updated_at: item.updated_at as string,
+  attempts: (item.attempts ?? []) as DeliveryAttempt[],
+});

@@ -1,0 +1,210 @@
+import {
+  AbortMultipartUploadCommand,
+  CompleteMultipartUploadCommand,
+  CreateMultipartUploadCommand,
+  PutObjectCommand,
+  S3Client,
+  UploadPartCommand,
+} from '@aws-sdk/client-s3';
+import type { AwsCredentialIdentity, AwsCredentialIdentityProvider } from '@aws-sdk/types';
+import { DestinationError } from '../../domain/export-file.ts';
+import type { ExportDestination, ExportDestinations, UploadedPart } from '../../domain/export-ports.ts';
+import type { Integration } from '../../domain/integration.ts';
+import type { Clock, SecretStore } from '../../domain/ports.ts';
+import { AssumedRoleCredentials, type AssumeRole } from './assumed-role-credentials.ts';
+
+const CONTENT_TYPE = 'application/x-ndjson';
+
+export interface S3ExportDestinationsOptions {
+  secrets: SecretStore;
+  assumeRole: AssumeRole;
+  clock: Clock;
+  /** Path-style addressing, for emulators (S3_FORCE_PATH_STYLE). */
+  forcePathStyle: boolean;
+}
+
+/**
+ * The customer's bucket, reached the way its `s3_parameters` say:
+ * - `aws_access_key_id` (+ the secret from the secret store): those keys, as NewStore does;
+ * - `role_arn` + `external_id`: credentials from STS AssumeRole, renewed shortly before they expire (the
+ *   recommended way: no long-lived key leaves the customer's account);
+ * - neither: the stack's own role (a bucket in the same account that the stack is allowed to write).
+ * One S3 client per (integration, region, credentials), kept for the life of the container and replaced
+ * when the integration changes (its `updated_at`), so connections and STS credentials are reused.
+ */
+export class S3ExportDestinations implements ExportDestinations {
+  private readonly clients = new Map<string, { revision: string; client: S3Client }>();
+
+  constructor(private readonly options: S3ExportDestinationsOptions) {}
+
+  async forIntegration(integration: Integration): Promise<ExportDestination> {
+    const params = integration.s3_parameters;
+    if (!params) throw new Error(`Integration ${integration.id} has no s3_parameters`);
+    const revision = `${params.aws_region}|${params.aws_access_key_id ?? ''}|${params.role_arn ?? ''}|${params.external_id ?? ''}|${integration.updated_at}`;
+    let cached = this.clients.get(integration.id);
+    if (cached?.revision !== revision) {
+      cached?.client.destroy();
+      const credentials = await this.credentials(integration);
+      const client = new S3Client({
+        region: params.aws_region,
+        forcePathStyle: this.options.forcePathStyle,
+        ...(credentials && { credentials }),
+      });
+      cached = { revision, client };
+      this.clients.set(integration.id, cached);
+    }
+    return new S3ExportDestination(cached.client, params.bucket);
+  }
+
+  private async credentials(
+    integration: Integration,
+  ): Promise<AwsCredentialIdentity | AwsCredentialIdentityProvider | undefined> {
+    const params = integration.s3_parameters;
+    if (params?.aws_access_key_id) {
+      const secrets = await this.options.secrets.get(integration.id, integration.updated_at);
+      const secretAccessKey = secrets['s3_parameters.aws_secret_access_key'];
+      if (!secretAccessKey) {
+        throw new DestinationError('MissingSecret', 'the secret access key is missing from the secret store');
+      }
+      return { accessKeyId: params.aws_access_key_id, secretAccessKey };
+    }
+    if (params?.role_arn && params.external_id) {
+      const assumed = new AssumedRoleCredentials(this.options.assumeRole, this.options.clock, {
+        roleArn: params.role_arn,
+        externalId: params.external_id,
+        sessionName: `event-stream-${integration.id}`.slice(0, 64),
+      });
+      return () => assumed.get();
+    }
+    return undefined; // the default chain: the function's own role
+  }
+}
+
+/** One bucket through one client; every failure becomes a DestinationError with AWS's code. */
+class S3ExportDestination implements ExportDestination {
+  constructor(
+    private readonly client: S3Client,
+    readonly bucket: string,
+  ) {}
+
+  async putObject(key: string, body: Buffer): Promise<'created' | 'exists'> {
+    return this.call(async () => {
+      try {
+        // If-None-Match: a retried upload whose first attempt went through is refused, not written twice.
+        await this.client.send(
+          new PutObjectCommand({
+            Bucket: this.bucket,
+            Key: key,
+            Body: body,
+            ContentType: CONTENT_TYPE,
+            IfNoneMatch: '*',
+          }),
+        );
+        return 'created';
+      } catch (error) {
+        if (isPreconditionFailed(error)) return 'exists';
+        throw error;
+      }
+    });
+  }
+
+  async createMultipartUpload(key: string): Promise<string> {
+    return this.call(async () => {
+      const { UploadId } = await this.client.send(
+        new CreateMultipartUploadCommand({
+          Bucket: this.bucket,
+          Key: key,
+          ContentType: CONTENT_TYPE,
+          ChecksumAlgorithm: 'CRC32',
+        }),
+      );
+      if (!UploadId)
+        throw new DestinationError('InvalidResponse', 'CreateMultipartUpload returned no UploadId');
+      return UploadId;
+    });
+  }
+
+  async uploadPart(key: string, uploadId: string, partNumber: number, body: Buffer): Promise<UploadedPart> {
+    return this.call(async () => {
+      const { ETag, ChecksumCRC32 } = await this.client.send(
+        new UploadPartCommand({
+          Bucket: this.bucket,
+          Key: key,
+          UploadId: uploadId,
+          PartNumber: partNumber,
+          Body: body,
+          ChecksumAlgorithm: 'CRC32',
+        }),
+      );
+      if (!ETag) throw new DestinationError('InvalidResponse', 'UploadPart returned no ETag');
+      return { partNumber, etag: ETag, ...(ChecksumCRC32 && { checksumCrc32: ChecksumCRC32 }) };
+    });
+  }
+
+  async completeMultipartUpload(
+    key: string,
+    uploadId: string,
+    parts: readonly UploadedPart[],
+  ): Promise<'created' | 'exists'> {
+    return this.call(async () => {
+      try {
+        await this.client.send(
+          new CompleteMultipartUploadCommand({
+            Bucket: this.bucket,
+            Key: key,
+            UploadId: uploadId,
+            IfNoneMatch: '*',
+            MultipartUpload: {
+              Parts: parts.map((part) => ({
+                PartNumber: part.partNumber,
+                ETag: part.etag,
+                ...(part.checksumCrc32 && { ChecksumCRC32: part.checksumCrc32 }),
+              })),
+            },
+          }),
+        );
+        return 'created';
+      } catch (error) {
+        if (!isPreconditionFailed(error)) throw error;
+        // The object was written by an earlier attempt; this upload is not needed.
+        await this.abortMultipartUpload(key, uploadId).catch(() => {});
+        return 'exists';
+      }
+    });
+  }
+
+  async abortMultipartUpload(key: string, uploadId: string): Promise<void> {
+    return this.call(async () => {
+      try {
+        await this.client.send(
+          new AbortMultipartUploadCommand({ Bucket: this.bucket, Key: key, UploadId: uploadId }),
+        );
+      } catch (error) {
+        if ((error as Error).name !== 'NoSuchUpload') throw error;
+      }
+    });
+  }
+
+  private async call<T>(operation: () => Promise<T>): Promise<T> {
+    try {
+      return await operation();
+    } catch (error) {
+      throw toDestinationError(error);
+    }
+  }
+}
+
+const isPreconditionFailed = (error: unknown): boolean =>
+  (error as Error).name === 'PreconditionFailed' ||
+  (error as { $metadata?: { httpStatusCode?: number } }).$metadata?.httpStatusCode === 412;
+
+/** AWS's error code (`AccessDenied`, `NoSuchBucket`, `InvalidAccessKeyId`...) or the network error's. */
+export const toDestinationError = (error: unknown): DestinationError => {
+  if (error instanceof DestinationError) return error;
+  if (error instanceof Error) {
+    const code =
+      (error as { Code?: string }).Code ?? (error as { code?: string }).code ?? (error.name || 'Error');
+    return new DestinationError(code, error.message, { cause: error });
+  }
+  return new DestinationError('Error', String(error));
+};

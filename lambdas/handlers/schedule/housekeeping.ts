@@ -1,0 +1,33 @@
+import { injectLambdaContext } from '@aws-lambda-powertools/logger/middleware';
+import middy from '@middy/core';
+import type { ScheduledEvent } from 'aws-lambda';
+import {
+  clock,
+  config,
+  deliveryHistory,
+  integrationService,
+  integrations,
+  replayJobs,
+} from '../../shared/composition.ts';
+import { logger } from '../../shared/powertools.ts';
+import { Housekeeping } from '../../use-cases/housekeeping.ts';
+
+const housekeeping = new Housekeeping({
+  integrations,
+  replayJobs,
+  history: deliveryHistory,
+  service: integrationService,
+  clock,
+  settings: {
+    endGraceMs: config.TEMPORARY_END_GRACE_SECONDS * 1000,
+    exportGraceMs: config.TEMPORARY_EXPORT_GRACE_SECONDS * 1000,
+  },
+});
+
+/** Every minute: finishes temporary integrations whose range is fully delivered. */
+export const handler = middy<ScheduledEvent, void>()
+  .use(injectLambdaContext(logger, { resetKeys: true }))
+  .handler(async () => {
+    const finished = await housekeeping.run();
+    if (finished.length > 0) logger.info('Temporary integrations finished', { integration_ids: finished });
+  });

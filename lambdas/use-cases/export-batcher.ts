@@ -1,0 +1,236 @@
+import { randomUUID } from 'node:crypto';
+import type { LoggedEvent } from '../domain/event.ts';
+import {
+  type ExportFile,
+  exportLine,
+  MAX_CHUNKS_PER_FILE,
+  newExportFile,
+  roomLeft,
+  type StagedChunk,
+} from '../domain/export-file.ts';
+import type { ExportStateStore, StagingStore } from '../domain/export-ports.ts';
+import type { Integration } from '../domain/integration.ts';
+import type {
+  Clock,
+  DeliveryMessage,
+  DeliveryStateStore,
+  EventLogStore,
+  IntegrationRepository,
+  Metrics,
+} from '../domain/ports.ts';
+
+export interface ExportBatcherDeps {
+  integrations: IntegrationRepository;
+  eventLog: EventLogStore;
+  state: ExportStateStore;
+  staging: StagingStore;
+  deliveryState: DeliveryStateStore;
+  metrics: Metrics;
+  clock: Clock;
+  settings: {
+    maxFileBytes: number;
+    maxFileAgeMs: number;
+    /** Largest staged chunk: bounds the batcher's memory per integration. */
+    chunkBytes: number;
+  };
+}
+
+/** One queued (event, integration) pair, by the id its SQS record is reported with. */
+export interface ExportRecord {
+  recordId: string;
+  message: DeliveryMessage;
+}
+
+/** What a batch came to: records to retry, and the files it filled up (ready to upload now). */
+export interface StageResult {
+  failedRecordIds: string[];
+  /** Errors behind the failed records, for the operator's log. */
+  errors: unknown[];
+  fullFiles: { integration: Integration; fileIds: string[] }[];
+}
+
+interface Line {
+  text: Buffer;
+  receivedAt: string;
+  recordIds: string[];
+}
+
+/** Attempts at registering one chunk while other batchers and the flusher change the open file. */
+const MAX_REGISTER_ATTEMPTS = 10;
+
+/**
+ * The first half of S3 export: turns a batch of queued deliveries into staged chunks of the integrations'
+ * open files. A record succeeds only once its event's line is durable (the chunk object written, then
+ * listed in the open file's record), so a crash at any point leaves the message in the queue and loses
+ * nothing; a crash between the two leaves an unlisted chunk that the staging bucket's lifecycle removes.
+ * Chunks go to the open file while they fit (bytes, age, chunk count); otherwise the open file is closed
+ * and a new one started, so no file passes the limit and no event spans two files.
+ */
+export class ExportBatcher {
+  constructor(private readonly deps: ExportBatcherDeps) {}
+
+  async stage(records: readonly ExportRecord[]): Promise<StageResult> {
+    const byIntegration = new Map<string, ExportRecord[]>();
+    for (const record of records) {
+      const group = byIntegration.get(record.message.integration_id) ?? [];
+      group.push(record);
+      byIntegration.set(record.message.integration_id, group);
+    }
+    const result: StageResult = { failedRecordIds: [], errors: [], fullFiles: [] };
+    // Integrations in parallel (a deployment has a handful), each one's chunks in order.
+    await Promise.all(
+      [...byIntegration].map(async ([integrationId, group]) => {
+        try {
+          const staged = await this.stageIntegration(integrationId, group);
+          result.failedRecordIds.push(...staged.failed);
+          if (staged.error !== undefined) result.errors.push(staged.error);
+          if (staged.integration && staged.fullFileIds.length > 0) {
+            result.fullFiles.push({ integration: staged.integration, fileIds: staged.fullFileIds });
+          }
+        } catch (error) {
+          result.failedRecordIds.push(...group.map((record) => record.recordId));
+          result.errors.push(error);
+        }
+      }),
+    );
+    return result;
+  }
+
+  private async stageIntegration(
+    integrationId: string,
+    records: readonly ExportRecord[],
+  ): Promise<{ failed: string[]; fullFileIds: string[]; integration?: Integration; error?: unknown }> {
+    const { deps } = this;
+    const integration = await deps.integrations.get(integrationId);
+    if (!integration?.s3_parameters) return { failed: [], fullFileIds: [] }; // deleted, or no longer S3
+    if (integration.status !== 'running') {
+      // Published while it ran, arriving after it stopped: a start catches up from here.
+      const earliest = records.map((record) => record.message.received_at).sort()[0];
+      if (earliest) await deps.deliveryState.recordMissed(integrationId, earliest);
+      return { failed: [], fullFileIds: [] };
+    }
+    const lines = await this.lines(records);
+    const fullFileIds: string[] = [];
+    let open = await deps.state.openFile(integrationId);
+    for (let next = 0; next < lines.length; ) {
+      const { chunkLines, end } = this.nextChunk(lines, next, open);
+      const body = Buffer.concat(chunkLines.map((line) => line.text));
+      const chunk: StagedChunk = {
+        key: `chunks/${integrationId}/${randomUUID()}.ndjson`,
+        bytes: body.length,
+        events: chunkLines.length,
+        first_received_at: chunkLines.map((line) => line.receivedAt).sort()[0] as string,
+      };
+      try {
+        await deps.staging.put(chunk.key, body);
+        open = await this.register(integrationId, open, chunk, fullFileIds);
+      } catch (error) {
+        // This chunk and the rest come back with their messages; earlier chunks are durable.
+        const failed = lines.slice(next).flatMap((line) => line.recordIds);
+        return { failed, fullFileIds, integration, error };
+      }
+      deps.metrics.count('ExportEventsStaged', chunk.events);
+      next = end;
+    }
+    return { failed: [], fullFileIds, integration };
+  }
+
+  /** The events' lines, each event once (a redelivered message may repeat one in a batch). */
+  private async lines(records: readonly ExportRecord[]): Promise<Line[]> {
+    const events = await Promise.all(
+      records.map((record) => this.deps.eventLog.get(record.message.received_at, record.message.event_id)),
+    );
+    const byId = new Map<string, Line>();
+    records.forEach((record, index) => {
+      const event = events[index] as LoggedEvent | undefined;
+      if (!event) {
+        this.deps.metrics.count('ExportEventExpired');
+        return;
+      }
+      const seen = byId.get(event.id);
+      if (seen) seen.recordIds.push(record.recordId);
+      else {
+        byId.set(event.id, {
+          text: Buffer.from(exportLine(event)),
+          receivedAt: event.received_at,
+          recordIds: [record.recordId],
+        });
+      }
+    });
+    return [...byId.values()];
+  }
+
+  /**
+   * Lines from `start` that make the next chunk: as many as fit in the open file's room (or, when not even
+   * the first fits, in a new file), at most `chunkBytes`, and always at least one.
+   */
+  private nextChunk(
+    lines: readonly Line[],
+    start: number,
+    open: ExportFile | undefined,
+  ): { chunkLines: Line[]; end: number } {
+    const { settings } = this.deps;
+    const limits = { maxFileBytes: settings.maxFileBytes, maxAgeMs: settings.maxFileAgeMs };
+    const room = open ? roomLeft(open, this.deps.clock.now(), limits) : 0;
+    const first = lines[start] as Line;
+    const capacity = room >= first.text.length ? room : settings.maxFileBytes;
+    const limit = Math.min(settings.chunkBytes, capacity);
+    let bytes = first.text.length;
+    let end = start + 1;
+    while (end < lines.length && bytes + (lines[end] as Line).text.length <= limit) {
+      bytes += (lines[end] as Line).text.length;
+      end += 1;
+    }
+    return { chunkLines: lines.slice(start, end), end };
+  }
+
+  /**
+   * Lists a written chunk in the open file, closing it first when the chunk does not fit and starting a
+   * new one; returns the open file as it now is. Conditional writes make concurrent batchers and the
+   * flusher take turns: on a conflict the open file is read again.
+   */
+  private async register(
+    integrationId: string,
+    known: ExportFile | undefined,
+    chunk: StagedChunk,
+    fullFileIds: string[],
+  ): Promise<ExportFile> {
+    const { deps } = this;
+    const limits = { maxFileBytes: deps.settings.maxFileBytes, maxAgeMs: deps.settings.maxFileAgeMs };
+    let open = known;
+    for (let attempt = 0; attempt < MAX_REGISTER_ATTEMPTS; attempt++) {
+      if (open && roomLeft(open, deps.clock.now(), limits) >= chunk.bytes) {
+        const appended = await deps.state.append(integrationId, open.file_id, chunk, {
+          maxFileBytes: deps.settings.maxFileBytes,
+          maxChunks: MAX_CHUNKS_PER_FILE,
+        });
+        if (appended) {
+          return {
+            ...open,
+            bytes: open.bytes + chunk.bytes,
+            events: open.events + chunk.events,
+            chunks: [...open.chunks, chunk],
+            version: open.version + 1,
+          };
+        }
+        open = await deps.state.openFile(integrationId);
+        continue;
+      }
+      if (open) {
+        // Full or due: it goes to the customer as it is; this chunk starts the next file.
+        if (await deps.state.close(integrationId, open)) fullFileIds.push(open.file_id);
+        open = await deps.state.openFile(integrationId);
+        continue;
+      }
+      const file: ExportFile = {
+        ...newExportFile(deps.clock.now()),
+        bytes: chunk.bytes,
+        events: chunk.events,
+        chunks: [chunk],
+      };
+      if (await deps.state.open(integrationId, file)) return file;
+      open = await deps.state.openFile(integrationId);
+    }
+    throw new Error(`Could not add a chunk to the open export file of ${integrationId}: too much contention`);
+  }
+}

@@ -1,0 +1,51 @@
+import type { Integration } from '../domain/integration.ts';
+import type { Clock, DeliveryHistory, IntegrationRepository, ReplayStore } from '../domain/ports.ts';
+import type { IntegrationService } from './integration-service.ts';
+
+export interface HousekeepingDeps {
+  integrations: IntegrationRepository;
+  replayJobs: ReplayStore;
+  history: DeliveryHistory;
+  service: IntegrationService;
+  clock: Clock;
+  settings: {
+    /** After `ends_at`, time for the last live events to pass ingest and fan-out. */
+    endGraceMs: number;
+    /** S3 deliveries are accounted per file: wait this long after `ends_at` for the last batch. */
+    exportGraceMs: number;
+  };
+}
+
+/**
+ * The scheduled sweep: a running temporary integration whose range is over (`ends_at` passed, replay
+ * completed, no delivery pending) is stopped, logged and deleted, as NewStore's temporary
+ * integrations go away once their last event is sent.
+ */
+export class Housekeeping {
+  constructor(private readonly deps: HousekeepingDeps) {}
+
+  async run(): Promise<string[]> {
+    const finished: string[] = [];
+    for (const integration of await this.deps.integrations.list()) {
+      if (integration.integration_type !== 'temporary' || integration.status !== 'running') continue;
+      if (await this.isDone(integration)) {
+        await this.deps.service.finish(integration.id);
+        finished.push(integration.id);
+      }
+    }
+    return finished;
+  }
+
+  private async isDone(integration: Integration): Promise<boolean> {
+    const now = this.deps.clock.now().getTime();
+    const endsAt = Date.parse(integration.ends_at ?? '');
+    const grace = integration.s3_parameters
+      ? this.deps.settings.exportGraceMs
+      : this.deps.settings.endGraceMs;
+    if (Number.isNaN(endsAt) || now < endsAt + grace) return false;
+    const job = await this.deps.replayJobs.get(integration.id);
+    if (job && !job.completed_at) return false;
+    if (integration.s3_parameters) return true;
+    return !(await this.deps.history.hasPending(integration));
+  }
+}

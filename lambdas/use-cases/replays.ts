@@ -1,0 +1,152 @@
+import { randomUUID } from 'node:crypto';
+import { EVENT_LOG_SHARDS } from '../domain/event.ts';
+import type { Integration } from '../domain/integration.ts';
+import type {
+  Clock,
+  DeliveryStateStore,
+  EventLogStore,
+  IntegrationLog,
+  IntegrationRepository,
+  MessageQueue,
+  ReplayJob,
+  ReplayMessage,
+  ReplayStore,
+} from '../domain/ports.ts';
+import { type DeliveryRouter, wants } from './delivery-router.ts';
+
+/** Receives after which a job's message passes the job on to a new message (redrive is at 200). */
+export const HANDOFF_RECEIVES = 100;
+
+export interface ReplaysDeps {
+  integrations: IntegrationRepository;
+  replays: ReplayStore;
+  replayQueue: MessageQueue;
+  eventLog: EventLogStore;
+  router: DeliveryRouter;
+  logs: IntegrationLog;
+  deliveryState: DeliveryStateStore;
+  clock: Clock;
+  settings: {
+    /** Events read per page (one replay message). */
+    pageSize: number;
+    /** Seconds between pages: paces a large replay behind live traffic. */
+    pauseSeconds: number;
+    /** How long after its start a replay waits before completing, for fan-outs begun before the start. */
+    settleMs: number;
+  };
+}
+
+/**
+ * Replays a range of the event log to one integration in the background, a page per receive of the
+ * job's replay-queue message, never holding more than a page in memory. The job's state (shard and sort
+ * key reached) is in DynamoDB and advanced conditionally, so a crash resumes at the last page; a page
+ * replayed twice only yields duplicates, which receivers drop by event id.
+ */
+export class Replays {
+  constructor(private readonly deps: ReplaysDeps) {}
+
+  /** Starts replaying `[from, to]` to the integration, replacing any replay it had running. */
+  async begin(integration: Integration, from: string, to: string, reason: string): Promise<ReplayJob> {
+    const now = this.deps.clock.now();
+    const job: ReplayJob = {
+      integration_id: integration.id,
+      job_id: randomUUID(),
+      step: 0,
+      from,
+      to,
+      shard: 0,
+      settle_until: new Date(now.getTime() + this.deps.settings.settleMs).toISOString(),
+      queued: 0,
+      started_at: now.toISOString(),
+      reason,
+    };
+    await this.deps.replays.put(job);
+    await this.deps.logs.append(integration.id, [
+      {
+        action: 'replay_started',
+        reason: `Replaying events received from ${from} to ${to} (${reason}).`,
+        created_at: job.started_at,
+      },
+    ]);
+    await this.send(job, 0);
+    return job;
+  }
+
+  /**
+   * Processes one page of a job. The job's message stays on the queue for the whole replay: it comes
+   * back (after the returned delay) for each page and is deleted only when the job is done, so no crash
+   * can lose the job and no duplicate can fork it (two copies race for the same conditional advance;
+   * the loser stops). After `HANDOFF_RECEIVES` the message hands over to a fresh one, below SQS's
+   * redrive count.
+   */
+  async step(message: ReplayMessage, receiveCount = 1): Promise<{ againInSeconds?: number }> {
+    const { deps } = this;
+    const job = await deps.replays.get(message.integration_id);
+    if (!job || job.job_id !== message.job_id || job.completed_at) return {};
+    const integration = await deps.integrations.get(job.integration_id);
+    if (!integration) return {};
+    if (integration.status !== 'running') {
+      // Stopped mid-replay: what is left of the range becomes part of the catch-up of the next start.
+      await deps.deliveryState.recordMissed(integration.id, job.from);
+      await deps.replays.delete(integration.id);
+      return {};
+    }
+    const next: ReplayJob = { ...job, step: job.step + 1 };
+    let delay = deps.settings.pauseSeconds;
+    if (job.shard < EVENT_LOG_SHARDS) {
+      const page = await deps.eventLog.readShard(
+        job.shard,
+        { from: job.from, to: job.to },
+        job.after_sk,
+        deps.settings.pageSize,
+      );
+      const wanted = page.items.filter(({ item }) => wants(integration, item));
+      await Promise.all(wanted.map(({ item }) => deps.router.route(integration, item)));
+      next.queued = job.queued + wanted.length;
+      if (page.lastEvaluatedSk) {
+        next.after_sk = page.lastEvaluatedSk;
+      } else {
+        next.shard = job.shard + 1;
+        delete next.after_sk;
+      }
+    } else {
+      const now = deps.clock.now();
+      const settleMs = Date.parse(job.settle_until) - now.getTime();
+      if (settleMs > 0) {
+        delay = Math.ceil(settleMs / 1000);
+      } else {
+        // A fan-out that read the integration as stopped just before the start may have logged events
+        // since: they left a catch-up point, which this replay now covers too.
+        const missed = await deps.deliveryState.takeCatchUp(integration.id);
+        if (missed) {
+          Object.assign(next, { from: missed, to: missed > job.to ? now.toISOString() : job.to, shard: 0 });
+          delete next.after_sk;
+        } else {
+          next.completed_at = now.toISOString();
+        }
+      }
+    }
+    if (!(await deps.replays.advance(next, job.step))) return {};
+    if (next.completed_at) {
+      await deps.logs.append(integration.id, [
+        {
+          action: 'replay_completed',
+          reason: `Replay of events received from ${job.from} to ${job.to} completed: ${next.queued} events queued.`,
+          created_at: next.completed_at,
+        },
+      ]);
+      return {};
+    }
+    if (receiveCount >= HANDOFF_RECEIVES) {
+      await this.send(next, delay);
+      return {};
+    }
+    return { againInSeconds: delay };
+  }
+
+  private async send(job: ReplayJob, delaySeconds: number): Promise<void> {
+    const message: ReplayMessage = { integration_id: job.integration_id, job_id: job.job_id };
+    if (delaySeconds > 0) await this.deps.replayQueue.sendDelayed(JSON.stringify(message), delaySeconds);
+    else await this.deps.replayQueue.send(JSON.stringify(message));
+  }
+}

@@ -1,0 +1,91 @@
+import { describe, expect, it } from 'vitest';
+import { AssumedRoleCredentials } from '../../lambdas/adapters/s3/assumed-role-credentials.ts';
+import {
+  DestinationError,
+  exportLine,
+  exportObjectKey,
+  lineEventId,
+  MAX_CHUNKS_PER_FILE,
+  newExportFile,
+  roomLeft,
+} from '../../lambdas/domain/export-file.ts';
+
+const event = {
+  id: '6f1f7e8e-3b1a-4a51-9d76-0d3f5e2a9c11',
+  tenant: 'acme',
+  name: 'order.created',
+  published_at: '2024-05-01T10:00:00.000Z',
+  payload: { total: 12.5, note: 'ünïcode\nline' },
+};
+
+describe('export file rules', () => {
+  it('names a file {key_prefix}/{tenant}/{creation epoch ms}-data-{random}.export, the same on every attempt', () => {
+    const file = newExportFile(new Date(1714557600123));
+    const key = exportObjectKey('erp/in', 'acme', file);
+    expect(key).toMatch(/^erp\/in\/acme\/1714557600123-data-[a-z0-9]{16}\.export$/);
+    expect(exportObjectKey('erp/in', 'acme', file)).toBe(key);
+    expect(newExportFile(new Date(1714557600123)).random).not.toBe(file.random);
+  });
+
+  it('writes one event as one JSON line with its id first, newlines inside strings escaped', () => {
+    const line = exportLine(event);
+    expect(line.endsWith('\n')).toBe(true);
+    expect(line.slice(0, -1)).not.toContain('\n');
+    expect(JSON.parse(line)).toEqual(event);
+    expect(Object.keys(JSON.parse(line))).toEqual(['id', 'tenant', 'name', 'published_at', 'payload']);
+    const buffer = Buffer.from(`${line}${line}`);
+    expect(lineEventId(buffer, 0)).toBe(event.id);
+    expect(lineEventId(buffer, Buffer.byteLength(line))).toBe(event.id);
+  });
+
+  it('has no room left in a file that is due, full of chunks or at its byte limit', () => {
+    const now = new Date(1_000_000);
+    const limits = { maxFileBytes: 1000, maxAgeMs: 300_000 };
+    const file = { ...newExportFile(now), bytes: 400 };
+    expect(roomLeft(file, now, limits)).toBe(600);
+    expect(roomLeft(file, new Date(1_000_000 + 300_000), limits)).toBe(0);
+    expect(roomLeft({ ...file, bytes: 1000 }, now, limits)).toBe(0);
+    const chunk = { key: 'k', bytes: 1, events: 1, first_received_at: '' };
+    expect(roomLeft({ ...file, chunks: Array(MAX_CHUNKS_PER_FILE).fill(chunk) }, now, limits)).toBe(0);
+  });
+});
+
+describe('assumed role credentials', () => {
+  const request = { roleArn: 'arn:aws:iam::123456789012:role/r', externalId: 'ext', sessionName: 's' };
+
+  it('assumes the role once and renews it five minutes before it expires', async () => {
+    const clock = { t: 0, now: () => new Date(clock.t) };
+    let calls = 0;
+    const credentials = new AssumedRoleCredentials(
+      async () => {
+        calls += 1;
+        return { accessKeyId: `K${calls}`, secretAccessKey: 's', expiration: new Date(clock.t + 3600_000) };
+      },
+      clock,
+      request,
+    );
+    const [a, b] = await Promise.all([credentials.get(), credentials.get()]);
+    expect([a.accessKeyId, b.accessKeyId, calls]).toEqual(['K1', 'K1', 1]);
+    clock.t = 3600_000 - 5 * 60_000 - 1;
+    expect((await credentials.get()).accessKeyId).toBe('K1');
+    clock.t += 1;
+    expect((await credentials.get()).accessKeyId).toBe('K2');
+  });
+
+  it('reports a refusal with STS’s error code and does not keep it', async () => {
+    let refuse = true;
+    const credentials = new AssumedRoleCredentials(
+      async () => {
+        if (refuse) throw Object.assign(new Error('not authorized'), { name: 'AccessDenied' });
+        return { accessKeyId: 'K', secretAccessKey: 's', expiration: new Date(Date.now() + 3600_000) };
+      },
+      { now: () => new Date() },
+      request,
+    );
+    const error = await credentials.get().catch((e: unknown) => e);
+    expect(error).toBeInstanceOf(DestinationError);
+    expect((error as DestinationError).code).toBe('AccessDenied');
+    refuse = false;
+    expect((await credentials.get()).accessKeyId).toBe('K');
+  });
+});
