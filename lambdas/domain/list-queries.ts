@@ -7,7 +7,9 @@ import { retentionWindowStart } from './integration-rules.ts';
 const instant = z.string().transform((value, ctx) => {
   const ms = /^\d{1,16}$/.test(value) ? Number(value) : Date.parse(value);
   const rfc3339 = /^\d{4}-\d{2}-\d{2}T\d{2}:\d{2}:\d{2}(\.\d+)?(Z|[+-]\d{2}:\d{2})$/i;
-  if (Number.isNaN(ms) || (!/^\d+$/.test(value) && !rfc3339.test(value))) {
+  // Beyond year 9999 a Date cannot be written as RFC 3339 (and no event lives there).
+  const valid = !Number.isNaN(ms) && ms >= 0 && ms < 253_402_300_800_000;
+  if (!valid || (!/^\d+$/.test(value) && !rfc3339.test(value))) {
     ctx.addIssue({ code: 'custom', message: 'must be an RFC 3339 date-time or epoch milliseconds' });
     return z.NEVER;
   }
