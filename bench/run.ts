@@ -4,10 +4,18 @@
  * Settings: BENCH_RUNS (cold-import rounds, default 15), BENCH_EVENTS (webhook events, default 2000),
  * BENCH_ROUNDS (webhook rounds, default 3), BENCH_CONCURRENCY (webhook requests in flight, a multiple of 10,
  * default 10), BENCH_S3_BYTES (bytes of events exported, default 52,000,000: one file), BENCH_S3_PAYLOAD (payload
- * bytes per exported event, default 10,000). Above 10, invocations run side by side in one module scope, unlike Lambda: Powertools then
+ * bytes per exported event, default 10,000), BENCH_LATENCY_EVENTS (latency: events one per request, and again in
+ * requests of 100; default 300), BENCH_COST_EVENTS (cost: events per scenario, default 1000), BENCH_REPLAY_EVENTS
+ * (replay: events replayed, default 20,000). Above 10, invocations run side by side in one module scope, unlike Lambda: Powertools then
  * warns "No application metrics to publish" whenever one invocation's flush has emptied the other's metrics.
  */
+import { spawn } from 'node:child_process';
+import { once } from 'node:events';
+import { fileURLToPath } from 'node:url';
+import { benchAwsCost } from './aws-cost.ts';
 import { benchBundles } from './bundles.ts';
+import { benchPipelineLatency } from './pipeline-latency.ts';
+import { benchReplayMemory } from './replay-memory.ts';
 import { progress } from './report.ts';
 import { benchS3Export } from './s3-export.ts';
 import { benchWebhookThroughput } from './webhook-throughput.ts';
@@ -19,7 +27,12 @@ const positive = (name: string, fallback: number): number => {
   return value;
 };
 
-const sections: Record<string, { title: string; run: () => Promise<void> }> = {
+/**
+ * `isolated` sections start the whole local runtime, whose handlers read their config and build their SDK clients
+ * once, at import: a second runtime in the same process would reach the first one's stopped emulators. Each
+ * runs in a process of its own (this script again, with BENCH_ONLY naming it), with --expose-gc for heap baselines.
+ */
+const sections: Record<string, { title: string; isolated?: true; run: () => Promise<void> }> = {
   bundles: {
     title: 'bundle size and cold import per function',
     run: () => benchBundles(positive('BENCH_RUNS', 15)),
@@ -42,6 +55,35 @@ const sections: Record<string, { title: string; run: () => Promise<void> }> = {
         payloadBytes: positive('BENCH_S3_PAYLOAD', 10_000),
       }),
   },
+  latency: {
+    title: 'end-to-end latency from ingest to receipt through the local runtime vs a bare POST',
+    isolated: true,
+    run: () => {
+      const events = positive('BENCH_LATENCY_EVENTS', 300);
+      return benchPipelineLatency({ single: events, rate: 20, batched: events });
+    },
+  },
+  cost: {
+    title: 'AWS requests and USD per million events, beside EventBridge',
+    isolated: true,
+    run: () => benchAwsCost({ events: positive('BENCH_COST_EVENTS', 1000) }),
+  },
+  replay: {
+    title: 'replay of 20,000 events to one webhook: peak heap, throughput vs a bare POST loop',
+    isolated: true,
+    run: () => benchReplayMemory({ events: positive('BENCH_REPLAY_EVENTS', 20_000) }),
+  },
+};
+
+/** Runs one section in a child process of its own; throws if it fails. */
+const runIsolated = async (name: string): Promise<void> => {
+  const child = spawn(
+    process.execPath,
+    [...process.execArgv, '--expose-gc', fileURLToPath(import.meta.url)],
+    { env: { ...process.env, BENCH_ONLY: name, BENCH_CHILD: '1' }, stdio: 'inherit' },
+  );
+  const [code, signal] = (await once(child, 'exit')) as [number | null, string | null];
+  if (code !== 0) throw new Error(`section ${name} failed (exit ${code ?? signal})`);
 };
 
 const only = process.env.BENCH_ONLY?.split(',')
@@ -56,7 +98,11 @@ if (unknown.length > 0)
 const started = performance.now();
 for (const [name, section] of Object.entries(sections)) {
   if (only && !only.includes(name)) continue;
+  if (section.isolated && !process.env.BENCH_CHILD) {
+    await runIsolated(name);
+    continue;
+  }
   progress(`section ${name}: ${section.title}`);
   await section.run();
 }
-progress(`done in ${((performance.now() - started) / 1000).toFixed(1)} s`);
+if (!process.env.BENCH_CHILD) progress(`done in ${((performance.now() - started) / 1000).toFixed(1)} s`);

@@ -158,6 +158,8 @@ export interface ReceiverAuthorizer {
  */
 export interface ExportFlusher {
   flush(integration: Integration): Promise<void>;
+  /** Drops whatever is still staged (on delete, after the flush): a later integration with the same id starts clean. */
+  discard(integrationId: string): Promise<void>;
 }
 
 /** A replay in progress: a range of the event log being queued for one integration, page by page. */

@@ -46,6 +46,9 @@ export interface ExportFlushDeps {
 
 type UploadOutcome = 'uploaded' | 'busy' | 'failed' | 'gave-up';
 
+/** How long a flush on stop or delete may upload before leaving the rest to the schedule. */
+const FLUSH_NOW_BUDGET_MS = 20_000;
+
 /** Attempts at closing the open file while batchers keep appending to it. */
 const MAX_CLOSE_ATTEMPTS = 5;
 
@@ -78,9 +81,30 @@ export class ExportFlush implements ExportFlusher {
       throw new AggregateError(errors, `Export flush failed for ${errors.length} integrations`);
   }
 
-  /** Closes the open file now and uploads every closed one (stop and delete). Upload failures are logged, not thrown. */
-  async flush(integration: Integration): Promise<void> {
-    await this.flushIntegration(integration, { force: true, deadline: Number.POSITIVE_INFINITY });
+  /**
+   * Closes the open file now and uploads the closed ones (stop and delete), within `budgetMs` so an API
+   * request stays well inside API Gateway's 30 s: files left over are the scheduled run's. Upload failures
+   * are logged, not thrown.
+   */
+  async flush(integration: Integration, budgetMs = FLUSH_NOW_BUDGET_MS): Promise<void> {
+    await this.flushIntegration(integration, { force: true, deadline: Date.now() + budgetMs });
+  }
+
+  /**
+   * Forgets whatever a deleted integration still had staged (files whose upload failed): without this a
+   * new integration registered under the same id would inherit them. Call after the last flush.
+   */
+  async discard(integrationId: string): Promise<void> {
+    const { deps } = this;
+    const files = await deps.state.load(integrationId);
+    for (const file of files.closed) {
+      await deps.staging.deleteAll(file.chunks.map((chunk) => chunk.key));
+      await deps.state.remove(integrationId, file.file_id);
+    }
+    if (files.open) {
+      await deps.state.discardOpen(integrationId, files.open.file_id);
+      await deps.staging.deleteAll(files.open.chunks.map((chunk) => chunk.key));
+    }
   }
 
   /** Uploads files the batcher just closed, without waiting for the schedule. */
@@ -213,14 +237,7 @@ export class ExportFlush implements ExportFlusher {
       .sort()[0];
     // First the catch-up point, then the drop: a crash in between loses nothing.
     if (earliest) await deps.deliveryState.recordMissed(integration.id, earliest);
-    for (const file of files.closed) {
-      await deps.staging.deleteAll(file.chunks.map((chunk) => chunk.key));
-      await deps.state.remove(integration.id, file.file_id);
-    }
-    if (files.open) {
-      await deps.state.discardOpen(integration.id, files.open.file_id);
-      await deps.staging.deleteAll(files.open.chunks.map((chunk) => chunk.key));
-    }
+    await this.discard(integration.id);
     deps.metrics.count('ExportIntegrationStopped');
     const hours = Math.round(deps.settings.stopWindowMs / 3_600_000);
     await deps.stopIntegration(

@@ -180,6 +180,7 @@ export class IntegrationService {
       this.deps.rejected.deleteAll(id),
       this.deps.deliveryState.delete(id),
       this.deps.replayJobs?.delete(id),
+      current.s3_parameters ? this.deps.exportFlusher?.discard(id) : undefined,
     ]);
     if (current.has_secrets) await this.deps.secrets.delete(id);
     if (!(await this.deps.integrations.delete(id))) throw notFound(id);
