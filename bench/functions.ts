@@ -1,10 +1,12 @@
 /**
- * The Lambda entry points the benchmark bundles, one per deployed function. Add a line here when the stack
- * gains a function (same entry path as in `lib/` and `QUEUES`).
+ * The Lambda entry points the benchmark bundles, one per deployed function: the API, then every queue
+ * consumer and scheduled function taken from the same definitions the stack builds them from, so a new
+ * function is benchmarked without anyone remembering to list it here.
  */
 import { existsSync } from 'node:fs';
-import { join } from 'node:path';
+import { basename, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
+import { QUEUES, SCHEDULES } from '../lib/resource-definitions.ts';
 import { progress } from './report.ts';
 
 export interface BenchFunction {
@@ -13,10 +15,14 @@ export interface BenchFunction {
   entry: string;
 }
 
-const ALL_FUNCTIONS: readonly BenchFunction[] = [
+/** A handler named after its module: `lambdas/handlers/sqs/fanout.ts` → `fanout`. */
+const byEntry = (entry: string): BenchFunction => ({ name: basename(entry, '.ts'), entry });
+
+/** api, fanout, deliver-webhook, export-batcher, replay, housekeeping, export-flusher. */
+export const ALL_FUNCTIONS: readonly BenchFunction[] = [
   { name: 'api', entry: 'lambdas/handlers/api/index.ts' },
-  { name: 'fanout', entry: 'lambdas/handlers/sqs/fanout.ts' },
-  { name: 'deliver-webhook', entry: 'lambdas/handlers/sqs/deliver-webhook.ts' },
+  ...QUEUES.flatMap((queue) => (queue.consumer ? [byEntry(queue.consumer.entry)] : [])),
+  ...SCHEDULES.map((schedule) => byEntry(schedule.entry)),
 ];
 
 const root = fileURLToPath(new URL('..', import.meta.url));
@@ -52,6 +58,10 @@ export const FUNCTION_ENV: Record<string, string> = {
   INGEST_QUEUE_URL: queueUrl('ingest'),
   WEBHOOK_QUEUE_URL: queueUrl('webhook'),
   EXPORT_QUEUE_URL: queueUrl('export'),
+  REPLAY_QUEUE_URL: queueUrl('replay'),
+  DELIVERIES_TABLE_NAME: 'x-deliveries',
+  EXPORT_STAGING_BUCKET_NAME: 'x-export-staging',
+  S3_FORCE_PATH_STYLE: 'false',
   SECRET_NAME_PREFIX: 'x/',
   TENANT: 'default',
   MAX_INTEGRATIONS: '10',

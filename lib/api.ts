@@ -11,25 +11,26 @@ import {
 } from 'aws-cdk-lib/aws-apigatewayv2';
 import { HttpJwtAuthorizer } from 'aws-cdk-lib/aws-apigatewayv2-authorizers';
 import { HttpLambdaIntegration } from 'aws-cdk-lib/aws-apigatewayv2-integrations';
-import type { ITable } from 'aws-cdk-lib/aws-dynamodb';
-import { PolicyStatement } from 'aws-cdk-lib/aws-iam';
 import { LogGroup, RetentionDays } from 'aws-cdk-lib/aws-logs';
-import type { IQueue } from 'aws-cdk-lib/aws-sqs';
 import { Construct } from 'constructs';
 import { ROUTES } from '../lambdas/handlers/api/routes.ts';
+import { EXPORT_FLUSH_SECRET_ACTIONS, type FunctionAccess } from './access.ts';
 import { AppFunction } from './app-function.ts';
-import { integrationSecretsArn } from './integration-secrets.ts';
+import {
+  DELIVERIES_TABLE,
+  EVENT_LOG_TABLE,
+  INGEST_QUEUE,
+  REPLAY_QUEUE,
+  STATE_TABLE,
+} from './resource-definitions.ts';
 
 /** Handler module of the REST API; `lib/` knows entry paths only. */
 export const API_ENTRY = fileURLToPath(new URL('../lambdas/handlers/api/index.ts', import.meta.url));
 
 /** What the API Lambda needs from the stack; everything else it reads from `environment`. */
 export interface ApiProps {
-  stateTable: ITable;
-  /** Where POST /events puts accepted events; the only queue the API may write to. */
-  ingestQueue: IQueue;
-  /** Every integration secret is named under this prefix; the Lambda may touch no other secret. */
-  secretNamePrefix: string;
+  /** The stack's tables, queues and buckets, and the secret prefix, for the API Lambda's grants. */
+  access: FunctionAccess;
   issuer: string;
   audience: string[];
   /** Lambda environment (config.ts), the same for every function of the stack. */
@@ -52,6 +53,28 @@ export const SECRET_ACTIONS = [
 ];
 
 /**
+ * What the API Lambda may do, from its code path (handler → IntegrationService, PublishEvents,
+ * HistoryQueries → adapters).
+ */
+const grantApi = (fn: AppFunction, access: FunctionAccess): void => {
+  // Integrations, their logs and rejected events, delivery state, replay jobs: read and written.
+  access.table(STATE_TABLE).grantReadWriteData(fn);
+  // GET /api/v1/org/events and retries: event pages (Query), events by key (BatchGetItem), an event's
+  // receive time by id (GetItem). Never written here.
+  access.table(EVENT_LOG_TABLE).grant(fn, 'dynamodb:GetItem', 'dynamodb:BatchGetItem', 'dynamodb:Query');
+  // Delivery history pages (Query) and records (GetItem); a resend records its attempt (UpdateItem).
+  access.table(DELIVERIES_TABLE).grant(fn, 'dynamodb:GetItem', 'dynamodb:Query', 'dynamodb:UpdateItem');
+  // Create on register, rotate on update, delete; an S3 flush reads access keys (in SECRET_ACTIONS).
+  access.grantSecrets(fn, SECRET_ACTIONS, EXPORT_FLUSH_SECRET_ACTIONS);
+  // POST /events hands accepted events to the ingest queue (SendMessageBatch is authorized as SendMessage).
+  access.queue(INGEST_QUEUE).grantSendMessages(fn);
+  // A start (catch-up) or a temporary integration's registration begins a replay job.
+  access.queue(REPLAY_QUEUE).grantSendMessages(fn);
+  // Stopping or deleting an S3 integration flushes its open file to the customer's bucket.
+  access.grantExportFlush(fn);
+};
+
+/**
  * The REST API: an HTTP API whose JWT authorizer checks each route's scope from `ROUTES` before the one
  * API Lambda runs, so a token without the scope never reaches our code. A `$default` route (authenticated,
  * no scope) sends every other method and path to the same Lambda, which answers with its JSON 404/405
@@ -71,15 +94,7 @@ export class Api extends Construct {
       timeout: Duration.seconds(15),
       environment: props.environment,
     });
-    props.stateTable.grantReadWriteData(this.handler);
-    this.handler.addToRolePolicy(
-      new PolicyStatement({
-        actions: SECRET_ACTIONS,
-        resources: [integrationSecretsArn(this, props.secretNamePrefix)],
-      }),
-    );
-    // POST /events hands accepted events to the ingest queue (SendMessageBatch is authorized as SendMessage).
-    props.ingestQueue.grantSendMessages(this.handler);
+    grantApi(this.handler, props.access);
 
     const authorizer = new HttpJwtAuthorizer('JwtAuthorizer', props.issuer, {
       jwtAudience: props.audience,

@@ -57,6 +57,23 @@ const eventPattern = (node: Node): Record<string, unknown> | undefined => {
   return value as Record<string, unknown>;
 };
 
+/** S3's bucket naming rules (3 to 63 characters; lowercase letters, digits, dots and hyphens; no IP form). */
+const BUCKET_NAME = /^[a-z0-9][a-z0-9.-]{1,61}[a-z0-9]$/;
+
+/**
+ * Customer buckets the stack's own role may write exports to. Names only, no wildcard and no ARN: each one
+ * becomes a grant on that bucket's objects, and a pattern would widen it to buckets nobody listed.
+ */
+const exportBuckets = (node: Node): string[] => {
+  const names = list(node, 'exportBuckets') ?? [];
+  for (const name of names) {
+    if (!BUCKET_NAME.test(name) || name.includes('..') || /^\d+\.\d+\.\d+\.\d+$/.test(name)) {
+      throw new Error(`Context "exportBuckets" must list S3 bucket names, got ${JSON.stringify(name)}`);
+    }
+  }
+  return [...new Set(names)];
+};
+
 /**
  * Reads and checks the context, failing the synth with a clear message instead of deploying a stack that
  * would reject every token or every registration.
@@ -92,6 +109,7 @@ export const appSettingsFromContext = (node: Node): AppSettings => {
   if (alarmEmail !== undefined && !/^[^@\s]+@[^@\s]+\.[^@\s]+$/.test(alarmEmail)) {
     throw new Error(`Context "alarmEmail" must be an email address, got ${alarmEmail}`);
   }
+  const buckets = exportBuckets(node);
   return {
     stackName,
     props: {
@@ -103,6 +121,7 @@ export const appSettingsFromContext = (node: Node): AppSettings => {
       ...(stopWindowHours !== undefined ? { stopWindowHours } : {}),
       ...(eventBusName ? { eventBus: { eventBusName, ...(pattern ? { eventPattern: pattern } : {}) } } : {}),
       ...(alarmEmail ? { alarmEmail } : {}),
+      ...(buckets.length > 0 ? { exportBuckets: buckets } : {}),
       env: { account: process.env.CDK_DEFAULT_ACCOUNT, region: process.env.CDK_DEFAULT_REGION },
       description: 'Event stream: webhook and S3 integrations for business events',
     },

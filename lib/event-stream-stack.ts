@@ -1,18 +1,29 @@
 import { Stack, type StackProps } from 'aws-cdk-lib';
 import type { Construct } from 'constructs';
+import { FunctionAccess } from './access.ts';
 import { Api } from './api.ts';
 import { Auth, type ExternalIssuer } from './auth.ts';
+import { Buckets } from './buckets.ts';
 import { EventBusIngest } from './event-bus-ingest.ts';
-import { METRICS_NAMESPACE, Observability, SERVICE_NAME } from './observability.ts';
+import {
+  MAX_EXPORT_MESSAGE_AGE,
+  MAX_REPLAY_MESSAGE_AGE,
+  MAX_WEBHOOK_MESSAGE_AGE,
+  METRICS_NAMESPACE,
+  Observability,
+  SERVICE_NAME,
+} from './observability.ts';
 import { Pipeline } from './pipeline.ts';
 import { Queues } from './queues.ts';
 import {
   deadLetterQueueId,
-  EVENT_LOG_TABLE,
+  EXPORT_QUEUE,
   INGEST_QUEUE,
+  REPLAY_QUEUE,
   secretNamePrefix,
   WEBHOOK_QUEUE,
 } from './resource-definitions.ts';
+import { Schedules } from './schedules.ts';
 import { Storage } from './storage.ts';
 
 /** Defaults of the delivery settings (context `retryBudgetHours`, `stopWindowHours`). */
@@ -77,6 +88,11 @@ export interface EventStreamStackProps extends StackProps {
   eventBus?: EventBusSource;
   /** Where alarms are mailed (through an SNS topic); no topic when unset. */
   alarmEmail?: string;
+  /**
+   * Customer buckets S3 integrations without credentials may write to with the stack's own role (in this
+   * account, or another one whose bucket policy allows the role); default none.
+   */
+  exportBuckets?: string[];
 }
 
 /**
@@ -86,9 +102,11 @@ export interface EventStreamStackProps extends StackProps {
 export class EventStreamStack extends Stack {
   readonly storage: Storage;
   readonly queues: Queues;
+  readonly buckets: Buckets;
   readonly auth: Auth;
   readonly api: Api;
   readonly pipeline: Pipeline;
+  readonly schedules: Schedules;
   readonly eventBusIngest?: EventBusIngest;
   readonly observability: Observability;
 
@@ -99,24 +117,25 @@ export class EventStreamStack extends Stack {
 
     this.storage = new Storage(this, 'Storage');
     this.queues = new Queues(this, 'Queues');
+    this.buckets = new Buckets(this, 'Buckets');
     const environment = this.functionEnvironment(props, secretPrefix);
+    const access = new FunctionAccess({
+      storage: this.storage,
+      queues: this.queues,
+      buckets: this.buckets,
+      secretNamePrefix: secretPrefix,
+      exportBuckets: props.exportBuckets ?? [],
+    });
 
     this.auth = new Auth(this, 'Auth', props.externalIssuer ? { external: props.externalIssuer } : {});
     this.api = new Api(this, 'Api', {
-      stateTable: this.storage.stateTable,
-      ingestQueue: this.queues.queue(INGEST_QUEUE),
-      secretNamePrefix: secretPrefix,
+      access,
       issuer: this.auth.issuer,
       audience: this.auth.audience,
       environment,
     });
-    this.pipeline = new Pipeline(this, 'Pipeline', {
-      queues: this.queues,
-      stateTable: this.storage.stateTable,
-      eventLogTable: this.storage.table(EVENT_LOG_TABLE),
-      secretNamePrefix: secretPrefix,
-      environment,
-    });
+    this.pipeline = new Pipeline(this, 'Pipeline', { queues: this.queues, access, environment });
+    this.schedules = new Schedules(this, 'Schedules', { access, environment });
     if (props.eventBus) {
       this.eventBusIngest = new EventBusIngest(this, 'EventBusIngest', {
         eventBusName: props.eventBus.eventBusName,
@@ -135,19 +154,42 @@ export class EventStreamStack extends Stack {
           ? [{ name: 'EventBusRuleDLQ', queue: this.eventBusIngest.deadLetterQueue }]
           : []),
       ],
-      webhookQueue: this.queues.queue(WEBHOOK_QUEUE),
+      queueAgeLimits: [
+        {
+          name: WEBHOOK_QUEUE.id,
+          queue: this.queues.queue(WEBHOOK_QUEUE),
+          maxAge: MAX_WEBHOOK_MESSAGE_AGE,
+          description: 'A webhook delivery has waited over an hour: a receiver is down or delivery is stuck',
+        },
+        {
+          name: EXPORT_QUEUE.id,
+          queue: this.queues.queue(EXPORT_QUEUE),
+          maxAge: MAX_EXPORT_MESSAGE_AGE,
+          description:
+            'S3 export lines have waited over 30 minutes to be staged: the export batcher is failing or falling behind',
+        },
+        {
+          name: REPLAY_QUEUE.id,
+          queue: this.queues.queue(REPLAY_QUEUE),
+          maxAge: MAX_REPLAY_MESSAGE_AGE,
+          description: 'A replay has waited over an hour to start: the replay consumer is failing or stuck',
+        },
+      ],
       ...(props.alarmEmail ? { alarmEmail: props.alarmEmail } : {}),
     });
   }
 
   /**
-   * The one environment of every Lambda (API and consumers alike): each reads the settings it needs from
+   * The one environment of every Lambda (API, consumers and scheduled functions alike): each reads the settings it needs from
    * the same config, and a function added later cannot miss a variable another one was given.
    */
   private functionEnvironment(props: EventStreamStackProps, secretPrefix: string): Record<string, string> {
     return {
       ...this.storage.tableEnvironment(),
       ...this.queues.queueEnvironment(),
+      ...this.buckets.bucketEnvironment(),
+      // The emulator's addressing is the local runtime's only; set here so the deployed value is explicit.
+      S3_FORCE_PATH_STYLE: 'false',
       SECRET_NAME_PREFIX: secretPrefix,
       TENANT: props.tenant,
       MAX_INTEGRATIONS: String(props.maxIntegrations),

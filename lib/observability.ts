@@ -40,19 +40,45 @@ export const FAILURE_RATE_THRESHOLD = 0.5;
 /** Age of the oldest webhook delivery that raises an alarm: a receiver down (or delivery stuck) that long. */
 export const MAX_WEBHOOK_MESSAGE_AGE = Duration.hours(1);
 
+/**
+ * Age of the oldest export message that raises an alarm. Healthy ones are staged within seconds; one failed
+ * receive returns after the 15-minute visibility, so 30 minutes means records failing twice in a row (or a
+ * batcher that cannot keep up), while the files' 5-minute clock has long passed.
+ */
+export const MAX_EXPORT_MESSAGE_AGE = Duration.minutes(30);
+
+/**
+ * Age of the oldest replay message that raises an alarm. A job's message comes back once per page, but
+ * SQS leaves messages received three times or more out of this metric, so what it measures is jobs not yet
+ * (or barely) started: a new job waiting an hour means the replay consumer is failing or stuck.
+ */
+export const MAX_REPLAY_MESSAGE_AGE = Duration.hours(1);
+
 const PERIOD = Duration.minutes(5);
+
+/** A queue whose oldest message must not wait longer than `maxAge`. */
+export interface QueueAgeLimit {
+  /** Used in the alarm id (`{name}AgeAlarm`). */
+  name: string;
+  queue: IQueue;
+  maxAge: Duration;
+  /** What an old message means, for whoever gets the alarm. */
+  description: string;
+}
 
 export interface ObservabilityProps {
   /** Every dead-letter queue of the stack, by a name used in alarm ids and descriptions. */
   deadLetterQueues: ReadonlyArray<{ name: string; queue: IQueue }>;
-  webhookQueue: IQueue;
+  /** Queues whose backlog age is watched (webhook deliveries, export staging, replays). */
+  queueAgeLimits: readonly QueueAgeLimit[];
   /** When set, alarms (and their recovery) are mailed here through an SNS topic. */
   alarmEmail?: string;
 }
 
 /**
  * Alarms on what an operator must act on: any message in a dead-letter queue (an event that could not be
- * processed and waits for a redrive), a high delivery failure rate, and a webhook backlog older than an hour.
+ * processed and waits for a redrive), a high delivery failure rate, and a backlog older than its queue's
+ * limit (webhook deliveries, export staging, replays).
  */
 export class Observability extends Construct {
   readonly alarms: Alarm[] = [];
@@ -103,21 +129,19 @@ export class Observability extends Construct {
       }),
     );
 
-    this.alarms.push(
-      new Alarm(this, 'WebhookQueueAgeAlarm', {
-        alarmDescription:
-          'A webhook delivery has waited over an hour: a receiver is down or delivery is stuck',
-        metric: props.webhookQueue.metricApproximateAgeOfOldestMessage({
-          period: PERIOD,
-          statistic: 'Maximum',
+    for (const { name, queue, maxAge, description } of props.queueAgeLimits) {
+      this.alarms.push(
+        new Alarm(this, `${name}AgeAlarm`, {
+          alarmDescription: description,
+          metric: queue.metricApproximateAgeOfOldestMessage({ period: PERIOD, statistic: 'Maximum' }),
+          threshold: maxAge.toSeconds(),
+          comparisonOperator: ComparisonOperator.GREATER_THAN_THRESHOLD,
+          evaluationPeriods: 1,
+          datapointsToAlarm: 1,
+          treatMissingData: TreatMissingData.NOT_BREACHING,
         }),
-        threshold: MAX_WEBHOOK_MESSAGE_AGE.toSeconds(),
-        comparisonOperator: ComparisonOperator.GREATER_THAN_THRESHOLD,
-        evaluationPeriods: 1,
-        datapointsToAlarm: 1,
-        treatMissingData: TreatMissingData.NOT_BREACHING,
-      }),
-    );
+      );
+    }
 
     if (props.alarmEmail) {
       // Not encrypted with the AWS-managed SNS key: CloudWatch cannot publish to a topic under that key

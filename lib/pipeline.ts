@@ -1,17 +1,21 @@
 import { fileURLToPath } from 'node:url';
 import { Duration } from 'aws-cdk-lib';
-import type { ITable } from 'aws-cdk-lib/aws-dynamodb';
 import { PolicyStatement } from 'aws-cdk-lib/aws-iam';
 import { SqsEventSource } from 'aws-cdk-lib/aws-lambda-event-sources';
 import { Construct } from 'constructs';
+import { EXPORT_FLUSH_SECRET_ACTIONS, type FunctionAccess } from './access.ts';
 import { AppFunction } from './app-function.ts';
-import { integrationSecretsArn } from './integration-secrets.ts';
 import type { Queues } from './queues.ts';
 import {
+  DELIVERIES_TABLE,
+  EVENT_LOG_TABLE,
   EXPORT_QUEUE,
+  EXPORT_STAGING_BUCKET,
   INGEST_QUEUE,
   type QueueConsumer,
   type QueueDefinition,
+  REPLAY_QUEUE,
+  STATE_TABLE,
   WEBHOOK_QUEUE,
 } from './resource-definitions.ts';
 
@@ -21,15 +25,13 @@ export const consumerEntry = (consumer: QueueConsumer): string =>
 
 export interface PipelineProps {
   queues: Queues;
-  stateTable: ITable;
-  eventLogTable: ITable;
-  /** Every integration secret is named under this prefix. */
-  secretNamePrefix: string;
+  /** The stack's tables, queues and buckets, and the secret prefix, for the consumers' grants. */
+  access: FunctionAccess;
   /** Lambda environment, the same for every function of the stack. */
   environment: Record<string, string>;
 }
 
-type GrantConsumer = (fn: AppFunction, props: PipelineProps) => void;
+type GrantConsumer = (fn: AppFunction, access: FunctionAccess) => void;
 
 /**
  * What each consumer may do besides receiving and deleting its own queue's messages (the event source
@@ -37,27 +39,60 @@ type GrantConsumer = (fn: AppFunction, props: PipelineProps) => void;
  * rights: a queue with a consumer and no entry here fails the synth.
  */
 const CONSUMER_GRANTS: Readonly<Record<string, GrantConsumer>> = {
-  // fanout: logs each event once and enqueues one delivery per matching integration.
-  [INGEST_QUEUE.id]: (fn, { queues, stateTable, eventLogTable }) => {
+  // fanout (FanOut → event log, integrations, DeliveryRouter, delivery state): logs each event once and
+  // enqueues one delivery per matching integration.
+  [INGEST_QUEUE.id]: (fn, access) => {
     // Write-only on the event log: conditional puts keep it idempotent per event id; it never reads it.
-    eventLogTable.grant(fn, 'dynamodb:PutItem', 'dynamodb:BatchWriteItem');
+    access.table(EVENT_LOG_TABLE).grant(fn, 'dynamodb:PutItem', 'dynamodb:BatchWriteItem');
+    // Reads the integrations; its only write is a catch-up point (UpdateItem) for a stopped integration.
+    const stateTable = access.table(STATE_TABLE);
     stateTable.grantReadData(fn);
-    queues.queue(WEBHOOK_QUEUE).grantSendMessages(fn);
-    queues.queue(EXPORT_QUEUE).grantSendMessages(fn);
+    stateTable.grant(fn, 'dynamodb:UpdateItem');
+    // A pending delivery record per routed event, batched (BatchWriteItem of PutRequests).
+    access.table(DELIVERIES_TABLE).grant(fn, 'dynamodb:PutItem', 'dynamodb:BatchWriteItem');
+    access.queue(WEBHOOK_QUEUE).grantSendMessages(fn);
+    access.queue(EXPORT_QUEUE).grantSendMessages(fn);
   },
   // webhook delivery: the consume grant of its event source includes sqs:ChangeMessageVisibility, which
   // is how retries are scheduled (the message comes back after the backoff delay).
-  [WEBHOOK_QUEUE.id]: (fn, { stateTable, eventLogTable, secretNamePrefix }) => {
-    eventLogTable.grantReadData(fn);
-    // Delivery state, rejected events, log entries, stopping an integration.
-    stateTable.grantReadWriteData(fn);
+  [WEBHOOK_QUEUE.id]: (fn, access) => {
+    access.table(EVENT_LOG_TABLE).grantReadData(fn);
+    // Delivery state, rejected events, log entries, stopping an integration (a webhook one: no flush).
+    access.table(STATE_TABLE).grantReadWriteData(fn);
+    // Each attempt is added to the event's delivery record.
+    access.table(DELIVERIES_TABLE).grant(fn, 'dynamodb:UpdateItem');
     // Receiver credentials and signing secrets: read only, and only this deployment's.
+    access.grantSecrets(fn, ['secretsmanager:GetSecretValue']);
+  },
+  // export batcher (ExportBatcher, then ExportFlush.uploadClosed for the files a batch filled): stages
+  // each batch's lines as chunks of the integrations' open files.
+  [EXPORT_QUEUE.id]: (fn, access) => {
+    // The events' payloads by key (BatchGetItem); messages carry references only.
+    access.table(EVENT_LOG_TABLE).grant(fn, 'dynamodb:BatchGetItem');
+    // New chunks; reading and deleting them is part of the flush grant below.
     fn.addToRolePolicy(
       new PolicyStatement({
-        actions: ['secretsmanager:GetSecretValue'],
-        resources: [integrationSecretsArn(fn, secretNamePrefix)],
+        actions: ['s3:PutObject'],
+        resources: [access.bucket(EXPORT_STAGING_BUCKET).arnForObjects('*')],
       }),
     );
+    access.grantSecrets(fn, EXPORT_FLUSH_SECRET_ACTIONS);
+    // File records (open, append, close), integrations, missed ranges; and the upload of full files.
+    access.grantExportFlush(fn);
+  },
+  // replay (Replays.step → event log, DeliveryRouter, replay store): one page of a job per receive. The
+  // consume grant includes sqs:ChangeMessageVisibility, which paces the job's message between pages.
+  [REPLAY_QUEUE.id]: (fn, access) => {
+    // Pages of the event log, shard by shard; it never reads single events nor writes.
+    access.table(EVENT_LOG_TABLE).grant(fn, 'dynamodb:Query');
+    // Replay jobs (get, conditional advance, delete), integrations, catch-up points, log entries.
+    access.table(STATE_TABLE).grantReadWriteData(fn);
+    // Pending delivery records of the replayed events, like the fanout's.
+    access.table(DELIVERIES_TABLE).grant(fn, 'dynamodb:PutItem', 'dynamodb:BatchWriteItem');
+    access.queue(WEBHOOK_QUEUE).grantSendMessages(fn);
+    access.queue(EXPORT_QUEUE).grantSendMessages(fn);
+    // Every HANDOFF_RECEIVES receives a job continues on a fresh message, below maxReceiveCount.
+    access.queue(REPLAY_QUEUE).grantSendMessages(fn);
   },
 };
 
@@ -106,7 +141,7 @@ export class Pipeline extends Construct {
         maxConcurrency: consumer.maxConcurrency,
       }),
     );
-    grant(fn, props);
+    grant(fn, props.access);
     return fn;
   }
 }

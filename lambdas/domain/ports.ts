@@ -225,9 +225,18 @@ export interface DeliveryHistory {
   hasPending(integration: Integration): Promise<boolean>;
 }
 
-/** Counters for dashboards and alarms. */
+/** Counters and timings for dashboards and alarms. */
 export interface Metrics {
   count(name: string, value?: number): void;
+  /** A duration in milliseconds (e.g. ingest-to-delivery latency). */
+  duration(name: string, milliseconds: number): void;
+}
+
+/** Structured log lines; every line of a delivery names its integration and event. */
+export interface OperationLog {
+  debug(message: string, fields: Record<string, unknown>): void;
+  info(message: string, fields: Record<string, unknown>): void;
+  warn(message: string, fields: Record<string, unknown>): void;
 }
 
 export interface Clock {

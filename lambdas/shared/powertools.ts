@@ -1,6 +1,7 @@
 import { Logger } from '@aws-lambda-powertools/logger';
 import { Metrics, MetricUnit } from '@aws-lambda-powertools/metrics';
-import type { Metrics as MetricsPort } from '../domain/ports.ts';
+import { Tracer } from '@aws-lambda-powertools/tracer';
+import type { Metrics as MetricsPort, OperationLog } from '../domain/ports.ts';
 
 const serviceName = process.env.POWERTOOLS_SERVICE_NAME ?? 'event-stream';
 
@@ -13,7 +14,21 @@ export const metrics = new Metrics({
   namespace: process.env.POWERTOOLS_METRICS_NAMESPACE ?? 'EventStream',
 });
 
+/** X-Ray tracing (off outside Lambda: the local runtime sets POWERTOOLS_TRACE_ENABLED=false). */
+export const tracer = new Tracer({ serviceName });
+
 /** The domain's Metrics port on top of Powertools. */
 export const metricsPort: MetricsPort = {
   count: (name, value = 1) => metrics.addMetric(name, MetricUnit.Count, value),
+  duration: (name, milliseconds) => metrics.addMetric(name, MetricUnit.Milliseconds, milliseconds),
+};
+
+/**
+ * The domain's log port on top of the Powertools logger. Fields go on each line rather than through
+ * appendKeys, because the records of a batch are processed in parallel and would overwrite each other's keys.
+ */
+export const operationLog: OperationLog = {
+  debug: (message, fields) => logger.debug(message, fields),
+  info: (message, fields) => logger.info(message, fields),
+  warn: (message, fields) => logger.warn(message, fields),
 };

@@ -1,9 +1,10 @@
 import { BatchProcessor, EventType, processPartialResponse } from '@aws-lambda-powertools/batch';
 import { injectLambdaContext } from '@aws-lambda-powertools/logger/middleware';
 import { logMetrics } from '@aws-lambda-powertools/metrics/middleware';
+import { captureLambdaHandler } from '@aws-lambda-powertools/tracer/middleware';
 import middy from '@middy/core';
 import type { SQSBatchResponse, SQSEvent, SQSRecord } from 'aws-lambda';
-import { logger, metrics } from './powertools.ts';
+import { logger, metrics, tracer } from './powertools.ts';
 
 /**
  * An SQS consumer with partial batch responses: `prepare` runs once per batch (shared lookups), then
@@ -16,6 +17,7 @@ export const sqsBatchHandler = <Batch>(
   handleRecord: (record: SQSRecord, batch: Batch) => Promise<void>,
 ) =>
   middy<SQSEvent, SQSBatchResponse>()
+    .use(captureLambdaHandler(tracer))
     .use(injectLambdaContext(logger, { resetKeys: true }))
     .use(logMetrics(metrics))
     .handler(async (event, context) => {

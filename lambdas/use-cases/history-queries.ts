@@ -40,6 +40,8 @@ export class HistoryQueries {
   async events(query: Query): Promise<{ events: Partial<LoggedEvent>[]; next_token?: string }> {
     const params = parseRequest(eventQuerySchema, query, 'query');
     const range = resolveRange(params.from, params.to, this.deps.clock.now(), this.deps.retentionDays);
+    // A range that ends before the window begins holds nothing (DynamoDB refuses an inverted BETWEEN).
+    if (range.from > range.to) return { events: [] };
     const { next_token: token, ...rest } = params;
     // The parameters as given: a range left open keeps growing with `now`, page after page.
     const fingerprint = queryFingerprint({ ...rest, kind: 'events' });
@@ -77,6 +79,7 @@ export class HistoryQueries {
     const integration = await this.load(integrationId);
     const params = parseRequest(deliveryQuerySchema, query, 'query');
     const range = resolveRange(params.from, params.to, this.deps.clock.now(), this.deps.retentionDays);
+    if (range.from > range.to) return { deliveries: [] };
     const { next_token: token, ...rest } = params;
     const fingerprint = queryFingerprint({ ...rest, kind: 'deliveries', id: integration.id });
     const cursor = token ? decodePageToken(this.deps.tokenKey, fingerprint, token) : undefined;

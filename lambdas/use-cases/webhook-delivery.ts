@@ -10,6 +10,7 @@ import type {
   IntegrationLog,
   IntegrationRepository,
   Metrics,
+  OperationLog,
   RejectedEventStore,
 } from '../domain/ports.ts';
 import type { IntegrationService } from './integration-service.ts';
@@ -25,6 +26,7 @@ export interface WebhookDeliveryDeps {
   logs: IntegrationLog;
   deliveryState: DeliveryStateStore;
   metrics: Metrics;
+  log: OperationLog;
   clock: Clock;
   settings: {
     retryBudgetMs: number;
@@ -79,11 +81,33 @@ export class WebhookDelivery {
     const event = await eventRead;
     if (!event) {
       deps.metrics.count('WebhookEventExpired');
+      deps.log.warn('Event no longer in the event log; not delivered', {
+        integration_id: integration.id,
+        event_id: message.event_id,
+      });
       return DONE;
     }
     const result = await deps.dispatcher.dispatch(integration, event);
     const { outcome, url } = result;
     const now = deps.clock.now();
+    const fields = {
+      integration_id: integration.id,
+      event_id: event.id,
+      event_name: event.name,
+      attempt: attempt.attempt,
+      outcome: outcome.kind,
+      status_code: 'status' in outcome ? outcome.status : undefined,
+      duration_ms: result.durationMs,
+    };
+    if (outcome.kind === 'delivered') {
+      deps.log.debug('Delivered', fields);
+      deps.metrics.duration('DeliveryLatency', now.getTime() - Date.parse(event.received_at));
+    } else {
+      deps.log.info('Delivery not accepted', {
+        ...fields,
+        ...(outcome.kind === 'retry' && { reason: outcome.reason }),
+      });
+    }
     switch (outcome.kind) {
       case 'delivered':
         deps.metrics.count('WebhookDelivered');

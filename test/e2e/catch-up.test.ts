@@ -342,6 +342,12 @@ describe('event queries', () => {
     expect(response.body).toMatchObject({ error_code: 'validation_error', field });
   });
 
+  it('answers an empty list for a range that ends before the window', async () => {
+    const response = await api('GET', `${EVENTS}?to=0`);
+    expect(response.status).toBe(200);
+    expect(response.body).toEqual({ events: [] });
+  });
+
   it('refuses a token from another query', async () => {
     await publish(3, 'order.created');
     const first = await api('GET', `${EVENTS}?limit=1`);

@@ -8,22 +8,32 @@ import { App, type CfnElement, Stack } from 'aws-cdk-lib';
 import { Match, Template } from 'aws-cdk-lib/assertions';
 import type { IConstruct } from 'constructs';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { ALL_FUNCTIONS } from '../../bench/functions.ts';
 import { ROUTES, routeKey, SCOPES } from '../../lambdas/handlers/api/routes.ts';
 import { DEFAULT_THROTTLE, SECRET_ACTIONS } from '../../lib/api.ts';
 import { appSettingsFromContext } from '../../lib/app-context.ts';
+import { checkBucketDefinition } from '../../lib/buckets.ts';
 import { ESM_REQUIRE_SHIM } from '../../lib/bundling.ts';
 import { checkRetryBudget, deliveryAttemptsWithin, EventStreamStack } from '../../lib/event-stream-stack.ts';
 import { checkQueueDefinition, Queues } from '../../lib/queues.ts';
 import {
+  BUCKETS,
+  DELIVERIES_TABLE,
   EVENT_LOG_TABLE,
+  EXPORT_FLUSH_SCHEDULE,
   EXPORT_QUEUE,
+  EXPORT_STAGING_BUCKET,
+  HOUSEKEEPING_SCHEDULE,
   INGEST_QUEUE,
   QUEUES,
   type QueueDefinition,
+  REPLAY_QUEUE,
+  SCHEDULES,
   STATE_TABLE,
   TABLES,
   WEBHOOK_QUEUE,
 } from '../../lib/resource-definitions.ts';
+import { checkScheduleDefinition } from '../../lib/schedules.ts';
 
 const root = fileURLToPath(new URL('../..', import.meta.url));
 const cdkJsonContext = JSON.parse(readFileSync(join(root, 'cdk.json'), 'utf8')).context as Record<
@@ -66,12 +76,22 @@ const getAtt = (id: string, attribute = 'Arn') => ({ 'Fn::GetAtt': [id, attribut
 const idsOf = ({ stack }: Synthesized) => ({
   stateTable: logicalId(stack.storage.table(STATE_TABLE)),
   eventLogTable: logicalId(stack.storage.table(EVENT_LOG_TABLE)),
+  deliveriesTable: logicalId(stack.storage.table(DELIVERIES_TABLE)),
+  stagingBucket: logicalId(stack.buckets.bucket(EXPORT_STAGING_BUCKET)),
   queue: (definition: QueueDefinition) => logicalId(stack.queues.queue(definition)),
   deadLetterQueue: (definition: QueueDefinition) => logicalId(stack.queues.deadLetterQueue(definition)),
   api: logicalId(stack.api.handler),
   fanout: logicalId(stack.pipeline.consumer(INGEST_QUEUE)),
   delivery: logicalId(stack.pipeline.consumer(WEBHOOK_QUEUE)),
-  functions: [stack.api.handler, ...stack.pipeline.consumers.values()].map(logicalId),
+  exportBatcher: logicalId(stack.pipeline.consumer(EXPORT_QUEUE)),
+  replay: logicalId(stack.pipeline.consumer(REPLAY_QUEUE)),
+  housekeeping: logicalId(stack.schedules.scheduledFunction(HOUSEKEEPING_SCHEDULE)),
+  flusher: logicalId(stack.schedules.scheduledFunction(EXPORT_FLUSH_SCHEDULE)),
+  functions: [
+    stack.api.handler,
+    ...stack.pipeline.consumers.values(),
+    ...stack.schedules.functions.values(),
+  ].map(logicalId),
 });
 
 /** Statements of every IAM policy attached to the role of the given function. */
@@ -112,6 +132,32 @@ const withService = (statements: Statement[], service: string): Statement[] =>
   statements.filter((statement) =>
     asArray(statement.Action).some((action) => String(action).startsWith(`${service}:`)),
   );
+
+/** The statements granting anything on exactly `resource`. */
+const statementsOn = (statements: Statement[], resource: unknown): Statement[] =>
+  statements.filter((statement) =>
+    resourcesOf(statement).some((candidate) => JSON.stringify(candidate) === JSON.stringify(resource)),
+  );
+
+/** Every action the statements allow on exactly `resource`, sorted. */
+const actionsOnResource = (statements: Statement[], resource: unknown): string[] =>
+  [
+    ...new Set(
+      statementsOn(statements, resource).flatMap((statement) => asArray(statement.Action).map(String)),
+    ),
+  ].sort();
+
+const WRITES = /Put|Update|Delete|Write/;
+
+/** Every object of a bucket of the stack. */
+const objectsOf = (bucketId: string) => ({ 'Fn::Join': ['', [getAtt(bucketId), '/*']] });
+
+/** Every object of a customer bucket named in context `exportBuckets`. */
+const customerObjects = (bucket: string) => ({
+  'Fn::Join': ['', ['arn:', { Ref: 'AWS::Partition' }, `:s3:::${bucket}/*`]],
+});
+
+const CUSTOMER_ROLES = { 'Fn::Join': ['', ['arn:', { Ref: 'AWS::Partition' }, ':iam::*:role/*']] };
 
 const secretArn = (prefix: string) => ({
   'Fn::Join': [
@@ -223,10 +269,10 @@ describe('EventStreamStack with the default Cognito issuer', () => {
     );
   });
 
-  it('has exactly the API Lambda and one consumer per consumed queue, all on Node 24, ARM64, traced', () => {
+  it('has exactly the API Lambda, one consumer per consumed queue and one function per schedule, all on Node 24, ARM64, traced', () => {
     const functions = Object.keys(template.findResources('AWS::Lambda::Function'));
     expect(functions.sort()).toEqual([...ids.functions].sort());
-    expect(ids.functions).toHaveLength(1 + CONSUMED.length);
+    expect(ids.functions).toHaveLength(1 + CONSUMED.length + SCHEDULES.length);
     for (const id of ids.functions) {
       expect(resources[id]?.Properties).toMatchObject({
         Runtime: 'nodejs24.x',
@@ -238,13 +284,17 @@ describe('EventStreamStack with the default Cognito issuer', () => {
     }
   });
 
-  it('gives every Lambda the same environment, naming both tables and all three queues', () => {
+  it('gives every Lambda the same environment, naming every table, queue and bucket', () => {
     const expected = {
       STATE_TABLE_NAME: { Ref: ids.stateTable },
       EVENT_LOG_TABLE_NAME: { Ref: ids.eventLogTable },
+      DELIVERIES_TABLE_NAME: { Ref: ids.deliveriesTable },
       INGEST_QUEUE_URL: { Ref: ids.queue(INGEST_QUEUE) },
       WEBHOOK_QUEUE_URL: { Ref: ids.queue(WEBHOOK_QUEUE) },
       EXPORT_QUEUE_URL: { Ref: ids.queue(EXPORT_QUEUE) },
+      REPLAY_QUEUE_URL: { Ref: ids.queue(REPLAY_QUEUE) },
+      EXPORT_STAGING_BUCKET_NAME: { Ref: ids.stagingBucket },
+      S3_FORCE_PATH_STYLE: 'false',
       SECRET_NAME_PREFIX: 'EventStream/integrations/',
       TENANT: 'default',
       MAX_INTEGRATIONS: '10',
@@ -277,9 +327,9 @@ describe('EventStreamStack with the default Cognito issuer', () => {
     expect(logGroups.size).toBe(ids.functions.length);
   });
 
-  it('keeps both tables on demand, recoverable, encrypted, expiring by TTL and retained on delete', () => {
-    expect(TABLES).toHaveLength(2);
-    for (const id of [ids.stateTable, ids.eventLogTable]) {
+  it('keeps every table on demand, recoverable, encrypted, expiring by TTL and retained on delete', () => {
+    expect(TABLES.map((table) => table.id)).toEqual(['StateTable', 'EventLogTable', 'DeliveriesTable']);
+    for (const id of [ids.stateTable, ids.eventLogTable, ids.deliveriesTable]) {
       expect(template.toJSON().Resources[id], id).toMatchObject({
         DeletionPolicy: 'Retain',
         UpdateReplacePolicy: 'Retain',
@@ -391,6 +441,136 @@ describe('EventStreamStack with the default Cognito issuer', () => {
     });
   });
 
+  describe('buckets', () => {
+    it.each(BUCKETS)(
+      '$id: private, S3-encrypted, unversioned, expiring per its definition and retained on delete',
+      (definition) => {
+        const id = logicalId(synthesized.stack.buckets.bucket(definition));
+        expect(resources[id]).toMatchObject({ DeletionPolicy: 'Retain', UpdateReplacePolicy: 'Retain' });
+        // toEqual: no versioning, no website, no replication, nothing else.
+        expect(resources[id]?.Properties).toEqual({
+          BucketEncryption: {
+            ServerSideEncryptionConfiguration: [
+              { ServerSideEncryptionByDefault: { SSEAlgorithm: 'AES256' } },
+            ],
+          },
+          PublicAccessBlockConfiguration: {
+            BlockPublicAcls: true,
+            BlockPublicPolicy: true,
+            IgnorePublicAcls: true,
+            RestrictPublicBuckets: true,
+          },
+          OwnershipControls: { Rules: [{ ObjectOwnership: 'BucketOwnerEnforced' }] },
+          LifecycleConfiguration: {
+            Rules: [
+              {
+                Id: 'ExpireStagedObjects',
+                Status: 'Enabled',
+                AbortIncompleteMultipartUpload: {
+                  DaysAfterInitiation: definition.abortIncompleteMultipartUploadDays,
+                },
+                ExpirationInDays: definition.expirationDays,
+              },
+            ],
+          },
+        });
+      },
+    );
+
+    it.each(BUCKETS)(
+      '$id: refuses plain HTTP and TLS below 1.2, and allows nobody by policy',
+      (definition) => {
+        const id = logicalId(synthesized.stack.buckets.bucket(definition));
+        const statements = Object.values(template.findResources('AWS::S3::BucketPolicy') as Resources)
+          .filter((policy) => JSON.stringify(policy.Properties.Bucket) === JSON.stringify({ Ref: id }))
+          .flatMap((policy) => (policy.Properties.PolicyDocument as { Statement: Statement[] }).Statement);
+        const everything = [getAtt(id), objectsOf(id)];
+        expect(statements).toEqual([
+          {
+            Effect: 'Deny',
+            Principal: { AWS: '*' },
+            Action: 's3:*',
+            Resource: everything,
+            Condition: { Bool: { 'aws:SecureTransport': 'false' } },
+          },
+          {
+            Effect: 'Deny',
+            Principal: { AWS: '*' },
+            Action: 's3:*',
+            Resource: everything,
+            Condition: { NumericLessThan: { 's3:TlsVersion': 1.2 } },
+          },
+        ]);
+      },
+    );
+
+    it('empties no bucket through a custom resource (no autoDeleteObjects Lambda)', () => {
+      template.resourceCountIs('Custom::S3AutoDeleteObjects', 0);
+    });
+
+    it('fails the synth on a lifecycle S3 would refuse', () => {
+      expect(() => checkBucketDefinition({ ...EXPORT_STAGING_BUCKET, expirationDays: 0 })).toThrow(
+        /expirationDays/,
+      );
+      expect(() =>
+        checkBucketDefinition({ ...EXPORT_STAGING_BUCKET, abortIncompleteMultipartUploadDays: 0.5 }),
+      ).toThrow(/abortIncompleteMultipartUploadDays/);
+    });
+  });
+
+  describe('schedules', () => {
+    const rateExpression = (minutes: number) => `rate(${minutes} minute${minutes === 1 ? '' : 's'})`;
+
+    it.each(SCHEDULES)(
+      '$functionId: run by an EventBridge rule at its rate, with its timeout',
+      (definition) => {
+        const fnId = logicalId(synthesized.stack.schedules.scheduledFunction(definition));
+        expect(resources[fnId]?.Properties.Timeout).toBe(definition.timeoutSeconds);
+        const rules = Object.values(
+          template.findResources('AWS::Events::Rule', {
+            Properties: { Targets: [Match.objectLike({ Arn: getAtt(fnId) })] },
+          }) as Resources,
+        );
+        expect(rules).toHaveLength(1);
+        expect(rules[0]?.Properties).toMatchObject({
+          ScheduleExpression: rateExpression(definition.rateMinutes),
+          State: 'ENABLED',
+        });
+        expect(rules[0]?.Properties.EventBusName).toBeUndefined();
+        const ruleId = Object.keys(template.findResources('AWS::Events::Rule')).find(
+          (key) => resources[key] === rules[0],
+        );
+        template.hasResourceProperties('AWS::Lambda::Permission', {
+          Action: 'lambda:InvokeFunction',
+          FunctionName: getAtt(fnId),
+          Principal: 'events.amazonaws.com',
+          SourceArn: getAtt(ruleId ?? 'missing'),
+        });
+      },
+    );
+
+    it.each(SCHEDULES)(
+      '$functionId: a failed or late run is left to the next one, not retried',
+      (definition) => {
+        const fnId = logicalId(synthesized.stack.schedules.scheduledFunction(definition));
+        template.hasResourceProperties('AWS::Lambda::EventInvokeConfig', {
+          FunctionName: { Ref: fnId },
+          MaximumRetryAttempts: 0,
+          MaximumEventAgeInSeconds: definition.rateMinutes * 60,
+        });
+      },
+    );
+
+    it('fails the synth on a rate or timeout EventBridge and Lambda cannot take', () => {
+      expect(() => checkScheduleDefinition({ ...HOUSEKEEPING_SCHEDULE, rateMinutes: 0.5 })).toThrow(
+        /rateMinutes/,
+      );
+      expect(() => checkScheduleDefinition({ ...HOUSEKEEPING_SCHEDULE, timeoutSeconds: 901 })).toThrow(
+        /timeoutSeconds/,
+      );
+    });
+  });
+
   describe('consumers', () => {
     it.each(CONSUMED)(
       '$id: mapped to its consumer with its batching, partial failures and concurrency',
@@ -414,11 +594,13 @@ describe('EventStreamStack with the default Cognito issuer', () => {
       },
     );
 
-    it('maps nothing to the export queue nor to any DLQ yet', () => {
+    it('consumes the export and replay queues, and maps nothing to any DLQ', () => {
+      expect(CONSUMED.map((queue) => queue.id)).toEqual(
+        expect.arrayContaining([EXPORT_QUEUE.id, REPLAY_QUEUE.id]),
+      );
       const mappings = Object.values(template.findResources('AWS::Lambda::EventSourceMapping') as Resources);
       expect(mappings).toHaveLength(CONSUMED.length);
       const sources = JSON.stringify(mappings.map((mapping) => mapping.Properties.EventSourceArn));
-      expect(sources).not.toContain(`"${ids.queue(EXPORT_QUEUE)}"`);
       for (const definition of QUEUES) expect(sources).not.toContain(`"${ids.deadLetterQueue(definition)}"`);
     });
   });
@@ -433,23 +615,51 @@ describe('EventStreamStack with the default Cognito issuer', () => {
       expect(statement?.Resource).toEqual(secretArn('EventStream/integrations/'));
     });
 
-    it('grants the API DynamoDB access on the state table only', () => {
-      const dynamo = withService(roleStatements(template, ids.api), 'dynamodb');
-      expect(dynamo.length).toBeGreaterThan(0);
-      for (const statement of dynamo) {
-        for (const resource of resourcesOf(statement))
-          expect(JSON.stringify(resource)).toContain(ids.stateTable);
+    it('grants the API the state table, the event log read-only and the delivery history it lists and resends', () => {
+      const statements = roleStatements(template, ids.api);
+      expect(actionsOn(statements, ids.stateTable)).toEqual(
+        expect.arrayContaining([
+          'dynamodb:GetItem',
+          'dynamodb:Query',
+          'dynamodb:PutItem',
+          'dynamodb:UpdateItem',
+          'dynamodb:DeleteItem',
+          'dynamodb:BatchWriteItem',
+        ]),
+      );
+      // GET /api/v1/org/events and retries read events: pages, by key, by id.
+      expect(actionsOn(statements, ids.eventLogTable)).toEqual([
+        'dynamodb:BatchGetItem',
+        'dynamodb:GetItem',
+        'dynamodb:Query',
+      ]);
+      // History pages and records; a resend records its attempt.
+      expect(actionsOn(statements, ids.deliveriesTable)).toEqual([
+        'dynamodb:GetItem',
+        'dynamodb:Query',
+        'dynamodb:UpdateItem',
+      ]);
+      const tables = [ids.stateTable, ids.eventLogTable, ids.deliveriesTable];
+      for (const statement of withService(statements, 'dynamodb')) {
+        for (const resource of resourcesOf(statement)) {
+          expect(tables.some((table) => JSON.stringify(resource).includes(`"${table}"`))).toBe(true);
+        }
       }
     });
 
-    it('lets the API send to the ingest queue and to no other queue', () => {
+    it('lets the API send to the ingest queue (publishing) and the replay queue (catch-up), to no other queue', () => {
       const sqs = withService(roleStatements(template, ids.api), 'sqs');
-      expect(sqs.flatMap(resourcesOf)).toEqual(sqs.map(() => getAtt(ids.queue(INGEST_QUEUE))));
-      expect(actionsOn(sqs, ids.queue(INGEST_QUEUE))).toContain('sqs:SendMessage');
-      expect(actionsOn(sqs, ids.queue(INGEST_QUEUE))).not.toContain('sqs:ReceiveMessage');
+      const allowed = [getAtt(ids.queue(INGEST_QUEUE)), getAtt(ids.queue(REPLAY_QUEUE))].map((arn) =>
+        JSON.stringify(arn),
+      );
+      for (const resource of sqs.flatMap(resourcesOf)) expect(allowed).toContain(JSON.stringify(resource));
+      for (const target of [INGEST_QUEUE, REPLAY_QUEUE]) {
+        expect(actionsOn(sqs, ids.queue(target))).toContain('sqs:SendMessage');
+        expect(actionsOn(sqs, ids.queue(target))).not.toContain('sqs:ReceiveMessage');
+      }
     });
 
-    it('lets fanout write (not read) the event log, read the state table and send to the delivery queues', () => {
+    it('lets fanout write (not read) the event log and pending deliveries, read the state table but for catch-up points, and send to the delivery queues', () => {
       const statements = roleStatements(template, ids.fanout);
       expect(actionsOn(statements, ids.eventLogTable)).toEqual([
         'dynamodb:BatchWriteItem',
@@ -457,15 +667,20 @@ describe('EventStreamStack with the default Cognito issuer', () => {
       ]);
       const onState = actionsOn(statements, ids.stateTable);
       expect(onState).toEqual(expect.arrayContaining(['dynamodb:GetItem', 'dynamodb:Query']));
-      expect(onState.filter((action) => /Put|Update|Delete|Write/.test(action))).toEqual([]);
+      expect(onState.filter((action) => WRITES.test(action))).toEqual(['dynamodb:UpdateItem']);
+      expect(actionsOn(statements, ids.deliveriesTable)).toEqual([
+        'dynamodb:BatchWriteItem',
+        'dynamodb:PutItem',
+      ]);
       for (const target of [WEBHOOK_QUEUE, EXPORT_QUEUE]) {
         expect(actionsOn(statements, ids.queue(target))).toContain('sqs:SendMessage');
       }
-      // Consumes its own queue (the event source mapping's grant), never sends to it.
+      // Consumes its own queue (the event source mapping's grant), never sends to it; no replays.
       expect(actionsOn(statements, ids.queue(INGEST_QUEUE))).toEqual(
         expect.arrayContaining(['sqs:ReceiveMessage', 'sqs:DeleteMessage']),
       );
       expect(actionsOn(statements, ids.queue(INGEST_QUEUE))).not.toContain('sqs:SendMessage');
+      expect(actionsOn(statements, ids.queue(REPLAY_QUEUE))).toEqual([]);
       expect(withService(statements, 'secretsmanager')).toEqual([]);
     });
 
@@ -496,6 +711,151 @@ describe('EventStreamStack with the default Cognito issuer', () => {
           'dynamodb:UpdateItem',
         ]),
       );
+      // Each attempt is appended to the event's delivery record, nothing else.
+      expect(actionsOn(statements, ids.deliveriesTable)).toEqual(['dynamodb:UpdateItem']);
+    });
+
+    it('lets replay page through the event log, route pages like fanout and pace its own message', () => {
+      const statements = roleStatements(template, ids.replay);
+      expect(actionsOn(statements, ids.eventLogTable)).toEqual(['dynamodb:Query']);
+      expect(actionsOn(statements, ids.stateTable)).toEqual(
+        expect.arrayContaining([
+          'dynamodb:GetItem',
+          'dynamodb:Query',
+          'dynamodb:PutItem',
+          'dynamodb:UpdateItem',
+          'dynamodb:DeleteItem',
+          'dynamodb:BatchWriteItem',
+        ]),
+      );
+      expect(actionsOn(statements, ids.deliveriesTable)).toEqual([
+        'dynamodb:BatchWriteItem',
+        'dynamodb:PutItem',
+      ]);
+      for (const target of [WEBHOOK_QUEUE, EXPORT_QUEUE]) {
+        expect(actionsOn(statements, ids.queue(target))).toContain('sqs:SendMessage');
+        expect(actionsOn(statements, ids.queue(target))).not.toContain('sqs:ReceiveMessage');
+      }
+      // Its own queue: consumed, paced by visibility, and handed over to a fresh message.
+      expect(actionsOn(statements, ids.queue(REPLAY_QUEUE))).toEqual(
+        expect.arrayContaining([
+          'sqs:ReceiveMessage',
+          'sqs:DeleteMessage',
+          'sqs:ChangeMessageVisibility',
+          'sqs:SendMessage',
+        ]),
+      );
+      expect(actionsOn(statements, ids.queue(INGEST_QUEUE))).toEqual([]);
+      for (const service of ['secretsmanager', 's3', 'sts']) {
+        expect(withService(statements, service), service).toEqual([]);
+      }
+    });
+
+    it('lets the export batcher read events by key, stage chunks and upload the files it fills', () => {
+      const statements = roleStatements(template, ids.exportBatcher);
+      expect(actionsOn(statements, ids.eventLogTable)).toEqual(['dynamodb:BatchGetItem']);
+      expect(actionsOn(statements, ids.stateTable)).toEqual(
+        expect.arrayContaining([
+          'dynamodb:GetItem',
+          'dynamodb:Query',
+          'dynamodb:PutItem',
+          'dynamodb:UpdateItem',
+        ]),
+      );
+      expect(actionsOn(statements, ids.deliveriesTable)).toEqual([]);
+      expect(actionsOnResource(statements, objectsOf(ids.stagingBucket))).toEqual([
+        's3:DeleteObject',
+        's3:GetObject',
+        's3:PutObject',
+      ]);
+      expect(withService(statements, 'secretsmanager')).toEqual([
+        {
+          Effect: 'Allow',
+          Action: 'secretsmanager:GetSecretValue',
+          Resource: secretArn('EventStream/integrations/'),
+        },
+      ]);
+      // Consumes the export queue and sends to none.
+      const sqs = withService(statements, 'sqs');
+      expect(sqs.flatMap(resourcesOf)).toEqual(sqs.map(() => getAtt(ids.queue(EXPORT_QUEUE))));
+      expect(actionsOn(sqs, ids.queue(EXPORT_QUEUE))).not.toContain('sqs:SendMessage');
+    });
+
+    it('lets housekeeping check pending deliveries and delete finished integrations with their secret', () => {
+      const statements = roleStatements(template, ids.housekeeping);
+      expect(actionsOn(statements, ids.stateTable)).toEqual(
+        expect.arrayContaining([
+          'dynamodb:Query',
+          'dynamodb:GetItem',
+          'dynamodb:DeleteItem',
+          'dynamodb:PutItem',
+        ]),
+      );
+      expect(actionsOn(statements, ids.deliveriesTable)).toEqual(['dynamodb:Query']);
+      expect(actionsOn(statements, ids.eventLogTable)).toEqual([]);
+      expect(withService(statements, 'secretsmanager')).toEqual([
+        {
+          Effect: 'Allow',
+          Action: ['secretsmanager:DeleteSecret', 'secretsmanager:GetSecretValue'],
+          Resource: secretArn('EventStream/integrations/'),
+        },
+      ]);
+      expect(withService(statements, 'sqs')).toEqual([]);
+    });
+
+    it('lets the export flusher keep file records and read secrets, and touch no table but the state table', () => {
+      const statements = roleStatements(template, ids.flusher);
+      expect(actionsOn(statements, ids.stateTable)).toEqual(
+        expect.arrayContaining([
+          'dynamodb:Query',
+          'dynamodb:GetItem',
+          'dynamodb:UpdateItem',
+          'dynamodb:DeleteItem',
+        ]),
+      );
+      for (const table of [ids.eventLogTable, ids.deliveriesTable]) {
+        expect(actionsOn(statements, table)).toEqual([]);
+      }
+      expect(withService(statements, 'secretsmanager')).toEqual([
+        {
+          Effect: 'Allow',
+          Action: 'secretsmanager:GetSecretValue',
+          Resource: secretArn('EventStream/integrations/'),
+        },
+      ]);
+      expect(withService(statements, 'sqs')).toEqual([]);
+    });
+
+    it('lets every function that can flush an export read and delete staged chunks and assume customer roles', () => {
+      for (const id of [ids.api, ids.exportBatcher, ids.housekeeping, ids.flusher]) {
+        const statements = roleStatements(template, id);
+        expect(actionsOnResource(statements, objectsOf(ids.stagingBucket)), id).toEqual(
+          expect.arrayContaining(['s3:DeleteObject', 's3:GetObject']),
+        );
+        // Roles named at runtime, in the customers' accounts: any role, nothing but AssumeRole.
+        expect(withService(statements, 'sts'), id).toEqual([
+          { Effect: 'Allow', Action: 'sts:AssumeRole', Resource: CUSTOMER_ROLES },
+        ]);
+        const secrets = withService(statements, 'secretsmanager').flatMap((statement) =>
+          asArray(statement.Action),
+        );
+        expect(secrets, id).toContain('secretsmanager:GetSecretValue');
+      }
+      for (const id of [ids.fanout, ids.delivery, ids.replay]) {
+        const statements = roleStatements(template, id);
+        expect([...withService(statements, 's3'), ...withService(statements, 'sts')], id).toEqual([]);
+      }
+    });
+
+    it('grants S3 on the staging bucket objects only, and only the batcher writes there, without exportBuckets', () => {
+      for (const id of ids.functions) {
+        const s3 = withService(roleStatements(template, id), 's3');
+        for (const resource of s3.flatMap(resourcesOf)) {
+          expect(resource, id).toEqual(objectsOf(ids.stagingBucket));
+        }
+        const actions = s3.flatMap((statement) => asArray(statement.Action));
+        if (id !== ids.exportBatcher) expect(actions, id).not.toContain('s3:PutObject');
+      }
     });
 
     it('grants no wildcard action to any Lambda', () => {
@@ -585,9 +945,40 @@ describe('EventStreamStack with the default Cognito issuer', () => {
       });
     });
 
-    it('has no SNS topic, no EventBridge rule and no alarm actions without the context', () => {
+    it.each([
+      { definition: EXPORT_QUEUE, seconds: 1800 },
+      { definition: REPLAY_QUEUE, seconds: 3600 },
+    ])(
+      'alarms when the oldest message of the $definition.id waits over $seconds s',
+      ({ definition, seconds }) => {
+        const matching = alarms.filter(
+          (alarm) =>
+            alarm.Properties.MetricName === 'ApproximateAgeOfOldestMessage' &&
+            JSON.stringify(alarm.Properties.Dimensions) ===
+              JSON.stringify([{ Name: 'QueueName', Value: getAtt(ids.queue(definition), 'QueueName') }]),
+        );
+        expect(matching).toHaveLength(1);
+        expect(matching[0]?.Properties).toMatchObject({
+          Namespace: 'AWS/SQS',
+          Statistic: 'Maximum',
+          Period: 300,
+          Threshold: seconds,
+          ComparisonOperator: 'GreaterThanThreshold',
+          EvaluationPeriods: 1,
+          TreatMissingData: 'notBreaching',
+        });
+      },
+    );
+
+    it('has no SNS topic, no rule on any event bus and no alarm actions without the context', () => {
       template.resourceCountIs('AWS::SNS::Topic', 0);
-      template.resourceCountIs('AWS::Events::Rule', 0);
+      const rules = Object.values(template.findResources('AWS::Events::Rule') as Resources);
+      // Only the schedules' rules.
+      expect(rules).toHaveLength(SCHEDULES.length);
+      for (const rule of rules) {
+        expect(rule.Properties.ScheduleExpression).toMatch(/^rate\(/);
+        expect(rule.Properties.EventPattern).toBeUndefined();
+      }
       for (const alarm of alarms) expect(alarm.Properties.AlarmActions).toBeUndefined();
     });
   });
@@ -641,7 +1032,9 @@ describe('EventStreamStack with a configured issuer, an event bus and an alarm e
   });
 
   it('routes every event of the bus into the ingest queue as {"event": {id, name, published_at, payload}}', () => {
-    const rules = Object.values(template.findResources('AWS::Events::Rule') as Resources);
+    const rules = Object.values(
+      template.findResources('AWS::Events::Rule', { Properties: { EventBusName: 'orders' } }) as Resources,
+    );
     expect(rules).toHaveLength(1);
     const rule = rules[0]?.Properties as {
       EventBusName: string;
@@ -683,7 +1076,7 @@ describe('EventStreamStack with a configured issuer, an event bus and an alarm e
   });
 
   it('lets EventBridge send to the ingest queue only on behalf of that rule', () => {
-    const ruleId = onlyLogicalId(template, 'AWS::Events::Rule');
+    const ruleId = onlyLogicalId(template, 'AWS::Events::Rule', { Properties: { EventBusName: 'orders' } });
     const ingestId = ids.queue(INGEST_QUEUE);
     const statements = Object.values(template.findResources('AWS::SQS::QueuePolicy') as Resources)
       .filter((policy) => JSON.stringify(policy.Properties.Queues) === JSON.stringify([{ Ref: ingestId }]))
@@ -708,8 +1101,8 @@ describe('EventStreamStack with a configured issuer, an event bus and an alarm e
       TopicArn: { Ref: topicId },
     });
     const alarms = Object.values(template.findResources('AWS::CloudWatch::Alarm') as Resources);
-    // One per DLQ (the three queues' and the rule's), the failure rate and the webhook queue age.
-    expect(alarms).toHaveLength(QUEUES.length + 1 + 2);
+    // One per DLQ (the queues' and the rule's), the failure rate and the webhook, export and replay queue ages.
+    expect(alarms).toHaveLength(QUEUES.length + 1 + 1 + 3);
     for (const alarm of alarms) {
       expect(alarm.Properties.AlarmActions).toEqual([{ Ref: topicId }]);
       expect(alarm.Properties.OKActions).toEqual([{ Ref: topicId }]);
@@ -740,6 +1133,36 @@ describe('EventStreamStack with an event pattern and delivery settings', () => {
         RETRY_BUDGET_HOURS: '48',
         STOP_WINDOW_HOURS: '12',
       });
+    }
+  });
+});
+
+describe('EventStreamStack with exportBuckets', () => {
+  const synthesized = synth({ exportBuckets: ['bucket-a', 'bucket-b'] });
+  const { template } = synthesized;
+  const ids = idsOf(synthesized);
+  const flushing = [ids.api, ids.exportBatcher, ids.housekeeping, ids.flusher];
+
+  it('lets every function that can flush an export write files to those buckets, and to no other', () => {
+    for (const id of flushing) {
+      const statements = roleStatements(template, id);
+      const onCustomerBuckets = withService(statements, 's3').filter(
+        (statement) =>
+          !resourcesOf(statement).some((resource) => JSON.stringify(resource).includes(ids.stagingBucket)),
+      );
+      expect(onCustomerBuckets, id).toEqual([
+        {
+          Effect: 'Allow',
+          Action: ['s3:PutObject', 's3:AbortMultipartUpload'],
+          Resource: [customerObjects('bucket-a'), customerObjects('bucket-b')],
+        },
+      ]);
+    }
+  });
+
+  it('gives the other functions no S3 access at all', () => {
+    for (const id of ids.functions.filter((fn) => !flushing.includes(fn))) {
+      expect(withService(roleStatements(template, id), 's3'), id).toEqual([]);
     }
   });
 });
@@ -791,6 +1214,33 @@ describe('context', () => {
     expect(() => settings({ alarmEmail: 'ops' })).toThrow(/alarmEmail/);
   });
 
+  it('grants no customer bucket by default, and takes exportBuckets as a list or a comma-separated string', () => {
+    expect(cdkJsonContext.exportBuckets).toEqual([]);
+    expect(settings({}).props.exportBuckets).toBeUndefined();
+    expect(settings({ exportBuckets: ['bucket-a', 'logs.example.com'] }).props.exportBuckets).toEqual([
+      'bucket-a',
+      'logs.example.com',
+    ]);
+    expect(settings({ exportBuckets: 'bucket-a, bucket-b,bucket-a' }).props.exportBuckets).toEqual([
+      'bucket-a',
+      'bucket-b',
+    ]);
+  });
+
+  it('refuses anything in exportBuckets that is not a bucket name (patterns, ARNs, paths)', () => {
+    for (const bad of [
+      '*',
+      'bucket-*',
+      'arn:aws:s3:::bucket-a',
+      'bucket-a/prefix',
+      'Bucket',
+      'ab',
+      '192.168.0.1',
+    ]) {
+      expect(() => settings({ exportBuckets: [bad] }), bad).toThrow(/exportBuckets/);
+    }
+  });
+
   it('keeps the retry budget within what the webhook queue can hold and redeliver', () => {
     // 24 h of the issue's schedule (10 s, 1 min, 5 min, 15 min, 1 h, then every 2 h) is about 18 receives.
     expect(deliveryAttemptsWithin(24)).toBe(18);
@@ -803,7 +1253,28 @@ describe('context', () => {
 });
 
 /** Handler modules the real bundling needs; the consumers' may land after the stack that deploys them. */
-const entries = ['lambdas/handlers/api/index.ts', ...CONSUMED.map((queue) => queue.consumer.entry)];
+const entries = [
+  'lambdas/handlers/api/index.ts',
+  ...CONSUMED.map((queue) => queue.consumer.entry),
+  ...SCHEDULES.map((schedule) => schedule.entry),
+];
+
+describe('bench/functions.ts', () => {
+  it('benchmarks every function the stack deploys, under its module name', () => {
+    expect(ALL_FUNCTIONS.map((fn) => fn.entry).sort()).toEqual([...entries].sort());
+    expect(ALL_FUNCTIONS.map((fn) => fn.name)).toEqual(
+      expect.arrayContaining([
+        'api',
+        'fanout',
+        'deliver-webhook',
+        'export-batcher',
+        'replay',
+        'housekeeping',
+        'export-flusher',
+      ]),
+    );
+  });
+});
 const missingEntries = entries.filter((entry) => !existsSync(join(root, entry)));
 if (missingEntries.length > 0) {
   console.warn(`bin/app.ts synth test skipped: missing ${missingEntries.join(', ')}`);

@@ -128,7 +128,7 @@ const setUp = (options: PipelineOptions = {}) => {
       return crash<ExportDestination>('destination', recording);
     },
   };
-  const metrics = { count: () => {} };
+  const metrics = { count: () => {}, duration: () => {} };
   const stopped: { id: string; reason: string }[] = [];
   const maxFileBytes = options.maxFileBytes ?? 52_428_800;
   const batcher = new ExportBatcher({

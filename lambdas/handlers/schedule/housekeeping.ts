@@ -1,4 +1,5 @@
 import { injectLambdaContext } from '@aws-lambda-powertools/logger/middleware';
+import { captureLambdaHandler } from '@aws-lambda-powertools/tracer/middleware';
 import middy from '@middy/core';
 import type { ScheduledEvent } from 'aws-lambda';
 import {
@@ -9,7 +10,7 @@ import {
   integrations,
   replayJobs,
 } from '../../shared/composition.ts';
-import { logger } from '../../shared/powertools.ts';
+import { logger, tracer } from '../../shared/powertools.ts';
 import { Housekeeping } from '../../use-cases/housekeeping.ts';
 
 const housekeeping = new Housekeeping({
@@ -26,6 +27,7 @@ const housekeeping = new Housekeeping({
 
 /** Every minute: finishes temporary integrations whose range is fully delivered. */
 export const handler = middy<ScheduledEvent, void>()
+  .use(captureLambdaHandler(tracer))
   .use(injectLambdaContext(logger, { resetKeys: true }))
   .handler(async () => {
     const finished = await housekeeping.run();

@@ -14,7 +14,7 @@ import {
   integrations,
   rejectedEvents,
 } from '../../shared/composition.ts';
-import { logger, metricsPort } from '../../shared/powertools.ts';
+import { metricsPort, operationLog } from '../../shared/powertools.ts';
 import { receiveCount, sentAt, sqsBatchHandler } from '../../shared/sqs-handler.ts';
 import { WebhookDelivery } from '../../use-cases/webhook-delivery.ts';
 
@@ -30,6 +30,7 @@ const delivery = new WebhookDelivery({
   logs: integrationLog,
   deliveryState,
   metrics: metricsPort,
+  log: operationLog,
   clock,
   settings: {
     retryBudgetMs: config.RETRY_BUDGET_HOURS * HOUR_MS,
@@ -46,7 +47,6 @@ export const handler = sqsBatchHandler(
   async () => new Map<string, Promise<Integration | undefined>>(),
   async (record, integrationsOfBatch) => {
     const message = JSON.parse(record.body) as DeliveryMessage;
-    logger.appendKeys({ integration_id: message.integration_id, event_id: message.event_id });
     const decision = await delivery.deliver(
       message,
       { attempt: receiveCount(record), firstSentAt: sentAt(record) },

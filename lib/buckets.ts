@@ -1,0 +1,88 @@
+import { Duration, RemovalPolicy } from 'aws-cdk-lib';
+import {
+  BlockPublicAccess,
+  Bucket,
+  BucketEncryption,
+  type IBucket,
+  ObjectOwnership,
+} from 'aws-cdk-lib/aws-s3';
+import { Construct } from 'constructs';
+import { BUCKETS, type BucketDefinition } from './resource-definitions.ts';
+
+/** Throws when `bucket` has a lifecycle S3 would refuse or that would expire data before it is used. */
+export const checkBucketDefinition = (bucket: BucketDefinition): void => {
+  for (const [name, days] of [
+    ['abortIncompleteMultipartUploadDays', bucket.abortIncompleteMultipartUploadDays],
+    ['expirationDays', bucket.expirationDays],
+  ] as const) {
+    if (!Number.isInteger(days) || days < 1) {
+      throw new Error(`Bucket ${bucket.id}: ${name} must be a positive whole number of days, got ${days}`);
+    }
+  }
+};
+
+export interface BucketsProps {
+  /** Defaults to `BUCKETS`; other lists exist for tests only. */
+  definitions?: readonly BucketDefinition[];
+}
+
+/**
+ * The stack's own S3 buckets, built from `BUCKETS` so the local runtime creates the same ones. Private
+ * (all public access blocked, ACLs disabled), encrypted with S3-managed keys (no KMS key policy or grant
+ * to keep in step with the functions, no per-request KMS cost on chunks written every few seconds),
+ * TLS 1.2+ only, unversioned (objects are written once and deleted by the flusher: versions would only keep
+ * deleted chunks around), and expiring per the definition.
+ *
+ * Retained when the stack is deleted, like the tables: a staged chunk is an event not yet in the customer's
+ * bucket. The lifecycle keeps emptying a retained bucket, so it costs nothing after its expiration and can
+ * then be deleted by hand. No `autoDeleteObjects`: it needs DESTROY and a custom-resource Lambda of CDK's
+ * own (another runtime and architecture, untraced, with s3:DeleteObject* on the bucket) for data that
+ * must not silently vanish anyway.
+ */
+export class Buckets extends Construct {
+  readonly definitions: readonly BucketDefinition[];
+  private readonly buckets = new Map<string, Bucket>();
+
+  constructor(scope: Construct, id: string, props: BucketsProps = {}) {
+    super(scope, id);
+    this.definitions = props.definitions ?? BUCKETS;
+    for (const definition of this.definitions) checkBucketDefinition(definition);
+    for (const definition of this.definitions) {
+      this.buckets.set(
+        definition.id,
+        new Bucket(this, definition.id, {
+          blockPublicAccess: BlockPublicAccess.BLOCK_ALL,
+          objectOwnership: ObjectOwnership.BUCKET_OWNER_ENFORCED,
+          encryption: BucketEncryption.S3_MANAGED,
+          enforceSSL: true,
+          minimumTLSVersion: 1.2,
+          versioned: false,
+          lifecycleRules: [
+            {
+              id: 'ExpireStagedObjects',
+              abortIncompleteMultipartUploadAfter: Duration.days(
+                definition.abortIncompleteMultipartUploadDays,
+              ),
+              expiration: Duration.days(definition.expirationDays),
+            },
+          ],
+          removalPolicy: RemovalPolicy.RETAIN,
+        }),
+      );
+    }
+  }
+
+  /** The bucket built from `definition`. */
+  bucket(definition: BucketDefinition): IBucket {
+    const bucket = this.buckets.get(definition.id);
+    if (!bucket) throw new Error(`No bucket ${definition.id}: add it to BUCKETS`);
+    return bucket;
+  }
+
+  /** Environment variables naming every bucket, under each definition's `envVar`. */
+  bucketEnvironment(): Record<string, string> {
+    return Object.fromEntries(
+      this.definitions.map((definition) => [definition.envVar, this.bucket(definition).bucketName]),
+    );
+  }
+}
