@@ -56,3 +56,13 @@ export class MethodNotAllowedError extends DomainError {
     super(405, 'method_not_allowed', `Method ${method} is not allowed here. Allowed: ${allowed.join(', ')}.`);
   }
 }
+
+/** A send on request that the receiver did not accept (502, as NewStore's API answers a failed retry). */
+export class ReceiverError extends DomainError {
+  constructor(
+    message: string,
+    readonly receiverStatus?: number,
+  ) {
+    super(502, 'receiver_error', message);
+  }
+}

@@ -12,9 +12,8 @@ import {
 } from '../domain/ports.ts';
 import { readMerged } from '../domain/sharded-merge.ts';
 import { parseRequest } from '../domain/validate.ts';
-import { ReceiverError } from './integration-service.ts';
 import { envelopeOf } from './webhook-delivery.ts';
-import type { WebhookDispatcher } from './webhook-dispatcher.ts';
+import { receiverRefused, type WebhookDispatcher } from './webhook-dispatcher.ts';
 
 export interface HistoryQueriesDeps {
   integrations: IntegrationRepository;
@@ -140,8 +139,7 @@ export class HistoryQueries {
       ...(!delivered && { error: outcome.kind === 'retry' ? outcome.reason : `HTTP status code ${status}` }),
     });
     if (delivered) return { id: eventId, status: 'delivered' as const, status_code: status };
-    const detail = outcome.kind === 'retry' ? outcome.reason : `HTTP status code ${status}`;
-    throw new ReceiverError(`The receiver did not accept event ${eventId}: ${detail}.`, status);
+    throw receiverRefused(eventId, outcome);
   }
 
   private view(

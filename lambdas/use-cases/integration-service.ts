@@ -1,5 +1,5 @@
 import { earliest, planCatchUp, registrationReplay } from '../domain/catch-up.ts';
-import { ConflictError, DomainError, NotFoundError, ValidationError } from '../domain/errors.ts';
+import { ConflictError, NotFoundError, ValidationError } from '../domain/errors.ts';
 import {
   type Integration,
   type IntegrationView,
@@ -34,7 +34,7 @@ import { type SecretValues, separateSecrets, signingPart } from '../domain/secre
 import { parseRequest } from '../domain/validate.ts';
 import { newSigningSecret } from '../domain/webhook-signature.ts';
 import type { Replays } from './replays.ts';
-import type { WebhookDispatcher } from './webhook-dispatcher.ts';
+import { receiverRefused, type WebhookDispatcher } from './webhook-dispatcher.ts';
 
 export interface IntegrationServiceDeps {
   integrations: IntegrationRepository;
@@ -255,9 +255,7 @@ export class IntegrationService {
       await this.deps.rejected.delete(id, eventId);
       return { id: eventId, status: 'delivered', status_code: outcome.status };
     }
-    const status = 'status' in outcome ? outcome.status : undefined;
-    const detail = outcome.kind === 'retry' ? outcome.reason : `HTTP status code ${status}`;
-    throw new ReceiverError(`The receiver did not accept event ${eventId}: ${detail}.`, status);
+    throw receiverRefused(eventId, outcome);
   }
 
   async logs(id: string): Promise<LogEntry[]> {
@@ -346,16 +344,6 @@ export class IntegrationService {
 }
 
 const notFound = (id: string) => new NotFoundError(`Integration ${id} not found.`);
-
-/** The receiver's answer to a retry on request (502, as NewStore's API answers). */
-export class ReceiverError extends DomainError {
-  constructor(
-    message: string,
-    readonly receiverStatus?: number,
-  ) {
-    super(502, 'receiver_error', message);
-  }
-}
 
 const requireWebhook = (integration: Integration): true => {
   if (!integration.callback_parameters) {

@@ -1,4 +1,5 @@
 import { classifyResponse, type DeliveryOutcome } from '../domain/delivery-rules.ts';
+import { ReceiverError } from '../domain/errors.ts';
 import type { EventEnvelope } from '../domain/event.ts';
 import type { Integration } from '../domain/integration.ts';
 import type { Clock, HttpSender, ReceiverAuthorizer, SecretStore } from '../domain/ports.ts';
@@ -75,3 +76,10 @@ export class WebhookDispatcher {
     return { outcome, url: params.callback_url, durationMs: result.durationMs };
   }
 }
+
+/** The 502 for a send on request that ended in anything but delivered, with what the receiver answered. */
+export const receiverRefused = (eventId: string, outcome: DeliveryOutcome): ReceiverError => {
+  const status = 'status' in outcome ? outcome.status : undefined;
+  const detail = outcome.kind === 'retry' ? outcome.reason : `HTTP status code ${status}`;
+  return new ReceiverError(`The receiver did not accept event ${eventId}: ${detail}.`, status);
+};

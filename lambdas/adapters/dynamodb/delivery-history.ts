@@ -1,10 +1,4 @@
-import {
-  BatchWriteCommand,
-  type DynamoDBDocumentClient,
-  GetCommand,
-  QueryCommand,
-  UpdateCommand,
-} from '@aws-sdk/lib-dynamodb';
+import { type DynamoDBDocumentClient, GetCommand, QueryCommand, UpdateCommand } from '@aws-sdk/lib-dynamodb';
 import DataLoader from 'dataloader';
 import { shardOf } from '../../domain/event.ts';
 import type {
@@ -20,6 +14,7 @@ import {
   type DeliveryHistory,
 } from '../../domain/ports.ts';
 import type { ShardPage } from '../../domain/sharded-merge.ts';
+import { putAll } from './partition.ts';
 
 const DAY_S = 86_400;
 
@@ -188,18 +183,14 @@ export class DynamoDeliveryHistory implements DeliveryHistory {
   }
 
   private async writeBatch(items: readonly Record<string, unknown>[]): Promise<(true | Error)[]> {
+    // A record queued twice in one tick is one item: BatchWriteItem refuses duplicate keys.
     const unique = [...new Map(items.map((item) => [`${item.pk}|${item.sk}`, item])).values()];
-    let requests = unique.map((Item) => ({ PutRequest: { Item } }));
-    for (let attempt = 0; requests.length > 0; attempt++) {
-      if (attempt >= 8)
-        return items.map(() => new Error('DynamoDB left delivery history writes unprocessed'));
-      if (attempt > 0) await new Promise((resolve) => setTimeout(resolve, Math.min(1000, 25 * 2 ** attempt)));
-      const result = await this.client.send(
-        new BatchWriteCommand({ RequestItems: { [this.tableName]: requests } }),
-      );
-      requests = (result.UnprocessedItems?.[this.tableName] ?? []) as typeof requests;
+    try {
+      await putAll(this.client, this.tableName, unique);
+      return items.map(() => true);
+    } catch (error) {
+      return items.map(() => error as Error);
     }
-    return items.map(() => true);
   }
 }
 

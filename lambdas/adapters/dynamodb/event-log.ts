@@ -1,6 +1,5 @@
 import {
   BatchGetCommand,
-  BatchWriteCommand,
   type DynamoDBDocumentClient,
   GetCommand,
   QueryCommand,
@@ -10,6 +9,7 @@ import { eventLogKey, eventLogPartition, type LoggedEvent } from '../../domain/e
 import { entityOf } from '../../domain/event-names.ts';
 import type { Clock, EventLogStore, EventRangeQuery } from '../../domain/ports.ts';
 import type { ShardPage } from '../../domain/sharded-merge.ts';
+import { putAll } from './partition.ts';
 
 type Key = { pk: string; sk: string };
 
@@ -134,28 +134,12 @@ export class DynamoEventLog implements EventLogStore {
         expires_at: expiresAt,
       });
     }
-    const items = [...byKey.values()];
-    // Each event is two items (the event and its id pointer); BatchWriteItem takes 25 per request.
-    const chunks = Array.from({ length: Math.ceil(items.length / 25) }, (_, i) =>
-      items.slice(i * 25, i * 25 + 25),
-    );
-    const failures = await Promise.all(chunks.map((chunk) => this.writeChunk(chunk)));
-    const failure = failures.find((result) => result instanceof Error);
-    if (failure) return events.map(() => failure);
-    return events.map(() => true);
-  }
-
-  private async writeChunk(items: Record<string, unknown>[]): Promise<true | Error> {
-    let requests = items.map((Item) => ({ PutRequest: { Item } }));
-    for (let attempt = 0; requests.length > 0; attempt++) {
-      if (attempt >= MAX_ATTEMPTS) return new Error('DynamoDB left event log writes unprocessed');
-      if (attempt > 0) await backoff(attempt);
-      const result = await this.client.send(
-        new BatchWriteCommand({ RequestItems: { [this.tableName]: requests } }),
-      );
-      requests = (result.UnprocessedItems?.[this.tableName] ?? []) as typeof requests;
+    try {
+      await putAll(this.client, this.tableName, [...byKey.values()]);
+    } catch (error) {
+      return events.map(() => error as Error);
     }
-    return true;
+    return events.map(() => true);
   }
 
   private async readBatch(keys: readonly Key[]): Promise<(LoggedEvent | undefined)[]> {

@@ -4,12 +4,12 @@ import {
   type DynamoDBDocumentClient,
   GetCommand,
   PutCommand,
-  QueryCommand,
   TransactWriteCommand,
   UpdateCommand,
 } from '@aws-sdk/lib-dynamodb';
 import type { ClosedExportFile, ExportFile, PendingUpload, StagedChunk } from '../../domain/export-file.ts';
 import type { ExportFiles, ExportStateStore } from '../../domain/export-ports.ts';
+import { queryAll } from './partition.ts';
 
 const OPEN_SK = 'OPEN';
 const FILE_SK_PREFIX = 'FILE#';
@@ -37,23 +37,16 @@ export class DynamoExportStateStore implements ExportStateStore {
 
   async load(integrationId: string): Promise<ExportFiles> {
     const files: ExportFiles = { closed: [] };
-    let startKey: Record<string, unknown> | undefined;
-    do {
-      const page = await this.client.send(
-        new QueryCommand({
-          TableName: this.tableName,
-          KeyConditionExpression: 'pk = :pk',
-          ExpressionAttributeValues: { ':pk': pkOf(integrationId) },
-          ExclusiveStartKey: startKey,
-          ConsistentRead: true,
-        }),
-      );
-      for (const item of page.Items ?? []) {
-        if (item.sk === OPEN_SK) files.open = toFile(item) as ExportFile;
-        else files.closed.push(toFile(item) as ClosedExportFile);
-      }
-      startKey = page.LastEvaluatedKey;
-    } while (startKey);
+    const items = await queryAll(this.client, {
+      TableName: this.tableName,
+      KeyConditionExpression: 'pk = :pk',
+      ExpressionAttributeValues: { ':pk': pkOf(integrationId) },
+      ConsistentRead: true,
+    });
+    for (const item of items) {
+      if (item.sk === OPEN_SK) files.open = toFile(item) as ExportFile;
+      else files.closed.push(toFile(item) as ClosedExportFile);
+    }
     files.closed.sort((a, b) => a.created_at - b.created_at);
     return files;
   }

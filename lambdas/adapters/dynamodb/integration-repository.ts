@@ -3,12 +3,12 @@ import {
   type DynamoDBDocumentClient,
   GetCommand,
   PutCommand,
-  QueryCommand,
   TransactWriteCommand,
 } from '@aws-sdk/lib-dynamodb';
 import { ConflictError, LimitExceededError } from '../../domain/errors.ts';
 import type { Integration } from '../../domain/integration.ts';
 import type { IntegrationRepository } from '../../domain/ports.ts';
+import { queryAll, withoutKeys } from './partition.ts';
 
 const PK = 'INTEGRATION';
 const COUNT_SK = '#COUNT';
@@ -25,24 +25,13 @@ export class DynamoIntegrationRepository implements IntegrationRepository {
   ) {}
 
   async list(): Promise<Integration[]> {
-    const items: Integration[] = [];
-    let startKey: Record<string, unknown> | undefined;
-    do {
-      const page = await this.client.send(
-        new QueryCommand({
-          TableName: this.tableName,
-          KeyConditionExpression: 'pk = :pk',
-          ExpressionAttributeValues: { ':pk': PK },
-          ExclusiveStartKey: startKey,
-          ConsistentRead: true,
-        }),
-      );
-      for (const item of page.Items ?? []) {
-        if (item.sk !== COUNT_SK) items.push(fromItem(item));
-      }
-      startKey = page.LastEvaluatedKey;
-    } while (startKey);
-    return items;
+    const items = await queryAll(this.client, {
+      TableName: this.tableName,
+      KeyConditionExpression: 'pk = :pk',
+      ExpressionAttributeValues: { ':pk': PK },
+      ConsistentRead: true,
+    });
+    return items.filter((item) => item.sk !== COUNT_SK).map(fromItem);
   }
 
   async get(id: string): Promise<Integration | undefined> {
@@ -162,7 +151,4 @@ const toItem = (integration: Integration): Record<string, unknown> => ({
   ...integration,
 });
 
-const fromItem = (item: Record<string, unknown>): Integration => {
-  const { pk: _pk, sk: _sk, ...integration } = item;
-  return integration as unknown as Integration;
-};
+const fromItem = (item: Record<string, unknown>): Integration => withoutKeys<Integration>(item);

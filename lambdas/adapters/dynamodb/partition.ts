@@ -1,6 +1,39 @@
-import { BatchWriteCommand, type DynamoDBDocumentClient, QueryCommand } from '@aws-sdk/lib-dynamodb';
+import {
+  BatchWriteCommand,
+  type DynamoDBDocumentClient,
+  QueryCommand,
+  type QueryCommandInput,
+} from '@aws-sdk/lib-dynamodb';
 
 type Key = { pk: string; sk: string };
+type WriteRequest = NonNullable<
+  ConstructorParameters<typeof BatchWriteCommand>[0]['RequestItems']
+>[string][number];
+
+const MAX_ATTEMPTS = 8;
+const backoff = (attempt: number) =>
+  new Promise((resolve) => setTimeout(resolve, Math.min(1000, 25 * 2 ** attempt)));
+
+/** Every item a query matches, page after page. */
+export const queryAll = async (
+  client: DynamoDBDocumentClient,
+  input: Omit<QueryCommandInput, 'ExclusiveStartKey'>,
+): Promise<Record<string, unknown>[]> => {
+  const items: Record<string, unknown>[] = [];
+  let startKey: Record<string, unknown> | undefined;
+  do {
+    const page = await client.send(new QueryCommand({ ...input, ExclusiveStartKey: startKey }));
+    items.push(...(page.Items ?? []));
+    startKey = page.LastEvaluatedKey;
+  } while (startKey);
+  return items;
+};
+
+/** An item without the table's key attributes: what the domain object was before it was stored. */
+export const withoutKeys = <T>(item: Record<string, unknown>): T => {
+  const { pk: _pk, sk: _sk, ...rest } = item;
+  return rest as T;
+};
 
 /** Sort keys of a partition, newest (highest sort key) first unless `ascending`. */
 export const queryKeys = async (
@@ -9,35 +42,54 @@ export const queryKeys = async (
   pk: string,
   options: { skip?: number; ascending?: boolean } = {},
 ): Promise<Key[]> => {
-  const keys: Key[] = [];
-  let startKey: Record<string, unknown> | undefined;
-  do {
-    const page = await client.send(
-      new QueryCommand({
-        TableName: tableName,
-        KeyConditionExpression: 'pk = :pk',
-        ExpressionAttributeValues: { ':pk': pk },
-        ProjectionExpression: 'pk, sk',
-        ScanIndexForward: options.ascending ?? false,
-        ExclusiveStartKey: startKey,
-      }),
-    );
-    keys.push(...((page.Items ?? []) as Key[]));
-    startKey = page.LastEvaluatedKey;
-  } while (startKey);
+  const keys = (await queryAll(client, {
+    TableName: tableName,
+    KeyConditionExpression: 'pk = :pk',
+    ExpressionAttributeValues: { ':pk': pk },
+    ProjectionExpression: 'pk, sk',
+    ScanIndexForward: options.ascending ?? false,
+  })) as Key[];
   return keys.slice(options.skip ?? 0);
 };
 
-/** Deletes keys in batches of 25, re-sending what DynamoDB reports as unprocessed. */
-export const deleteKeys = async (client: DynamoDBDocumentClient, tableName: string, keys: Key[]) => {
-  for (let i = 0; i < keys.length; i += 25) {
-    let requests: NonNullable<ConstructorParameters<typeof BatchWriteCommand>[0]['RequestItems']>[string] =
-      keys.slice(i, i + 25).map((key) => ({ DeleteRequest: { Key: { pk: key.pk, sk: key.sk } } }));
-    for (let attempt = 0; requests.length > 0; attempt++) {
-      if (attempt > 0) await new Promise((resolve) => setTimeout(resolve, Math.min(1000, 50 * 2 ** attempt)));
-      const result = await client.send(new BatchWriteCommand({ RequestItems: { [tableName]: requests } }));
-      requests = result.UnprocessedItems?.[tableName] ?? [];
-      if (attempt > 8 && requests.length > 0) throw new Error('DynamoDB kept items unprocessed');
-    }
-  }
+/**
+ * Runs write requests in BatchWriteItem calls of 25 (in parallel), re-sending with backoff what DynamoDB
+ * reports as unprocessed; throws if some stay unprocessed.
+ */
+export const writeAll = async (
+  client: DynamoDBDocumentClient,
+  tableName: string,
+  requests: WriteRequest[],
+): Promise<void> => {
+  const chunks = Array.from({ length: Math.ceil(requests.length / 25) }, (_, i) =>
+    requests.slice(i * 25, i * 25 + 25),
+  );
+  await Promise.all(
+    chunks.map(async (chunk) => {
+      let pending = chunk;
+      for (let attempt = 0; pending.length > 0; attempt++) {
+        if (attempt >= MAX_ATTEMPTS)
+          throw new Error(`DynamoDB left ${pending.length} writes to ${tableName} unprocessed`);
+        if (attempt > 0) await backoff(attempt);
+        const result = await client.send(new BatchWriteCommand({ RequestItems: { [tableName]: pending } }));
+        pending = result.UnprocessedItems?.[tableName] ?? [];
+      }
+    }),
+  );
 };
+
+/** Puts items, 25 to a request. */
+export const putAll = (client: DynamoDBDocumentClient, tableName: string, items: Record<string, unknown>[]) =>
+  writeAll(
+    client,
+    tableName,
+    items.map((Item) => ({ PutRequest: { Item } })),
+  );
+
+/** Deletes keys, 25 to a request. */
+export const deleteKeys = (client: DynamoDBDocumentClient, tableName: string, keys: Key[]) =>
+  writeAll(
+    client,
+    tableName,
+    keys.map((key) => ({ DeleteRequest: { Key: { pk: key.pk, sk: key.sk } } })),
+  );

@@ -1,13 +1,7 @@
-import {
-  DeleteCommand,
-  type DynamoDBDocumentClient,
-  GetCommand,
-  PutCommand,
-  QueryCommand,
-} from '@aws-sdk/lib-dynamodb';
+import { DeleteCommand, type DynamoDBDocumentClient, GetCommand, PutCommand } from '@aws-sdk/lib-dynamodb';
 import { REJECTED_EVENT_LIMIT, type RejectedEvent } from '../../domain/integration.ts';
 import type { RejectedEventStore } from '../../domain/ports.ts';
-import { deleteKeys, queryKeys } from './partition.ts';
+import { deleteKeys, queryAll, queryKeys, withoutKeys } from './partition.ts';
 
 const pkOf = (integrationId: string) => `REJECTED#${integrationId}`;
 
@@ -39,22 +33,15 @@ export class DynamoRejectedEventStore implements RejectedEventStore {
   }
 
   async list(integrationId: string): Promise<RejectedEvent[]> {
-    const items: RejectedEvent[] = [];
-    let startKey: Record<string, unknown> | undefined;
-    do {
-      const page = await this.client.send(
-        new QueryCommand({
-          TableName: this.tableName,
-          KeyConditionExpression: 'pk = :pk',
-          ExpressionAttributeValues: { ':pk': pkOf(integrationId) },
-          ConsistentRead: true,
-          ExclusiveStartKey: startKey,
-        }),
-      );
-      items.push(...(page.Items ?? []).map(fromItem));
-      startKey = page.LastEvaluatedKey;
-    } while (startKey);
-    return items.sort((a, b) => b.created_at.localeCompare(a.created_at) || a.id.localeCompare(b.id));
+    const items = await queryAll(this.client, {
+      TableName: this.tableName,
+      KeyConditionExpression: 'pk = :pk',
+      ExpressionAttributeValues: { ':pk': pkOf(integrationId) },
+      ConsistentRead: true,
+    });
+    return items
+      .map(fromItem)
+      .sort((a, b) => b.created_at.localeCompare(a.created_at) || a.id.localeCompare(b.id));
   }
 
   async get(integrationId: string, eventId: string): Promise<RejectedEvent | undefined> {
@@ -88,7 +75,4 @@ export class DynamoRejectedEventStore implements RejectedEventStore {
   }
 }
 
-const fromItem = (item: Record<string, unknown>): RejectedEvent => {
-  const { pk: _pk, sk: _sk, ...rejected } = item;
-  return rejected as unknown as RejectedEvent;
-};
+const fromItem = (item: Record<string, unknown>): RejectedEvent => withoutKeys<RejectedEvent>(item);

@@ -1,6 +1,7 @@
 import { ConditionalCheckFailedException } from '@aws-sdk/client-dynamodb';
 import { DeleteCommand, type DynamoDBDocumentClient, GetCommand, PutCommand } from '@aws-sdk/lib-dynamodb';
 import type { ReplayJob, ReplayStore } from '../../domain/ports.ts';
+import { withoutKeys } from './partition.ts';
 
 const keyOf = (integrationId: string) => ({ pk: `REPLAY#${integrationId}`, sk: 'JOB' });
 
@@ -18,9 +19,7 @@ export class DynamoReplayStore implements ReplayStore {
     const { Item } = await this.client.send(
       new GetCommand({ TableName: this.tableName, Key: keyOf(integrationId), ConsistentRead: true }),
     );
-    if (!Item) return undefined;
-    const { pk: _pk, sk: _sk, ...job } = Item;
-    return job as ReplayJob;
+    return Item ? withoutKeys<ReplayJob>(Item) : undefined;
   }
 
   async put(job: ReplayJob): Promise<void> {
