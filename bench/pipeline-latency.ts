@@ -1,0 +1,415 @@
+import { AsyncLocalStorage } from 'node:async_hooks';
+import { existsSync } from 'node:fs';
+import { createServer } from 'node:http';
+import type { AddressInfo } from 'node:net';
+import { join } from 'node:path';
+import { fileURLToPath, pathToFileURL } from 'node:url';
+import { GetQueueAttributesCommand } from '@aws-sdk/client-sqs';
+import type { SQSBatchResponse } from 'aws-lambda';
+import type { QueueDefinition } from '../lib/resource-definitions.ts';
+import type { ApiHandler } from '../local/api-server.ts';
+import { localSqsClient } from '../local/resources.ts';
+import { type LocalRuntime, startLocalRuntime } from '../local/runtime.ts';
+import type { SqsHandler } from '../local/sqs-poller.ts';
+import { countAwsRequests } from './aws-requests.ts';
+import { printTable, progress, quantile, ratio } from './report.ts';
+
+const REPO_ROOT = fileURLToPath(new URL('../', import.meta.url));
+export const EVENTS_PATH = '/api/v1/org/events';
+export const INTEGRATIONS_PATH = '/api/v1/org/integrations/eventstream';
+
+/** Calls made by one stand-in Lambda function: invocations, records handed to it, time spent in it. */
+export interface FunctionUsage {
+  invocations: number;
+  records: number;
+  /** Records not reported failed, which the event source mapping deletes. */
+  deleted: number;
+  /**
+   * The SQS calls the event source mapping would make for these invocations: one ReceiveMessage per 10 records
+   * (its cap per call) and one DeleteMessageBatch per 10 records deleted.
+   */
+  esmReceives: number;
+  esmDeletes: number;
+  ms: number;
+}
+
+/**
+ * Which stand-in function is running: the SDK middleware reads it to tell the pipeline's calls from the
+ * scheduled jobs' (the runtime starts those itself, so their calls run with no store).
+ */
+export const currentFunction = new AsyncLocalStorage<string>();
+
+export interface BenchPipeline {
+  runtime: LocalRuntime;
+  /** POST/DELETE/GET on the local API with an all-scopes token; `ms` is the round trip. */
+  call(
+    method: string,
+    path: string,
+    body?: unknown,
+  ): Promise<{ status: number; body: unknown; text: string; ms: number }>;
+  /** Per stand-in function (`ApiFunction`, `FanoutFunction`...), since the last `resetUsage()`. */
+  usage: Map<string, FunctionUsage>;
+  resetUsage(): void;
+  /** AWS calls by `Service.Operation` through the handlers' module-scope clients (bench/aws-requests.ts). */
+  requests: ReturnType<typeof countAwsRequests>;
+  clients: typeof import('../lambdas/shared/clients.ts');
+  /** Waits until every queue (and dead-letter queue) reports no visible, in-flight or delayed message. */
+  waitDrained(timeoutMs: number): Promise<void>;
+  stop(): Promise<void>;
+}
+
+/**
+ * The whole local runtime (emulators, API, real pollers and handlers, scheduler) with the handlers wrapped to
+ * count invocations and time per function, and the handlers' SDK clients counting their calls. The handlers
+ * keep their config and clients at module scope, so this runs once per process (bench/run.ts gives each
+ * pipeline section a process of its own).
+ */
+export const startBenchPipeline = async (
+  env: Record<string, string>,
+  options: { scheduleIntervalMs?: number; beforeImport?: () => void } = {},
+): Promise<BenchPipeline> => {
+  const usage = new Map<string, FunctionUsage>();
+  const record = (name: string, records: number, deleted: number, ms: number) => {
+    const entry = usage.get(name) ?? {
+      invocations: 0,
+      records: 0,
+      deleted: 0,
+      esmReceives: 0,
+      esmDeletes: 0,
+      ms: 0,
+    };
+    entry.invocations++;
+    entry.records += records;
+    entry.deleted += deleted;
+    entry.esmReceives += Math.ceil(records / 10);
+    entry.esmDeletes += Math.ceil(deleted / 10);
+    entry.ms += ms;
+    usage.set(name, entry);
+  };
+  const runtime = await startLocalRuntime({
+    log: () => {},
+    env: { ALLOW_INSECURE_CALLBACKS: 'true', POWERTOOLS_LOG_LEVEL: 'ERROR', MAX_INTEGRATIONS: '20', ...env },
+    ...(options.scheduleIntervalMs ? { scheduleIntervalMs: options.scheduleIntervalMs } : {}),
+    loadApiHandler: async () => {
+      const { handler } = (await import('../lambdas/handlers/api/index.ts')) as { handler: ApiHandler };
+      return async (event, context) => {
+        const started = performance.now();
+        try {
+          return await currentFunction.run('ApiFunction', () => handler(event, context));
+        } finally {
+          record('ApiFunction', 1, 1, performance.now() - started);
+        }
+      };
+    },
+    // What the runtime's own loader does, plus the counting wrapper.
+    loadQueueHandler: async (queue: QueueDefinition): Promise<SqsHandler | undefined> => {
+      const consumer = queue.consumer;
+      if (!consumer) return undefined;
+      const file = join(REPO_ROOT, consumer.entry);
+      if (!existsSync(file)) return undefined;
+      const { handler } = (await import(pathToFileURL(file).href)) as { handler: SqsHandler };
+      return async (event, context) => {
+        const started = performance.now();
+        let failed = 0;
+        try {
+          const result = (await currentFunction.run(consumer.functionId, () => handler(event, context))) as
+            | SQSBatchResponse
+            | undefined;
+          failed = result?.batchItemFailures?.length ?? 0;
+          return result;
+        } catch (error) {
+          failed = event.Records.length;
+          throw error;
+        } finally {
+          record(
+            consumer.functionId,
+            event.Records.length,
+            event.Records.length - failed,
+            performance.now() - started,
+          );
+        }
+      };
+    },
+  });
+  // Already imported by the handlers above: the same module-scope clients they send through.
+  const clients = await import('../lambdas/shared/clients.ts');
+  const requests = countAwsRequests({
+    DynamoDB: clients.dynamoDocumentClient,
+    SecretsManager: clients.secretsManagerClient,
+    SQS: clients.sqsClient,
+    STS: clients.stsClient,
+  });
+  const token = await runtime.issueToken();
+  const sqs = localSqsClient(runtime.endpoints);
+
+  const call: BenchPipeline['call'] = async (method, path, body) => {
+    const started = performance.now();
+    const response = await fetch(`${runtime.apiUrl}${path}`, {
+      method,
+      headers: { authorization: `Bearer ${token}`, 'content-type': 'application/json' },
+      ...(body === undefined ? {} : { body: JSON.stringify(body) }),
+    });
+    const text = await response.text();
+    const ms = performance.now() - started;
+    let parsed: unknown;
+    try {
+      parsed = text ? JSON.parse(text) : undefined;
+    } catch {
+      parsed = undefined;
+    }
+    return { status: response.status, body: parsed, text, ms };
+  };
+
+  const queueUrls = Object.values(runtime.queues).flatMap((queue) => [queue.url, queue.deadLetterUrl]);
+  const pending = async (): Promise<number> => {
+    let total = 0;
+    for (const url of queueUrls) {
+      const { Attributes = {} } = await sqs.send(
+        new GetQueueAttributesCommand({
+          QueueUrl: url,
+          AttributeNames: [
+            'ApproximateNumberOfMessages',
+            'ApproximateNumberOfMessagesNotVisible',
+            'ApproximateNumberOfMessagesDelayed',
+          ],
+        }),
+      );
+      for (const value of Object.values(Attributes)) total += Number(value);
+    }
+    return total;
+  };
+
+  return {
+    runtime,
+    call,
+    usage,
+    resetUsage: () => usage.clear(),
+    requests,
+    clients,
+    waitDrained: (timeoutMs) => waitFor(async () => (await pending()) === 0, timeoutMs, 'queues drained'),
+    stop: async () => {
+      sqs.destroy();
+      await runtime.stop();
+      for (const client of [
+        clients.dynamoDocumentClient,
+        clients.secretsManagerClient,
+        clients.sqsClient,
+        clients.s3Client,
+        clients.stsClient,
+      ])
+        client.destroy();
+    },
+  };
+};
+
+/** Polls `check` every 50 ms until it holds; throws naming `what` after `timeoutMs`. */
+export const waitFor = async (
+  check: () => boolean | Promise<boolean>,
+  timeoutMs: number,
+  what: string,
+): Promise<void> => {
+  const deadline = Date.now() + timeoutMs;
+  while (!(await check())) {
+    if (Date.now() > deadline) throw new Error(`timed out after ${timeoutMs} ms waiting for: ${what}`);
+    await new Promise((resolve) => setTimeout(resolve, 50));
+  }
+};
+
+/** A receiver that notes when each event id first arrived (performance.now()) and answers 200 at once. */
+export interface TimingReceiver {
+  url(path: string): string;
+  /** First arrival per event id (the body's `id`), whatever the path. */
+  arrivals: Map<string, number>;
+  /** Distinct event ids that arrived on `path`. */
+  distinct(path: string): number;
+  /** Requests, duplicates included. */
+  requests(): number;
+  close(): Promise<void>;
+}
+
+export const startTimingReceiver = async (): Promise<TimingReceiver> => {
+  const arrivals = new Map<string, number>();
+  const byPath = new Map<string, Set<string>>();
+  let requests = 0;
+  const server = createServer({ keepAlive: true }, (request, response) => {
+    const chunks: Buffer[] = [];
+    request.on('data', (chunk: Buffer) => chunks.push(chunk));
+    request.on('end', () => {
+      const at = performance.now();
+      requests++;
+      let id: string | undefined;
+      try {
+        id = (JSON.parse(Buffer.concat(chunks).toString('utf8')) as { id?: string }).id;
+      } catch {
+        id = undefined;
+      }
+      if (id) {
+        if (!arrivals.has(id)) arrivals.set(id, at);
+        const path = request.url ?? '';
+        const ids = byPath.get(path) ?? new Set<string>();
+        ids.add(id);
+        byPath.set(path, ids);
+      }
+      response.writeHead(200, { 'content-length': '0' }).end();
+    });
+  });
+  server.keepAliveTimeout = 60_000;
+  await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
+  const { port } = server.address() as AddressInfo;
+  return {
+    url: (path) => `http://127.0.0.1:${port}${path}`,
+    arrivals,
+    distinct: (path) => byPath.get(path)?.size ?? 0,
+    requests: () => requests,
+    close: () =>
+      new Promise((resolve, reject) => {
+        server.close((error) => (error ? reject(error) : resolve()));
+        server.closeAllConnections();
+      }),
+  };
+};
+
+export const sleep = (ms: number): Promise<void> => new Promise((resolve) => setTimeout(resolve, ms));
+
+/** A small order event, as producers send them. */
+export const benchPayload = (n: number) => ({
+  name: 'order.created',
+  payload: { order_id: `order-${n}`, total: { amount: 4200 + n, currency: 'EUR' }, lines: 3 },
+});
+
+export interface LatencyBenchOptions {
+  /** Events published one per request. */
+  single: number;
+  /** Requests per second for those. */
+  rate: number;
+  /** Events published in requests of 100. */
+  batched: number;
+}
+
+const fmt = (ms: number) => ms.toFixed(1);
+
+/**
+ * End-to-end latency from ingest (the 202 of POST /api/v1/org/events) to the event's arrival at a receiver,
+ * through the whole local runtime: API handler, ingest queue, fan-out poller (its 1 s batching window, as
+ * in the stack), webhook queue, delivery poller. Baseline in the same run: a bare POST of the same
+ * receiver from this process.
+ */
+export const benchPipelineLatency = async (options: LatencyBenchOptions): Promise<void> => {
+  progress('latency: starting the local runtime (emulators, API, pollers)');
+  const receiver = await startTimingReceiver();
+  const pipeline = await startBenchPipeline({});
+  try {
+    const registered = await pipeline.call('POST', INTEGRATIONS_PATH, {
+      id: 'bench-latency',
+      integration_type: 'permanent',
+      callback_parameters: { callback_url: receiver.url('/latency') },
+    });
+    if (registered.status !== 200) throw new Error(`registration failed: ${registered.text}`);
+
+    /** Publishes `events` (one request), returning each id with the time its 202 arrived. */
+    const publish = async (events: ReturnType<typeof benchPayload>[]) => {
+      const response = await pipeline.call('POST', EVENTS_PATH, events.length === 1 ? events[0] : { events });
+      if (response.status !== 202) throw new Error(`ingest answered ${response.status}: ${response.text}`);
+      const accepted = performance.now();
+      return { ids: (response.body as { ids: string[] }).ids, accepted, ms: response.ms };
+    };
+    const run = async (label: string, requests: ReturnType<typeof benchPayload>[][], gapMs: number) => {
+      const accepted = new Map<string, number>();
+      const postMs: number[] = [];
+      const sent: Promise<void>[] = [];
+      for (const events of requests) {
+        sent.push(
+          publish(events).then((result) => {
+            postMs.push(result.ms);
+            for (const id of result.ids) accepted.set(id, result.accepted);
+          }),
+        );
+        await sleep(gapMs);
+      }
+      await Promise.all(sent);
+      await waitFor(
+        () => [...accepted.keys()].every((id) => receiver.arrivals.has(id)),
+        60_000,
+        `${label}: all ${accepted.size} events at the receiver`,
+      );
+      const latencies = [...accepted].map(([id, at]) => (receiver.arrivals.get(id) ?? Number.NaN) - at);
+      progress(`latency: ${label}: ${accepted.size} events delivered`);
+      return { latencies, postMs };
+    };
+
+    // Warm-up: JIT, keep-alive sockets, DynamoDB Local; not measured.
+    progress('latency: warm-up (20 events)');
+    await run(
+      'warm-up',
+      Array.from({ length: 20 }, (_, n) => [benchPayload(n)]),
+      20,
+    );
+
+    progress(`latency: ${options.single} events, one per request, ${options.rate} requests/s`);
+    const single = await run(
+      'single',
+      Array.from({ length: options.single }, (_, n) => [benchPayload(n)]),
+      1000 / options.rate,
+    );
+    progress(`latency: ${options.batched} events in requests of 100, one request per second`);
+    const batched = await run(
+      'batched',
+      Array.from({ length: Math.ceil(options.batched / 100) }, (_, r) =>
+        Array.from({ length: Math.min(100, options.batched - r * 100) }, (_, n) => benchPayload(r * 100 + n)),
+      ),
+      1000,
+    );
+
+    // Baseline: the same receiver, the same process, a bare POST of a body the size of a delivery.
+    progress('latency: bare POST baseline');
+    const body = JSON.stringify({
+      id: 'x',
+      tenant: 'local',
+      published_at: new Date().toISOString(),
+      ...benchPayload(0),
+    });
+    const bare: number[] = [];
+    for (let n = 0; n < options.single + 20; n++) {
+      const started = performance.now();
+      const response = await fetch(receiver.url('/bare'), {
+        method: 'POST',
+        headers: { 'content-type': 'application/json' },
+        body: body.replace('"x"', `"bare-${n}"`),
+      });
+      await response.arrayBuffer();
+      if (n >= 20) bare.push(performance.now() - started);
+    }
+
+    const bareP50 = quantile(bare, 0.5);
+    const bareP95 = quantile(bare, 0.95);
+    console.log(
+      `\nend-to-end latency, 202 of the ingest POST → arrival at the receiver (ms); baseline: a bare POST to the same receiver`,
+    );
+    const row = (label: string, values: number[]) => [
+      label,
+      String(values.length),
+      fmt(quantile(values, 0.5)),
+      fmt(quantile(values, 0.95)),
+      fmt(Math.max(...values)),
+      ratio(quantile(values, 0.5), bareP50),
+      ratio(quantile(values, 0.95), bareP95),
+    ];
+    printTable(
+      ['path', 'events', 'p50', 'p95', 'max', 'p50 vs bare', 'p95 vs bare'],
+      [
+        row(`pipeline, 1 per request at ${options.rate}/s`, single.latencies),
+        row('pipeline, 100 per request', batched.latencies),
+        row('ingest POST itself (1 event)', single.postMs),
+        row('ingest POST itself (100 events)', batched.postMs),
+        row('bare POST to the receiver', bare),
+      ],
+    );
+    console.log(
+      'The fan-out poller waits up to its 1 s batching window (INGEST_QUEUE maxBatchingWindowSeconds, as the stack ' +
+        'configures the event source mapping), which dominates the pipeline latency; polls are 1 s long polls.',
+    );
+  } finally {
+    await pipeline.stop();
+    await receiver.close();
+  }
+};
