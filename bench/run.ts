@@ -39,6 +39,7 @@ const sections: Record<string, { title: string; isolated?: true; run: () => Prom
   },
   webhook: {
     title: 'webhook delivery throughput vs a bare HTTP POST loop',
+    isolated: true,
     run: () =>
       benchWebhookThroughput({
         events: positive('BENCH_EVENTS', 2000),
@@ -49,6 +50,7 @@ const sections: Record<string, { title: string; isolated?: true; run: () => Prom
   },
   s3: {
     title: 'S3 export throughput vs a bare multipart upload; peak memory for one 50 MiB file',
+    isolated: true,
     run: () =>
       benchS3Export({
         bytes: positive('BENCH_S3_BYTES', 52_000_000),

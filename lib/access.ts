@@ -1,11 +1,12 @@
-import { Aws } from 'aws-cdk-lib';
+import { Aws, Stack } from 'aws-cdk-lib';
 import type { ITable } from 'aws-cdk-lib/aws-dynamodb';
-import { PolicyStatement } from 'aws-cdk-lib/aws-iam';
+import { type Policy, PolicyStatement } from 'aws-cdk-lib/aws-iam';
 import type { IFunction } from 'aws-cdk-lib/aws-lambda';
 import type { IBucket } from 'aws-cdk-lib/aws-s3';
 import type { IQueue } from 'aws-cdk-lib/aws-sqs';
 import type { Buckets } from './buckets.ts';
 import { integrationSecretsArn } from './integration-secrets.ts';
+import { acknowledgeWildcardResource } from './nag.ts';
 import type { Queues } from './queues.ts';
 import {
   type BucketDefinition,
@@ -44,6 +45,40 @@ export const exportBucketObjectsArn = (bucketName: string): string =>
 /** A function whose role can be extended (AppFunction, or any Lambda function of the stack). */
 type GrantTarget = IFunction & { addToRolePolicy(statement: PolicyStatement): void };
 
+/**
+ * Why each wildcard resource the functions are granted is needed (cdk-nag AwsSolutions-IAM5). Each is
+ * acknowledged where it is granted, on that function's role, for that ARN only.
+ */
+export const WILDCARD_REASONS = {
+  secrets:
+    'Integration secrets are created at runtime, one per integration, under the deployment prefix; the ' +
+    'grant names that prefix (no other secret of the account) and Secrets Manager appends a random ' +
+    'suffix to every secret ARN, so even a single known secret needs a trailing wildcard',
+  stagingObjects:
+    'Staged export chunks are objects created at runtime under keys made of integration ids and UUIDs; ' +
+    "the grant covers this stack's staging bucket only, with object-level actions only",
+  customerRoles:
+    "Customers' role_arn values are given at runtime through the API and live in their accounts; only " +
+    'sts:AssumeRole is granted, and each role must trust this role and require the integration external id',
+  tableIndexes:
+    "CDK's table grants cover the table's global secondary indexes as {table ARN}/index/*: the indexes of " +
+    'this one table (defined with it), with the same actions as on the table',
+  exportBucketObjects:
+    'Export files go to keys chosen at runtime (the integration prefix, dates, sequence numbers) in a ' +
+    'bucket the operator listed in context exportBuckets; only PutObject and AbortMultipartUpload',
+} as const;
+
+/** Acknowledges IAM5 for `resource` on the role of `fn` (where the grant's policy lives). */
+const acknowledgeGrant = (fn: GrantTarget, resource: string, reason: string): void =>
+  acknowledgeWildcardResource(fn.role ?? fn, resource, reason);
+
+/** Grants `actions` on the objects of a bucket of the stack (`bucket/*`), with its acknowledgement. */
+export const grantStagingObjects = (fn: GrantTarget, bucket: IBucket, actions: readonly string[]): void => {
+  const objects = bucket.arnForObjects('*');
+  fn.addToRolePolicy(new PolicyStatement({ actions: [...actions], resources: [objects] }));
+  acknowledgeGrant(fn, objects, WILDCARD_REASONS.stagingObjects);
+};
+
 export interface FunctionAccessProps {
   storage: Storage;
   queues: Queues;
@@ -77,15 +112,29 @@ export class FunctionAccess {
     return this.props.buckets.bucket(definition);
   }
 
+  /**
+   * Acknowledges the `{table ARN}/index/*` that CDK's table grants (grant, grantReadData, ...) add for a
+   * table with indexes, on `fn`'s role and for the tables its policy names that way; called once per
+   * function, after its grants.
+   */
+  acknowledgeTableIndexes(fn: GrantTarget): void {
+    const stack = Stack.of(fn);
+    const policy = fn.role?.node.tryFindChild('DefaultPolicy') as Policy | undefined;
+    const document = JSON.stringify(stack.resolve(policy?.document));
+    for (const table of this.props.storage.tables.values()) {
+      const indexes = `${table.tableArn}/index/*`;
+      if (document.includes(JSON.stringify(stack.resolve(indexes)))) {
+        acknowledgeGrant(fn, indexes, WILDCARD_REASONS.tableIndexes);
+      }
+    }
+  }
+
   /** One statement with every given action on this deployment's integration secrets, and no others. */
   grantSecrets(fn: GrantTarget, ...actionLists: ReadonlyArray<readonly string[]>): void {
     const actions = [...new Set(actionLists.flat())].sort();
-    fn.addToRolePolicy(
-      new PolicyStatement({
-        actions,
-        resources: [integrationSecretsArn(fn, this.props.secretNamePrefix)],
-      }),
-    );
+    const secrets = integrationSecretsArn(fn, this.props.secretNamePrefix);
+    fn.addToRolePolicy(new PolicyStatement({ actions, resources: [secrets] }));
+    acknowledgeGrant(fn, secrets, WILDCARD_REASONS.secrets);
   }
 
   /**
@@ -98,20 +147,13 @@ export class FunctionAccess {
    */
   grantExportFlush(fn: GrantTarget): void {
     this.table(STATE_TABLE).grantReadWriteData(fn);
-    fn.addToRolePolicy(
-      new PolicyStatement({
-        actions: [...STAGING_FLUSH_ACTIONS],
-        resources: [this.bucket(EXPORT_STAGING_BUCKET).arnForObjects('*')],
-      }),
-    );
+    grantStagingObjects(fn, this.bucket(EXPORT_STAGING_BUCKET), STAGING_FLUSH_ACTIONS);
     fn.addToRolePolicy(new PolicyStatement({ actions: ['sts:AssumeRole'], resources: [customerRolesArn()] }));
+    acknowledgeGrant(fn, customerRolesArn(), WILDCARD_REASONS.customerRoles);
     if (this.props.exportBuckets.length > 0) {
-      fn.addToRolePolicy(
-        new PolicyStatement({
-          actions: [...EXPORT_WRITE_ACTIONS],
-          resources: this.props.exportBuckets.map(exportBucketObjectsArn),
-        }),
-      );
+      const objects = this.props.exportBuckets.map(exportBucketObjectsArn);
+      fn.addToRolePolicy(new PolicyStatement({ actions: [...EXPORT_WRITE_ACTIONS], resources: objects }));
+      for (const arn of objects) acknowledgeGrant(fn, arn, WILDCARD_REASONS.exportBucketObjects);
     }
   }
 }

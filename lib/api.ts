@@ -95,6 +95,7 @@ export class Api extends Construct {
       environment: props.environment,
     });
     grantApi(this.handler, props.access);
+    props.access.acknowledgeTableIndexes(this.handler);
 
     const authorizer = new HttpJwtAuthorizer('JwtAuthorizer', props.issuer, {
       jwtAudience: props.audience,

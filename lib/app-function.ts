@@ -1,4 +1,5 @@
 import { Duration, RemovalPolicy } from 'aws-cdk-lib';
+import { Role, ServicePrincipal } from 'aws-cdk-lib/aws-iam';
 import { Architecture, Runtime, Tracing } from 'aws-cdk-lib/aws-lambda';
 import {
   type BundlingOptions,
@@ -9,6 +10,7 @@ import {
 import { LogGroup, RetentionDays } from 'aws-cdk-lib/aws-logs';
 import type { Construct } from 'constructs';
 import { LAMBDA_BUNDLING } from './bundling.ts';
+import { acknowledgeWildcardResource } from './nag.ts';
 
 /** NodejsFunction bundling built from the shared esbuild settings (local esbuild, no Docker needed). */
 export const APP_FUNCTION_BUNDLING: BundlingOptions = {
@@ -26,7 +28,10 @@ export const APP_FUNCTION_BUNDLING: BundlingOptions = {
 /** Retention of every function's log group: long enough to investigate an incident, short enough to stay cheap. */
 export const FUNCTION_LOG_RETENTION = RetentionDays.ONE_MONTH;
 
-export interface AppFunctionProps extends Omit<NodejsFunctionProps, 'logGroup' | 'logRetention'> {
+/** What X-Ray tracing (`Tracing.ACTIVE`) adds to a function's role, on `*`. */
+export const XRAY_WRITE_ACTIONS = ['xray:PutTraceSegments', 'xray:PutTelemetryRecords'] as const;
+
+export interface AppFunctionProps extends Omit<NodejsFunctionProps, 'logGroup' | 'logRetention' | 'role'> {
   /** Handler module; it must export `handler`. */
   entry: string;
 }
@@ -35,6 +40,10 @@ export interface AppFunctionProps extends Omit<NodejsFunctionProps, 'logGroup' |
  * A Lambda function with the project's defaults, so every function is built and run alike: Node 24 on
  * ARM64 (cheaper per ms), an ESM bundle with the AWS SDK inside, source-mapped stack traces, X-Ray tracing,
  * and its own log group with a retention instead of the never-expiring one Lambda would create.
+ *
+ * Its role is its own too, without the AWSLambdaBasicExecutionRole managed policy CDK would attach: that
+ * policy lets the function create any log group and write to every one of the account
+ * (`arn:aws:logs:*:*:*`); this role may only write to the function's own log group.
  */
 export class AppFunction extends NodejsFunction {
   constructor(scope: Construct, id: string, props: AppFunctionProps) {
@@ -42,6 +51,12 @@ export class AppFunction extends NodejsFunction {
       retention: FUNCTION_LOG_RETENTION,
       removalPolicy: RemovalPolicy.DESTROY,
     });
+    const role = new Role(scope, `${id}ServiceRole`, {
+      assumedBy: new ServicePrincipal('lambda.amazonaws.com'),
+      description: `Role of the ${id} Lambda function`,
+    });
+    // CreateLogStream and PutLogEvents on the group's streams (its GetAtt Arn ends in `:*`).
+    logGroup.grantWrite(role);
     super(scope, id, {
       runtime: Runtime.NODEJS_24_X,
       architecture: Architecture.ARM_64,
@@ -51,6 +66,7 @@ export class AppFunction extends NodejsFunction {
       ...props,
       handler: 'handler',
       logGroup,
+      role,
       bundling: { ...APP_FUNCTION_BUNDLING, ...props.bundling },
       environment: {
         POWERTOOLS_SERVICE_NAME: 'event-stream',
@@ -58,5 +74,11 @@ export class AppFunction extends NodejsFunction {
         ...props.environment,
       },
     });
+    acknowledgeWildcardResource(
+      role,
+      '*',
+      `X-Ray tracing: ${XRAY_WRITE_ACTIONS.join(' and ')} support no resource-level permissions, so AWS ` +
+        'requires Resource "*" for them; no other action is granted on "*" (asserted by the IAM tests)',
+    );
   }
 }

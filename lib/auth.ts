@@ -8,6 +8,7 @@ import {
 } from 'aws-cdk-lib/aws-cognito';
 import { Construct } from 'constructs';
 import { SCOPES } from '../lambdas/handlers/api/routes.ts';
+import { acknowledge } from './nag.ts';
 
 /** An identity provider the deployment already has, instead of the Cognito user pool. */
 export interface ExternalIssuer {
@@ -57,7 +58,28 @@ export class Auth extends Construct {
     const userPool = new UserPool(this, 'UserPool', {
       selfSignUpEnabled: false,
       accountRecovery: AccountRecovery.NONE,
+      // The pool has no users (app clients only), so no password is ever set; a strong policy costs
+      // nothing and holds if someone adds a user by hand.
+      passwordPolicy: {
+        minLength: 14,
+        requireLowercase: true,
+        requireUppercase: true,
+        requireDigits: true,
+        requireSymbols: true,
+      },
     });
+    acknowledge(
+      userPool,
+      'COG2',
+      'Machine-to-machine only: tokens come from the client-credentials grant (app client id and secret), ' +
+        'which has no user sign-in for MFA to apply to; the pool has no users and no self sign-up',
+    );
+    acknowledge(
+      userPool,
+      'COG8',
+      "The Plus plan's threat protection (compromised credentials, adaptive authentication) acts on user " +
+        'sign-ins; client-credentials token requests are outside it, so the plan would cost without protecting',
+    );
 
     const scopes = Object.entries(SCOPES).map(([key, full]) => ({
       key: key as keyof typeof SCOPES,

@@ -7,7 +7,19 @@ import {
   ObjectOwnership,
 } from 'aws-cdk-lib/aws-s3';
 import { Construct } from 'constructs';
+import { acknowledge } from './nag.ts';
 import { BUCKETS, type BucketDefinition } from './resource-definitions.ts';
+
+/** Days S3 server access logs are kept: a quarter, to investigate who read or deleted staged events. */
+export const ACCESS_LOG_EXPIRATION_DAYS = 90;
+
+/**
+ * The feature flag that makes CDK let the S3 logging service write to a log bucket through its bucket
+ * policy (scoped to the source buckets and this account) instead of the LogDeliveryWrite ACL, which
+ * buckets with ACLs disabled (BucketOwnerEnforced) cannot have. Set on the Buckets construct so it does
+ * not depend on cdk.json.
+ */
+const ACCESS_LOGS_USE_BUCKET_POLICY = '@aws-cdk/aws-s3:serverAccessLogsUseBucketPolicy';
 
 /** Throws when `bucket` has a lifecycle S3 would refuse or that would expire data before it is used. */
 export const checkBucketDefinition = (bucket: BucketDefinition): void => {
@@ -33,6 +45,11 @@ export interface BucketsProps {
  * TLS 1.2+ only, unversioned (objects are written once and deleted by the flusher: versions would only keep
  * deleted chunks around), and expiring per the definition.
  *
+ * Every request on them is logged (S3 server access logs) to one access-log bucket under `{bucket id}/`:
+ * the staging bucket holds customer events between staging and upload, and these logs are the record of
+ * who read or deleted them, far cheaper than CloudTrail S3 data events (log delivery is free; a few
+ * hundred bytes of storage per request, expiring after ACCESS_LOG_EXPIRATION_DAYS).
+ *
  * Retained when the stack is deleted, like the tables: a staged chunk is an event not yet in the customer's
  * bucket. The lifecycle keeps emptying a retained bucket, so it costs nothing after its expiration and can
  * then be deleted by hand. No `autoDeleteObjects`: it needs DESTROY and a custom-resource Lambda of CDK's
@@ -42,11 +59,33 @@ export interface BucketsProps {
 export class Buckets extends Construct {
   readonly definitions: readonly BucketDefinition[];
   private readonly buckets = new Map<string, Bucket>();
+  /** Where S3 writes the access logs of every bucket above. */
+  readonly accessLogBucket: Bucket;
 
   constructor(scope: Construct, id: string, props: BucketsProps = {}) {
     super(scope, id);
+    this.node.setContext(ACCESS_LOGS_USE_BUCKET_POLICY, true);
     this.definitions = props.definitions ?? BUCKETS;
     for (const definition of this.definitions) checkBucketDefinition(definition);
+
+    // Private, TLS only and S3-encrypted like the others (log delivery cannot use a KMS default key).
+    this.accessLogBucket = new Bucket(this, 'AccessLogBucket', {
+      blockPublicAccess: BlockPublicAccess.BLOCK_ALL,
+      objectOwnership: ObjectOwnership.BUCKET_OWNER_ENFORCED,
+      encryption: BucketEncryption.S3_MANAGED,
+      enforceSSL: true,
+      minimumTLSVersion: 1.2,
+      versioned: false,
+      lifecycleRules: [{ id: 'ExpireAccessLogs', expiration: Duration.days(ACCESS_LOG_EXPIRATION_DAYS) }],
+      removalPolicy: RemovalPolicy.RETAIN,
+    });
+    acknowledge(
+      this.accessLogBucket,
+      'S1',
+      'This is the access-log bucket: logging it into itself would log its own log deliveries, and into ' +
+        'another bucket would only move the finding there; it is written by the S3 logging service alone',
+    );
+
     for (const definition of this.definitions) {
       this.buckets.set(
         definition.id,
@@ -57,6 +96,8 @@ export class Buckets extends Construct {
           enforceSSL: true,
           minimumTLSVersion: 1.2,
           versioned: false,
+          serverAccessLogsBucket: this.accessLogBucket,
+          serverAccessLogsPrefix: `${definition.id}/`,
           lifecycleRules: [
             {
               id: 'ExpireStagedObjects',

@@ -7,6 +7,7 @@ import { Buckets } from './buckets.ts';
 import { EventBusIngest } from './event-bus-ingest.ts';
 import {
   MAX_EXPORT_MESSAGE_AGE,
+  MAX_INGEST_MESSAGE_AGE,
   MAX_REPLAY_MESSAGE_AGE,
   MAX_WEBHOOK_MESSAGE_AGE,
   METRICS_NAMESPACE,
@@ -17,7 +18,9 @@ import { Pipeline } from './pipeline.ts';
 import { Queues } from './queues.ts';
 import {
   deadLetterQueueId,
+  EXPORT_FLUSH_SCHEDULE,
   EXPORT_QUEUE,
+  HOUSEKEEPING_SCHEDULE,
   INGEST_QUEUE,
   REPLAY_QUEUE,
   secretNamePrefix,
@@ -63,6 +66,17 @@ export const checkRetryBudget = (budgetHours: number): void => {
         `maxReceiveCount (${WEBHOOK_QUEUE.maxReceiveCount}): lower the budget or raise maxReceiveCount`,
     );
   }
+};
+
+/**
+ * What a scheduled function failing for 15 minutes means, for whoever gets its Errors alarm. Every scheduled
+ * function has one: a schedule without an entry here fails the synth.
+ */
+const SCHEDULED_ERRORS: Readonly<Record<string, string>> = {
+  [HOUSEKEEPING_SCHEDULE.functionId]:
+    'Housekeeping has failed for 15 minutes: temporary integrations past their end are not finished (stopped and deleted)',
+  [EXPORT_FLUSH_SCHEDULE.functionId]:
+    "The export flusher has failed for 15 minutes: due export files are not closed nor uploaded to the customers' buckets",
 };
 
 /** Events of an existing EventBridge bus to ingest, besides POST /events. */
@@ -145,6 +159,10 @@ export class EventStreamStack extends Stack {
     }
 
     this.observability = new Observability(this, 'Observability', {
+      queues: this.queues.definitions.map((definition) => ({
+        name: definition.id,
+        queue: this.queues.queue(definition),
+      })),
       deadLetterQueues: [
         ...this.queues.definitions.map((definition) => ({
           name: deadLetterQueueId(definition),
@@ -155,6 +173,13 @@ export class EventStreamStack extends Stack {
           : []),
       ],
       queueAgeLimits: [
+        {
+          name: INGEST_QUEUE.id,
+          queue: this.queues.queue(INGEST_QUEUE),
+          maxAge: MAX_INGEST_MESSAGE_AGE,
+          description:
+            'Published events have waited over 15 minutes to be fanned out: the fanout function is failing or falling behind, and every delivery and export waits',
+        },
         {
           name: WEBHOOK_QUEUE.id,
           queue: this.queues.queue(WEBHOOK_QUEUE),
@@ -175,6 +200,18 @@ export class EventStreamStack extends Stack {
           description: 'A replay has waited over an hour to start: the replay consumer is failing or stuck',
         },
       ],
+      functions: [
+        { name: 'ApiFunction', fn: this.api.handler },
+        ...[...this.pipeline.consumers.values()].map((fn) => ({ name: fn.node.id, fn })),
+        ...[...this.schedules.functions.entries()].map(([functionId, fn]) => {
+          const errorsAlarmDescription = SCHEDULED_ERRORS[functionId];
+          if (!errorsAlarmDescription) {
+            throw new Error(`No Errors alarm for ${functionId}: add it to SCHEDULED_ERRORS`);
+          }
+          return { name: functionId, fn, errorsAlarmDescription };
+        }),
+      ],
+      httpApi: this.api.httpApi,
       ...(props.alarmEmail ? { alarmEmail: props.alarmEmail } : {}),
     });
   }

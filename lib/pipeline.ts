@@ -1,9 +1,8 @@
 import { fileURLToPath } from 'node:url';
 import { Duration } from 'aws-cdk-lib';
-import { PolicyStatement } from 'aws-cdk-lib/aws-iam';
 import { SqsEventSource } from 'aws-cdk-lib/aws-lambda-event-sources';
 import { Construct } from 'constructs';
-import { EXPORT_FLUSH_SECRET_ACTIONS, type FunctionAccess } from './access.ts';
+import { EXPORT_FLUSH_SECRET_ACTIONS, type FunctionAccess, grantStagingObjects } from './access.ts';
 import { AppFunction } from './app-function.ts';
 import type { Queues } from './queues.ts';
 import {
@@ -70,12 +69,7 @@ const CONSUMER_GRANTS: Readonly<Record<string, GrantConsumer>> = {
     // The events' payloads by key (BatchGetItem); messages carry references only.
     access.table(EVENT_LOG_TABLE).grant(fn, 'dynamodb:BatchGetItem');
     // New chunks; reading and deleting them is part of the flush grant below.
-    fn.addToRolePolicy(
-      new PolicyStatement({
-        actions: ['s3:PutObject'],
-        resources: [access.bucket(EXPORT_STAGING_BUCKET).arnForObjects('*')],
-      }),
-    );
+    grantStagingObjects(fn, access.bucket(EXPORT_STAGING_BUCKET), ['s3:PutObject']);
     access.grantSecrets(fn, EXPORT_FLUSH_SECRET_ACTIONS);
     // File records (open, append, close), integrations, missed ranges; and the upload of full files.
     access.grantExportFlush(fn);
@@ -142,6 +136,7 @@ export class Pipeline extends Construct {
       }),
     );
     grant(fn, props.access);
+    props.access.acknowledgeTableIndexes(fn);
     return fn;
   }
 }

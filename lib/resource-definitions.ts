@@ -16,6 +16,8 @@ export interface TableDefinition {
   partitionKey: KeyAttribute;
   sortKey?: KeyAttribute;
   timeToLiveAttribute?: string;
+  /** Keys-only global secondary indexes. */
+  globalSecondaryIndexes?: { indexName: string; partitionKey: KeyAttribute; sortKey?: KeyAttribute }[];
 }
 
 /**
@@ -51,6 +53,8 @@ export const EVENT_LOG_TABLE: TableDefinition = {
  * Delivery history: one item per (integration, event), with its status and attempts, for 30 days.
  * Keyed `pk = {integration id}#{shard}`, `sk = {received_at}#{event id}`, sharded like the event log so
  * one busy integration does not make a hot partition, and listed newest first by merging the shards.
+ * `PendingIndex` is sparse: only a temporary integration's deliveries carry `pending_for` while pending,
+ * so "is anything still pending?" is one small query however long the history.
  */
 export const DELIVERIES_TABLE: TableDefinition = {
   id: 'DeliveriesTable',
@@ -58,6 +62,7 @@ export const DELIVERIES_TABLE: TableDefinition = {
   partitionKey: { name: 'pk', type: 'S' },
   sortKey: { name: 'sk', type: 'S' },
   timeToLiveAttribute: 'expires_at',
+  globalSecondaryIndexes: [{ indexName: 'PendingIndex', partitionKey: { name: 'pending_for', type: 'S' } }],
 };
 
 export const TABLES: readonly TableDefinition[] = [STATE_TABLE, EVENT_LOG_TABLE, DELIVERIES_TABLE];
@@ -99,7 +104,8 @@ export const INGEST_QUEUE: QueueDefinition = {
     entry: 'lambdas/handlers/sqs/fanout.ts',
     functionId: 'FanoutFunction',
     batchSize: 100,
-    maxBatchingWindowSeconds: 1,
+    // No waiting for a fuller batch: webhooks are real time, and a busy queue fills batches anyway.
+    maxBatchingWindowSeconds: 0,
     timeoutSeconds: 30,
     maxConcurrency: 20,
   },

@@ -100,6 +100,7 @@ export class Schedules extends Construct {
       const period = Duration.minutes(definition.rateMinutes);
       fn.configureAsyncInvoke({ retryAttempts: 0, maxEventAge: period });
       grant(fn, props.access);
+      props.access.acknowledgeTableIndexes(fn);
       rules.set(
         definition.functionId,
         new Rule(this, `${definition.functionId}Schedule`, {

@@ -21,6 +21,7 @@ import {
   BUCKETS,
   type BucketDefinition,
   deadLetterQueueId,
+  type KeyAttribute,
   QUEUES,
   type QueueDefinition,
   secretNamePrefix,
@@ -198,18 +199,40 @@ const createOrUpdateQueue = async (
   return { url, arn };
 };
 
+const keySchema = (partitionKey: KeyAttribute, sortKey?: KeyAttribute) =>
+  [partitionKey, ...(sortKey ? [sortKey] : [])].map((key, index) => ({
+    AttributeName: key.name,
+    KeyType: index === 0 ? ('HASH' as const) : ('RANGE' as const),
+  }));
+
 const createTable = async (client: DynamoDBClient, { definition, name }: LocalResource<TableDefinition>) => {
-  const keys = [definition.partitionKey, ...(definition.sortKey ? [definition.sortKey] : [])];
+  const indexes = definition.globalSecondaryIndexes ?? [];
+  const attributes = new Map(
+    [
+      definition.partitionKey,
+      definition.sortKey,
+      ...indexes.flatMap((index) => [index.partitionKey, index.sortKey]),
+    ]
+      .filter((key): key is KeyAttribute => key !== undefined)
+      .map((key) => [key.name, key.type]),
+  );
   try {
     await client.send(
       new CreateTableCommand({
         TableName: name,
         BillingMode: 'PAY_PER_REQUEST',
-        AttributeDefinitions: keys.map((key) => ({ AttributeName: key.name, AttributeType: key.type })),
-        KeySchema: keys.map((key, index) => ({
-          AttributeName: key.name,
-          KeyType: index === 0 ? 'HASH' : 'RANGE',
+        AttributeDefinitions: [...attributes].map(([AttributeName, AttributeType]) => ({
+          AttributeName,
+          AttributeType,
         })),
+        KeySchema: keySchema(definition.partitionKey, definition.sortKey),
+        ...(indexes.length > 0 && {
+          GlobalSecondaryIndexes: indexes.map((index) => ({
+            IndexName: index.indexName,
+            KeySchema: keySchema(index.partitionKey, index.sortKey),
+            Projection: { ProjectionType: 'KEYS_ONLY' },
+          })),
+        }),
       }),
     );
   } catch (error) {

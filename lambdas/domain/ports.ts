@@ -64,6 +64,8 @@ export interface EventRangeQuery {
   entity?: string;
   /** Default true; false leaves payloads out of the read. */
   includePayload?: boolean;
+  /** Only events written to the log at or after this instant (whatever their `received_at`). */
+  loggedSince?: string;
   descending?: boolean;
 }
 
@@ -168,8 +170,13 @@ export interface ReplayJob {
   job_id: string;
   /** Incremented by each page; every advance is conditional on it. */
   step: number;
+  /** The range as asked for (`from` moves when a pass starts over). */
+  range_from: string;
   from: string;
   to: string;
+  /** Set once the range has been read a second time for events that reached the log late (see Replays). */
+  logged_since?: string;
+  tail_swept?: boolean;
   /** Shard being read, and the last sort key read in it. */
   shard: number;
   after_sk?: string;

@@ -24,8 +24,8 @@ export const wants = (
 
 /**
  * Queues one event for one integration, the same way for live fan-out and for replays: webhook
- * deliveries are noted as pending in the history first (so the history never misses a queued one),
- * S3 ones go to the export batcher, which accounts for them per file.
+ * deliveries go to the webhook queue (a temporary integration's noted as pending first), S3 ones to the
+ * export batcher, which accounts for them per file.
  */
 export class DeliveryRouter {
   constructor(private readonly deps: DeliveryRouterDeps) {}
@@ -40,7 +40,10 @@ export class DeliveryRouter {
       await this.deps.exportQueue.send(JSON.stringify(message));
       return;
     }
-    await this.deps.history.recordPending(integration, event);
+    // A temporary integration finishes when nothing is pending: its pending records must exist before the
+    // message does. A permanent one's history starts at the first attempt.
+    if (integration.integration_type === 'temporary')
+      await this.deps.history.recordPending(integration, event);
     await this.deps.webhookQueue.send(JSON.stringify(message));
   }
 }

@@ -17,6 +17,9 @@ import { type DeliveryRouter, wants } from './delivery-router.ts';
 /** Receives after which a job's message passes the job on to a new message (redrive is at 200). */
 export const HANDOFF_RECEIVES = 100;
 
+/** Clock skew allowed between the functions, for "logged since the replay began". */
+const LATE_LOG_MARGIN_MS = 60_000;
+
 export interface ReplaysDeps {
   integrations: IntegrationRepository;
   replays: ReplayStore;
@@ -52,6 +55,7 @@ export class Replays {
       integration_id: integration.id,
       job_id: randomUUID(),
       step: 0,
+      range_from: from,
       from,
       to,
       shard: 0,
@@ -96,7 +100,7 @@ export class Replays {
     if (job.shard < EVENT_LOG_SHARDS) {
       const page = await deps.eventLog.readShard(
         job.shard,
-        { from: job.from, to: job.to },
+        { from: job.from, to: job.to, ...(job.logged_since && { loggedSince: job.logged_since }) },
         job.after_sk,
         deps.settings.pageSize,
       );
@@ -114,6 +118,18 @@ export class Replays {
       const settleMs = Date.parse(job.settle_until) - now.getTime();
       if (settleMs > 0) {
         delay = Math.ceil(settleMs / 1000);
+      } else if (!job.tail_swept) {
+        // An event received before the replay began may have reached the log only after its shard was read,
+        // from a fan-out that did not know the integration yet (an ingest backlog makes that any event of
+        // the range). Read the range once more for events logged since shortly before the start: reading
+        // costs little, and only those late ones are queued again.
+        Object.assign(next, {
+          from: job.range_from,
+          shard: 0,
+          tail_swept: true,
+          logged_since: new Date(Date.parse(job.started_at) - LATE_LOG_MARGIN_MS).toISOString(),
+        });
+        delete next.after_sk;
       } else {
         // A fan-out that read the integration as stopped just before the start may have logged events
         // since: they left a catch-up point, which this replay now covers too.
@@ -121,6 +137,7 @@ export class Replays {
         if (missed) {
           Object.assign(next, { from: missed, to: missed > job.to ? now.toISOString() : job.to, shard: 0 });
           delete next.after_sk;
+          delete next.logged_since;
         } else {
           next.completed_at = now.toISOString();
         }
@@ -131,7 +148,7 @@ export class Replays {
       await deps.logs.append(integration.id, [
         {
           action: 'replay_completed',
-          reason: `Replay of events received from ${job.from} to ${job.to} completed: ${next.queued} events queued.`,
+          reason: `Replay of events received from ${job.range_from} to ${job.to} completed: ${next.queued} events queued.`,
           created_at: next.completed_at,
         },
       ]);

@@ -2,10 +2,9 @@ import { execFile } from 'node:child_process';
 import { existsSync, mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { fileURLToPath } from 'node:url';
 import { promisify } from 'node:util';
 import { App, type CfnElement, Stack } from 'aws-cdk-lib';
-import { Match, Template } from 'aws-cdk-lib/assertions';
+import { Match, type Template } from 'aws-cdk-lib/assertions';
 import type { IConstruct } from 'constructs';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { ALL_FUNCTIONS } from '../../bench/functions.ts';
@@ -14,7 +13,7 @@ import { DEFAULT_THROTTLE, SECRET_ACTIONS } from '../../lib/api.ts';
 import { appSettingsFromContext } from '../../lib/app-context.ts';
 import { checkBucketDefinition } from '../../lib/buckets.ts';
 import { ESM_REQUIRE_SHIM } from '../../lib/bundling.ts';
-import { checkRetryBudget, deliveryAttemptsWithin, EventStreamStack } from '../../lib/event-stream-stack.ts';
+import { checkRetryBudget, deliveryAttemptsWithin } from '../../lib/event-stream-stack.ts';
 import { checkQueueDefinition, Queues } from '../../lib/queues.ts';
 import {
   BUCKETS,
@@ -34,31 +33,7 @@ import {
   WEBHOOK_QUEUE,
 } from '../../lib/resource-definitions.ts';
 import { checkScheduleDefinition } from '../../lib/schedules.ts';
-
-const root = fileURLToPath(new URL('../..', import.meta.url));
-const cdkJsonContext = JSON.parse(readFileSync(join(root, 'cdk.json'), 'utf8')).context as Record<
-  string,
-  unknown
->;
-
-type Resource = { Type: string; Properties: Record<string, unknown> };
-type Resources = Record<string, Resource>;
-type Statement = Record<string, unknown>;
-
-interface Synthesized {
-  template: Template;
-  stack: EventStreamStack;
-  resources: Resources;
-}
-
-/** Synthesizes the stack exactly as bin/app.ts would from this context (without bundling: not under test here). */
-const synth = (context: Record<string, unknown> = {}): Synthesized => {
-  const app = new App({ context: { ...cdkJsonContext, ...context, 'aws:cdk:bundling-stacks': [] } });
-  const { stackName, props } = appSettingsFromContext(app.node);
-  const stack = new EventStreamStack(app, stackName, props);
-  const template = Template.fromStack(stack);
-  return { template, stack, resources: template.toJSON().Resources as Resources };
-};
+import { cdkJsonContext, type Resources, root, type Statement, type Synthesized, synth } from './synth.ts';
 
 /** Logical id of the CloudFormation resource behind an L2 construct (table, queue, function). */
 const logicalId = (construct: IConstruct): string =>
@@ -338,10 +313,10 @@ describe('EventStreamStack with the default Cognito issuer', () => {
             { AttributeName: 'pk', KeyType: 'HASH' },
             { AttributeName: 'sk', KeyType: 'RANGE' },
           ],
-          AttributeDefinitions: [
+          AttributeDefinitions: expect.arrayContaining([
             { AttributeName: 'pk', AttributeType: 'S' },
             { AttributeName: 'sk', AttributeType: 'S' },
-          ],
+          ]),
           BillingMode: 'PAY_PER_REQUEST',
           PointInTimeRecoverySpecification: { PointInTimeRecoveryEnabled: true },
           TimeToLiveSpecification: { AttributeName: 'expires_at', Enabled: true },
@@ -349,6 +324,20 @@ describe('EventStreamStack with the default Cognito issuer', () => {
         },
       });
     }
+  });
+
+  it('gives the deliveries table its sparse, keys-only PendingIndex', () => {
+    expect(template.toJSON().Resources[ids.deliveriesTable].Properties).toMatchObject({
+      AttributeDefinitions: expect.arrayContaining([{ AttributeName: 'pending_for', AttributeType: 'S' }]),
+      GlobalSecondaryIndexes: [
+        {
+          IndexName: 'PendingIndex',
+          KeySchema: [{ AttributeName: 'pending_for', KeyType: 'HASH' }],
+          Projection: { ProjectionType: 'KEYS_ONLY' },
+        },
+      ],
+    });
+    expect(template.toJSON().Resources[ids.stateTable].Properties.GlobalSecondaryIndexes).toBeUndefined();
   });
 
   it('throttles the auto-deployed stage and writes JSON access logs kept one month', () => {
@@ -443,12 +432,17 @@ describe('EventStreamStack with the default Cognito issuer', () => {
 
   describe('buckets', () => {
     it.each(BUCKETS)(
-      '$id: private, S3-encrypted, unversioned, expiring per its definition and retained on delete',
+      '$id: private, S3-encrypted, unversioned, access-logged, expiring per its definition and retained on delete',
       (definition) => {
         const id = logicalId(synthesized.stack.buckets.bucket(definition));
+        const logBucketId = logicalId(synthesized.stack.buckets.accessLogBucket);
         expect(resources[id]).toMatchObject({ DeletionPolicy: 'Retain', UpdateReplacePolicy: 'Retain' });
         // toEqual: no versioning, no website, no replication, nothing else.
         expect(resources[id]?.Properties).toEqual({
+          LoggingConfiguration: {
+            DestinationBucketName: { Ref: logBucketId },
+            LogFilePrefix: `${definition.id}/`,
+          },
           BucketEncryption: {
             ServerSideEncryptionConfiguration: [
               { ServerSideEncryptionByDefault: { SSEAlgorithm: 'AES256' } },
@@ -503,6 +497,47 @@ describe('EventStreamStack with the default Cognito issuer', () => {
         ]);
       },
     );
+
+    it('keeps access logs 90 days in a private, encrypted, TLS-only bucket only the S3 logging service writes to', () => {
+      const logBucketId = logicalId(synthesized.stack.buckets.accessLogBucket);
+      expect(resources[logBucketId]).toMatchObject({
+        DeletionPolicy: 'Retain',
+        UpdateReplacePolicy: 'Retain',
+      });
+      expect(resources[logBucketId]?.Properties).toEqual({
+        BucketEncryption: {
+          ServerSideEncryptionConfiguration: [{ ServerSideEncryptionByDefault: { SSEAlgorithm: 'AES256' } }],
+        },
+        PublicAccessBlockConfiguration: {
+          BlockPublicAcls: true,
+          BlockPublicPolicy: true,
+          IgnorePublicAcls: true,
+          RestrictPublicBuckets: true,
+        },
+        // No LogDeliveryWrite ACL: ACLs stay disabled, the bucket policy lets the logging service in.
+        OwnershipControls: { Rules: [{ ObjectOwnership: 'BucketOwnerEnforced' }] },
+        LifecycleConfiguration: {
+          Rules: [{ Id: 'ExpireAccessLogs', Status: 'Enabled', ExpirationInDays: 90 }],
+        },
+      });
+      const statements = Object.values(template.findResources('AWS::S3::BucketPolicy') as Resources)
+        .filter((policy) => JSON.stringify(policy.Properties.Bucket) === JSON.stringify({ Ref: logBucketId }))
+        .flatMap((policy) => (policy.Properties.PolicyDocument as { Statement: Statement[] }).Statement);
+      const allows = statements.filter((statement) => statement.Effect === 'Allow');
+      expect(allows).toEqual(
+        BUCKETS.map((definition) => ({
+          Effect: 'Allow',
+          Principal: { Service: 'logging.s3.amazonaws.com' },
+          Action: 's3:PutObject',
+          Resource: { 'Fn::Join': ['', [getAtt(logBucketId), `/${definition.id}/*`]] },
+          Condition: {
+            ArnLike: { 'aws:SourceArn': getAtt(logicalId(synthesized.stack.buckets.bucket(definition))) },
+            StringEquals: { 'aws:SourceAccount': { Ref: 'AWS::AccountId' } },
+          },
+        })),
+      );
+      expect(statements.filter((statement) => statement.Effect === 'Deny')).toHaveLength(2);
+    });
 
     it('empties no bucket through a custom resource (no autoDeleteObjects Lambda)', () => {
       template.resourceCountIs('Custom::S3AutoDeleteObjects', 0);
@@ -946,6 +981,7 @@ describe('EventStreamStack with the default Cognito issuer', () => {
     });
 
     it.each([
+      { definition: INGEST_QUEUE, seconds: 900 },
       { definition: EXPORT_QUEUE, seconds: 1800 },
       { definition: REPLAY_QUEUE, seconds: 3600 },
     ])(
@@ -1101,8 +1137,9 @@ describe('EventStreamStack with a configured issuer, an event bus and an alarm e
       TopicArn: { Ref: topicId },
     });
     const alarms = Object.values(template.findResources('AWS::CloudWatch::Alarm') as Resources);
-    // One per DLQ (the queues' and the rule's), the failure rate and the webhook, export and replay queue ages.
-    expect(alarms).toHaveLength(QUEUES.length + 1 + 1 + 3);
+    // One per DLQ (the queues' and the rule's), the failure rate, the ingest, webhook, export and replay
+    // queue ages, throttles per function, errors per scheduled function and failing export uploads.
+    expect(alarms).toHaveLength(QUEUES.length + 1 + 1 + 4 + ids.functions.length + SCHEDULES.length + 1);
     for (const alarm of alarms) {
       expect(alarm.Properties.AlarmActions).toEqual([{ Ref: topicId }]);
       expect(alarm.Properties.OKActions).toEqual([{ Ref: topicId }]);

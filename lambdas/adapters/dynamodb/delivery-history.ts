@@ -21,7 +21,9 @@ const DAY_S = 86_400;
 /**
  * The delivery history table. The partition key carries the integration's creation time, so an id
  * registered again starts with an empty history while the old one simply expires (TTL) instead of
- * being deleted item by item. Pending records from one tick go out in BatchWriteItem requests.
+ * being deleted item by item. Pending records from one tick go out in BatchWriteItem requests; they are
+ * written for temporary integrations only (whose completion depends on them): a permanent integration's
+ * record starts with its first attempt, which halves the history's writes.
  */
 export class DynamoDeliveryHistory implements DeliveryHistory {
   private readonly pending: DataLoader<Record<string, unknown>, true, string>;
@@ -50,6 +52,8 @@ export class DynamoDeliveryHistory implements DeliveryHistory {
       updated_at: now,
       attempts: [],
       expires_at: this.expiresAt(event.received_at),
+      // Only temporary integrations ask "anything left?", so only theirs go into the sparse index.
+      ...(integration.integration_type === 'temporary' && { pending_for: this.generation(integration) }),
     });
   }
 
@@ -63,8 +67,7 @@ export class DynamoDeliveryHistory implements DeliveryHistory {
       new UpdateCommand({
         TableName: this.tableName,
         Key: this.key(integration, event.received_at, event.id),
-        UpdateExpression:
-          'SET #status = :status, updated_at = :at, event_id = :id, #name = :name, received_at = :received, expires_at = :expires, attempts = list_append(if_not_exists(attempts, :none), :attempt)',
+        UpdateExpression: `SET #status = :status, updated_at = :at, event_id = :id, #name = :name, received_at = :received, expires_at = :expires, attempts = list_append(if_not_exists(attempts, :none), :attempt)${status === 'pending' ? '' : ' REMOVE pending_for'}`,
         ExpressionAttributeNames: { '#status': 'status', '#name': 'name' },
         ExpressionAttributeValues: {
           ':status': status,
@@ -139,30 +142,25 @@ export class DynamoDeliveryHistory implements DeliveryHistory {
   }
 
   async hasPending(integration: Integration): Promise<boolean> {
-    for (let shard = 0; shard < DELIVERY_HISTORY_SHARDS; shard++) {
-      let startKey: Record<string, unknown> | undefined;
-      do {
-        const page = await this.client.send(
-          new QueryCommand({
-            TableName: this.tableName,
-            KeyConditionExpression: 'pk = :pk',
-            FilterExpression: '#status = :pending',
-            ExpressionAttributeNames: { '#status': 'status' },
-            ExpressionAttributeValues: { ':pk': this.partition(integration, shard), ':pending': 'pending' },
-            Select: 'COUNT',
-            ConsistentRead: true,
-            ExclusiveStartKey: startKey,
-          }),
-        );
-        if ((page.Count ?? 0) > 0) return true;
-        startKey = page.LastEvaluatedKey;
-      } while (startKey);
-    }
-    return false;
+    const { Items = [] } = await this.client.send(
+      new QueryCommand({
+        TableName: this.tableName,
+        IndexName: 'PendingIndex',
+        KeyConditionExpression: 'pending_for = :generation',
+        ExpressionAttributeValues: { ':generation': this.generation(integration) },
+        Limit: 1,
+      }),
+    );
+    return Items.length > 0;
+  }
+
+  /** One registration of an integration id: its history starts empty even if the id was used before. */
+  private generation(integration: Integration): string {
+    return `${integration.id}@${integration.created_at}`;
   }
 
   private partition(integration: Integration, shard: number): string {
-    return `${integration.id}@${integration.created_at}#${shard}`;
+    return `${this.generation(integration)}#${shard}`;
   }
 
   private key(integration: Integration, receivedAt: string, eventId: string) {

@@ -70,6 +70,8 @@ export class DynamoEventLog implements EventLogStore {
     afterSk: string | undefined,
     limit: number,
   ): Promise<ShardPage<LoggedEvent>> {
+    // DynamoDB refuses an inverted BETWEEN; an inverted range simply holds nothing.
+    if (query.from > query.to) return { items: [] };
     const pk = eventLogPartition(this.tenant, shard);
     const filters: string[] = [];
     const values: Record<string, unknown> = { ':pk': pk, ':from': query.from, ':to': `${query.to}\uffff` };
@@ -82,6 +84,10 @@ export class DynamoEventLog implements EventLogStore {
     if (query.entity) {
       filters.push('entity = :entity');
       values[':entity'] = query.entity;
+    }
+    if (query.loggedSince) {
+      filters.push('logged_at >= :loggedSince');
+      values[':loggedSince'] = query.loggedSince;
     }
     const page = await this.client.send(
       new QueryCommand({
@@ -116,6 +122,9 @@ export class DynamoEventLog implements EventLogStore {
 
   private async writeBatch(events: readonly LoggedEvent[]): Promise<(true | Error)[]> {
     const byKey = new Map<string, Record<string, unknown>>();
+    // When it reached the log, which can be long after it was received (an ingest backlog): replays that
+    // ran meanwhile look for such late arrivals by this.
+    const loggedAt = this.clock.now().toISOString();
     for (const event of events) {
       const key = eventLogKey(this.tenant, event.received_at, event.id);
       const expiresAt = Math.floor(Date.parse(event.received_at) / 1000) + this.retentionDays * DAY_S;
