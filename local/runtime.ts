@@ -7,7 +7,12 @@ import type { Context, ScheduledEvent } from 'aws-lambda';
 import { type QueueDefinition, SCHEDULES, type ScheduleDefinition } from '../lib/resource-definitions.ts';
 import { type ApiHandler, type ApiServer, startApiServer } from './api-server.ts';
 import { createLocalAuth, type LocalAuth, loadLocalAuth, type TokenOptions } from './auth.ts';
-import { type EmulatorEndpoints, type Emulators, startEmulators } from './emulators/index.ts';
+import {
+  type EmulatorEndpoints,
+  type Emulators,
+  type RestartableEmulator,
+  startEmulators,
+} from './emulators/index.ts';
 import { LOCAL_ACCOUNT_ID, lambdaContext } from './lambda.ts';
 import {
   type CreatedQueue,
@@ -44,6 +49,11 @@ export interface LocalRuntimeOptions {
   env?: Record<string, string>;
   /** The schedule's period; default 60 s. */
   scheduleIntervalMs?: number;
+  /**
+   * Concurrent invocations per queue at most, still capped by the consumer's `maxConcurrency`; default the
+   * poller's own (4). Load runs (`npm run soak`) raise it, as Lambda would scale out.
+   */
+  pollerConcurrency?: number;
 }
 
 export interface LocalRuntime {
@@ -55,6 +65,11 @@ export interface LocalRuntime {
   /** Queue and dead-letter queue URLs and ARNs, by queue definition id (`WebhookQueue`). */
   queues: Record<string, CreatedQueue>;
   issueToken(options?: TokenOptions): Promise<string>;
+  /**
+   * Restarts an emulator on the same endpoint with its state kept, while the API and workers run on (they
+   * see dropped and refused connections meanwhile). Fault injection for `npm run soak`.
+   */
+  restartEmulator(name: RestartableEmulator, options?: { downMs?: number }): Promise<void>;
   /** Stops the workers, the API server and every emulator, in that order. */
   stop(): Promise<void>;
 }
@@ -165,6 +180,9 @@ const sqsPollers: WorkerFactory = async ({ endpoints, names, created, options })
       queueArn: location.arn,
       consumer,
       handler,
+      ...(options.pollerConcurrency
+        ? { concurrency: Math.min(consumer.maxConcurrency, options.pollerConcurrency) }
+        : {}),
     });
     workers.push({
       name: poller.name,
@@ -267,6 +285,7 @@ const startOnEmulators = async (
     env,
     queues: created.queues,
     issueToken: (tokenOptions) => auth.issueToken(tokenOptions),
+    restartEmulator: (name, restartOptions) => emulators.restart(name, restartOptions),
     stop,
   };
 };

@@ -18,7 +18,7 @@ import { type DeliveryRouter, wants } from './delivery-router.ts';
 export const HANDOFF_RECEIVES = 100;
 
 /** Clock skew allowed between the functions, for "logged since the replay began". */
-const LATE_LOG_MARGIN_MS = 60_000;
+const LATE_LOG_MARGIN_MS = 5_000;
 
 export interface ReplaysDeps {
   integrations: IntegrationRepository;

@@ -16,6 +16,12 @@ import { type BuildAppOptions, buildApp } from 'fauxqs';
  */
 export interface Fauxqs {
   endpoint: string;
+  /**
+   * Closes the server (callers see connections dropped, then refused) and listens again on the same port
+   * after `downMs` (default 0): with `dataDir` from the SQLite file, as a restarted process would; in memory
+   * with the same stores. For fault-injection runs (`npm run soak`).
+   */
+  restart(options?: { downMs?: number }): Promise<void>;
   stop(): Promise<void>;
 }
 
@@ -33,19 +39,40 @@ interface PersistenceManager {
 
 /** Starts fauxqs on a free loopback port; with `dataDir`, its state survives restarts. */
 export const startFauxqs = async (options: FauxqsOptions = {}): Promise<Fauxqs> => {
-  const persistent = options.dataDir ? await persistentStores(options.dataDir) : undefined;
-  const app = buildApp({ logger: false, ...(persistent ? { stores: persistent.stores } : {}) });
-  if (persistent) {
-    app.addHook('preClose', () => {
-      persistent.manager.close();
-    });
+  // In memory, a restart keeps these stores (the state a persistent fauxqs would have reloaded).
+  let memoryStores: Stores | undefined;
+  const build = async (port: number) => {
+    const persistent = options.dataDir ? await persistentStores(options.dataDir) : undefined;
+    const stores = persistent?.stores ?? memoryStores;
+    const app = buildApp({ logger: false, ...(stores ? { stores } : {}) });
+    if (persistent) {
+      app.addHook('preClose', () => {
+        persistent.manager.close();
+      });
+    }
+    // fauxqs's own startFauxqs() listens on 0.0.0.0; buildApp lets us choose loopback.
+    const address = await app.listen({ port, host: '127.0.0.1' });
+    return { app, address };
+  };
+  if (!options.dataDir) {
+    const [{ SqsStore }, { SnsStore }, { S3Store }] = await Promise.all([
+      importDist<{ SqsStore: new () => Stores['sqsStore'] }>('sqs/sqsStore.js'),
+      importDist<{ SnsStore: new () => Stores['snsStore'] }>('sns/snsStore.js'),
+      importDist<{ S3Store: new () => Stores['s3Store'] }>('s3/s3Store.js'),
+    ]);
+    memoryStores = { sqsStore: new SqsStore(), snsStore: new SnsStore(), s3Store: new S3Store() };
   }
-  // fauxqs's own startFauxqs() listens on 0.0.0.0; buildApp lets us choose loopback.
-  const address = await app.listen({ port: 0, host: '127.0.0.1' });
+  let current = await build(0);
+  const { port } = new URL(current.address);
   return {
-    endpoint: address,
+    endpoint: current.address,
+    restart: async ({ downMs = 0 } = {}) => {
+      await current.app.close();
+      if (downMs > 0) await new Promise((resolve) => setTimeout(resolve, downMs));
+      current = await build(Number(port));
+    },
     stop: async () => {
-      await app.close();
+      await current.app.close();
     },
   };
 };
@@ -60,9 +87,7 @@ const persistentStores = async (
   dataDir: string,
 ): Promise<{ stores: Stores; manager: PersistenceManager }> => {
   await mkdir(dataDir, { recursive: true });
-  const dist = fauxqsDist();
-  const load = async <T>(file: string): Promise<T> =>
-    import(pathToFileURL(join(dist, file)).href) as Promise<T>;
+  const load = importDist;
   const [{ SqsStore }, { SnsStore }, { S3Store }, { PersistenceManager }] = await Promise.all([
     load<{ SqsStore: new () => Stores['sqsStore'] }>('sqs/sqsStore.js'),
     load<{ SnsStore: new () => Stores['snsStore'] }>('sns/snsStore.js'),
@@ -82,6 +107,10 @@ const persistentStores = async (
   for (const queue of stores.sqsStore.allQueues()) wire(queue);
   return { stores, manager };
 };
+
+/** A module of the installed fauxqs by file URL (the stores are not in the package's `exports` map). */
+const importDist = async <T>(file: string): Promise<T> =>
+  import(pathToFileURL(join(fauxqsDist(), file)).href) as Promise<T>;
 
 const fauxqsDist = (): string => {
   // require.resolve('fauxqs') fails (its exports map has only an `import` condition), so find the folder.

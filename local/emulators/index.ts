@@ -17,9 +17,17 @@ export interface Emulators {
    * `endpoints.sqs` explicitly with `useQueueUrlAsEndpoint: false` (see fauxqs.ts).
    */
   env(): Record<string, string>;
+  /**
+   * Restarts one emulator on the same endpoint, keeping its state (fault injection for `npm run soak`);
+   * `downMs` is how long it stays unreachable. DynamoDB Local is not offered: its JVM takes seconds to start.
+   */
+  restart(name: RestartableEmulator, options?: { downMs?: number }): Promise<void>;
   /** Stops every emulator and waits for them (including the DynamoDB Local JVM) to exit. */
   stop(): Promise<void>;
 }
+
+/** The emulators `Emulators.restart` can restart: fauxqs (SQS and S3) and the Secrets Manager endpoint. */
+export type RestartableEmulator = 'fauxqs' | 'secretsmanager';
 
 export interface EmulatorOptions {
   /** Directory for persistent state (`dynamodb/`, `fauxqs/`, `secrets.json`); everything in memory when absent. */
@@ -52,7 +60,13 @@ export const startEmulators = async (options: EmulatorOptions = {}): Promise<Emu
     s3: fauxqs.value.endpoint,
     secretsmanager: secrets.value.endpoint,
   };
-  return { endpoints, env: () => emulatorEnv(endpoints), stop };
+  const restartable = { fauxqs: fauxqs.value, secretsmanager: secrets.value };
+  return {
+    endpoints,
+    env: () => emulatorEnv(endpoints),
+    restart: (name, restartOptions) => restartable[name].restart(restartOptions),
+    stop,
+  };
 };
 
 /** The AWS_* environment that sends default SDK clients to these endpoints with dummy credentials. */

@@ -1,7 +1,7 @@
 import { randomBytes, randomUUID } from 'node:crypto';
 import { readFileSync } from 'node:fs';
 import { chmod, mkdir, rename, writeFile } from 'node:fs/promises';
-import { createServer, type IncomingMessage, type ServerResponse } from 'node:http';
+import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { dirname } from 'node:path';
 
@@ -13,6 +13,11 @@ import { dirname } from 'node:path';
  */
 export interface SecretsManagerServer {
   endpoint: string;
+  /**
+   * Closes the server (dropping connections) and listens again on the same port after `downMs` (default 0),
+   * reloading the secrets from `file` when there is one. For fault-injection runs (`npm run soak`).
+   */
+  restart(options?: { downMs?: number }): Promise<void>;
   stop(): Promise<void>;
 }
 
@@ -65,26 +70,38 @@ const seconds = (epochMs: number): number => epochMs / 1000;
 export const startSecretsManager = async (
   options: SecretsManagerOptions = {},
 ): Promise<SecretsManagerServer> => {
-  const store = new SecretStore(options);
-  const server = createServer((request, response) => {
-    handle(store, request, response).catch((error: unknown) => {
-      console.error('secrets manager emulator:', error);
-      if (!response.headersSent)
-        send(response, 500, { __type: 'InternalServiceError', message: 'Internal error' });
+  const listen = async (port: number, store: SecretStore) => {
+    const server = createServer((request, response) => {
+      handle(store, request, response).catch((error: unknown) => {
+        console.error('secrets manager emulator:', error);
+        if (!response.headersSent)
+          send(response, 500, { __type: 'InternalServiceError', message: 'Internal error' });
+      });
     });
-  });
-  await new Promise<void>((resolve, reject) => {
-    server.once('error', reject);
-    server.listen({ port: 0, host: '127.0.0.1' }, resolve);
-  });
+    await new Promise<void>((resolve, reject) => {
+      server.once('error', reject);
+      server.listen({ port, host: '127.0.0.1' }, resolve);
+    });
+    return server;
+  };
+  const close = async (server: Server, store: SecretStore): Promise<void> => {
+    server.closeAllConnections();
+    await new Promise<void>((resolve) => server.close(() => resolve()));
+    await store.flushed();
+  };
+  let store = new SecretStore(options);
+  let server = await listen(0, store);
   const { port } = server.address() as AddressInfo;
   return {
     endpoint: `http://127.0.0.1:${port}`,
-    stop: async () => {
-      server.closeAllConnections();
-      await new Promise<void>((resolve) => server.close(() => resolve()));
-      await store.flushed();
+    restart: async ({ downMs = 0 } = {}) => {
+      await close(server, store);
+      if (downMs > 0) await new Promise((resolve) => setTimeout(resolve, downMs));
+      // With a file, read it again as a new process would; in memory, keep the secrets.
+      if (options.file) store = new SecretStore(options);
+      server = await listen(port, store);
     },
+    stop: () => close(server, store),
   };
 };
 

@@ -5,6 +5,7 @@ import { useLocalRuntime } from '../support/local-runtime.ts';
 import { eventually } from '../support/poll.ts';
 import {
   bearerToken,
+  type ReceivedRequest,
   type Receiver,
   startReceiver,
   startTokenEndpoint,
@@ -155,7 +156,7 @@ describe('delivery', () => {
     });
     const { signing_secret: secret } = (await api('GET', `${BASE}/${id}/signing_secret`)).body;
     expect(secret).toMatch(/^whsec_/);
-    expect(verifyWebhook(secret, request!)).toEqual(request?.json);
+    expect(verifyWebhook(secret, request as ReceivedRequest)).toEqual(request?.json);
   });
 
   it('applies event, entity, both and no filters', async () => {
@@ -248,7 +249,7 @@ describe('delivery', () => {
     const [rsRequest] = await receiver.waitForCount(1, to(rs.path));
     const [hsRequest] = await receiver.waitForCount(1, to(hs.path));
     const verifyKey = await importSPKI(await exportSPKI(publicKey), 'RS256');
-    const rsJwt = await jwtVerify(bearerToken(rsRequest!) ?? '', verifyKey, {
+    const rsJwt = await jwtVerify(bearerToken(rsRequest as ReceivedRequest) ?? '', verifyKey, {
       issuer: 'event-stream',
       audience: 'erp',
     });
@@ -259,9 +260,13 @@ describe('delivery', () => {
       iat: expect.any(Number),
       exp: expect.any(Number),
     });
-    const hsJwt = await jwtVerify(bearerToken(hsRequest!) ?? '', new TextEncoder().encode(hsSecret), {
-      audience: 'erp',
-    });
+    const hsJwt = await jwtVerify(
+      bearerToken(hsRequest as ReceivedRequest) ?? '',
+      new TextEncoder().encode(hsSecret),
+      {
+        audience: 'erp',
+      },
+    );
     expect(hsJwt.protectedHeader.alg).toBe('HS256');
   });
 });
@@ -421,8 +426,8 @@ describe('integration state', () => {
       1,
       (r) => r.path === path && published.includes((r.json as { id: string }).id),
     );
-    expect(verifyWebhook(before, request!)).toBeTruthy();
-    expect(verifyWebhook(rotated.body.signing_secret, request!)).toBeTruthy();
+    expect(verifyWebhook(before, request as ReceivedRequest)).toBeTruthy();
+    expect(verifyWebhook(rotated.body.signing_secret, request as ReceivedRequest)).toBeTruthy();
     expect(await logActions(id)).toContain('signing_secret_rotated');
   });
 });

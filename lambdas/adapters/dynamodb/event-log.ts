@@ -133,6 +133,7 @@ export class DynamoEventLog implements EventLogStore {
         ...key,
         ...event,
         entity: entityOf(event.name),
+        logged_at: loggedAt,
         expires_at: expiresAt,
       });
       // A pointer by id, so an event (and its deliveries) can be found from the id alone.
