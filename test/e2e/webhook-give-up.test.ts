@@ -49,13 +49,13 @@ describe('a receiver that keeps failing', () => {
     const attempts = receiver.requests.length;
     expect(attempts).toBeGreaterThanOrEqual(2);
 
-    // Keep failing: the next event's retries run into the stop window.
-    await api('POST', '/api/v1/org/events', { body: { name: 'order.created', payload: {} } });
+    // Keep publishing, and failing, until the stop window (about 7 s from the first failure) has passed.
     await eventually(
       async () => {
+        await api('POST', '/api/v1/org/events', { body: { name: 'order.created', payload: {} } });
         expect((await api('GET', `${BASE}/${id}`)).body.status).toBe('stopped');
       },
-      { timeoutMs: 30_000 },
+      { timeoutMs: 30_000, intervalMs: 1000 },
     );
     const stopped = (await entries(id)).find((entry) => entry.action === 'integration_stopped');
     expect(stopped?.reason).toMatch(/No successful delivery to URL .* since/);
