@@ -98,6 +98,9 @@ export interface FunctionAccessProps {
  * handler's code path calls; this class only keeps those lists short and identical where they overlap.
  */
 export class FunctionAccess {
+  /** Roles that may assume customers' export roles: what a customer's trust policy names. */
+  readonly exportRoleArns: string[] = [];
+
   constructor(readonly props: FunctionAccessProps) {}
 
   table(definition: TableDefinition): ITable {
@@ -150,6 +153,7 @@ export class FunctionAccess {
     grantStagingObjects(fn, this.bucket(EXPORT_STAGING_BUCKET), STAGING_FLUSH_ACTIONS);
     fn.addToRolePolicy(new PolicyStatement({ actions: ['sts:AssumeRole'], resources: [customerRolesArn()] }));
     acknowledgeGrant(fn, customerRolesArn(), WILDCARD_REASONS.customerRoles);
+    if (fn.role) this.exportRoleArns.push(fn.role.roleArn);
     if (this.props.exportBuckets.length > 0) {
       const objects = this.props.exportBuckets.map(exportBucketObjectsArn);
       fn.addToRolePolicy(new PolicyStatement({ actions: [...EXPORT_WRITE_ACTIONS], resources: objects }));

@@ -1,4 +1,4 @@
-import { Stack, type StackProps } from 'aws-cdk-lib';
+import { CfnOutput, Lazy, Stack, type StackProps } from 'aws-cdk-lib';
 import type { Construct } from 'constructs';
 import { FunctionAccess } from './access.ts';
 import { Api } from './api.ts';
@@ -139,6 +139,12 @@ export class EventStreamStack extends Stack {
       buckets: this.buckets,
       secretNamePrefix: secretPrefix,
       exportBuckets: props.exportBuckets ?? [],
+    });
+
+    // Filled as the functions that flush S3 exports are granted; read when the template is written.
+    new CfnOutput(this, 'ExportRoleArns', {
+      value: Lazy.string({ produce: () => access.exportRoleArns.join(',') }),
+      description: 'Roles a customer export role must trust (s3_parameters.role_arn), comma-separated',
     });
 
     this.auth = new Auth(this, 'Auth', props.externalIssuer ? { external: props.externalIssuer } : {});

@@ -51,7 +51,9 @@ export const PIPELINE_METRICS = {
   /** Milliseconds from an event's receipt to its successful delivery (shown as p50 and p95). */
   latency: 'DeliveryLatency',
   /** S3 export: what reached the customers' buckets, and what was staged on the way. */
-  export: ['ExportFilesUploaded', 'ExportEventsUploaded', 'ExportEventsStaged'],
+  export: ['ExportFilesUploaded', 'ExportEventsUploaded', 'ExportBytesUploaded', 'ExportEventsStaged'],
+  /** Replays: events queued page by page (the replay queue's depth and age show jobs waiting). */
+  replay: ['ReplayEventsQueued'],
   /** S3 export trouble: failed uploads, events expired before staging, integrations stopped by failures. */
   exportProblems: ['ExportUploadFailed', 'ExportEventExpired', 'ExportIntegrationStopped'],
 } as const;
@@ -318,6 +320,7 @@ export class Observability extends Construct {
           graph('Delivery latency (ms)', [latency('p50'), latency('p95')]),
           graph('S3 export: files and events', sums(PIPELINE_METRICS.export)),
           graph('S3 export: failures', sums(PIPELINE_METRICS.exportProblems)),
+          graph('Replays: events queued', sums(PIPELINE_METRICS.replay)),
         ],
         [
           graph(

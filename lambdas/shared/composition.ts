@@ -81,6 +81,7 @@ export const replays = new Replays({
   router: deliveryRouter,
   logs: integrationLog,
   deliveryState,
+  metrics: metricsPort,
   clock,
   settings: {
     pageSize: config.REPLAY_PAGE_SIZE,

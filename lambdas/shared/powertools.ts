@@ -8,7 +8,7 @@ const serviceName = process.env.POWERTOOLS_SERVICE_NAME ?? 'event-stream';
 /** The one logger every handler shares (service name from POWERTOOLS_SERVICE_NAME). */
 export const logger = new Logger({ serviceName });
 
-/** CloudWatch metrics (EMF), namespace from POWERTOOLS_METRICS_NAMESPACE; flushed by `logMetrics`. */
+/** CloudWatch metrics (EMF), namespace from POWERTOOLS_METRICS_NAMESPACE; flushed by `publishMetrics`. */
 export const metrics = new Metrics({
   serviceName,
   namespace: process.env.POWERTOOLS_METRICS_NAMESPACE ?? 'EventStream',
@@ -31,4 +31,15 @@ export const operationLog: OperationLog = {
   debug: (message, fields) => logger.debug(message, fields),
   info: (message, fields) => logger.info(message, fields),
   warn: (message, fields) => logger.warn(message, fields),
+};
+
+/**
+ * Middy middleware that writes the invocation's metrics, if it counted any. Powertools' own `logMetrics`
+ * warns on every invocation that counted nothing, which is most idle polls and schedule ticks.
+ */
+export const publishMetrics = () => {
+  const publish = async () => {
+    if (metrics.hasStoredMetrics()) metrics.publishStoredMetrics();
+  };
+  return { after: publish, onError: publish };
 };

@@ -1,10 +1,9 @@
 import { BatchProcessor, EventType, processPartialResponse } from '@aws-lambda-powertools/batch';
 import { injectLambdaContext } from '@aws-lambda-powertools/logger/middleware';
-import { logMetrics } from '@aws-lambda-powertools/metrics/middleware';
 import { captureLambdaHandler } from '@aws-lambda-powertools/tracer/middleware';
 import middy from '@middy/core';
 import type { SQSBatchResponse, SQSEvent, SQSRecord } from 'aws-lambda';
-import { logger, metrics, tracer } from './powertools.ts';
+import { logger, publishMetrics, tracer } from './powertools.ts';
 
 /**
  * An SQS consumer with partial batch responses: `prepare` runs once per batch (shared lookups), then
@@ -19,7 +18,7 @@ export const sqsBatchHandler = <Batch>(
   middy<SQSEvent, SQSBatchResponse>()
     .use(captureLambdaHandler(tracer))
     .use(injectLambdaContext(logger, { resetKeys: true }))
-    .use(logMetrics(metrics))
+    .use(publishMetrics())
     .handler(async (event, context) => {
       const batch = await prepare();
       const processor = new BatchProcessor(EventType.SQS);

@@ -166,6 +166,7 @@ export class ExportFlush implements ExportFlusher {
         const now = deps.clock.now();
         deps.metrics.count('ExportFilesUploaded');
         deps.metrics.count('ExportEventsUploaded', result.events);
+        deps.metrics.count('ExportBytesUploaded', result.bytes);
         await deps.deliveryState.recordSuccess(id, now);
         await deps.logs.append(id, [
           {

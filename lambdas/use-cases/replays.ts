@@ -8,6 +8,7 @@ import type {
   IntegrationLog,
   IntegrationRepository,
   MessageQueue,
+  Metrics,
   ReplayJob,
   ReplayMessage,
   ReplayStore,
@@ -28,6 +29,7 @@ export interface ReplaysDeps {
   router: DeliveryRouter;
   logs: IntegrationLog;
   deliveryState: DeliveryStateStore;
+  metrics: Metrics;
   clock: Clock;
   settings: {
     /** Events read per page (one replay message). */
@@ -107,6 +109,7 @@ export class Replays {
       const wanted = page.items.filter(({ item }) => wants(integration, item));
       await Promise.all(wanted.map(({ item }) => deps.router.route(integration, item)));
       next.queued = job.queued + wanted.length;
+      deps.metrics.count('ReplayEventsQueued', wanted.length);
       if (page.lastEvaluatedSk) {
         next.after_sk = page.lastEvaluatedSk;
       } else {

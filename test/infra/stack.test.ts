@@ -326,6 +326,13 @@ describe('EventStreamStack with the default Cognito issuer', () => {
     }
   });
 
+  it('names the roles a customer export role must trust in an output', () => {
+    const output = template.findOutputs('ExportRoleArns');
+    const value = JSON.stringify(Object.values(output)[0]?.Value);
+    // The API, the export batcher, the export flusher and housekeeping can all flush a file.
+    expect((value.match(/ServiceRole[A-Za-z0-9]*","Arn"/g) ?? []).length).toBe(4);
+  });
+
   it('gives the deliveries table its sparse, keys-only PendingIndex', () => {
     expect(template.toJSON().Resources[ids.deliveriesTable].Properties).toMatchObject({
       AttributeDefinitions: expect.arrayContaining([{ AttributeName: 'pending_for', AttributeType: 'S' }]),

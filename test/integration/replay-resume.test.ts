@@ -94,6 +94,7 @@ const setUp = async (events: number, crashOnRoute: Set<number>) => {
     router,
     logs: new DynamoIntegrationLog(documents, stateTable),
     deliveryState: new DynamoDeliveryStateStore(documents, stateTable),
+    metrics: { count: () => {}, duration: () => {} },
     clock,
     settings: { pageSize: 6, pauseSeconds: 0, settleMs: 0 },
   });

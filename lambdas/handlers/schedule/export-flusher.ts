@@ -14,8 +14,7 @@ export const handler = middy<ScheduledEvent, void>()
     try {
       await exportFlush.flushDue(Date.now() + context.getRemainingTimeInMillis() - SAFETY_MARGIN_MS);
     } finally {
-      // Most runs find nothing to do; publishing only when something was counted keeps the logs quiet
-      // (logMetrics would warn about empty metrics every minute).
+      // Most runs find nothing to do; publishing only when something was counted keeps the logs quiet.
       if (metrics.hasStoredMetrics()) metrics.publishStoredMetrics();
     }
   });

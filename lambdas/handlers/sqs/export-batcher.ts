@@ -1,10 +1,9 @@
 import { injectLambdaContext } from '@aws-lambda-powertools/logger/middleware';
-import { logMetrics } from '@aws-lambda-powertools/metrics/middleware';
 import middy from '@middy/core';
 import type { SQSBatchResponse, SQSEvent } from 'aws-lambda';
 import type { DeliveryMessage } from '../../domain/ports.ts';
 import { exportBatcher, exportFlush } from '../../shared/composition.ts';
-import { logger, metrics } from '../../shared/powertools.ts';
+import { logger, publishMetrics } from '../../shared/powertools.ts';
 import type { ExportRecord } from '../../use-cases/export-batcher.ts';
 
 /** Full files are uploaded right away only while this much of the invocation is left; else the flusher does. */
@@ -17,7 +16,7 @@ const UPLOAD_NOW_MIN_REMAINING_MS = 60_000;
  */
 export const handler = middy<SQSEvent, SQSBatchResponse>()
   .use(injectLambdaContext(logger, { resetKeys: true }))
-  .use(logMetrics(metrics))
+  .use(publishMetrics())
   .handler(async (event, context) => {
     const records: ExportRecord[] = [];
     const failed: string[] = [];
