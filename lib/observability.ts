@@ -320,8 +320,8 @@ export class Observability extends Construct {
           graph('Delivery latency (ms)', [latency('p50'), latency('p95')]),
           graph('S3 export: files and events', sums(PIPELINE_METRICS.export)),
           graph('S3 export: failures', sums(PIPELINE_METRICS.exportProblems)),
-          graph('Replays: events queued', sums(PIPELINE_METRICS.replay)),
         ],
+        [graph('Replays: events queued', sums(PIPELINE_METRICS.replay), 24)],
         [
           graph(
             'Queue depth (visible, in flight)',

@@ -106,6 +106,7 @@ describe.each([
       PIPELINE_METRICS.latency,
       ...PIPELINE_METRICS.export,
       ...PIPELINE_METRICS.exportProblems,
+      ...PIPELINE_METRICS.replay,
     ].sort();
     expect(shown).toEqual(emittedMetricNames());
     for (const metricName of shown) {
