@@ -28,16 +28,17 @@ export interface Integration {
 }
 
 /** What the API shows of an integration: the fields of NewStore's samples, secrets masked. */
-export interface IntegrationView {
-  id: string;
-  status: IntegrationStatus;
-  integration_type: IntegrationType;
-  starts_at?: string;
-  ends_at?: string;
-  callback_parameters?: CallbackParameters;
-  s3_parameters?: S3Parameters;
-  filter_conditions?: FilterConditions;
-}
+export type IntegrationView = Pick<
+  Integration,
+  | 'id'
+  | 'status'
+  | 'integration_type'
+  | 'starts_at'
+  | 'ends_at'
+  | 'callback_parameters'
+  | 's3_parameters'
+  | 'filter_conditions'
+>;
 
 export const toView = (integration: Integration): IntegrationView => {
   const view: IntegrationView = {
