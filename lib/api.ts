@@ -91,7 +91,9 @@ export class Api extends Construct {
     this.handler = new AppFunction(this, 'Handler', {
       entry: API_ENTRY,
       description: 'Event stream REST API',
-      timeout: Duration.seconds(15),
+      // Just under API Gateway's 30 s: a stop or delete of an S3 integration flushes its open file (up to
+      // 15 s of uploads), and a resend may wait on an OAuth token and the receiver (10 s each).
+      timeout: Duration.seconds(29),
       environment: props.environment,
     });
     grantApi(this.handler, props.access);

@@ -89,6 +89,8 @@ export interface EventLogStore {
 /** What the fan-out puts on the webhook or export queue for each (event, integration). */
 export interface DeliveryMessage {
   integration_id: string;
+  /** The integration's `created_at`: a message for an id deleted and registered again is not delivered. */
+  generation?: string;
   event_id: string;
   received_at: string;
 }
@@ -120,8 +122,10 @@ export interface DeliveryStateStore {
   recordFailure(integrationId: string, at: Date): Promise<DeliveryState>;
   /** Keeps the earliest `received_at` of an event it did not get. */
   recordMissed(integrationId: string, receivedAt: string): Promise<void>;
-  /** Forgets the catch-up point (a start has taken it over); returns what it was. */
-  takeCatchUp(integrationId: string): Promise<string | undefined>;
+  /** Forgets the catch-up point if it is still `seen` (a replay has taken it over since it was read). */
+  clearCatchUp(integrationId: string, seen: string): Promise<void>;
+  /** Forgets past failures: a started integration gets a whole stop window before it is stopped again. */
+  resetHealth(integrationId: string): Promise<void>;
   /** True at most once a minute per integration: lets retry log entries be coalesced. */
   claimRetryLogSlot(integrationId: string, at: Date): Promise<boolean>;
   delete(integrationId: string): Promise<void>;
@@ -177,6 +181,8 @@ export interface ReplayJob {
   /** Set once the range has been read a second time for events that reached the log late (see Replays). */
   logged_since?: string;
   tail_swept?: boolean;
+  /** A catch-up point this step took over, to be cleared once the step is recorded. */
+  clears_catch_up?: string;
   /** Shard being read, and the last sort key read in it. */
   shard: number;
   after_sk?: string;
@@ -198,6 +204,8 @@ export interface ReplayStore {
   get(integrationId: string): Promise<ReplayJob | undefined>;
   /** Creates the integration's job, replacing (and so cancelling) any earlier one. */
   put(job: ReplayJob): Promise<void>;
+  /** Deletes the job if it is still `jobId` (a newer one is left alone). */
+  deleteIf(integrationId: string, jobId: string): Promise<void>;
   /** Writes the job's next state if its step is still `expectedStep`; false when another run got there first. */
   advance(job: ReplayJob, expectedStep: number): Promise<boolean>;
   delete(integrationId: string): Promise<void>;

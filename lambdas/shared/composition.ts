@@ -141,12 +141,7 @@ export const exportFlush = new ExportFlush({
   }),
   logs: integrationLog,
   deliveryState,
-  stopIntegration: async (id, reason) => {
-    await integrationService.stop(id, reason).catch((error: unknown) => {
-      // Deleted or changed meanwhile: the next run finds out again.
-      if (!(error instanceof Error) || !/not found|changed or deleted/.test(error.message)) throw error;
-    });
-  },
+  stopIntegration: (id, reason) => integrationService.stopIfStill(id, reason),
   metrics: metricsPort,
   clock,
   settings: {

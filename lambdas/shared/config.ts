@@ -46,7 +46,7 @@ const configSchema = z.object({
   /** After a temporary integration's `ends_at`: time for its last live events to be fanned out. */
   TEMPORARY_END_GRACE_SECONDS: z.coerce.number().int().min(0).max(3600).default(120),
   /** The same for S3 integrations, whose last events also wait for the export batch and flush. */
-  TEMPORARY_EXPORT_GRACE_SECONDS: z.coerce.number().int().min(0).max(7200).default(600),
+  TEMPORARY_EXPORT_GRACE_SECONDS: z.coerce.number().int().min(0).max(7200).default(1200),
   /** Seconds between webhook retries, the last repeating; tests shorten it. */
   RETRY_SCHEDULE_SECONDS: z
     .string()

@@ -8,6 +8,12 @@ export interface DeliveryRouterDeps {
   exportQueue: MessageQueue;
 }
 
+/** Whether a queued message still belongs to this integration (not to an earlier one of the same id). */
+export const sameGeneration = (
+  integration: Integration,
+  message: Pick<DeliveryMessage, 'generation'>,
+): boolean => message.generation === undefined || message.generation === integration.created_at;
+
 /** Whether an integration is to receive an event: its filters, and a temporary one's range. */
 export const wants = (
   integration: Integration,
@@ -33,6 +39,7 @@ export class DeliveryRouter {
   async route(integration: Integration, event: LoggedEvent): Promise<void> {
     const message: DeliveryMessage = {
       integration_id: integration.id,
+      generation: integration.created_at,
       event_id: event.id,
       received_at: event.received_at,
     };

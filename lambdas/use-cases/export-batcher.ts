@@ -18,6 +18,7 @@ import type {
   IntegrationRepository,
   Metrics,
 } from '../domain/ports.ts';
+import { sameGeneration, wants } from './delivery-router.ts';
 
 export interface ExportBatcherDeps {
   integrations: IntegrationRepository;
@@ -109,7 +110,11 @@ export class ExportBatcher {
       if (earliest) await deps.deliveryState.recordMissed(integrationId, earliest);
       return { failed: [], fullFileIds: [] };
     }
-    const lines = await this.lines(records);
+    // Records for an earlier integration of the same id, or for events its filters no longer want, are done.
+    const lines = await this.lines(
+      records.filter((record) => sameGeneration(integration, record.message)),
+      integration,
+    );
     const fullFileIds: string[] = [];
     let open = await deps.state.openFile(integrationId);
     for (let next = 0; next < lines.length; ) {
@@ -136,7 +141,7 @@ export class ExportBatcher {
   }
 
   /** The events' lines, each event once (a redelivered message may repeat one in a batch). */
-  private async lines(records: readonly ExportRecord[]): Promise<Line[]> {
+  private async lines(records: readonly ExportRecord[], integration: Integration): Promise<Line[]> {
     const events = await Promise.all(
       records.map((record) => this.deps.eventLog.get(record.message.received_at, record.message.event_id)),
     );
@@ -147,6 +152,7 @@ export class ExportBatcher {
         this.deps.metrics.count('ExportEventExpired');
         return;
       }
+      if (!wants(integration, event)) return;
       const seen = byId.get(event.id);
       if (seen) seen.recordIds.push(record.recordId);
       else {

@@ -47,7 +47,7 @@ export interface ExportFlushDeps {
 type UploadOutcome = 'uploaded' | 'busy' | 'failed' | 'gave-up';
 
 /** How long a flush on stop or delete may upload before leaving the rest to the schedule. */
-const FLUSH_NOW_BUDGET_MS = 20_000;
+const FLUSH_NOW_BUDGET_MS = 15_000;
 
 /** Attempts at closing the open file while batchers keep appending to it. */
 const MAX_CLOSE_ATTEMPTS = 5;
@@ -83,7 +83,7 @@ export class ExportFlush implements ExportFlusher {
 
   /**
    * Closes the open file now and uploads the closed ones (stop and delete), within `budgetMs` so an API
-   * request stays well inside API Gateway's 30 s: files left over are the scheduled run's. Upload failures
+   * request stays inside the API function's 29 s (and API Gateway's 30 s): files left over are the scheduled run's. Upload failures
    * are logged, not thrown.
    */
   async flush(integration: Integration, budgetMs = FLUSH_NOW_BUDGET_MS): Promise<void> {

@@ -52,8 +52,14 @@ export class FanOut {
       if (!wants(integration, event)) continue;
       const noted = batch.missed.get(integration.id);
       if (noted !== undefined && noted <= event.received_at) continue;
-      batch.missed.set(integration.id, event.received_at);
-      work.push(this.deps.deliveryState.recordMissed(integration.id, event.received_at));
+      // Noted for the batch only once written: a failed write must not let later events skip theirs.
+      work.push(
+        this.deps.deliveryState.recordMissed(integration.id, event.received_at).then(() => {
+          const current = batch.missed.get(integration.id);
+          if (current === undefined || event.received_at < current)
+            batch.missed.set(integration.id, event.received_at);
+        }),
+      );
     }
     await Promise.all(work);
     return event;

@@ -6,12 +6,15 @@ export interface HousekeepingDeps {
   integrations: IntegrationRepository;
   replayJobs: ReplayStore;
   history: DeliveryHistory;
+  /** Whether an S3 integration still has export data staged (an open file, or closed ones not uploaded). */
+  hasStagedExports: (integrationId: string) => Promise<boolean>;
   service: IntegrationService;
   clock: Clock;
   settings: {
     /** After `ends_at`, time for the last live events to pass ingest and fan-out. */
     endGraceMs: number;
-    /** S3 deliveries are accounted per file: wait this long after `ends_at` for the last batch. */
+    /** S3 deliveries are accounted per file: wait this long after `ends_at` for the last batch (longer than
+     * the export queue's visibility, so a batch that failed once has been retried). */
     exportGraceMs: number;
   };
 }
@@ -45,7 +48,9 @@ export class Housekeeping {
     if (Number.isNaN(endsAt) || now < endsAt + grace) return false;
     const job = await this.deps.replayJobs.get(integration.id);
     if (job && !job.completed_at) return false;
-    if (integration.s3_parameters) return true;
+    // S3 deliveries are accounted per file: done once the grace has let the last batches stage and no file
+    // is left to upload (finishing must never discard one).
+    if (integration.s3_parameters) return !(await this.deps.hasStagedExports(integration.id));
     return !(await this.deps.history.hasPending(integration));
   }
 }

@@ -197,6 +197,20 @@ export class IntegrationService {
   }
 
   /**
+   * A stop decided by the pipeline (receiver gone, stop window): an integration deleted or changed
+   * meanwhile is left as it is; the next message or run finds out again.
+   */
+  async stopIfStill(id: string, reason: string): Promise<void> {
+    try {
+      await this.stop(id, reason);
+    } catch (error) {
+      if (error instanceof NotFoundError) return;
+      if (error instanceof ConflictError && error.errorCode === 'concurrent_modification') return;
+      throw error;
+    }
+  }
+
+  /**
    * Ends a temporary integration whose range has been delivered: stopped (an S3 file is flushed), a last
    * log entry, then deleted with everything it had.
    */
@@ -311,12 +325,17 @@ export class IntegrationService {
    * get, if that is within the event window; otherwise says in the log which period is not replayed.
    */
   private async catchUp(integration: Integration, stoppedAt: string | undefined, now: Date): Promise<void> {
+    await this.deps.deliveryState.resetHealth(integration.id);
     if (!this.deps.replays) return;
-    const missed = earliest(stoppedAt, await this.deps.deliveryState.takeCatchUp(integration.id));
+    const noted = (await this.deps.deliveryState.get(integration.id)).catch_up_from;
+    const missed = earliest(stoppedAt, noted);
     const plan = planCatchUp(missed, now, this.deps.policy.retentionDays);
     if (plan.replayFrom) {
       await this.deps.replays.begin(integration, plan.replayFrom, now.toISOString(), 'catch-up after a stop');
+      // The replay covers it now; a point noted meanwhile (earlier than this one) stays.
+      if (noted) await this.deps.deliveryState.clearCatchUp(integration.id, noted);
     } else if (plan.notReplayed) {
+      if (noted) await this.deps.deliveryState.clearCatchUp(integration.id, noted);
       await this.log(integration.id, now, [
         [
           'catch_up_skipped',

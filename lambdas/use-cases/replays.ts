@@ -50,9 +50,14 @@ export interface ReplaysDeps {
 export class Replays {
   constructor(private readonly deps: ReplaysDeps) {}
 
-  /** Starts replaying `[from, to]` to the integration, replacing any replay it had running. */
+  /**
+   * Starts replaying `[from, to]` to the integration. A replay it had not finished is taken over: the new
+   * one starts no later than where that one's range began, so nothing of it is dropped.
+   */
   async begin(integration: Integration, from: string, to: string, reason: string): Promise<ReplayJob> {
     const now = this.deps.clock.now();
+    const unfinished = await this.deps.replays.get(integration.id);
+    if (unfinished && !unfinished.completed_at && unfinished.range_from < from) from = unfinished.range_from;
     const job: ReplayJob = {
       integration_id: integration.id,
       job_id: randomUUID(),
@@ -93,11 +98,12 @@ export class Replays {
     if (!integration) return {};
     if (integration.status !== 'running') {
       // Stopped mid-replay: what is left of the range becomes part of the catch-up of the next start.
-      await deps.deliveryState.recordMissed(integration.id, job.from);
-      await deps.replays.delete(integration.id);
+      await deps.deliveryState.recordMissed(integration.id, job.range_from);
+      await deps.replays.deleteIf(integration.id, job.job_id);
       return {};
     }
     const next: ReplayJob = { ...job, step: job.step + 1 };
+    delete next.clears_catch_up;
     let delay = deps.settings.pauseSeconds;
     if (job.shard < EVENT_LOG_SHARDS) {
       const page = await deps.eventLog.readShard(
@@ -136,8 +142,9 @@ export class Replays {
       } else {
         // A fan-out that read the integration as stopped just before the start may have logged events
         // since: they left a catch-up point, which this replay now covers too.
-        const missed = await deps.deliveryState.takeCatchUp(integration.id);
+        const missed = (await deps.deliveryState.get(integration.id)).catch_up_from;
         if (missed) {
+          next.clears_catch_up = missed;
           Object.assign(next, { from: missed, to: missed > job.to ? now.toISOString() : job.to, shard: 0 });
           delete next.after_sk;
           delete next.logged_since;
@@ -147,6 +154,8 @@ export class Replays {
       }
     }
     if (!(await deps.replays.advance(next, job.step))) return {};
+    // Only now that the job covers it may the catch-up point go (if nothing earlier was noted meanwhile).
+    if (next.clears_catch_up) await deps.deliveryState.clearCatchUp(integration.id, next.clears_catch_up);
     if (next.completed_at) {
       await deps.logs.append(integration.id, [
         {

@@ -13,6 +13,7 @@ import type {
   OperationLog,
   RejectedEventStore,
 } from '../domain/ports.ts';
+import { sameGeneration, wants } from './delivery-router.ts';
 import type { IntegrationService } from './integration-service.ts';
 import type { DispatchResult, WebhookDispatcher } from './webhook-dispatcher.ts';
 
@@ -73,12 +74,15 @@ export class WebhookDelivery {
     const eventRead = deps.eventLog.get(message.received_at, message.event_id);
     eventRead.catch(() => {}); // awaited below, or not needed
     const integration = await pending;
-    if (!integration?.callback_parameters) return DONE; // deleted, or no longer a webhook integration
+    // Deleted, no longer a webhook integration, or the id registered anew since the message was queued.
+    if (!integration?.callback_parameters || !sameGeneration(integration, message)) return DONE;
     if (integration.status !== 'running') {
       await deps.deliveryState.recordMissed(integration.id, message.received_at);
       return DONE;
     }
     const event = await eventRead;
+    // Filters changed (PATCH while stopped) since the message was queued: it no longer wants this event.
+    if (event && !wants(integration, event)) return DONE;
     if (!event) {
       deps.metrics.count('WebhookEventExpired');
       deps.log.warn('Event no longer in the event log; not delivered', {
@@ -226,10 +230,7 @@ export class WebhookDelivery {
   }
 
   private async stop(integrationId: string, reason: string): Promise<void> {
-    await this.deps.service.stop(integrationId, reason).catch((error: unknown) => {
-      // Deleted or changed meanwhile: the next message finds out again.
-      if (!(error instanceof Error) || !/not found|changed or deleted/.test(error.message)) throw error;
-    });
+    await this.deps.service.stopIfStill(integrationId, reason);
   }
 
   private async log(integrationId: string, action: LogAction, reason: string, now: Date) {

@@ -13,7 +13,7 @@ const runtime = useLocalRuntime({
     RETRY_SCHEDULE_SECONDS: '1',
     REPLAY_SETTLE_SECONDS: '2',
     REPLAY_PAUSE_SECONDS: '0',
-    REPLAY_PAGE_SIZE: '7',
+    REPLAY_PAGE_SIZE: '50',
     TEMPORARY_END_GRACE_SECONDS: '1',
     MAX_INTEGRATIONS: '100',
   },
@@ -86,9 +86,9 @@ describe('start after stop', () => {
     });
     expect([...idsAt(path)].filter((eventId) => whileStopped.includes(eventId))).toEqual([]);
     expect((await api('POST', `${BASE}/${id}/_start`)).body.status).toBe('running');
-    await receiver.waitFor(receivedAll(path, whileStopped), { timeoutMs: 20_000 });
+    await receiver.waitFor(receivedAll(path, whileStopped), { timeoutMs: 45_000 });
     const live = await publish(3);
-    await receiver.waitFor(receivedAll(path, live), { timeoutMs: 20_000 });
+    await receiver.waitFor(receivedAll(path, live), { timeoutMs: 45_000 });
     await eventually(
       async () => {
         const entries = await actions(id);
@@ -96,7 +96,7 @@ describe('start after stop', () => {
           /completed: \d+ events queued/,
         );
       },
-      { timeoutMs: 20_000 },
+      { timeoutMs: 45_000 },
     );
     expect((await actions(id)).some((e) => e.action === 'replay_started')).toBe(true);
   });
@@ -122,7 +122,7 @@ describe('start after stop', () => {
     shiftClock(31 * DAY_MS);
     await api('POST', `${BASE}/${id}/_start`);
     const fresh = await publish(2);
-    await receiver.waitFor(receivedAll(path, fresh), { timeoutMs: 20_000 });
+    await receiver.waitFor(receivedAll(path, fresh), { timeoutMs: 45_000 });
     const skipped = (await actions(id)).find((entry) => entry.action === 'catch_up_skipped');
     expect(skipped?.reason).toMatch(/more than 30 days ago: events from .* to .* are not replayed/);
     expect([...idsAt(path)].filter((eventId) => old.includes(eventId))).toEqual([]);
@@ -144,9 +144,9 @@ describe('temporary integrations', () => {
       starts_at: new Date(now - 2.5 * 3_600_000).toISOString(),
       ends_at: new Date(now - 1.5 * 3_600_000).toISOString(),
     });
-    await receiver.waitFor(receivedAll(path, inside), { timeoutMs: 20_000 });
+    await receiver.waitFor(receivedAll(path, inside), { timeoutMs: 45_000 });
     await eventually(async () => expect((await api('GET', `${BASE}/${id}`)).status).toBe(404), {
-      timeoutMs: 30_000,
+      timeoutMs: 60_000,
     });
     const got = idsAt(path);
     expect([...before, ...after].filter((eventId) => got.has(eventId))).toEqual([]);
@@ -162,9 +162,9 @@ describe('temporary integrations', () => {
       ends_at: new Date(Date.now() + 4_000).toISOString(),
     });
     const live = await publish(3);
-    await receiver.waitFor(receivedAll(path, [...past, ...live]), { timeoutMs: 20_000 });
+    await receiver.waitFor(receivedAll(path, [...past, ...live]), { timeoutMs: 45_000 });
     await eventually(async () => expect((await api('GET', `${BASE}/${id}`)).status).toBe(404), {
-      timeoutMs: 30_000,
+      timeoutMs: 60_000,
     });
     const late = await publish(2);
     await eventually(async () => expect(receiver.requests.length).toBeGreaterThan(0));
@@ -180,7 +180,7 @@ describe('temporary integrations', () => {
       filter_conditions: { event_filter: ['nothing.matches'] },
     });
     await eventually(async () => expect((await api('GET', `${BASE}/${id}`)).status).toBe(404), {
-      timeoutMs: 30_000,
+      timeoutMs: 60_000,
     });
   });
 });
@@ -195,7 +195,7 @@ describe('delivery history', () => {
     );
     const created = await publish(5, 'order.created');
     const cancelled = await publish(2, 'order.cancelled');
-    await receiver.waitFor(receivedAll(path, [...created, ...cancelled]), { timeoutMs: 20_000 });
+    await receiver.waitFor(receivedAll(path, [...created, ...cancelled]), { timeoutMs: 45_000 });
     await eventually(async () => {
       const all = (await api('GET', `${BASE}/${id}/deliveries?limit=200`)).body.deliveries;
       expect(all.filter((d: { status: string }) => d.status === 'delivered')).toHaveLength(5);

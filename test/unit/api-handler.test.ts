@@ -40,13 +40,25 @@ describe('API handler error mapping', () => {
     });
   });
 
-  it('serves a route that reached it through $default, as a trailing slash does', async () => {
-    const service = { list: async () => [] } as unknown as IntegrationService;
-    const result = await createApiHandler(
-      service,
-      {} as PublishEvents,
-      {} as HistoryQueries,
-    )(event('GET', `${API_BASE}/`, '$default'), context);
-    expect(result).toMatchObject({ statusCode: 200, body: '{"integrations":[]}' });
+  it('never serves a route through $default, whose authorizer checks no scope', async () => {
+    let listed = false;
+    const service = {
+      list: async () => {
+        listed = true;
+        return [];
+      },
+    } as unknown as IntegrationService;
+    const handler = createApiHandler(service, {} as PublishEvents, {} as HistoryQueries);
+    const slash = await handler(event('GET', `${API_BASE}/`, '$default'), context);
+    expect(slash).toMatchObject({ statusCode: 404 });
+    const exact = await handler(event('GET', API_BASE, '$default'), context);
+    expect(exact).toMatchObject({ statusCode: 405 });
+    expect(listed).toBe(false);
+  });
+
+  it('answers 404 to a path with malformed percent-encoding', async () => {
+    const handler = createApiHandler({} as IntegrationService, {} as PublishEvents, {} as HistoryQueries);
+    const result = await handler(event('GET', `${API_BASE}/%E0%A4%A`, '$default'), context);
+    expect(result).toMatchObject({ statusCode: 404 });
   });
 });

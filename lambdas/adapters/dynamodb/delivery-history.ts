@@ -106,6 +106,11 @@ export class DynamoDeliveryHistory implements DeliveryHistory {
     limit: number,
   ): Promise<ShardPage<DeliveryRecord>> {
     const pk = this.partition(integration, shard);
+    // A cursor from an earlier page of a range that has moved since (an open `from` follows the window) may
+    // lie outside it, which DynamoDB refuses as a start key: clamp it. Pages go newest first.
+    const upper = `${query.to}\uffff`;
+    if (afterSk !== undefined && afterSk > upper) afterSk = undefined;
+    if (afterSk !== undefined && afterSk <= query.from) return { items: [] };
     const filters: string[] = [];
     const names: Record<string, string> = {};
     const values: Record<string, unknown> = { ':pk': pk, ':from': query.from, ':to': `${query.to}\uffff` };

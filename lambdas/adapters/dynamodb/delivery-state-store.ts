@@ -75,16 +75,27 @@ export class DynamoDeliveryStateStore implements DeliveryStateStore {
     );
   }
 
-  async takeCatchUp(integrationId: string): Promise<string | undefined> {
-    const { Attributes } = await this.client.send(
+  async clearCatchUp(integrationId: string, seen: string): Promise<void> {
+    await this.conditional(
       new UpdateCommand({
         TableName: this.tableName,
         Key: keyOf(integrationId),
         UpdateExpression: 'REMOVE catch_up_from',
-        ReturnValues: 'UPDATED_OLD',
+        ConditionExpression: 'catch_up_from = :seen',
+        ExpressionAttributeValues: { ':seen': seen },
       }),
     );
-    return typeof Attributes?.catch_up_from === 'string' ? Attributes.catch_up_from : undefined;
+  }
+
+  async resetHealth(integrationId: string): Promise<void> {
+    this.successWrittenAt.delete(integrationId);
+    await this.client.send(
+      new UpdateCommand({
+        TableName: this.tableName,
+        Key: keyOf(integrationId),
+        UpdateExpression: 'REMOVE failing_since',
+      }),
+    );
   }
 
   async claimRetryLogSlot(integrationId: string, at: Date): Promise<boolean> {

@@ -72,6 +72,13 @@ export class DynamoEventLog implements EventLogStore {
   ): Promise<ShardPage<LoggedEvent>> {
     // DynamoDB refuses an inverted BETWEEN; an inverted range simply holds nothing.
     if (query.from > query.to) return { items: [] };
+    // A cursor from a page read when the range was different (an open range moves with the window) may lie
+    // outside it, which DynamoDB refuses as a start key: clamp it.
+    const upper = `${query.to}\uffff`;
+    if (afterSk !== undefined && (query.descending ? afterSk > upper : afterSk < query.from))
+      afterSk = undefined;
+    if (afterSk !== undefined && (query.descending ? afterSk <= query.from : afterSk >= upper))
+      return { items: [] };
     const pk = eventLogPartition(this.tenant, shard);
     const filters: string[] = [];
     const values: Record<string, unknown> = { ':pk': pk, ':from': query.from, ':to': `${query.to}\uffff` };

@@ -1,8 +1,8 @@
 import { randomBytes } from 'node:crypto';
-import { BatchWriteCommand, type DynamoDBDocumentClient, QueryCommand } from '@aws-sdk/lib-dynamodb';
+import { type DynamoDBDocumentClient, QueryCommand } from '@aws-sdk/lib-dynamodb';
 import { LOG_ENTRY_LIMIT, type LogEntry } from '../../domain/integration.ts';
 import type { IntegrationLog } from '../../domain/ports.ts';
-import { deleteKeys, queryKeys } from './partition.ts';
+import { deleteKeys, putAll, queryKeys } from './partition.ts';
 
 const pkOf = (integrationId: string) => `LOG#${integrationId}`;
 
@@ -20,16 +20,14 @@ export class DynamoIntegrationLog implements IntegrationLog {
     if (entries.length === 0) return;
     const pk = pkOf(integrationId);
     const nonce = randomBytes(4).toString('hex');
-    await this.client.send(
-      new BatchWriteCommand({
-        RequestItems: {
-          [this.tableName]: entries.map((entry, index) => ({
-            PutRequest: {
-              Item: { pk, sk: `${entry.created_at}#${String(index).padStart(2, '0')}#${nonce}`, ...entry },
-            },
-          })),
-        },
-      }),
+    await putAll(
+      this.client,
+      this.tableName,
+      entries.map((entry, index) => ({
+        pk,
+        sk: `${entry.created_at}#${String(index).padStart(2, '0')}#${nonce}`,
+        ...entry,
+      })),
     );
     await deleteKeys(
       this.client,

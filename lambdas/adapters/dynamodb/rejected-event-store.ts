@@ -22,14 +22,17 @@ export class DynamoRejectedEventStore implements RejectedEventStore {
         Item: { pk: pkOf(integrationId), sk: rejected.id, ...rejected },
       }),
     );
-    const all = await this.list(integrationId);
+    // Keys and times only: the payloads (up to 256 KiB each) are not needed to find the oldest.
+    const all = (await queryAll(this.client, {
+      TableName: this.tableName,
+      KeyConditionExpression: 'pk = :pk',
+      ExpressionAttributeValues: { ':pk': pkOf(integrationId) },
+      ProjectionExpression: 'pk, sk, created_at',
+      ConsistentRead: true,
+    })) as { pk: string; sk: string; created_at: string }[];
     if (all.length <= REJECTED_EVENT_LIMIT) return;
-    const pk = pkOf(integrationId);
-    await deleteKeys(
-      this.client,
-      this.tableName,
-      all.slice(REJECTED_EVENT_LIMIT).map((event) => ({ pk, sk: event.id })),
-    );
+    all.sort((a, b) => b.created_at.localeCompare(a.created_at) || a.sk.localeCompare(b.sk));
+    await deleteKeys(this.client, this.tableName, all.slice(REJECTED_EVENT_LIMIT));
   }
 
   async list(integrationId: string): Promise<RejectedEvent[]> {

@@ -45,6 +45,21 @@ export class DynamoReplayStore implements ReplayStore {
     }
   }
 
+  async deleteIf(integrationId: string, jobId: string): Promise<void> {
+    try {
+      await this.client.send(
+        new DeleteCommand({
+          TableName: this.tableName,
+          Key: keyOf(integrationId),
+          ConditionExpression: 'job_id = :job',
+          ExpressionAttributeValues: { ':job': jobId },
+        }),
+      );
+    } catch (error) {
+      if (!(error instanceof ConditionalCheckFailedException)) throw error;
+    }
+  }
+
   async delete(integrationId: string): Promise<void> {
     await this.client.send(new DeleteCommand({ TableName: this.tableName, Key: keyOf(integrationId) }));
   }

@@ -69,11 +69,8 @@ export const createApiHandler = (
       return handlers[route.name](event, (event.pathParameters ?? {}) as Record<string, string>);
     }
     const method = event.requestContext.http.method.toUpperCase();
-    const sameMethod = matchPath(event.rawPath).find((match) => match.route.method === method);
-    if (sameMethod) {
-      // Reached through `$default` although a route exists (e.g. a trailing slash): serve it.
-      return handlers[sameMethod.route.name](event, sameMethod.pathParameters);
-    }
+    // Only the exact routes run code: `$default` has no scope of its own, so serving a route through it (a
+    // trailing slash, say) would skip that route's scope check.
     const allowed = matchPath(event.rawPath).map((match) => match.route.method);
     if (allowed.length > 0) throw new MethodNotAllowedError(method, allowed);
     throw new DomainError(404, 'route_not_found', `No route for ${method} ${event.rawPath}.`);

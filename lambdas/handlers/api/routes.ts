@@ -90,8 +90,9 @@ export interface PathMatch {
   pathParameters: Record<string, string>;
 }
 
+// Exact paths, as API Gateway matches them (no trailing slash).
 const templateToRegExp = (path: string): RegExp =>
-  new RegExp(`^${path.replace(/[.*+?^$()|[\]\\]/g, '\\$&').replace(/\{([a-z_]+)\}/g, '(?<$1>[^/]+)')}/?$`);
+  new RegExp(`^${path.replace(/[.*+?^$()|[\]\\]/g, '\\$&').replace(/\{([a-z_]+)\}/g, '(?<$1>[^/]+)')}$`);
 
 const compiled = ROUTES.map((route) => ({ route, pattern: templateToRegExp(route.path) }));
 
@@ -105,7 +106,11 @@ export const matchPath = (rawPath: string): PathMatch[] =>
     if (!match) return [];
     const pathParameters: Record<string, string> = {};
     for (const [key, value] of Object.entries(match.groups ?? {})) {
-      pathParameters[key] = decodeURIComponent(value);
+      try {
+        pathParameters[key] = decodeURIComponent(value);
+      } catch {
+        return []; // malformed percent-encoding names no resource
+      }
     }
     return [{ route, pathParameters }];
   });

@@ -6,6 +6,7 @@ import {
   clock,
   config,
   deliveryHistory,
+  exportState,
   integrationService,
   integrations,
   replayJobs,
@@ -17,6 +18,10 @@ const housekeeping = new Housekeeping({
   integrations,
   replayJobs,
   history: deliveryHistory,
+  hasStagedExports: async (id) => {
+    const files = await exportState.load(id);
+    return files.open !== undefined || files.closed.length > 0;
+  },
   service: integrationService,
   clock,
   settings: {
