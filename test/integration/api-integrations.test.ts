@@ -450,6 +450,17 @@ describe('routing and auth', () => {
     expectError(await api('PUT', `${BASE}/some-id`), 405, 'method_not_allowed', /GET, PATCH, DELETE/);
   });
 
+  it('serves no route under another path spelling, whose scope the authorizer would not check', async () => {
+    const id = uniqueId('slash');
+    await register(webhookBody(id));
+    const publishOnly = await runtime.issueToken({ scopes: [SCOPES.publish] });
+    for (const path of [`${BASE}/${id}/signing_secret/`, `${BASE}/${id}/`, `${BASE}/`]) {
+      const response = await api('GET', path, { token: publishOnly });
+      expectError(response, 404, 'route_not_found');
+    }
+    expect((await api('GET', `${BASE}/${id}`)).status).toBe(200);
+  });
+
   it('answers 401 without a valid token and 403 without the route scope', async () => {
     expectError(await api('GET', BASE, { token: null }), 401, 'unauthorized');
     expectError(await api('GET', BASE, { token: 'not-a-jwt' }), 401, 'unauthorized');
