@@ -9,6 +9,7 @@ import {
   DELIVERIES_TABLE,
   EXPORT_FLUSH_SCHEDULE,
   HOUSEKEEPING_SCHEDULE,
+  REPLAY_QUEUE,
   SCHEDULES,
   type ScheduleDefinition,
   STATE_TABLE,
@@ -44,12 +45,15 @@ type GrantSchedule = (fn: AppFunction, access: FunctionAccess) => void;
  * or broad rights.
  */
 const SCHEDULE_GRANTS: Readonly<Record<string, GrantSchedule>> = {
-  // housekeeping (Housekeeping → IntegrationService.finish = stop + delete): finishes temporary integrations.
+  // housekeeping (Housekeeping → IntegrationService.finish = stop + delete): finishes temporary integrations,
+  // and re-arms stalled replays.
   [HOUSEKEEPING_SCHEDULE.functionId]: (fn, access) => {
     // Integrations, replay jobs, log entries, rejected events and delivery state: read, then deleted.
     access.table(STATE_TABLE).grantReadWriteData(fn);
-    // "Is anything still pending?": a COUNT Query per shard of the integration's history.
+    // "Is anything still pending?": one Query of the sparse PendingIndex.
     access.table(DELIVERIES_TABLE).grant(fn, 'dynamodb:Query');
+    // A replay that lost its message gets a new one.
+    access.queue(REPLAY_QUEUE).grantSendMessages(fn);
     // A finished integration's secret is deleted with it; a stop flush may read S3 access keys.
     access.grantSecrets(fn, ['secretsmanager:DeleteSecret'], EXPORT_FLUSH_SECRET_ACTIONS);
     // Stopping a finished S3 integration flushes its open file first.

@@ -190,6 +190,8 @@ export interface ReplayJob {
   settle_until: string;
   queued: number;
   started_at: string;
+  /** When the job last moved (created or advanced): a job quiet for long has lost its message. */
+  advanced_at?: string;
   reason: string;
   completed_at?: string;
 }

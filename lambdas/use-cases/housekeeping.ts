@@ -1,10 +1,12 @@
 import type { Integration } from '../domain/integration.ts';
 import type { Clock, DeliveryHistory, IntegrationRepository, ReplayStore } from '../domain/ports.ts';
 import type { IntegrationService } from './integration-service.ts';
+import type { Replays } from './replays.ts';
 
 export interface HousekeepingDeps {
   integrations: IntegrationRepository;
   replayJobs: ReplayStore;
+  replays: Pick<Replays, 'rearmIfStalled'>;
   history: DeliveryHistory;
   /** Whether an S3 integration still has export data staged (an open file, or closed ones not uploaded). */
   hasStagedExports: (integrationId: string) => Promise<boolean>;
@@ -16,13 +18,15 @@ export interface HousekeepingDeps {
     /** S3 deliveries are accounted per file: wait this long after `ends_at` for the last batch (longer than
      * the export queue's visibility, so a batch that failed once has been retried). */
     exportGraceMs: number;
+    /** A replay that has not moved for this long has lost its message (its visibility is 9 minutes). */
+    replayQuietMs: number;
   };
 }
 
 /**
  * The scheduled sweep: a running temporary integration whose range is over (`ends_at` passed, replay
  * completed, no delivery pending) is stopped, logged and deleted, as NewStore's temporary
- * integrations go away once their last event is sent.
+ * integrations go away once their last event is sent; and a replay that lost its message gets a new one.
  */
 export class Housekeeping {
   constructor(private readonly deps: HousekeepingDeps) {}
@@ -30,7 +34,9 @@ export class Housekeeping {
   async run(): Promise<string[]> {
     const finished: string[] = [];
     for (const integration of await this.deps.integrations.list()) {
-      if (integration.integration_type !== 'temporary' || integration.status !== 'running') continue;
+      if (integration.status !== 'running') continue;
+      await this.deps.replays.rearmIfStalled(integration.id, this.deps.settings.replayQuietMs);
+      if (integration.integration_type !== 'temporary') continue;
       if (await this.isDone(integration)) {
         await this.deps.service.finish(integration.id);
         finished.push(integration.id);

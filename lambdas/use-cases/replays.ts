@@ -69,6 +69,7 @@ export class Replays {
       settle_until: new Date(now.getTime() + this.deps.settings.settleMs).toISOString(),
       queued: 0,
       started_at: now.toISOString(),
+      advanced_at: now.toISOString(),
       reason,
     };
     await this.deps.replays.put(job);
@@ -102,7 +103,7 @@ export class Replays {
       await deps.replays.deleteIf(integration.id, job.job_id);
       return {};
     }
-    const next: ReplayJob = { ...job, step: job.step + 1 };
+    const next: ReplayJob = { ...job, step: job.step + 1, advanced_at: deps.clock.now().toISOString() };
     delete next.clears_catch_up;
     let delay = deps.settings.pauseSeconds;
     if (job.shard < EVENT_LOG_SHARDS) {
@@ -171,6 +172,21 @@ export class Replays {
       return {};
     }
     return { againInSeconds: delay };
+  }
+
+  /**
+   * Gives an unfinished job whose message was lost (a crash between writing the job and sending its
+   * message, or a message gone to the DLQ) a new one. A job still driven by its message is left alone; a
+   * second message would only race the first for each conditional advance, never fork the job.
+   */
+  async rearmIfStalled(integrationId: string, quietMs: number): Promise<boolean> {
+    const job = await this.deps.replays.get(integrationId);
+    if (!job || job.completed_at) return false;
+    const last = Date.parse(job.advanced_at ?? job.started_at);
+    const settling = Date.parse(job.settle_until) - this.deps.clock.now().getTime();
+    if (this.deps.clock.now().getTime() - last < quietMs + Math.max(0, settling)) return false;
+    await this.send(job, 0);
+    return true;
   }
 
   private async send(job: ReplayJob, delaySeconds: number): Promise<void> {

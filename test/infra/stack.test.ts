@@ -842,7 +842,10 @@ describe('EventStreamStack with the default Cognito issuer', () => {
           Resource: secretArn('EventStream/integrations/'),
         },
       ]);
-      expect(withService(statements, 'sqs')).toEqual([]);
+      // A replay that lost its message gets a new one: send to the replay queue, nothing else in SQS.
+      const sqs = withService(statements, 'sqs');
+      expect(actionsOn(sqs, ids.queue(REPLAY_QUEUE))).toContain('sqs:SendMessage');
+      expect(sqs.flatMap(resourcesOf)).toHaveLength(1);
     });
 
     it('lets the export flusher keep file records and read secrets, and touch no table but the state table', () => {

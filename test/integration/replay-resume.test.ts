@@ -188,4 +188,17 @@ describe('replay', () => {
     // Only the late ones were read out a second time.
     expect(routed).toHaveLength(ids.length + late.length);
   });
+
+  it('gets a new message when it lost its own, and only then', async () => {
+    const { replays, queue, routed, ids, integration, from, to } = await setUp(15, new Set());
+    await replays.begin(integration, from, to, 'test');
+    // Lost: a crash right after the job was written, before (or instead of) its message.
+    queue.messages.length = 0;
+    expect(await replays.rearmIfStalled(integration.id, 60_000)).toBe(false);
+    expect(queue.messages).toHaveLength(0);
+    expect(await replays.rearmIfStalled(integration.id, 0)).toBe(true);
+    await drain(replays, queue);
+    expect(new Set(routed)).toEqual(new Set(ids));
+    expect(await replays.rearmIfStalled(integration.id, 0)).toBe(false);
+  });
 });

@@ -10,6 +10,7 @@ import {
   integrationService,
   integrations,
   replayJobs,
+  replays,
 } from '../../shared/composition.ts';
 import { logger, tracer } from '../../shared/powertools.ts';
 import { Housekeeping } from '../../use-cases/housekeeping.ts';
@@ -17,6 +18,7 @@ import { Housekeeping } from '../../use-cases/housekeeping.ts';
 const housekeeping = new Housekeeping({
   integrations,
   replayJobs,
+  replays,
   history: deliveryHistory,
   hasStagedExports: async (id) => {
     const files = await exportState.load(id);
@@ -27,6 +29,7 @@ const housekeeping = new Housekeeping({
   settings: {
     endGraceMs: config.TEMPORARY_END_GRACE_SECONDS * 1000,
     exportGraceMs: config.TEMPORARY_EXPORT_GRACE_SECONDS * 1000,
+    replayQuietMs: 15 * 60_000,
   },
 });
 
