@@ -1,5 +1,5 @@
 import { createHash, randomUUID } from 'node:crypto';
-import { z } from 'zod';
+import * as z from 'zod';
 import { EVENT_NAME_PATTERN, entityOf, MAX_NAME_LENGTH } from './event-names.ts';
 import type { FilterConditions } from './integration-schema.ts';
 

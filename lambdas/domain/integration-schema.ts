@@ -1,4 +1,4 @@
-import { z } from 'zod';
+import * as z from 'zod';
 import { ENTITY_PATTERN, EVENT_NAME_PATTERN, MAX_NAME_LENGTH } from './event-names.ts';
 
 /**

@@ -1,4 +1,4 @@
-import { z } from 'zod';
+import * as z from 'zod';
 import { ValidationError } from './errors.ts';
 import { ENTITY_PATTERN, EVENT_NAME_PATTERN } from './event-names.ts';
 import { retentionWindowStart } from './integration-rules.ts';

@@ -1,4 +1,4 @@
-import type { z } from 'zod';
+import type * as z from 'zod';
 import { ValidationError } from './errors.ts';
 
 const describe = (issue: z.core.$ZodIssue): { field: string; message: string } => {

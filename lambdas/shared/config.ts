@@ -1,4 +1,4 @@
-import { z } from 'zod';
+import * as z from 'zod';
 import { MAX_FILE_AGE_MS, MAX_FILE_BYTES, MAX_LINE_BYTES, MIN_PART_BYTES } from '../domain/export-file.ts';
 
 const flag = z
