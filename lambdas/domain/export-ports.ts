@@ -40,21 +40,20 @@ export interface ExportStateStore {
     until: number,
   ): Promise<ClosedExportFile | undefined>;
   /** Records progress of an upload (its multipart id, that it is done, the next attempt). */
-  update(
-    integrationId: string,
-    fileId: string,
-    changes: {
-      upload?: PendingUpload | null;
-      uploaded_at?: string;
-      attempts?: number;
-      next_attempt_at?: number;
-      lease_until?: number | null;
-    },
-  ): Promise<void>;
+  update(integrationId: string, fileId: string, changes: ExportFileChanges): Promise<void>;
   /** Forgets a closed file (after its object is written, or when it is given up). */
   remove(integrationId: string, fileId: string): Promise<void>;
   /** Forgets the open file if it is still `fileId` (given up). */
   discardOpen(integrationId: string, fileId: string): Promise<void>;
+}
+
+/** What `update` may change on a closed file; `null` removes the attribute. */
+export interface ExportFileChanges {
+  upload?: PendingUpload | null;
+  uploaded_at?: string;
+  attempts?: number;
+  next_attempt_at?: number;
+  lease_until?: number | null;
 }
 
 /** The stack's own staging bucket, where lines wait as chunks until their file is uploaded. */

@@ -7,8 +7,8 @@ import {
   TransactWriteCommand,
   UpdateCommand,
 } from '@aws-sdk/lib-dynamodb';
-import type { ClosedExportFile, ExportFile, PendingUpload, StagedChunk } from '../../domain/export-file.ts';
-import type { ExportFiles, ExportStateStore } from '../../domain/export-ports.ts';
+import type { ClosedExportFile, ExportFile, StagedChunk } from '../../domain/export-file.ts';
+import type { ExportFileChanges, ExportFiles, ExportStateStore } from '../../domain/export-ports.ts';
 import { queryAll } from './partition.ts';
 
 const OPEN_SK = 'OPEN';
@@ -159,17 +159,7 @@ export class DynamoExportStateStore implements ExportStateStore {
     }
   }
 
-  async update(
-    integrationId: string,
-    fileId: string,
-    changes: {
-      upload?: PendingUpload | null;
-      uploaded_at?: string;
-      attempts?: number;
-      next_attempt_at?: number;
-      lease_until?: number | null;
-    },
-  ): Promise<void> {
+  async update(integrationId: string, fileId: string, changes: ExportFileChanges): Promise<void> {
     const set: string[] = [];
     const remove: string[] = [];
     const values: Record<string, unknown> = {};
