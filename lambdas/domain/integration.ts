@@ -68,6 +68,7 @@ export type LogAction =
   | 'replay_started'
   | 'replay_completed'
   | 'catch_up_skipped'
+  | 'catch_up_trimmed'
   | 'integration_finished'
   | 'file_uploaded';
 

@@ -84,6 +84,12 @@ export interface EventLogStore {
     afterSk: string | undefined,
     limit: number,
   ): Promise<ShardPage<LoggedEvent>>;
+  /**
+   * Whether any event received in `[from, to)` is still stored, expired or not: tells a catch-up whether
+   * the part of its range that left the window held anything (TTL deletes days late, so it usually does
+   * when there was something).
+   */
+  hasEventsReceivedBetween(from: string, to: string): Promise<boolean>;
 }
 
 /** What the fan-out puts on the webhook or export queue for each (event, integration). */

@@ -161,6 +161,7 @@ export const integrationService = new IntegrationService({
   rejected: rejectedEvents,
   secrets,
   deliveryState,
+  eventLog,
   dispatcher,
   replays,
   replayJobs,

@@ -23,6 +23,7 @@ import {
 import type {
   Clock,
   DeliveryStateStore,
+  EventLogStore,
   ExportFlusher,
   IntegrationLog,
   IntegrationRepository,
@@ -42,6 +43,8 @@ export interface IntegrationServiceDeps {
   rejected: RejectedEventStore;
   secrets: SecretStore;
   deliveryState: DeliveryStateStore;
+  /** Tells a catch-up whether the part of its range that left the window held events. */
+  eventLog: Pick<EventLogStore, 'hasEventsReceivedBetween'>;
   /** Sends a rejected event again on request; absent where no receiver may be called. */
   dispatcher?: WebhookDispatcher;
   /** Flushes an S3 integration's open file on stop and delete; absent until S3 export is wired in. */
@@ -329,17 +332,27 @@ export class IntegrationService {
     if (!this.deps.replays) return;
     const noted = (await this.deps.deliveryState.get(integration.id)).catch_up_from;
     const missed = earliest(stoppedAt, noted);
-    const plan = planCatchUp(missed, now, this.deps.policy.retentionDays);
+    const days = this.deps.policy.retentionDays;
+    const plan = planCatchUp(missed, stoppedAt, now, days);
     if (plan.replayFrom) {
       await this.deps.replays.begin(integration, plan.replayFrom, now.toISOString(), 'catch-up after a stop');
       // The replay covers it now; a point noted meanwhile (earlier than this one) stays.
       if (noted) await this.deps.deliveryState.clearCatchUp(integration.id, noted);
+      const lost = plan.leftWindow;
+      if (lost && (await this.deps.eventLog.hasEventsReceivedBetween(lost.from, lost.to))) {
+        await this.log(integration.id, now, [
+          [
+            'catch_up_trimmed',
+            `Events received from ${lost.from} to ${lost.to} left the ${days}-day event window before they could be replayed; every event since ${lost.to} is replayed.`,
+          ],
+        ]);
+      }
     } else if (plan.notReplayed) {
       if (noted) await this.deps.deliveryState.clearCatchUp(integration.id, noted);
       await this.log(integration.id, now, [
         [
           'catch_up_skipped',
-          `Stopped since ${plan.notReplayed.from}, more than ${this.deps.policy.retentionDays} days ago: events from ${plan.notReplayed.from} to ${plan.notReplayed.to} are not replayed; events from now on are delivered.`,
+          `Stopped since ${stoppedAt ?? plan.notReplayed.from}, more than ${days} days ago: events from ${plan.notReplayed.from} to ${plan.notReplayed.to} are not replayed; events from now on are delivered.`,
         ],
       ]);
     }

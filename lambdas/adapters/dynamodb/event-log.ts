@@ -5,7 +5,7 @@ import {
   QueryCommand,
 } from '@aws-sdk/lib-dynamodb';
 import DataLoader from 'dataloader';
-import { eventLogKey, eventLogPartition, type LoggedEvent } from '../../domain/event.ts';
+import { EVENT_LOG_SHARDS, eventLogKey, eventLogPartition, type LoggedEvent } from '../../domain/event.ts';
 import { entityOf } from '../../domain/event-names.ts';
 import type { Clock, EventLogStore, EventRangeQuery } from '../../domain/ports.ts';
 import type { ShardPage } from '../../domain/sharded-merge.ts';
@@ -118,6 +118,30 @@ export class DynamoEventLog implements EventLogStore {
         .map((item) => ({ sk: item.sk as string, item: toEvent(item) })),
       ...(page.LastEvaluatedKey && { lastEvaluatedSk: page.LastEvaluatedKey.sk as string }),
     };
+  }
+
+  async hasEventsReceivedBetween(from: string, to: string): Promise<boolean> {
+    if (from >= to) return false;
+    const found = await Promise.all(
+      Array.from({ length: EVENT_LOG_SHARDS }, async (_, shard) => {
+        const { Items } = await this.client.send(
+          new QueryCommand({
+            TableName: this.tableName,
+            // `to` itself is excluded: its sort keys start with `to` and sort after it.
+            KeyConditionExpression: 'pk = :pk AND sk BETWEEN :from AND :to',
+            ExpressionAttributeValues: {
+              ':pk': eventLogPartition(this.tenant, shard),
+              ':from': from,
+              ':to': to,
+            },
+            ProjectionExpression: 'pk',
+            Limit: 1,
+          }),
+        );
+        return (Items ?? []).length > 0;
+      }),
+    );
+    return found.some(Boolean);
   }
 
   /** TTL deletes up to days late: an expired item is treated as gone. */
