@@ -106,7 +106,8 @@ export const INGEST_QUEUE: QueueDefinition = {
     batchSize: 100,
     // No waiting for a fuller batch: webhooks are real time, and a busy queue fills batches anyway.
     maxBatchingWindowSeconds: 0,
-    timeoutSeconds: 30,
+    // A catch-up waits this long (REPLAY_SETTLE_SECONDS) for fan-outs that saw the integration stopped.
+    timeoutSeconds: 15,
     maxConcurrency: 20,
   },
 };

@@ -125,6 +125,7 @@ export class IntegrationService {
         range.from,
         range.to,
         `starts_at of a ${integration.integration_type} integration`,
+        { settle: false },
       );
     }
     return toView(integration);
@@ -335,7 +336,15 @@ export class IntegrationService {
     const days = this.deps.policy.retentionDays;
     const plan = planCatchUp(missed, stoppedAt, now, days);
     if (plan.replayFrom) {
-      await this.deps.replays.begin(integration, plan.replayFrom, now.toISOString(), 'catch-up after a stop');
+      await this.deps.replays.begin(
+        integration,
+        plan.replayFrom,
+        now.toISOString(),
+        'catch-up after a stop',
+        {
+          settle: true,
+        },
+      );
       // The replay covers it now; a point noted meanwhile (earlier than this one) stays.
       if (noted) await this.deps.deliveryState.clearCatchUp(integration.id, noted);
       const lost = plan.leftWindow;

@@ -92,10 +92,6 @@ export class DynamoEventLog implements EventLogStore {
       filters.push('entity = :entity');
       values[':entity'] = query.entity;
     }
-    if (query.loggedSince) {
-      filters.push('logged_at >= :loggedSince');
-      values[':loggedSince'] = query.loggedSince;
-    }
     const page = await this.client.send(
       new QueryCommand({
         TableName: this.tableName,
@@ -104,6 +100,7 @@ export class DynamoEventLog implements EventLogStore {
         ...(Object.keys(names).length > 0 && { ExpressionAttributeNames: names }),
         ExpressionAttributeValues: values,
         ...(afterSk !== undefined && { ExclusiveStartKey: { pk, sk: afterSk } }),
+        ...(query.consistent && { ConsistentRead: true }),
         ScanIndexForward: !query.descending,
         Limit: limit,
         ...(query.includePayload === false && {
@@ -153,9 +150,6 @@ export class DynamoEventLog implements EventLogStore {
 
   private async writeBatch(events: readonly LoggedEvent[]): Promise<(true | Error)[]> {
     const byKey = new Map<string, Record<string, unknown>>();
-    // When it reached the log, which can be long after it was received (an ingest backlog): replays that
-    // ran meanwhile look for such late arrivals by this.
-    const loggedAt = this.clock.now().toISOString();
     for (const event of events) {
       const key = eventLogKey(this.tenant, event.received_at, event.id);
       const expiresAt = Math.floor(Date.parse(event.received_at) / 1000) + this.retentionDays * DAY_S;
@@ -164,7 +158,6 @@ export class DynamoEventLog implements EventLogStore {
         ...key,
         ...event,
         entity: entityOf(event.name),
-        logged_at: loggedAt,
         expires_at: expiresAt,
       });
       // A pointer by id, so an event (and its deliveries) can be found from the id alone.
