@@ -110,6 +110,14 @@ const HOUR_MS = 3_600_000;
 export const exportState = new DynamoExportStateStore(dynamoDocumentClient, stateTable);
 export const exportStaging = new S3StagingStore(s3Client, config.EXPORT_STAGING_BUCKET_NAME);
 
+/** Customers' buckets, each reached with its integration's credentials. */
+export const exportDestinations = new S3ExportDestinations({
+  secrets,
+  assumeRole: stsAssumeRole(stsClient),
+  clock,
+  forcePathStyle: config.S3_FORCE_PATH_STYLE,
+});
+
 export const exportBatcher = new ExportBatcher({
   integrations,
   eventLog,
@@ -129,12 +137,7 @@ export const exportFlush = new ExportFlush({
   integrations,
   state: exportState,
   staging: exportStaging,
-  destinations: new S3ExportDestinations({
-    secrets,
-    assumeRole: stsAssumeRole(stsClient),
-    clock,
-    forcePathStyle: config.S3_FORCE_PATH_STYLE,
-  }),
+  destinations: exportDestinations,
   upload: new ExportUpload({
     staging: exportStaging,
     state: exportState,

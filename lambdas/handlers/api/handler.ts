@@ -8,6 +8,7 @@ import { errorResponses, json, readJsonBody } from '../../shared/http.ts';
 import { logger, tracer } from '../../shared/powertools.ts';
 import type { HistoryQueries } from '../../use-cases/history-queries.ts';
 import type { IntegrationService } from '../../use-cases/integration-service.ts';
+import type { IntegrationTest } from '../../use-cases/integration-test.ts';
 import type { PublishEvents } from '../../use-cases/publish-events.ts';
 import { matchPath, ROUTES, type RouteName, routeKey } from './routes.ts';
 
@@ -17,11 +18,20 @@ type RouteHandler = (event: Event, params: Record<string, string>) => Promise<Re
 
 const routeByKey = new Map(ROUTES.map((route) => [routeKey(route), route]));
 
-const routeHandlers = (
-  service: IntegrationService,
-  publisher: PublishEvents,
-  queries: HistoryQueries,
-): Record<RouteName, RouteHandler> => ({
+/** The use cases behind the routes. */
+export interface ApiUseCases {
+  service: IntegrationService;
+  publisher: PublishEvents;
+  queries: HistoryQueries;
+  tester: IntegrationTest;
+}
+
+const routeHandlers = ({
+  service,
+  publisher,
+  queries,
+  tester,
+}: ApiUseCases): Record<RouteName, RouteHandler> => ({
   listIntegrations: async () => json(200, { integrations: await service.list() }),
   registerIntegration: async (event) => json(200, await service.register(readJsonBody(event))),
   getIntegration: async (_, p) => json(200, await service.get(id(p))),
@@ -32,6 +42,7 @@ const routeHandlers = (
   },
   startIntegration: async (_, p) => json(200, await service.start(id(p))),
   stopIntegration: async (_, p) => json(200, await service.stop(id(p))),
+  testIntegration: async (_, p) => json(200, await tester.run(id(p))),
   getIntegrationLogs: async (_, p) => json(200, { entries: await service.logs(id(p)) }),
   listRejectedEvents: async (_, p) => json(200, { rejected_events: await service.listRejected(id(p)) }),
   getRejectedEvent: async (_, p) => json(200, await service.getRejected(id(p), p.event_id ?? '')),
@@ -56,12 +67,8 @@ const query = (event: Event): Record<string, string | undefined> => event.queryS
  * The API Lambda: dispatches on API Gateway's route key, so each route's JWT scope is checked by the
  * authorizer before the code runs; the `$default` route lands here too and answers 404 or 405.
  */
-export const createApiHandler = (
-  service: IntegrationService,
-  publisher: PublishEvents,
-  queries: HistoryQueries,
-) => {
-  const handlers = routeHandlers(service, publisher, queries);
+export const createApiHandler = (useCases: ApiUseCases) => {
+  const handlers = routeHandlers(useCases);
   const dispatch = async (event: Event): Promise<Result> => {
     const route = routeByKey.get(event.routeKey);
     if (route) {
