@@ -84,6 +84,8 @@ export interface RejectedEvent {
   id: string;
   created_at: string;
   event: EventEnvelope;
+  /** When the event was received: its key in the event log and the delivery history. */
+  received_at?: string;
   /** What the receiver answered, trimmed; helps the integrator see why. */
   status_code?: number;
   response_excerpt?: string;

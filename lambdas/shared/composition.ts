@@ -166,6 +166,7 @@ export const integrationService = new IntegrationService({
   secrets,
   deliveryState,
   eventLog,
+  history: deliveryHistory,
   dispatcher,
   replays,
   replayJobs,

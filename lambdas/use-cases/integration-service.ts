@@ -22,6 +22,7 @@ import {
 } from '../domain/integration-schema.ts';
 import type {
   Clock,
+  DeliveryHistory,
   DeliveryStateStore,
   EventLogStore,
   ExportFlusher,
@@ -43,8 +44,13 @@ export interface IntegrationServiceDeps {
   rejected: RejectedEventStore;
   secrets: SecretStore;
   deliveryState: DeliveryStateStore;
-  /** Tells a catch-up whether the part of its range that left the window held events. */
-  eventLog: Pick<EventLogStore, 'hasEventsReceivedBetween'>;
+  /**
+   * Tells a catch-up whether the part of its range that left the window held events, and a retried
+   * rejected event where its delivery record is.
+   */
+  eventLog: Pick<EventLogStore, 'hasEventsReceivedBetween' | 'receivedAtOf'>;
+  /** A retried rejected event's attempt goes into its delivery record, as a resent delivery's does. */
+  history: Pick<DeliveryHistory, 'recordAttempt'>;
   /** Sends a rejected event again on request; absent where no receiver may be called. */
   dispatcher?: WebhookDispatcher;
   /** Flushes an S3 integration's open file on stop and delete; absent until S3 export is wired in. */
@@ -268,7 +274,26 @@ export class IntegrationService {
     const rejected = await this.deps.rejected.get(id, eventId);
     if (!rejected) throw new NotFoundError(`Rejected event ${eventId} not found for integration ${id}.`);
     if (!this.deps.dispatcher) throw new Error('No webhook dispatcher configured');
-    const { outcome } = await this.deps.dispatcher.dispatch(integration, rejected.event);
+    const result = await this.deps.dispatcher.dispatch(integration, rejected.event);
+    const { outcome } = result;
+    const receivedAt = rejected.received_at ?? (await this.deps.eventLog.receivedAtOf(eventId));
+    if (receivedAt) {
+      const status = 'status' in outcome ? outcome.status : undefined;
+      const delivered = outcome.kind === 'delivered';
+      await this.deps.history.recordAttempt(
+        integration,
+        { id: eventId, name: rejected.event.name, received_at: receivedAt },
+        delivered ? 'delivered' : 'rejected',
+        {
+          at: this.deps.clock.now().toISOString(),
+          duration_ms: result.durationMs,
+          ...(status !== undefined && { status_code: status }),
+          ...(!delivered && {
+            error: outcome.kind === 'retry' ? outcome.reason : `HTTP status code ${status}`,
+          }),
+        },
+      );
+    }
     if (outcome.kind === 'delivered') {
       await this.deps.rejected.delete(id, eventId);
       return { id: eventId, status: 'delivered', status_code: outcome.status };

@@ -134,6 +134,7 @@ const setUp = async ({ edgeEvent = false } = {}) => {
     secrets: new MemorySecrets(),
     deliveryState,
     eventLog,
+    history: { recordAttempt: async () => {} },
     replays,
     replayJobs,
     clock,
