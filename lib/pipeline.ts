@@ -88,11 +88,11 @@ const CONSUMER_GRANTS: Readonly<Record<string, GrantConsumer>> = {
     access.queue(EXPORT_QUEUE).grantSendMessages(fn);
     // Every HANDOFF_RECEIVES receives a job continues on a fresh message, below maxReceiveCount.
     access.queue(REPLAY_QUEUE).grantSendMessages(fn);
-    // At the end of a temporary integration's replay it finishes the integration as housekeeping does:
-    // "is anything pending?" on the PendingIndex, then the delete with its secret and staged export data.
+    // At the end of a temporary webhook integration's replay it finishes the integration as housekeeping
+    // does: "is anything pending?" on the PendingIndex, then the delete with its secret. (S3 ones, which
+    // wait for their last file, are left to housekeeping: no S3 access here.)
     access.table(DELIVERIES_TABLE).grant(fn, 'dynamodb:Query');
-    access.grantSecrets(fn, ['secretsmanager:DeleteSecret'], EXPORT_FLUSH_SECRET_ACTIONS);
-    access.grantExportFlush(fn);
+    access.grantSecrets(fn, ['secretsmanager:DeleteSecret']);
   },
 };
 

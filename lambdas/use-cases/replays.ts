@@ -58,8 +58,11 @@ export interface ReplayStepResult {
   ending?: Integration;
 }
 
+/** S3 ones wait for their last file to be uploaded: housekeeping ends those. */
 const endingTemporary = (integration: Integration): boolean =>
-  integration.integration_type === 'temporary' && integration.status === 'running';
+  integration.integration_type === 'temporary' &&
+  integration.status === 'running' &&
+  integration.callback_parameters !== undefined;
 
 /**
  * Replays a range of the event log to one integration in the background, a page per receive of the
