@@ -435,6 +435,34 @@ describe('EventStreamStack with the default Cognito issuer', () => {
       expect(() => new Queues(new Stack(), 'Queues', { definitions: [tooShort] })).toThrow(/visibility/);
       expect(() => checkQueueDefinition({ ...INGEST_QUEUE, retentionDays: 15 })).toThrow(/retention/);
     });
+
+    // What CreateEventSourceMapping refuses for a standard queue, checked before the synth gets that far.
+    it.each([
+      [
+        'batch size 100 without a window',
+        { batchSize: 100, maxBatchingWindowSeconds: 0 },
+        /100 needs a batching window/,
+      ],
+      ['batch size 0', { batchSize: 0 }, /batch size 0 is not from 1 to 10000/],
+      ['batch size 10001', { batchSize: 10_001, maxBatchingWindowSeconds: 1 }, /batch size 10001/],
+      ['a 301 s window', { maxBatchingWindowSeconds: 301 }, /window 301 s/],
+      ['a 0.5 s window', { maxBatchingWindowSeconds: 0.5 }, /window 0.5 s/],
+      ['concurrency 1', { maxConcurrency: 1 }, /concurrency 1 is not from 2 to 1000/],
+      ['concurrency 1001', { maxConcurrency: 1001 }, /concurrency 1001/],
+    ])('fails the synth for a consumer with %s', (_, change, message) => {
+      const consumer = { ...(INGEST_QUEUE.consumer as NonNullable<QueueDefinition['consumer']>), ...change };
+      expect(() => checkQueueDefinition({ ...INGEST_QUEUE, consumer })).toThrow(message);
+    });
+
+    it('accepts batch sizes above 10 with a window of at least 1 s', () => {
+      const consumer = { ...(INGEST_QUEUE.consumer as NonNullable<QueueDefinition['consumer']>) };
+      expect(() =>
+        checkQueueDefinition({
+          ...INGEST_QUEUE,
+          consumer: { ...consumer, batchSize: 100, maxBatchingWindowSeconds: 1 },
+        }),
+      ).not.toThrow();
+    });
   });
 
   describe('buckets', () => {
