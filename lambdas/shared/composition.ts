@@ -20,8 +20,12 @@ import { ExportBatcher } from '../use-cases/export-batcher.ts';
 import { ExportFlush } from '../use-cases/export-flush.ts';
 import { ExportUpload } from '../use-cases/export-upload.ts';
 import { Housekeeping } from '../use-cases/housekeeping.ts';
-import { IntegrationService } from '../use-cases/integration-service.ts';
+import { IntegrationLifecycle } from '../use-cases/integration-lifecycle.ts';
+import { IntegrationRegistry } from '../use-cases/integration-registry.ts';
+import { IntegrationStopper } from '../use-cases/integration-stopper.ts';
+import { RejectedEvents } from '../use-cases/rejected-events.ts';
 import { Replays } from '../use-cases/replays.ts';
+import { SigningSecrets } from '../use-cases/signing-secrets.ts';
 import { WebhookDispatcher } from '../use-cases/webhook-dispatcher.ts';
 import { dynamoDocumentClient, s3Client, secretsManagerClient, sqsClient, stsClient } from './clients.ts';
 import { type Config, parseConfig } from './config.ts';
@@ -118,6 +122,9 @@ export const exportDestinations = new S3ExportDestinations({
   forcePathStyle: config.S3_FORCE_PATH_STYLE,
 });
 
+/** Stops integrations the pipeline gives up on (no flush: the destination is what failed). */
+export const integrationStopper = new IntegrationStopper({ integrations, logs: integrationLog, clock });
+
 export const exportBatcher = new ExportBatcher({
   integrations,
   eventLog,
@@ -145,7 +152,7 @@ export const exportFlush = new ExportFlush({
   }),
   logs: integrationLog,
   deliveryState,
-  stopIntegration: (id, reason) => integrationService.stopIfStill(id, reason),
+  stopper: integrationStopper,
   metrics: metricsPort,
   clock,
   settings: {
@@ -159,24 +166,46 @@ export const exportFlush = new ExportFlush({
   },
 });
 
-export const integrationService = new IntegrationService({
+const policy = {
+  maxIntegrations: config.MAX_INTEGRATIONS,
+  retentionDays: config.EVENT_RETENTION_DAYS,
+  allowInsecureCallbacks: config.ALLOW_INSECURE_CALLBACKS,
+};
+
+export const integrationRegistry = new IntegrationRegistry({
   integrations,
   logs: integrationLog,
   rejected: rejectedEvents,
   secrets,
   deliveryState,
-  eventLog,
-  history: deliveryHistory,
-  dispatcher,
   replays,
   replayJobs,
-  exportFlusher: exportFlush,
+  exportFiles: exportFlush,
   clock,
-  policy: {
-    maxIntegrations: config.MAX_INTEGRATIONS,
-    retentionDays: config.EVENT_RETENTION_DAYS,
-    allowInsecureCallbacks: config.ALLOW_INSECURE_CALLBACKS,
-  },
+  policy,
+});
+
+export const integrationLifecycle = new IntegrationLifecycle({
+  integrations,
+  logs: integrationLog,
+  stopper: integrationStopper,
+  deliveryState,
+  eventLog,
+  replays,
+  exportFiles: exportFlush,
+  clock,
+  retentionDays: config.EVENT_RETENTION_DAYS,
+});
+
+export const signingSecrets = new SigningSecrets({ integrations, secrets, logs: integrationLog, clock });
+
+export const rejectedEventsService = new RejectedEvents({
+  integrations,
+  rejected: rejectedEvents,
+  dispatcher,
+  history: deliveryHistory,
+  eventLog,
+  clock,
 });
 
 /** Temporary integrations' end and stalled replays: the schedule, and the replay consumer at a replay's end. */
@@ -190,7 +219,7 @@ export const housekeeping = new Housekeeping({
     const files = await exportState.load(id);
     return files.open !== undefined || files.closed.length > 0;
   },
-  service: integrationService,
+  registry: integrationRegistry,
   clock,
   settings: {
     endGraceMs: config.TEMPORARY_END_GRACE_SECONDS * 1000,

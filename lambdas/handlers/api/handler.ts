@@ -7,9 +7,12 @@ import { MAX_INGEST_BODY_BYTES } from '../../domain/event.ts';
 import { errorResponses, json, readJsonBody } from '../../shared/http.ts';
 import { logger, tracer } from '../../shared/powertools.ts';
 import type { HistoryQueries } from '../../use-cases/history-queries.ts';
-import type { IntegrationService } from '../../use-cases/integration-service.ts';
+import type { IntegrationLifecycle } from '../../use-cases/integration-lifecycle.ts';
+import type { IntegrationRegistry } from '../../use-cases/integration-registry.ts';
 import type { IntegrationTest } from '../../use-cases/integration-test.ts';
 import type { PublishEvents } from '../../use-cases/publish-events.ts';
+import type { RejectedEvents } from '../../use-cases/rejected-events.ts';
+import type { SigningSecrets } from '../../use-cases/signing-secrets.ts';
 import { matchPath, ROUTES, type RouteName, routeKey } from './routes.ts';
 
 type Event = APIGatewayProxyEventV2WithJWTAuthorizer;
@@ -20,39 +23,45 @@ const routeByKey = new Map(ROUTES.map((route) => [routeKey(route), route]));
 
 /** The use cases behind the routes. */
 export interface ApiUseCases {
-  service: IntegrationService;
+  registry: IntegrationRegistry;
+  lifecycle: IntegrationLifecycle;
+  signing: SigningSecrets;
+  rejected: RejectedEvents;
   publisher: PublishEvents;
   queries: HistoryQueries;
   tester: IntegrationTest;
 }
 
 const routeHandlers = ({
-  service,
+  registry,
+  lifecycle,
+  signing,
+  rejected,
   publisher,
   queries,
   tester,
 }: ApiUseCases): Record<RouteName, RouteHandler> => ({
-  listIntegrations: async () => json(200, { integrations: await service.list() }),
-  registerIntegration: async (event) => json(200, await service.register(readJsonBody(event))),
-  getIntegration: async (_, p) => json(200, await service.get(id(p))),
-  updateIntegration: async (event, p) => json(200, await service.update(id(p), readJsonBody(event))),
+  listIntegrations: async () => json(200, { integrations: await registry.list() }),
+  registerIntegration: async (event) => json(200, await registry.register(readJsonBody(event))),
+  getIntegration: async (_, p) => json(200, await registry.get(id(p))),
+  updateIntegration: async (event, p) => json(200, await registry.update(id(p), readJsonBody(event))),
   deleteIntegration: async (_, p) => {
-    await service.delete(id(p));
+    await registry.delete(id(p));
     return json(200, {});
   },
-  startIntegration: async (_, p) => json(200, await service.start(id(p))),
-  stopIntegration: async (_, p) => json(200, await service.stop(id(p))),
+  startIntegration: async (_, p) => json(200, await lifecycle.start(id(p))),
+  stopIntegration: async (_, p) => json(200, await lifecycle.stop(id(p))),
   testIntegration: async (_, p) => json(200, await tester.run(id(p))),
-  getIntegrationLogs: async (_, p) => json(200, { entries: await service.logs(id(p)) }),
-  listRejectedEvents: async (_, p) => json(200, { rejected_events: await service.listRejected(id(p)) }),
-  getRejectedEvent: async (_, p) => json(200, await service.getRejected(id(p), p.event_id ?? '')),
+  getIntegrationLogs: async (_, p) => json(200, { entries: await registry.logs(id(p)) }),
+  listRejectedEvents: async (_, p) => json(200, { rejected_events: await rejected.list(id(p)) }),
+  getRejectedEvent: async (_, p) => json(200, await rejected.get(id(p), p.event_id ?? '')),
   deleteRejectedEvent: async (_, p) => {
-    await service.deleteRejected(id(p), p.event_id ?? '');
+    await rejected.delete(id(p), p.event_id ?? '');
     return json(200, {});
   },
-  retryRejectedEvent: async (_, p) => json(200, await service.retryRejected(id(p), p.event_id ?? '')),
-  getSigningSecret: async (_, p) => json(200, await service.signingSecret(id(p))),
-  rotateSigningSecret: async (_, p) => json(200, await service.rotateSigningSecret(id(p))),
+  retryRejectedEvent: async (_, p) => json(200, await rejected.retry(id(p), p.event_id ?? '')),
+  getSigningSecret: async (_, p) => json(200, await signing.get(id(p))),
+  rotateSigningSecret: async (_, p) => json(200, await signing.rotate(id(p))),
   queryEvents: async (event) => json(200, await queries.events(query(event))),
   listDeliveries: async (event, p) => json(200, await queries.deliveries(id(p), query(event))),
   retryDelivery: async (_, p) => json(200, await queries.retryDelivery(id(p), p.event_id ?? '')),
