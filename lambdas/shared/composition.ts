@@ -24,6 +24,7 @@ import { IntegrationLifecycle } from '../use-cases/integration-lifecycle.ts';
 import { IntegrationRegistry } from '../use-cases/integration-registry.ts';
 import { IntegrationStopper } from '../use-cases/integration-stopper.ts';
 import { RejectedEvents } from '../use-cases/rejected-events.ts';
+import { ReplayJobs } from '../use-cases/replay-jobs.ts';
 import { Replays } from '../use-cases/replays.ts';
 import { SigningSecrets } from '../use-cases/signing-secrets.ts';
 import { WebhookDispatcher } from '../use-cases/webhook-dispatcher.ts';
@@ -78,10 +79,18 @@ export const deliveryHistory = new DynamoDeliveryHistory(
 );
 export const replayJobs = new DynamoReplayStore(dynamoDocumentClient, stateTable);
 export const deliveryRouter = new DeliveryRouter({ history: deliveryHistory, webhookQueue, exportQueue });
+/** Starts replays (API, housekeeping); the replay consumer pages them with `replays`. */
+export const replayJobsService = new ReplayJobs({
+  replays: replayJobs,
+  replayQueue,
+  logs: integrationLog,
+  clock,
+  settleMs: config.REPLAY_SETTLE_SECONDS * 1000,
+});
 export const replays = new Replays({
   integrations,
   replays: replayJobs,
-  replayQueue,
+  jobs: replayJobsService,
   eventLog,
   router: deliveryRouter,
   logs: integrationLog,
@@ -91,7 +100,6 @@ export const replays = new Replays({
   settings: {
     pageSize: config.REPLAY_PAGE_SIZE,
     pauseSeconds: config.REPLAY_PAUSE_SECONDS,
-    settleMs: config.REPLAY_SETTLE_SECONDS * 1000,
   },
 });
 
@@ -178,7 +186,7 @@ export const integrationRegistry = new IntegrationRegistry({
   rejected: rejectedEvents,
   secrets,
   deliveryState,
-  replays,
+  replays: replayJobsService,
   replayJobs,
   exportFiles: exportFlush,
   clock,
@@ -191,7 +199,7 @@ export const integrationLifecycle = new IntegrationLifecycle({
   stopper: integrationStopper,
   deliveryState,
   eventLog,
-  replays,
+  replays: replayJobsService,
   exportFiles: exportFlush,
   clock,
   retentionDays: config.EVENT_RETENTION_DAYS,
@@ -212,7 +220,7 @@ export const rejectedEventsService = new RejectedEvents({
 export const housekeeping = new Housekeeping({
   integrations,
   replayJobs,
-  replays,
+  replays: replayJobsService,
   deliveryState,
   history: deliveryHistory,
   hasStagedExports: async (id) => {

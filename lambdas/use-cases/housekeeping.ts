@@ -7,12 +7,12 @@ import type {
   ReplayStore,
 } from '../domain/ports.ts';
 import type { IntegrationRegistry } from './integration-registry.ts';
-import type { Replays } from './replays.ts';
+import type { ReplayJobs } from './replay-jobs.ts';
 
 export interface HousekeepingDeps {
   integrations: IntegrationRepository;
   replayJobs: ReplayStore;
-  replays: Pick<Replays, 'rearmIfStalled' | 'begin'>;
+  replays: Pick<ReplayJobs, 'rearmIfStalled' | 'begin'>;
   deliveryState: Pick<DeliveryStateStore, 'get' | 'clearCatchUp'>;
   history: DeliveryHistory;
   /** Whether an S3 integration still has export data staged (an open file, or closed ones not uploaded). */

@@ -10,7 +10,7 @@ import type {
 } from '../domain/ports.ts';
 import { appendLog, loadIntegration } from './integration-lookup.ts';
 import type { IntegrationStopper } from './integration-stopper.ts';
-import type { Replays } from './replays.ts';
+import type { ReplayJobs } from './replay-jobs.ts';
 
 export interface IntegrationLifecycleDeps {
   integrations: Pick<IntegrationRepository, 'get' | 'update'>;
@@ -19,7 +19,7 @@ export interface IntegrationLifecycleDeps {
   deliveryState: Pick<DeliveryStateStore, 'get' | 'clearCatchUp' | 'resetHealth'>;
   /** Tells a catch-up whether the part of its range that left the window held events. */
   eventLog: Pick<EventLogStore, 'hasEventsReceivedBetween'>;
-  replays: Pick<Replays, 'begin'>;
+  replays: Pick<ReplayJobs, 'begin'>;
   /** A stop flushes an S3 integration's open file. */
   exportFiles: Pick<ExportFlusher, 'flush'>;
   clock: Clock;

@@ -32,7 +32,7 @@ import { type SecretValues, separateSecrets, signingPart } from '../domain/secre
 import { parseRequest } from '../domain/validate.ts';
 import { newSigningSecret } from '../domain/webhook-signature.ts';
 import { appendLog, integrationNotFound, loadIntegration } from './integration-lookup.ts';
-import type { Replays } from './replays.ts';
+import type { ReplayJobs } from './replay-jobs.ts';
 
 export interface IntegrationRegistryDeps {
   integrations: IntegrationRepository;
@@ -41,7 +41,7 @@ export interface IntegrationRegistryDeps {
   secrets: SecretStore;
   deliveryState: Pick<DeliveryStateStore, 'delete'>;
   /** The replay of a registration's `starts_at`. */
-  replays: Pick<Replays, 'begin'>;
+  replays: Pick<ReplayJobs, 'begin'>;
   replayJobs: Pick<ReplayStore, 'delete'>;
   /** A delete writes an S3 integration's open file, then drops what is staged. */
   exportFiles: ExportFlusher;

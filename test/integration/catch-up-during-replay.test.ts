@@ -15,6 +15,7 @@ import type { DeliveryRouter } from '../../lambdas/use-cases/delivery-router.ts'
 import { IntegrationLifecycle } from '../../lambdas/use-cases/integration-lifecycle.ts';
 import { IntegrationRegistry } from '../../lambdas/use-cases/integration-registry.ts';
 import { IntegrationStopper } from '../../lambdas/use-cases/integration-stopper.ts';
+import { ReplayJobs } from '../../lambdas/use-cases/replay-jobs.ts';
 import { Replays } from '../../lambdas/use-cases/replays.ts';
 import { useEmulators } from '../support/local-runtime.ts';
 
@@ -117,17 +118,18 @@ const setUp = async ({ edgeEvent = false } = {}) => {
   const deliveryState = new DynamoDeliveryStateStore(documents, stateTable);
   const replayJobs = new DynamoReplayStore(documents, stateTable);
   const queue = new ListQueue();
+  const jobs = new ReplayJobs({ replays: replayJobs, replayQueue: queue, logs, clock, settleMs: 0 });
   const replays = new Replays({
     integrations,
     replays: replayJobs,
-    replayQueue: queue,
+    jobs,
     eventLog,
     router,
     logs,
     deliveryState,
     metrics: { count: () => {}, duration: () => {} },
     clock,
-    settings: { pageSize: 5, pauseSeconds: 0, settleMs: 0 },
+    settings: { pageSize: 5, pauseSeconds: 0 },
   });
   // Webhook integrations only here: nothing is ever flushed.
   const exportFiles = { flush: async () => {}, discard: async () => {} };
@@ -137,7 +139,7 @@ const setUp = async ({ edgeEvent = false } = {}) => {
     rejected: new DynamoRejectedEventStore(documents, stateTable),
     secrets: new MemorySecrets(),
     deliveryState,
-    replays,
+    replays: jobs,
     replayJobs,
     exportFiles,
     clock,
@@ -149,7 +151,7 @@ const setUp = async ({ edgeEvent = false } = {}) => {
     stopper: new IntegrationStopper({ integrations, logs, clock }),
     deliveryState,
     eventLog,
-    replays,
+    replays: jobs,
     exportFiles,
     clock,
     retentionDays: 30,
