@@ -85,7 +85,9 @@ const countBilledUnits = (pipeline: BenchPipeline, tableIds: Map<string, string>
     ): void;
   };
   const stack = (client: { middlewareStack: unknown }) => client.middlewareStack as Stack;
-  const { dynamoDocumentClient, sqsClient, secretsManagerClient } = pipeline.clients;
+  const dynamoDocumentClient = pipeline.clients.dynamo();
+  const sqsClient = pipeline.clients.sqs();
+  const secretsManagerClient = pipeline.clients.secretsManager();
   stack(dynamoDocumentClient).add(
     (next: Next, context: { commandName?: string }) => async (args: Args) => {
       const operation = String(context.commandName).replace(/Command$/, '');

@@ -1,13 +1,12 @@
 import { AsyncLocalStorage } from 'node:async_hooks';
-import { existsSync } from 'node:fs';
 import { createServer } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { join } from 'node:path';
 import { fileURLToPath, pathToFileURL } from 'node:url';
 import { GetQueueAttributesCommand } from '@aws-sdk/client-sqs';
 import type { SQSBatchResponse } from 'aws-lambda';
+import type { AwsClients } from '../lambdas/shared/clients.ts';
 import { INGEST_QUEUE, type QueueDefinition, WEBHOOK_QUEUE } from '../lib/resource-definitions.ts';
-import type { ApiHandler } from '../local/api-server.ts';
 import { localSqsClient } from '../local/resources.ts';
 import { type LocalRuntime, startLocalRuntime } from '../local/runtime.ts';
 import type { SqsHandler } from '../local/sqs-poller.ts';
@@ -52,7 +51,7 @@ export interface BenchPipeline {
   resetUsage(): void;
   /** AWS calls by `Service.Operation` through the handlers' module-scope clients (bench/aws-requests.ts). */
   requests: ReturnType<typeof countAwsRequests>;
-  clients: typeof import('../lambdas/shared/clients.ts');
+  clients: AwsClients;
   /** Waits until every queue (and dead-letter queue) reports no visible, in-flight or delayed message. */
   waitDrained(timeoutMs: number): Promise<void>;
   stop(): Promise<void>;
@@ -90,8 +89,8 @@ export const startBenchPipeline = async (
     log: () => {},
     env: { ALLOW_INSECURE_CALLBACKS: 'true', POWERTOOLS_LOG_LEVEL: 'ERROR', MAX_INTEGRATIONS: '20', ...env },
     ...(options.scheduleIntervalMs ? { scheduleIntervalMs: options.scheduleIntervalMs } : {}),
-    loadApiHandler: async () => {
-      const { handler } = (await import('../lambdas/handlers/api/index.ts')) as { handler: ApiHandler };
+    loadApiHandler: async (build) => {
+      const handler = await build();
       return async (event, context) => {
         const started = performance.now();
         try {
@@ -101,13 +100,11 @@ export const startBenchPipeline = async (
         }
       };
     },
-    // What the runtime's own loader does, plus the counting wrapper.
-    loadQueueHandler: async (queue: QueueDefinition): Promise<SqsHandler | undefined> => {
+    // The runtime's own function, wrapped to count.
+    loadQueueHandler: async (queue: QueueDefinition, build): Promise<SqsHandler | undefined> => {
       const consumer = queue.consumer;
-      if (!consumer) return undefined;
-      const file = join(REPO_ROOT, consumer.entry);
-      if (!existsSync(file)) return undefined;
-      const { handler } = (await import(pathToFileURL(file).href)) as { handler: SqsHandler };
+      const handler = await build();
+      if (!consumer || !handler) return undefined;
       return async (event, context) => {
         const started = performance.now();
         let failed = 0;
@@ -131,13 +128,13 @@ export const startBenchPipeline = async (
       };
     },
   });
-  // Already imported by the handlers above: the same module-scope clients they send through.
-  const clients = await import('../lambdas/shared/clients.ts');
+  // The clients every function of the runtime sends through.
+  const clients = runtime.platform.aws;
   const requests = countAwsRequests({
-    DynamoDB: clients.dynamoDocumentClient,
-    SecretsManager: clients.secretsManagerClient,
-    SQS: clients.sqsClient,
-    STS: clients.stsClient,
+    DynamoDB: clients.dynamo(),
+    SecretsManager: clients.secretsManager(),
+    SQS: clients.sqs(),
+    STS: clients.sts(),
   });
   const token = await runtime.issueToken();
   const sqs = localSqsClient(runtime.endpoints);
@@ -190,14 +187,6 @@ export const startBenchPipeline = async (
     stop: async () => {
       sqs.destroy();
       await runtime.stop();
-      for (const client of [
-        clients.dynamoDocumentClient,
-        clients.secretsManagerClient,
-        clients.sqsClient,
-        clients.s3Client,
-        clients.stsClient,
-      ])
-        client.destroy();
     },
   };
 };

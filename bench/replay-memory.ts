@@ -1,5 +1,8 @@
 import { GetQueueAttributesCommand } from '@aws-sdk/client-sqs';
 import type { LoggedEvent } from '../lambdas/domain/event.ts';
+import { eventLogStore } from '../lambdas/functions/parts.ts';
+import { REPLAY_ENTRY } from '../lambdas/functions/replay.ts';
+import { parseConfig } from '../lambdas/shared/config.ts';
 import { localSqsClient } from '../local/resources.ts';
 import {
   benchPayload,
@@ -51,8 +54,9 @@ export const benchReplayMemory = async (options: ReplayBenchOptions): Promise<vo
     { scheduleIntervalMs: 1000 },
   );
   try {
-    // The composition the handlers use (already imported by them, so built with the runtime's environment).
-    const { config, eventLog } = await import('../lambdas/shared/composition.ts');
+    // The event log as the replay function builds it, on the runtime's clients.
+    const config = parseConfig(REPLAY_ENTRY, pipeline.runtime.env);
+    const eventLog = eventLogStore(config, pipeline.runtime.platform);
     progress(`replay: writing ${events} events into the event log`);
     const writeStarted = performance.now();
     const first = Date.now() - 10 * 60_000;

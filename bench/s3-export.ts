@@ -10,7 +10,10 @@ import {
   UploadPartCommand,
 } from '@aws-sdk/client-s3';
 import type { LoggedEvent } from '../lambdas/domain/event.ts';
+import { eventLogStore, integrationStore } from '../lambdas/functions/parts.ts';
+import { parseConfig } from '../lambdas/shared/config.ts';
 import { startEmulators } from '../local/emulators/index.ts';
+import { localPlatform } from '../local/platform.ts';
 import { createResources, lambdaEnv, localResourceNames, localS3Client } from '../local/resources.ts';
 import { printTable, progress, ratio } from './report.ts';
 
@@ -86,19 +89,21 @@ export const benchS3Export = async (options: S3ExportBenchOptions): Promise<void
   try {
     const names = localResourceNames();
     const created = await createResources(endpoints, names);
-    Object.assign(
-      process.env,
-      lambdaEnv(endpoints, {
-        names,
-        created,
-        overrides: { POWERTOOLS_LOG_LEVEL: 'ERROR', POWERTOOLS_METRICS_DISABLED: 'true' },
-      }),
-    );
+    process.env.POWERTOOLS_LOG_LEVEL = 'ERROR';
+    process.env.POWERTOOLS_METRICS_DISABLED = 'true';
+    const env = lambdaEnv(endpoints, { names, created });
     await s3.send(new CreateBucketCommand({ Bucket: BUCKET }));
-    // Imported only now: the composition root reads its config and builds its clients at import.
-    const { config, eventLog, exportBatcher, exportFlush, integrationRegistry, integrations } = await import(
-      '../lambdas/shared/composition.ts'
+    // The batcher function as the stack builds it, and the API's use cases to register the integration with.
+    const platform = localPlatform(endpoints, env);
+    const { composeExportBatcher, EXPORT_BATCHER_ENTRY } = await import(
+      '../lambdas/functions/export-batcher.ts'
     );
+    const { API_ENTRY, composeApi } = await import('../lambdas/functions/api.ts');
+    const config = parseConfig(EXPORT_BATCHER_ENTRY, env);
+    const { batcher: exportBatcher, flush: exportFlush } = composeExportBatcher(config, platform);
+    const { registry: integrationRegistry } = composeApi(parseConfig(API_ENTRY, env), platform);
+    const eventLog = eventLogStore(config, platform);
+    const integrations = integrationStore(config, platform);
     const id = 'bench-s3';
     await integrationRegistry.register({
       id,

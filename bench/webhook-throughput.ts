@@ -1,5 +1,8 @@
 import type { DeliveryMessage } from '../lambdas/domain/ports.ts';
+import { eventLogStore } from '../lambdas/functions/parts.ts';
+import { parseConfig } from '../lambdas/shared/config.ts';
 import { startEmulators } from '../local/emulators/index.ts';
+import { localPlatform } from '../local/platform.ts';
 import { createResources, lambdaEnv, localResourceNames } from '../local/resources.ts';
 import { countAwsRequests } from './aws-requests.ts';
 import { startCountingReceiver } from './receiver.ts';
@@ -39,27 +42,31 @@ export const benchWebhookThroughput = async (options: WebhookBenchOptions): Prom
   try {
     const names = localResourceNames();
     const created = await createResources(emulators.endpoints, names);
-    Object.assign(
-      process.env,
-      lambdaEnv(emulators.endpoints, {
-        names,
-        created,
-        overrides: {
-          ALLOW_INSECURE_CALLBACKS: 'true', // the receiver is on loopback
-          POWERTOOLS_LOG_LEVEL: 'ERROR',
-          POWERTOOLS_METRICS_DISABLED: 'true',
-          MAX_INTEGRATIONS: String(Math.max(10, integrations)),
-        },
-      }),
+    process.env.POWERTOOLS_LOG_LEVEL = 'ERROR';
+    process.env.POWERTOOLS_METRICS_DISABLED = 'true';
+    const env = lambdaEnv(emulators.endpoints, {
+      names,
+      created,
+      overrides: {
+        ALLOW_INSECURE_CALLBACKS: 'true', // the receiver is on loopback
+        MAX_INTEGRATIONS: String(Math.max(10, integrations)),
+      },
+    });
+    // The delivery function as the stack builds it, and the API's use cases to register integrations with.
+    const platform = localPlatform(emulators.endpoints, env);
+    const { createWebhookDeliveryHandler, WEBHOOK_DELIVERY_ENTRY } = await import(
+      '../lambdas/functions/webhook-delivery.ts'
     );
-    // Imported only now: the composition root reads its config and builds its clients at import.
-    const { handler } = await import('../lambdas/handlers/sqs/deliver-webhook.ts');
-    const { config, eventLog, integrationRegistry } = await import('../lambdas/shared/composition.ts');
-    const clients = await import('../lambdas/shared/clients.ts');
+    const { API_ENTRY, composeApi } = await import('../lambdas/functions/api.ts');
+    const config = parseConfig(WEBHOOK_DELIVERY_ENTRY, env);
+    const handler = createWebhookDeliveryHandler(config, platform);
+    const { registry } = composeApi(parseConfig(API_ENTRY, env), platform);
+    const eventLog = eventLogStore(config, platform);
+    const clients = platform.aws;
     const awsCalls = countAwsRequests({
-      DynamoDB: clients.dynamoDocumentClient,
-      SecretsManager: clients.secretsManagerClient,
-      SQS: clients.sqsClient,
+      DynamoDB: clients.dynamo(),
+      SecretsManager: clients.secretsManager(),
+      SQS: clients.sqs(),
     });
     const invocations = concurrency / SQS_BATCH_SIZE;
     const contender = contenders(receiver, concurrency, invocations, handler as unknown as DeliveryHandler);
@@ -71,7 +78,7 @@ export const benchWebhookThroughput = async (options: WebhookBenchOptions): Prom
         const apiKey = `bench-api-key-${i}-${'k'.repeat(32)}`;
         apiKeys.set(`/${id}`, apiKey);
         // An api_key, so every delivery goes through the secret lookup and sets Authorization.
-        await integrationRegistry.register({
+        await registry.register({
           id,
           integration_type: 'permanent',
           callback_parameters: { callback_url: receiver.url(`/${id}`), api_key: apiKey },
@@ -132,9 +139,7 @@ export const benchWebhookThroughput = async (options: WebhookBenchOptions): Prom
       });
     } finally {
       contender.close();
-      clients.dynamoDocumentClient.destroy();
-      clients.secretsManagerClient.destroy();
-      clients.sqsClient.destroy();
+      clients.destroy();
     }
   } finally {
     await receiver.close();

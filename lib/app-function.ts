@@ -1,3 +1,5 @@
+import { relative, sep } from 'node:path';
+import { fileURLToPath } from 'node:url';
 import { Duration, RemovalPolicy } from 'aws-cdk-lib';
 import { Role, ServicePrincipal } from 'aws-cdk-lib/aws-iam';
 import { Architecture, Runtime, Tracing } from 'aws-cdk-lib/aws-lambda';
@@ -9,6 +11,7 @@ import {
 } from 'aws-cdk-lib/aws-lambda-nodejs';
 import { LogGroup, RetentionDays } from 'aws-cdk-lib/aws-logs';
 import type { Construct } from 'constructs';
+import { settingNames } from '../lambdas/shared/config.ts';
 import { LAMBDA_BUNDLING } from './bundling.ts';
 import { acknowledgeWildcardResource } from './nag.ts';
 
@@ -35,6 +38,21 @@ export interface AppFunctionProps extends Omit<NodejsFunctionProps, 'logGroup' |
   /** Handler module; it must export `handler`. */
   entry: string;
 }
+
+const REPO_ROOT = fileURLToPath(new URL('../', import.meta.url));
+
+/**
+ * The part of the stack's settings the function bundled from `entry` reads (its config schema names them),
+ * and the Powertools variables every function reads: a function gets no variable it does not use.
+ */
+const ownSettings = (entry: string, environment: Record<string, string>): Record<string, string> => {
+  // A function that reads no settings (the docs page) is given none.
+  if (Object.keys(environment).length === 0) return {};
+  const names = new Set(settingNames(relative(REPO_ROOT, entry).split(sep).join('/')));
+  return Object.fromEntries(
+    Object.entries(environment).filter(([name]) => names.has(name) || name.startsWith('POWERTOOLS_')),
+  );
+};
 
 /**
  * A Lambda function with the project's defaults, so every function is built and run alike: Node 24 on
@@ -71,7 +89,7 @@ export class AppFunction extends NodejsFunction {
       environment: {
         POWERTOOLS_SERVICE_NAME: 'event-stream',
         NODE_OPTIONS: '--enable-source-maps',
-        ...props.environment,
+        ...ownSettings(props.entry, props.environment ?? {}),
       },
     });
     acknowledgeWildcardResource(

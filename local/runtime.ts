@@ -1,9 +1,8 @@
 import { randomUUID } from 'node:crypto';
-import { existsSync } from 'node:fs';
 import { rm } from 'node:fs/promises';
 import { join } from 'node:path';
-import { fileURLToPath, pathToFileURL } from 'node:url';
-import type { Context, ScheduledEvent } from 'aws-lambda';
+import type { ScheduledEvent } from 'aws-lambda';
+import type { Platform } from '../lambdas/functions/parts.ts';
 import { type QueueDefinition, SCHEDULES, type ScheduleDefinition } from '../lib/resource-definitions.ts';
 import { type ApiHandler, type ApiServer, startApiServer } from './api-server.ts';
 import { createLocalAuth, type LocalAuth, loadLocalAuth, type TokenOptions } from './auth.ts';
@@ -13,7 +12,9 @@ import {
   type RestartableEmulator,
   startEmulators,
 } from './emulators/index.ts';
+import { buildFunction, type ScheduledHandler } from './functions.ts';
 import { LOCAL_ACCOUNT_ID, lambdaContext } from './lambda.ts';
+import { localPlatform } from './platform.ts';
 import {
   type CreatedQueue,
   type CreatedResources,
@@ -35,16 +36,22 @@ export interface LocalRuntimeOptions {
   fresh?: boolean;
   /** One line per API request; default console.log. */
   log?: (line: string) => void;
-  /** Loads the API handler; default the real one, imported only after process.env is set. */
-  loadApiHandler?: () => Promise<ApiHandler>;
   /**
-   * Loads the consumer of a queue; default the module named by `consumer.entry`, imported after process.env
-   * is set. Resolving to undefined leaves the queue unpolled.
+   * Loads the API handler; default `build()`, the real one built from its factory with the runtime's
+   * settings. Benches and fault injection wrap it.
    */
-  loadQueueHandler?: (queue: QueueDefinition) => Promise<SqsHandler | undefined>;
+  loadApiHandler?: (build: () => Promise<ApiHandler>) => Promise<ApiHandler>;
   /**
-   * Variables set over the handlers' environment (`{ RETRY_SCHEDULE_SECONDS: '1,1,1' }`). The handlers read
-   * their config once, at import: one environment per process (vitest runs each test file in its own).
+   * Loads the consumer of a queue; default `build()`, the function named by `consumer.entry` built from its
+   * factory. Resolving to undefined leaves the queue unpolled.
+   */
+  loadQueueHandler?: (
+    queue: QueueDefinition,
+    build: () => Promise<SqsHandler | undefined>,
+  ) => Promise<SqsHandler | undefined>;
+  /**
+   * Settings over the functions' defaults (`{ RETRY_SCHEDULE_SECONDS: '1,1,1' }`), given to each function
+   * that reads them, as the stack's environment would be. `POWERTOOLS_*` keys set the process's logging.
    */
   env?: Record<string, string>;
   /** The schedule's period; default 60 s. */
@@ -60,8 +67,10 @@ export interface LocalRuntime {
   apiUrl: string;
   endpoints: EmulatorEndpoints;
   names: LocalResourceNames;
-  /** The environment the handlers run with (already applied to process.env, restored by stop()). */
+  /** The settings the functions are built with (each reads its own part of them). */
   env: Record<string, string>;
+  /** The AWS clients and clock the functions run on (benches count the clients' requests). */
+  platform: Platform;
   /** Queue and dead-letter queue URLs and ARNs, by queue definition id (`WebhookQueue`). */
   queues: Record<string, CreatedQueue>;
   issueToken(options?: TokenOptions): Promise<string>;
@@ -88,24 +97,23 @@ export interface WorkerContext {
   names: LocalResourceNames;
   created: CreatedResources;
   env: Record<string, string>;
+  platform: Platform;
   options: LocalRuntimeOptions;
 }
 
 export type WorkerFactory = (context: WorkerContext) => Promise<readonly Worker[]>;
 
-const REPO_ROOT = fileURLToPath(new URL('../', import.meta.url));
-
 /**
  * Jobs on the 1-minute schedule, one per `SCHEDULES` definition, as the stack's EventBridge rules run
- * them. The handler is imported on the first tick, after process.env is set; a missing entry is skipped.
+ * them. Each function is built on the first tick.
  */
-const scheduledJobs = (log: (line: string) => void): ScheduledJob[] =>
+const scheduledJobs = (env: Record<string, string>, platform: Platform): ScheduledJob[] =>
   SCHEDULES.map((schedule) => {
     let handler: Promise<ScheduledHandler | undefined> | undefined;
     return {
       name: schedule.functionId,
       run: async (time: Date) => {
-        handler ??= importScheduledHandler(schedule, log);
+        handler ??= buildFunction<ScheduledHandler>(schedule.entry, env, platform);
         const run = await handler;
         await run?.(
           scheduledEvent(schedule, time),
@@ -114,22 +122,6 @@ const scheduledJobs = (log: (line: string) => void): ScheduledJob[] =>
       },
     };
   });
-
-type ScheduledHandler = (event: ScheduledEvent, context: Context) => Promise<unknown>;
-
-const importScheduledHandler = async (
-  schedule: ScheduleDefinition,
-  log: (line: string) => void,
-): Promise<ScheduledHandler | undefined> => {
-  const file = join(REPO_ROOT, schedule.entry);
-  if (!existsSync(file)) {
-    log(`${schedule.functionId}: not scheduled (${schedule.entry} does not exist yet)`);
-    return undefined;
-  }
-  const module = (await import(pathToFileURL(file).href)) as { handler?: ScheduledHandler };
-  if (typeof module.handler !== 'function') throw new Error(`${schedule.entry} exports no handler`);
-  return module.handler;
-};
 
 /** The event EventBridge Scheduler / a `rate()` rule hands the function. */
 const scheduledEvent = (schedule: ScheduleDefinition, time: Date): ScheduledEvent => ({
@@ -144,17 +136,8 @@ const scheduledEvent = (schedule: ScheduleDefinition, time: Date): ScheduledEven
   detail: {},
 });
 
-const importQueueHandler = async (queue: QueueDefinition): Promise<SqsHandler | undefined> => {
-  if (!queue.consumer) return undefined;
-  const file = join(REPO_ROOT, queue.consumer.entry);
-  if (!existsSync(file)) return undefined;
-  const module = (await import(pathToFileURL(file).href)) as { handler?: SqsHandler };
-  if (typeof module.handler !== 'function') throw new Error(`${queue.consumer.entry} exports no handler`);
-  return module.handler;
-};
-
 /** One poller per queue with a consumer, as the stack has one event source mapping per consuming function. */
-const sqsPollers: WorkerFactory = async ({ endpoints, names, created, options }) => {
+const sqsPollers: WorkerFactory = async ({ endpoints, names, created, env, platform, options }) => {
   const workers: Worker[] = [];
   for (const queue of names.queues) {
     const { consumer } = queue.definition;
@@ -162,7 +145,8 @@ const sqsPollers: WorkerFactory = async ({ endpoints, names, created, options })
     if (!consumer || !location) continue;
     let handler: SqsHandler | undefined;
     try {
-      handler = await (options.loadQueueHandler ?? importQueueHandler)(queue.definition);
+      const build = () => buildFunction<SqsHandler>(consumer.entry, env, platform);
+      handler = await (options.loadQueueHandler ?? ((_, load) => load()))(queue.definition, build);
     } catch (error) {
       // The runtime only learns of workers this returns: stop the ones already polling before failing.
       await Promise.all(workers.map((worker) => worker.stop()));
@@ -195,9 +179,9 @@ const sqsPollers: WorkerFactory = async ({ endpoints, names, created, options })
   return workers;
 };
 
-const scheduler: WorkerFactory = async ({ options }) => [
+const scheduler: WorkerFactory = async ({ env, platform, options }) => [
   startScheduler({
-    jobs: scheduledJobs(options.log ?? console.log),
+    jobs: scheduledJobs(env, platform),
     ...(options.scheduleIntervalMs ? { intervalMs: options.scheduleIntervalMs } : {}),
   }),
 ];
@@ -205,15 +189,11 @@ const scheduler: WorkerFactory = async ({ options }) => [
 /** Pollers and schedules to start with the runtime. */
 const WORKERS: readonly WorkerFactory[] = [sqsPollers, scheduler];
 
-const importApiHandler = async (): Promise<ApiHandler> => {
-  const module = (await import('../lambdas/handlers/api/index.ts')) as { handler: ApiHandler };
-  return module.handler;
-};
-
 /**
  * Everything `npm start` runs, in one process: emulators, resources from the stack's definitions, the API
  * handler behind a local HTTP API, and the workers. Also what the e2e tests start (in memory, port 0).
- * Sets process.env for the handlers, so run one runtime per process.
+ * Each function is built from its factory with its own settings and the emulators' clients: nothing
+ * goes through process.env but the process's logging (`POWERTOOLS_*`).
  */
 export const startLocalRuntime = async (options: LocalRuntimeOptions = {}): Promise<LocalRuntime> => {
   const { dataDir } = options;
@@ -253,19 +233,16 @@ const startOnEmulators = async (
     created,
     ...(options.env ? { overrides: options.env } : {}),
   });
-  // Before the import: the handler modules read their config and create SDK clients at module scope.
-  const saved = Object.fromEntries(Object.keys(env).map((key) => [key, process.env[key]]));
-  Object.assign(process.env, env);
+  const platform = localPlatform(emulators.endpoints, env);
   // Registered before the API and the workers, so it runs once they have stopped.
-  stoppables.push({
-    stop: async () => {
-      for (const [key, value] of Object.entries(saved)) {
-        if (value === undefined) delete process.env[key];
-        else process.env[key] = value;
-      }
-    },
-  });
-  const handler = await (options.loadApiHandler ?? importApiHandler)();
+  stoppables.push({ stop: async () => platform.aws.destroy() });
+  applyLoggingSettings(env, stoppables);
+  const build = async () => {
+    const handler = await buildFunction<ApiHandler>(API_ENTRY, env, platform);
+    if (!handler) throw new Error(`No function is defined for ${API_ENTRY}`);
+    return handler;
+  };
+  const handler = await (options.loadApiHandler ?? ((load) => load()))(build);
 
   const api: ApiServer = await startApiServer({
     port: options.port ?? 0,
@@ -275,7 +252,9 @@ const startOnEmulators = async (
   });
   stoppables.push(api);
   for (const factory of WORKERS) {
-    stoppables.push(...(await factory({ endpoints: emulators.endpoints, names, created, env, options })));
+    stoppables.push(
+      ...(await factory({ endpoints: emulators.endpoints, names, created, env, platform, options })),
+    );
   }
 
   return {
@@ -283,9 +262,31 @@ const startOnEmulators = async (
     endpoints: emulators.endpoints,
     names,
     env,
+    platform,
     queues: created.queues,
     issueToken: (tokenOptions) => auth.issueToken(tokenOptions),
     restartEmulator: (name, restartOptions) => emulators.restart(name, restartOptions),
     stop,
   };
+};
+
+/** The API's handler module, as the stack bundles it. */
+const API_ENTRY = 'lambdas/handlers/api/index.ts';
+
+/**
+ * Powertools reads its logging settings from process.env when the functions' modules load: the one part of
+ * the settings that is the process's rather than a function's. Restored when the runtime stops.
+ */
+const applyLoggingSettings = (env: Record<string, string>, stoppables: { stop(): Promise<void> }[]) => {
+  const logging = Object.entries(env).filter(([key]) => key.startsWith('POWERTOOLS_'));
+  const saved = logging.map(([key]) => [key, process.env[key]] as const);
+  for (const [key, value] of logging) process.env[key] = value;
+  stoppables.push({
+    stop: async () => {
+      for (const [key, value] of saved) {
+        if (value === undefined) delete process.env[key];
+        else process.env[key] = value;
+      }
+    },
+  });
 };

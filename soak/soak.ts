@@ -323,7 +323,7 @@ export const runSoak = async (soakOptions: SoakOptions = {}): Promise<SoakResult
       log: () => {},
       scheduleIntervalMs: 1000,
       pollerConcurrency: options.pollerConcurrency,
-      loadQueueHandler: (queue) => loadCrashingHandler(queue, options, random, faults),
+      loadQueueHandler: async (queue, build) => crashing(queue, await build(), options, random, faults),
       env: {
         RETRY_SCHEDULE_SECONDS: options.retryScheduleSeconds,
         DELIVERY_TIMEOUT_MS: String(options.deliveryTimeoutMs),
@@ -536,16 +536,14 @@ const faultyScript =
  * The queue's real consumer, wrapped so that at `crashRate` an invocation throws: before calling it (nothing
  * done, the batch comes back) or after (the work is done, the batch comes back anyway: duplicates, never loss).
  */
-const loadCrashingHandler = async (
+const crashing = (
   queue: QueueDefinition,
+  handler: SqsHandler | undefined,
   options: SoakResult['options'],
   random: () => number,
   faults: FaultCounts,
-): Promise<SqsHandler | undefined> => {
-  if (!queue.consumer) return undefined;
-  const module = (await import(pathToFileURL(join(REPO_ROOT, queue.consumer.entry)).href)) as {
-    handler: SqsHandler;
-  };
+): SqsHandler | undefined => {
+  if (!handler) return undefined;
   const counts = { invocations: 0, before: 0, after: 0 };
   faults.crashes[queue.id] = counts;
   return async (event, context) => {
@@ -555,7 +553,7 @@ const loadCrashingHandler = async (
       counts.before += 1;
       throw new Error(`soak: injected crash before ${queue.consumer?.functionId}`);
     }
-    const result = await module.handler(event, context);
+    const result = await handler(event, context);
     if (roll < options.crashRate) {
       counts.after += 1;
       throw new Error(`soak: injected crash after ${queue.consumer?.functionId}`);

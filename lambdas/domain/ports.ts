@@ -112,6 +112,11 @@ export interface MessageQueue {
   send(body: string): Promise<void>;
   /** Sends one body that becomes visible after `delaySeconds` (at most 900). */
   sendDelayed(body: string, delaySeconds: number): Promise<void>;
+  /**
+   * Hands a received message out again after `seconds` instead of at its visibility timeout: a retry's
+   * backoff, a replay's next page. The consumer then reports the message failed, so it is not deleted.
+   */
+  retryIn(receiptHandle: string, seconds: number): Promise<void>;
 }
 
 /** Delivery health and catch-up bookkeeping of an integration, kept apart from its configuration. */

@@ -1,37 +1,83 @@
 import { DynamoDBClient } from '@aws-sdk/client-dynamodb';
-import { S3Client } from '@aws-sdk/client-s3';
+import { S3Client, type S3ClientConfig } from '@aws-sdk/client-s3';
 import { SecretsManagerClient } from '@aws-sdk/client-secrets-manager';
 import { SQSClient } from '@aws-sdk/client-sqs';
 import { STSClient } from '@aws-sdk/client-sts';
 import { DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
-import { tracer } from './powertools.ts';
+import type { AwsCredentialIdentity } from '@aws-sdk/types';
 
 /**
- * AWS clients, created once per execution environment. Endpoints come from the SDK's standard
- * resolution, so the local runtime points them at the emulators with AWS_ENDPOINT_URL_* variables.
+ * Where the clients go. Empty in Lambda (the SDK's standard resolution: the function's region and role);
+ * the local runtime names the emulators' endpoints and its credentials.
  */
-export const dynamoDocumentClient = DynamoDBDocumentClient.from(
-  tracer.captureAWSv3Client(new DynamoDBClient({})),
-  {
-    marshallOptions: { removeUndefinedValues: true },
-  },
-);
-
-export const secretsManagerClient = tracer.captureAWSv3Client(new SecretsManagerClient({}));
+export interface AwsClientOptions {
+  region?: string;
+  credentials?: AwsCredentialIdentity;
+  endpoints?: Partial<Record<'dynamodb' | 'sqs' | 's3' | 'secretsmanager' | 'sts', string>>;
+  /** Path-style S3 addressing (the emulator's; AWS prefers virtual-hosted). */
+  s3ForcePathStyle?: boolean;
+}
 
 /**
- * Queue URLs name the queue, not the endpoint: the regional endpoint (or AWS_ENDPOINT_URL_SQS locally,
- * where the emulator's URLs name hosts that do not resolve) is used for every call.
+ * The AWS clients of one function, each created on first use and kept for the life of the execution
+ * environment: a function pays only for the clients it uses.
  */
-export const sqsClient = tracer.captureAWSv3Client(new SQSClient({ useQueueUrlAsEndpoint: false }));
+export interface AwsClients {
+  dynamo(): DynamoDBDocumentClient;
+  sqs(): SQSClient;
+  /** The stack's own buckets (export staging). */
+  s3(): S3Client;
+  secretsManager(): SecretsManagerClient;
+  sts(): STSClient;
+  /** A client for a customer's bucket, with that integration's region and credentials. */
+  customerS3(config: Pick<S3ClientConfig, 'region' | 'credentials'>): S3Client;
+  /** Closes the clients created so far (their sockets); a runtime that stops calls it. */
+  destroy(): void;
+}
 
-/**
- * The stack's own S3 (the export staging bucket). Path-style addressing only where the local emulator needs
- * it; the config schema validates the same variable.
- */
-export const s3Client = tracer.captureAWSv3Client(
-  new S3Client({ forcePathStyle: process.env.S3_FORCE_PATH_STYLE === 'true' }),
-);
+/** Created on the first call, then the same one; remembered so `destroy` can close it. */
+const once = <T extends { destroy(): void }>(created: { destroy(): void }[], create: () => T): (() => T) => {
+  let value: T | undefined;
+  return () => {
+    if (value === undefined) {
+      value = create();
+      created.push(value);
+    }
+    return value;
+  };
+};
 
-/** STS, for assuming the roles customers grant S3 export (`s3_parameters.role_arn`). */
-export const stsClient = tracer.captureAWSv3Client(new STSClient({}));
+/** The clients, created lazily from `options`. */
+export const awsClients = (options: AwsClientOptions = {}): AwsClients => {
+  const { endpoints = {} } = options;
+  const base = (endpoint: string | undefined) => ({
+    ...(options.region && { region: options.region }),
+    ...(options.credentials && { credentials: options.credentials }),
+    ...(endpoint && { endpoint }),
+  });
+  const forcePathStyle = options.s3ForcePathStyle ?? false;
+  const created: { destroy(): void }[] = [];
+  return {
+    dynamo: once(created, () =>
+      DynamoDBDocumentClient.from(new DynamoDBClient(base(endpoints.dynamodb)), {
+        marshallOptions: { removeUndefinedValues: true },
+      }),
+    ),
+    // Queue URLs name the queue, not the endpoint: the regional endpoint (or the emulator's, whose URLs name
+    // hosts that do not resolve) is used for every call.
+    sqs: once(created, () => new SQSClient({ ...base(endpoints.sqs), useQueueUrlAsEndpoint: false })),
+    s3: once(created, () => new S3Client({ ...base(endpoints.s3), forcePathStyle })),
+    secretsManager: once(created, () => new SecretsManagerClient(base(endpoints.secretsmanager))),
+    sts: once(created, () => new STSClient(base(endpoints.sts))),
+    customerS3: (config) =>
+      new S3Client({
+        ...base(endpoints.s3),
+        ...(config.region && { region: config.region }),
+        ...(config.credentials && { credentials: config.credentials }),
+        forcePathStyle,
+      }),
+    destroy: () => {
+      for (const client of created.splice(0)) client.destroy();
+    },
+  };
+};

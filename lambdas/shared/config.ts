@@ -7,11 +7,10 @@ const flag = z
   .transform((value) => value === 'true');
 
 /**
- * Settings every Lambda reads from its environment, validated once at cold start. All functions get the
- * same environment (the stack and the local runtime build it in one place); IAM decides what each may
- * touch.
+ * Every setting a Lambda may read from its environment. Each function reads only its own part (below),
+ * validated once at cold start; the stack and the local runtime give it only those variables.
  */
-const configSchema = z.object({
+const settingsSchema = z.object({
   STATE_TABLE_NAME: z.string().min(1),
   EVENT_LOG_TABLE_NAME: z.string().min(1),
   INGEST_QUEUE_URL: z.url(),
@@ -94,14 +93,109 @@ const configSchema = z.object({
     .default(4 * 1024 * 1024),
 });
 
-export type Config = z.infer<typeof configSchema>;
+/** Every setting, parsed. A function has a `Pick` of it. */
+export type Settings = z.infer<typeof settingsSchema>;
+type SettingName = keyof typeof settingsSchema.shape;
 
-/** Parses the environment; throws naming every missing or bad variable so a cold start fails loudly. */
-export const parseConfig = (env: NodeJS.ProcessEnv = process.env): Config => {
-  const result = configSchema.safeParse(env);
+const settings = <const K extends SettingName>(...names: K[]) =>
+  settingsSchema.pick(
+    Object.fromEntries(names.map((name) => [name, true])) as { [P in K]: true } & Record<
+      Exclude<K, SettingName>,
+      never
+    >,
+  );
+
+const EVENT_LOG = ['EVENT_LOG_TABLE_NAME', 'TENANT', 'EVENT_RETENTION_DAYS'] as const;
+const ROUTING = ['DELIVERIES_TABLE_NAME', 'WEBHOOK_QUEUE_URL', 'EXPORT_QUEUE_URL'] as const;
+const WEBHOOK_SEND = ['SECRET_NAME_PREFIX', 'ALLOW_INSECURE_CALLBACKS', 'DELIVERY_TIMEOUT_MS'] as const;
+const REPLAY_START = ['REPLAY_QUEUE_URL', 'REPLAY_SETTLE_SECONDS'] as const;
+const TEMPORARY_END = ['TEMPORARY_END_GRACE_SECONDS', 'TEMPORARY_EXPORT_GRACE_SECONDS'] as const;
+/** What uploading an export file takes (`ExportFlush`): every function that can reach a flush. */
+const EXPORT_FLUSH = [
+  'TENANT',
+  'SECRET_NAME_PREFIX',
+  'EXPORT_STAGING_BUCKET_NAME',
+  'S3_FORCE_PATH_STYLE',
+  'EXPORT_MAX_FILE_AGE_SECONDS',
+  'EXPORT_PART_BYTES',
+  'STOP_WINDOW_HOURS',
+  'RETRY_SCHEDULE_SECONDS',
+] as const;
+
+/** Each function's settings, by the handler module the stack bundles for it. */
+export const FUNCTION_SETTINGS = {
+  'lambdas/handlers/api/index.ts': settings(
+    'STATE_TABLE_NAME',
+    ...EVENT_LOG,
+    'DELIVERIES_TABLE_NAME',
+    'INGEST_QUEUE_URL',
+    ...REPLAY_START,
+    ...WEBHOOK_SEND,
+    'MAX_INTEGRATIONS',
+    ...EXPORT_FLUSH,
+  ),
+  'lambdas/handlers/sqs/fanout.ts': settings('STATE_TABLE_NAME', ...EVENT_LOG, ...ROUTING),
+  'lambdas/handlers/sqs/deliver-webhook.ts': settings(
+    'STATE_TABLE_NAME',
+    ...EVENT_LOG,
+    'DELIVERIES_TABLE_NAME',
+    'WEBHOOK_QUEUE_URL',
+    ...WEBHOOK_SEND,
+    'RETRY_BUDGET_HOURS',
+    'STOP_WINDOW_HOURS',
+    'RETRY_SCHEDULE_SECONDS',
+  ),
+  'lambdas/handlers/sqs/export-batcher.ts': settings(
+    'STATE_TABLE_NAME',
+    ...EVENT_LOG,
+    ...EXPORT_FLUSH,
+    'EXPORT_MAX_FILE_BYTES',
+    'EXPORT_CHUNK_BYTES',
+  ),
+  'lambdas/handlers/sqs/replay.ts': settings(
+    'STATE_TABLE_NAME',
+    ...EVENT_LOG,
+    ...ROUTING,
+    ...REPLAY_START,
+    'REPLAY_PAGE_SIZE',
+    'REPLAY_PAUSE_SECONDS',
+    'SECRET_NAME_PREFIX',
+    ...TEMPORARY_END,
+  ),
+  'lambdas/handlers/schedule/housekeeping.ts': settings(
+    'STATE_TABLE_NAME',
+    'EVENT_RETENTION_DAYS',
+    'DELIVERIES_TABLE_NAME',
+    ...REPLAY_START,
+    ...TEMPORARY_END,
+    ...EXPORT_FLUSH,
+  ),
+  'lambdas/handlers/schedule/export-flusher.ts': settings('STATE_TABLE_NAME', ...EXPORT_FLUSH),
+} as const;
+
+export type FunctionEntry = keyof typeof FUNCTION_SETTINGS;
+/** The settings of the function bundled from `entry`. */
+export type ConfigOf<E extends FunctionEntry> = z.infer<(typeof FUNCTION_SETTINGS)[E]>;
+
+/** The environment variables the function bundled from `entry` reads (what the stack gives it). */
+export const settingNames = (entry: string): readonly string[] => {
+  const schema = (FUNCTION_SETTINGS as Record<string, z.ZodObject | undefined>)[entry];
+  if (!schema) throw new Error(`No settings are defined for ${entry}`);
+  return Object.keys(schema.shape);
+};
+
+/**
+ * Parses a function's settings from `env`; throws naming every missing or bad variable so a cold start
+ * fails loudly.
+ */
+export const parseConfig = <E extends FunctionEntry>(
+  entry: E,
+  env: Record<string, string | undefined>,
+): ConfigOf<E> => {
+  const result = FUNCTION_SETTINGS[entry].safeParse(env);
   if (!result.success) {
     const problems = result.error.issues.map((issue) => `${issue.path.join('.')}: ${issue.message}`);
-    throw new Error(`Invalid configuration: ${problems.join('; ')}`);
+    throw new Error(`Invalid configuration of ${entry}: ${problems.join('; ')}`);
   }
-  return result.data;
+  return result.data as ConfigOf<E>;
 };

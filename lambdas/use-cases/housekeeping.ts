@@ -1,39 +1,23 @@
 import type { Integration } from '../domain/integration.ts';
-import type {
-  Clock,
-  DeliveryHistory,
-  DeliveryStateStore,
-  IntegrationRepository,
-  ReplayStore,
-} from '../domain/ports.ts';
-import type { IntegrationRegistry } from './integration-registry.ts';
+import type { Clock, DeliveryStateStore, IntegrationRepository, ReplayStore } from '../domain/ports.ts';
 import type { ReplayJobs } from './replay-jobs.ts';
+import type { TemporaryEnd } from './temporary-end.ts';
 
 export interface HousekeepingDeps {
-  integrations: IntegrationRepository;
-  replayJobs: ReplayStore;
+  integrations: Pick<IntegrationRepository, 'list'>;
+  replayJobs: Pick<ReplayStore, 'get'>;
   replays: Pick<ReplayJobs, 'rearmIfStalled' | 'begin'>;
   deliveryState: Pick<DeliveryStateStore, 'get' | 'clearCatchUp'>;
-  history: DeliveryHistory;
-  /** Whether an S3 integration still has export data staged (an open file, or closed ones not uploaded). */
-  hasStagedExports: (integrationId: string) => Promise<boolean>;
-  registry: Pick<IntegrationRegistry, 'finish'>;
+  temporaryEnd: Pick<TemporaryEnd, 'finishIfDone'>;
   clock: Clock;
-  settings: {
-    /** After `ends_at`, time for the last live events to pass ingest and fan-out. */
-    endGraceMs: number;
-    /** S3 deliveries are accounted per file: wait this long after `ends_at` for the last batch (longer than
-     * the export queue's visibility, so a batch that failed once has been retried). */
-    exportGraceMs: number;
-    /** A replay that has not moved for this long has lost its message (its visibility is 9 minutes). */
-    replayQuietMs: number;
-  };
+  /** A replay that has not moved for this long has lost its message (its visibility is 9 minutes). */
+  replayQuietMs: number;
 }
 
 /**
- * The scheduled sweep: a running temporary integration whose range is over (`ends_at` passed, replay
- * completed, no delivery pending) is stopped, logged and deleted, as NewStore's temporary
- * integrations go away once their last event is sent; and a replay that lost its message gets a new one.
+ * The scheduled sweep: a running temporary integration whose range is over is deleted (`TemporaryEnd`), a
+ * replay that lost its message gets a new one, and a catch-up point noted too late for its start's replay
+ * gets a replay of its own.
  */
 export class Housekeeping {
   constructor(private readonly deps: HousekeepingDeps) {}
@@ -42,10 +26,10 @@ export class Housekeeping {
     const finished: string[] = [];
     for (const integration of await this.deps.integrations.list()) {
       if (integration.status !== 'running') continue;
-      await this.deps.replays.rearmIfStalled(integration.id, this.deps.settings.replayQuietMs);
+      await this.deps.replays.rearmIfStalled(integration.id, this.deps.replayQuietMs);
       await this.coverLateCatchUpPoint(integration);
       if (integration.integration_type !== 'temporary') continue;
-      if ((await this.finishIfDone(integration)).finished) finished.push(integration.id);
+      if ((await this.deps.temporaryEnd.finishIfDone(integration)).finished) finished.push(integration.id);
     }
     return finished;
   }
@@ -68,38 +52,7 @@ export class Housekeeping {
     });
     await this.deps.deliveryState.clearCatchUp(integration.id, missed);
   }
-
-  /**
-   * Finishes a temporary integration whose range is delivered; otherwise says when to look again (absent
-   * when that is not soon, housekeeping's next runs will).
-   */
-  async finishIfDone(integration: Integration): Promise<{ finished: boolean; lookAgainInMs?: number }> {
-    const now = this.deps.clock.now().getTime();
-    const endsAt = Date.parse(integration.ends_at ?? '');
-    const grace = integration.s3_parameters
-      ? this.deps.settings.exportGraceMs
-      : this.deps.settings.endGraceMs;
-    if (Number.isNaN(endsAt)) return { finished: false };
-    if (now < endsAt + grace) return notYet(endsAt + grace - now);
-    const job = await this.deps.replayJobs.get(integration.id);
-    if (job && !job.completed_at) return { finished: false };
-    // S3 deliveries are accounted per file: done once the grace has let the last batches stage and no file
-    // is left to upload (finishing must never discard one).
-    const pending = integration.s3_parameters
-      ? await this.deps.hasStagedExports(integration.id)
-      : await this.deps.history.hasPending(integration);
-    if (pending) return notYet(PENDING_LOOK_MS);
-    await this.deps.registry.finish(integration.id);
-    return { finished: true };
-  }
 }
 
 /** Older than any start still at work (the API's timeout, with room to spare). */
 const LATE_POINT_AGE_MS = 5 * 60_000;
-/** Between two looks at a temporary integration whose last deliveries are under way. */
-const PENDING_LOOK_MS = 10_000;
-/** Looks further ahead than this are left to the scheduled runs. */
-const SOON_MS = 10 * 60_000;
-
-const notYet = (ms: number): { finished: false; lookAgainInMs?: number } =>
-  ms <= SOON_MS ? { finished: false, lookAgainInMs: Math.max(ms, 1000) } : { finished: false };

@@ -20,29 +20,25 @@ import {
 } from '../domain/integration-schema.ts';
 import type {
   Clock,
-  DeliveryStateStore,
   ExportFlusher,
   IntegrationLog,
   IntegrationRepository,
-  RejectedEventStore,
-  ReplayStore,
   SecretStore,
 } from '../domain/ports.ts';
 import { type SecretValues, separateSecrets, signingPart } from '../domain/secrets.ts';
 import { parseRequest } from '../domain/validate.ts';
 import { newSigningSecret } from '../domain/webhook-signature.ts';
-import { appendLog, integrationNotFound, loadIntegration } from './integration-lookup.ts';
+import { appendLog, loadIntegration } from './integration-lookup.ts';
+import type { IntegrationRemover } from './integration-remover.ts';
 import type { ReplayJobs } from './replay-jobs.ts';
 
 export interface IntegrationRegistryDeps {
   integrations: IntegrationRepository;
-  logs: IntegrationLog;
-  rejected: Pick<RejectedEventStore, 'deleteAll'>;
-  secrets: SecretStore;
-  deliveryState: Pick<DeliveryStateStore, 'delete'>;
+  logs: Pick<IntegrationLog, 'append' | 'list'>;
+  secrets: Pick<SecretStore, 'get' | 'put'>;
   /** The replay of a registration's `starts_at`. */
   replays: Pick<ReplayJobs, 'begin'>;
-  replayJobs: Pick<ReplayStore, 'delete'>;
+  remover: Pick<IntegrationRemover, 'remove'>;
   /** A delete writes an S3 integration's open file, then drops what is staged. */
   exportFiles: ExportFlusher;
   clock: Clock;
@@ -177,16 +173,8 @@ export class IntegrationRegistry {
     const current = await loadIntegration(deps.integrations, id);
     // The open export file goes to the customer's bucket while the credentials to write it still exist.
     if (current.s3_parameters) await deps.exportFiles.flush(current);
-    // Children first: if anything fails midway the integration still exists and a retry finishes the job.
-    await Promise.all([
-      deps.logs.deleteAll(id),
-      deps.rejected.deleteAll(id),
-      deps.deliveryState.delete(id),
-      deps.replayJobs.delete(id),
-      current.s3_parameters ? deps.exportFiles.discard(id) : undefined,
-    ]);
-    if (current.has_secrets) await deps.secrets.delete(id);
-    if (!(await deps.integrations.delete(id))) throw integrationNotFound(id);
+    if (current.s3_parameters) await deps.exportFiles.discard(id);
+    await deps.remover.remove(current);
   }
 
   /** Ends a temporary integration whose range has been delivered: deleted with everything it had. */

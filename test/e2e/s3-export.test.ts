@@ -23,7 +23,6 @@ const env: Record<string, string> = {
   RETRY_SCHEDULE_SECONDS: '1',
   EXPORT_MAX_FILE_BYTES: String(FILE_LIMIT),
   MAX_INTEGRATIONS: '100',
-  CLOCK_OFFSET_MS: '0',
 };
 let sts: Awaited<ReturnType<typeof startStsStub>>;
 let proxy: Awaited<ReturnType<typeof startRecordingProxy>>;
@@ -51,7 +50,13 @@ afterAll(async () => {
   await Promise.all([sts?.close(), proxy?.close()]);
 });
 
-/** Moves the handlers' clock forward (the runtime restores CLOCK_OFFSET_MS when it stops). */
+/** Moves the handlers' clock forward (the local runtime reads CLOCK_OFFSET_MS on every call). */
+const clockOffset = () => Number(process.env.CLOCK_OFFSET_MS ?? 0);
+
+afterAll(() => {
+  delete process.env.CLOCK_OFFSET_MS;
+});
+
 const advanceClock = (ms: number) => {
   process.env.CLOCK_OFFSET_MS = String(Number(process.env.CLOCK_OFFSET_MS ?? 0) + ms);
 };
@@ -103,7 +108,7 @@ const files = (prefix: string, bucket = BUCKET) => readExportFiles(s3, bucket, p
 describe('S3 export files', () => {
   it('closes a file 5 minutes after it started and writes every event once, as NewStore names and formats it', async () => {
     const { id, prefix } = await registerS3();
-    const before = Date.now() + Number(process.env.CLOCK_OFFSET_MS);
+    const before = Date.now() + clockOffset();
     const ids = await publish(50);
     await eventually(async () => expect(await stagedEvents(id)).toBe(50), { timeoutMs: 20_000 });
 
@@ -121,7 +126,7 @@ describe('S3 export files', () => {
     const match = exportKeyPattern(prefix, 'local').exec(file?.key ?? '');
     expect(match, file?.key).not.toBeNull();
     expect(Number(match?.[1])).toBeGreaterThanOrEqual(before);
-    expect(Number(match?.[1])).toBeLessThanOrEqual(Date.now() + Number(process.env.CLOCK_OFFSET_MS));
+    expect(Number(match?.[1])).toBeLessThanOrEqual(Date.now() + clockOffset());
     for (const event of file?.events ?? []) {
       expect(Object.keys(event)).toEqual(['id', 'tenant', 'name', 'published_at', 'payload']);
       expect(event).toMatchObject({ tenant: 'local', name: 'order.created' });

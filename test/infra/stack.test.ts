@@ -259,8 +259,8 @@ describe('EventStreamStack with the default Cognito issuer', () => {
     }
   });
 
-  it('gives every Lambda the same environment, naming every table, queue and bucket', () => {
-    const expected = {
+  it('gives each Lambda only the variables its config reads, naming its tables, queues and bucket', () => {
+    const values = {
       STATE_TABLE_NAME: { Ref: ids.stateTable },
       EVENT_LOG_TABLE_NAME: { Ref: ids.eventLogTable },
       DELIVERIES_TABLE_NAME: { Ref: ids.deliveriesTable },
@@ -278,12 +278,71 @@ describe('EventStreamStack with the default Cognito issuer', () => {
       RETRY_BUDGET_HOURS: '24',
       STOP_WINDOW_HOURS: '24',
       DELIVERY_TIMEOUT_MS: '10000',
-      POWERTOOLS_SERVICE_NAME: 'event-stream',
-      POWERTOOLS_METRICS_NAMESPACE: 'EventStream',
-      NODE_OPTIONS: '--enable-source-maps',
     };
+    type Name = keyof typeof values;
+    const events: Name[] = ['EVENT_LOG_TABLE_NAME', 'TENANT', 'EVENT_RETENTION_DAYS'];
+    const exportFlush: Name[] = [
+      'TENANT',
+      'SECRET_NAME_PREFIX',
+      'EXPORT_STAGING_BUCKET_NAME',
+      'S3_FORCE_PATH_STYLE',
+      'STOP_WINDOW_HOURS',
+    ];
+    const webhookSend: Name[] = ['SECRET_NAME_PREFIX', 'ALLOW_INSECURE_CALLBACKS', 'DELIVERY_TIMEOUT_MS'];
+    const expected: Record<string, Name[]> = {
+      [ids.api]: [
+        'STATE_TABLE_NAME',
+        ...events,
+        'DELIVERIES_TABLE_NAME',
+        'INGEST_QUEUE_URL',
+        'REPLAY_QUEUE_URL',
+        ...webhookSend,
+        'MAX_INTEGRATIONS',
+        ...exportFlush,
+      ],
+      [ids.fanout]: [
+        'STATE_TABLE_NAME',
+        ...events,
+        'DELIVERIES_TABLE_NAME',
+        'WEBHOOK_QUEUE_URL',
+        'EXPORT_QUEUE_URL',
+      ],
+      [ids.delivery]: [
+        'STATE_TABLE_NAME',
+        ...events,
+        'DELIVERIES_TABLE_NAME',
+        'WEBHOOK_QUEUE_URL',
+        ...webhookSend,
+        'RETRY_BUDGET_HOURS',
+        'STOP_WINDOW_HOURS',
+      ],
+      [ids.exportBatcher]: ['STATE_TABLE_NAME', ...events, ...exportFlush],
+      [ids.replay]: [
+        'STATE_TABLE_NAME',
+        ...events,
+        'DELIVERIES_TABLE_NAME',
+        'WEBHOOK_QUEUE_URL',
+        'EXPORT_QUEUE_URL',
+        'REPLAY_QUEUE_URL',
+        'SECRET_NAME_PREFIX',
+      ],
+      [ids.housekeeping]: [
+        'STATE_TABLE_NAME',
+        'EVENT_RETENTION_DAYS',
+        'DELIVERIES_TABLE_NAME',
+        'REPLAY_QUEUE_URL',
+        ...exportFlush,
+      ],
+      [ids.flusher]: ['STATE_TABLE_NAME', ...exportFlush],
+    };
+    expect(Object.keys(expected).sort()).toEqual([...ids.functions].sort());
     for (const id of ids.functions) {
-      expect(environmentOf(resources, id), id).toEqual(expected);
+      expect(environmentOf(resources, id), id).toEqual({
+        ...Object.fromEntries((expected[id] ?? []).map((name) => [name, values[name]])),
+        POWERTOOLS_SERVICE_NAME: 'event-stream',
+        POWERTOOLS_METRICS_NAMESPACE: 'EventStream',
+        NODE_OPTIONS: '--enable-source-maps',
+      });
     }
   });
 
@@ -1102,12 +1161,12 @@ describe('EventStreamStack with a configured issuer, an event bus and an alarm e
 
   it('passes tenant, limit and the stack-named secret prefix to every Lambda and its grants', () => {
     for (const id of ids.functions) {
-      expect(environmentOf(resources, id)).toMatchObject({
-        TENANT: 'acme',
-        MAX_INTEGRATIONS: '25',
-        SECRET_NAME_PREFIX: 'Acme/integrations/',
-      });
+      const environment = environmentOf(resources, id) as Record<string, unknown>;
+      if ('TENANT' in environment) expect(environment.TENANT, id).toBe('acme');
+      if ('SECRET_NAME_PREFIX' in environment)
+        expect(environment.SECRET_NAME_PREFIX, id).toBe('Acme/integrations/');
     }
+    expect(environmentOf(resources, ids.api)).toMatchObject({ MAX_INTEGRATIONS: '25' });
     for (const id of [ids.api, ids.delivery]) {
       const statements = JSON.stringify(roleStatements(template, id));
       expect(statements).toContain(':secret:Acme/integrations/*');
@@ -1212,12 +1271,13 @@ describe('EventStreamStack with an event pattern and delivery settings', () => {
     });
   });
 
-  it('passes the retry budget and stop window to every Lambda', () => {
-    for (const id of ids.functions) {
-      expect(environmentOf(synthesized.resources, id)).toMatchObject({
-        RETRY_BUDGET_HOURS: '48',
-        STOP_WINDOW_HOURS: '12',
-      });
+  it('passes the retry budget and stop window to the functions that read them', () => {
+    expect(environmentOf(synthesized.resources, ids.delivery)).toMatchObject({
+      RETRY_BUDGET_HOURS: '48',
+      STOP_WINDOW_HOURS: '12',
+    });
+    for (const id of [ids.api, ids.exportBatcher, ids.housekeeping, ids.flusher]) {
+      expect(environmentOf(synthesized.resources, id), id).toMatchObject({ STOP_WINDOW_HOURS: '12' });
     }
   });
 });

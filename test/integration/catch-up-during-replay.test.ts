@@ -14,6 +14,7 @@ import type { SecretValues } from '../../lambdas/domain/secrets.ts';
 import type { DeliveryRouter } from '../../lambdas/use-cases/delivery-router.ts';
 import { IntegrationLifecycle } from '../../lambdas/use-cases/integration-lifecycle.ts';
 import { IntegrationRegistry } from '../../lambdas/use-cases/integration-registry.ts';
+import { IntegrationRemover } from '../../lambdas/use-cases/integration-remover.ts';
 import { IntegrationStopper } from '../../lambdas/use-cases/integration-stopper.ts';
 import { ReplayJobs } from '../../lambdas/use-cases/replay-jobs.ts';
 import { Replays } from '../../lambdas/use-cases/replays.ts';
@@ -39,6 +40,7 @@ class ListQueue implements MessageQueue {
   async sendDelayed(body: string) {
     this.messages.push(body);
   }
+  async retryIn() {}
 }
 
 class MemorySecrets implements SecretStore {
@@ -136,11 +138,16 @@ const setUp = async ({ edgeEvent = false } = {}) => {
   const registry = new IntegrationRegistry({
     integrations,
     logs,
-    rejected: new DynamoRejectedEventStore(documents, stateTable),
     secrets: new MemorySecrets(),
-    deliveryState,
     replays: jobs,
-    replayJobs,
+    remover: new IntegrationRemover({
+      integrations,
+      logs,
+      rejected: new DynamoRejectedEventStore(documents, stateTable),
+      deliveryState,
+      replayJobs,
+      secrets: new MemorySecrets(),
+    }),
     exportFiles,
     clock,
     policy: { retentionDays: 30, allowInsecureCallbacks: true, maxIntegrations: 1000 },

@@ -28,6 +28,7 @@ class ListQueue implements MessageQueue {
   async sendDelayed(body: string) {
     this.messages.push(body);
   }
+  async retryIn() {}
 }
 
 const setUp = async (events: number, crashOnRoute: Set<number>) => {

@@ -1,6 +1,6 @@
 import { randomUUID } from 'node:crypto';
 import { DynamoDBClient } from '@aws-sdk/client-dynamodb';
-import { CreateBucketCommand, ListObjectsV2Command, type S3Client } from '@aws-sdk/client-s3';
+import { CreateBucketCommand, ListObjectsV2Command, S3Client } from '@aws-sdk/client-s3';
 import { DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
 import { beforeAll, describe, expect, it } from 'vitest';
 import { DynamoDeliveryStateStore } from '../../lambdas/adapters/dynamodb/delivery-state-store.ts';
@@ -108,7 +108,13 @@ const setUp = (options: PipelineOptions = {}) => {
       throw new Error('no roles here');
     },
     clock,
-    forcePathStyle: true,
+    newClient: (config) =>
+      new S3Client({
+        region: config.region,
+        endpoint: emulators.endpoints.s3,
+        forcePathStyle: true,
+        credentials: config.credentials ?? { accessKeyId: 'local', secretAccessKey: 'local' },
+      }),
   });
   const calls: string[] = [];
   const destinations: ExportDestinations = {

@@ -8,13 +8,12 @@ import { useLocalRuntime } from '../support/local-runtime.ts';
 import { eventually } from '../support/poll.ts';
 
 describe('local runtime workers', () => {
-  const invoked: { queue: string; event: SQSEvent; retrySchedule: string | undefined }[] = [];
+  const invoked: { queue: string; event: SQSEvent }[] = [];
   const loaded: string[] = [];
   const stub =
     (queue: QueueDefinition): SqsHandler =>
     async (event) => {
-      // What a real consumer would read at cold start: the runtime's env, overrides included.
-      invoked.push({ queue: queue.id, event, retrySchedule: process.env.RETRY_SCHEDULE_SECONDS });
+      invoked.push({ queue: queue.id, event });
       return { batchItemFailures: [] };
     };
   const before = process.env.RETRY_SCHEDULE_SECONDS;
@@ -52,8 +51,23 @@ describe('local runtime workers', () => {
       eventSourceARN: runtime.queues[INGEST_QUEUE.id]?.arn,
     });
     expect(byQueue[WEBHOOK_QUEUE.id]?.event.Records[0]?.body).toBe('to deliver');
-    expect(byQueue[WEBHOOK_QUEUE.id]?.retrySchedule).toBe('1,1,1');
+    // Settings go to the functions that read them, never through process.env.
     expect(runtime.env.RETRY_SCHEDULE_SECONDS).toBe('1,1,1');
     expect(before).toBeUndefined();
+    expect(process.env.RETRY_SCHEDULE_SECONDS).toBeUndefined();
+  });
+
+  it('builds each function from its own settings, failing as its cold start would on a bad one', async () => {
+    const { buildFunction } = await import('../../local/functions.ts');
+    const built = await buildFunction('lambdas/handlers/sqs/fanout.ts', runtime.env, runtime.platform);
+    expect(typeof built).toBe('function');
+    const { INGEST_QUEUE_URL: _, ...withoutQueue } = runtime.env;
+    await expect(
+      buildFunction(
+        'lambdas/handlers/sqs/fanout.ts',
+        { ...withoutQueue, WEBHOOK_QUEUE_URL: 'not a url' },
+        runtime.platform,
+      ),
+    ).rejects.toThrow(/Invalid configuration of lambdas\/handlers\/sqs\/fanout\.ts: WEBHOOK_QUEUE_URL/);
   });
 });

@@ -3,7 +3,8 @@ import {
   CompleteMultipartUploadCommand,
   CreateMultipartUploadCommand,
   PutObjectCommand,
-  S3Client,
+  type S3Client,
+  type S3ClientConfig,
   UploadPartCommand,
 } from '@aws-sdk/client-s3';
 import type { AwsCredentialIdentity, AwsCredentialIdentityProvider } from '@aws-sdk/types';
@@ -19,8 +20,8 @@ export interface S3ExportDestinationsOptions {
   secrets: SecretStore;
   assumeRole: AssumeRole;
   clock: Clock;
-  /** Path-style addressing, for emulators (S3_FORCE_PATH_STYLE). */
-  forcePathStyle: boolean;
+  /** A client for one customer bucket (the platform's: endpoints and addressing are its business). */
+  newClient: (config: Pick<S3ClientConfig, 'region' | 'credentials'>) => S3Client;
 }
 
 /**
@@ -45,9 +46,8 @@ export class S3ExportDestinations implements ExportDestinations {
     if (cached?.revision !== revision) {
       cached?.client.destroy();
       const credentials = await this.credentials(integration);
-      const client = new S3Client({
+      const client = this.options.newClient({
         region: params.aws_region,
-        forcePathStyle: this.options.forcePathStyle,
         ...(credentials && { credentials }),
       });
       cached = { revision, client };

@@ -1,5 +1,6 @@
 import { randomUUID } from 'node:crypto';
 import {
+  ChangeMessageVisibilityCommand,
   SendMessageBatchCommand,
   type SendMessageBatchRequestEntry,
   SendMessageCommand,
@@ -48,6 +49,17 @@ export class SqsMessageQueue implements MessageQueue {
         QueueUrl: this.queueUrl,
         MessageBody: body,
         DelaySeconds: Math.max(0, Math.min(900, Math.round(delaySeconds))),
+      }),
+    );
+  }
+
+  async retryIn(receiptHandle: string, seconds: number): Promise<void> {
+    await this.client.send(
+      new ChangeMessageVisibilityCommand({
+        QueueUrl: this.queueUrl,
+        ReceiptHandle: receiptHandle,
+        // SQS's range: up to 12 hours.
+        VisibilityTimeout: Math.max(0, Math.min(43_200, Math.round(seconds))),
       }),
     );
   }

@@ -1,15 +1,9 @@
-import { injectLambdaContext } from '@aws-lambda-powertools/logger/middleware';
-import { captureLambdaHandler } from '@aws-lambda-powertools/tracer/middleware';
-import middy from '@middy/core';
-import type { ScheduledEvent } from 'aws-lambda';
-import { housekeeping } from '../../shared/composition.ts';
-import { logger, tracer } from '../../shared/powertools.ts';
+import { createHousekeepingHandler, HOUSEKEEPING_ENTRY } from '../../functions/housekeeping.ts';
+import { lambdaPlatform } from '../../functions/parts.ts';
+import { parseConfig } from '../../shared/config.ts';
 
-/** Every minute: finishes temporary integrations whose range is fully delivered. */
-export const handler = middy<ScheduledEvent, void>()
-  .use(captureLambdaHandler(tracer))
-  .use(injectLambdaContext(logger, { resetKeys: true }))
-  .handler(async () => {
-    const finished = await housekeeping.run();
-    if (finished.length > 0) logger.info('Temporary integrations finished', { integration_ids: finished });
-  });
+/** Lambda entry of the 1-minute housekeeping. */
+export const handler = createHousekeepingHandler(
+  parseConfig(HOUSEKEEPING_ENTRY, process.env),
+  lambdaPlatform(),
+);

@@ -1,0 +1,104 @@
+import { type ApiUseCases, createApiHandler } from '../handlers/api/handler.ts';
+import type { ConfigOf } from '../shared/config.ts';
+import { HistoryQueries } from '../use-cases/history-queries.ts';
+import { IntegrationLifecycle } from '../use-cases/integration-lifecycle.ts';
+import { IntegrationRegistry } from '../use-cases/integration-registry.ts';
+import { IntegrationTest } from '../use-cases/integration-test.ts';
+import { PublishEvents } from '../use-cases/publish-events.ts';
+import { RejectedEvents } from '../use-cases/rejected-events.ts';
+import { SigningSecrets } from '../use-cases/signing-secrets.ts';
+import {
+  deliveryHistoryStore,
+  deliveryStateStore,
+  eventLogStore,
+  exportDestinations,
+  exportFlush,
+  integrationLogStore,
+  integrationRemover,
+  integrationStopper,
+  integrationStore,
+  type Platform,
+  queue,
+  rejectedEventStore,
+  replayJobs,
+  secretStore,
+  webhookDispatcher,
+} from './parts.ts';
+
+export const API_ENTRY = 'lambdas/handlers/api/index.ts';
+
+/** The use cases behind the API's routes, built on `platform`. */
+export const composeApi = (config: ConfigOf<typeof API_ENTRY>, platform: Platform): ApiUseCases => {
+  const { clock } = platform;
+  const integrations = integrationStore(config, platform);
+  const logs = integrationLogStore(config, platform);
+  const secrets = secretStore(config, platform);
+  const eventLog = eventLogStore(config, platform);
+  const history = deliveryHistoryStore(config, platform);
+  const dispatcher = webhookDispatcher(config, platform);
+  const deliveryState = deliveryStateStore(config, platform);
+  const replays = replayJobs(config, platform);
+  const exportFiles = exportFlush(config, platform);
+  return {
+    registry: new IntegrationRegistry({
+      integrations,
+      logs,
+      secrets,
+      replays,
+      remover: integrationRemover(config, platform),
+      exportFiles,
+      clock,
+      policy: {
+        maxIntegrations: config.MAX_INTEGRATIONS,
+        retentionDays: config.EVENT_RETENTION_DAYS,
+        allowInsecureCallbacks: config.ALLOW_INSECURE_CALLBACKS,
+      },
+    }),
+    lifecycle: new IntegrationLifecycle({
+      integrations,
+      logs,
+      stopper: integrationStopper(config, platform),
+      deliveryState,
+      eventLog,
+      replays,
+      exportFiles,
+      clock,
+      retentionDays: config.EVENT_RETENTION_DAYS,
+    }),
+    signing: new SigningSecrets({ integrations, secrets, logs, clock }),
+    rejected: new RejectedEvents({
+      integrations,
+      rejected: rejectedEventStore(config, platform),
+      dispatcher,
+      history,
+      eventLog,
+      clock,
+    }),
+    publisher: new PublishEvents({
+      ingestQueue: queue(config.INGEST_QUEUE_URL, platform),
+      clock,
+      tenant: config.TENANT,
+    }),
+    queries: new HistoryQueries({
+      integrations,
+      eventLog,
+      history,
+      dispatcher,
+      clock,
+      retentionDays: config.EVENT_RETENTION_DAYS,
+      // Tokens only need to survive as long as a listing; the key only has to be this deployment's.
+      tokenKey: `${config.STATE_TABLE_NAME}|${config.EVENT_LOG_TABLE_NAME}`,
+    }),
+    tester: new IntegrationTest({
+      integrations,
+      dispatcher,
+      destinations: exportDestinations(config, platform),
+      clock,
+      tenant: config.TENANT,
+    }),
+  };
+};
+
+/** The API Lambda: integration management, event ingest, the history views and destination tests. */
+export const createApi = (config: ConfigOf<typeof API_ENTRY>, platform: Platform) =>
+  createApiHandler(composeApi(config, platform));

@@ -1,0 +1,45 @@
+import type { ConfigOf } from '../shared/config.ts';
+import { logger, metricsPort } from '../shared/powertools.ts';
+import { sentAt, sqsBatchHandler } from '../shared/sqs-handler.ts';
+import { FanOut, InvalidIngestMessage } from '../use-cases/fan-out.ts';
+import {
+  deliveryRouter,
+  deliveryStateStore,
+  eventLogStore,
+  integrationStore,
+  type Platform,
+} from './parts.ts';
+
+export const FANOUT_ENTRY = 'lambdas/handlers/sqs/fanout.ts';
+
+/** Ingest queue consumer: logs every event and queues its deliveries. */
+export const createFanoutHandler = (config: ConfigOf<typeof FANOUT_ENTRY>, platform: Platform) => {
+  const fanOut = new FanOut({
+    integrations: integrationStore(config, platform),
+    eventLog: eventLogStore(config, platform),
+    router: deliveryRouter(config, platform),
+    deliveryState: deliveryStateStore(config, platform),
+    tenant: config.TENANT,
+  });
+  return sqsBatchHandler(
+    (records) =>
+      fanOut.batch(
+        records.map((record) => ({ messageId: record.messageId, body: record.body, sentAt: sentAt(record) })),
+      ),
+    async (record, batch) => {
+      try {
+        const event = await fanOut.process(record.messageId, batch);
+        metricsPort.count('EventsIngested');
+        logger.debug('Fanned out', { event_id: event.id, event_name: event.name });
+      } catch (error) {
+        if (!(error instanceof InvalidIngestMessage)) throw error;
+        // It can never become a valid event: retrying would only delay the DLQ. Logged for the operator.
+        metricsPort.count('EventsInvalid');
+        logger.error('Dropped an invalid ingest message', {
+          message_id: record.messageId,
+          reason: error.message,
+        });
+      }
+    },
+  );
+};

@@ -1,0 +1,65 @@
+import type { Integration } from '../domain/integration.ts';
+import type { DeliveryMessage } from '../domain/ports.ts';
+import type { ConfigOf } from '../shared/config.ts';
+import { metricsPort, operationLog } from '../shared/powertools.ts';
+import { receiveCount, sentAt, sqsBatchHandler } from '../shared/sqs-handler.ts';
+import { WebhookDelivery } from '../use-cases/webhook-delivery.ts';
+import {
+  deliveryHistoryStore,
+  deliveryStateStore,
+  eventLogStore,
+  integrationLogStore,
+  integrationStopper,
+  integrationStore,
+  type Platform,
+  queue,
+  rejectedEventStore,
+  webhookDispatcher,
+} from './parts.ts';
+
+export const WEBHOOK_DELIVERY_ENTRY = 'lambdas/handlers/sqs/deliver-webhook.ts';
+
+const HOUR_MS = 3_600_000;
+
+/** Thrown to report a record as failed after its retry has been scheduled through its visibility. */
+class RetryScheduled extends Error {}
+
+/** Webhook queue consumer: one delivery attempt per message; retries wait in the queue. */
+export const createWebhookDeliveryHandler = (
+  config: ConfigOf<typeof WEBHOOK_DELIVERY_ENTRY>,
+  platform: Platform,
+) => {
+  const delivery = new WebhookDelivery({
+    integrations: integrationStore(config, platform),
+    stopper: integrationStopper(config, platform),
+    eventLog: eventLogStore(config, platform),
+    dispatcher: webhookDispatcher(config, platform),
+    rejected: rejectedEventStore(config, platform),
+    history: deliveryHistoryStore(config, platform),
+    logs: integrationLogStore(config, platform),
+    deliveryState: deliveryStateStore(config, platform),
+    metrics: metricsPort,
+    log: operationLog,
+    clock: platform.clock,
+    settings: {
+      retryBudgetMs: config.RETRY_BUDGET_HOURS * HOUR_MS,
+      stopWindowMs: config.STOP_WINDOW_HOURS * HOUR_MS,
+      retryScheduleSeconds: config.RETRY_SCHEDULE_SECONDS,
+    },
+  });
+  const webhookQueue = queue(config.WEBHOOK_QUEUE_URL, platform);
+  return sqsBatchHandler(
+    async () => new Map<string, Promise<Integration | undefined>>(),
+    async (record, integrationsOfBatch) => {
+      const message = JSON.parse(record.body) as DeliveryMessage;
+      const decision = await delivery.deliver(
+        message,
+        { attempt: receiveCount(record), firstSentAt: sentAt(record) },
+        integrationsOfBatch,
+      );
+      if (decision.done) return;
+      await webhookQueue.retryIn(record.receiptHandle, decision.retryInSeconds);
+      throw new RetryScheduled(`retry in ${decision.retryInSeconds} s`);
+    },
+  );
+};

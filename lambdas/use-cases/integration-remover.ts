@@ -1,0 +1,42 @@
+import type { Integration } from '../domain/integration.ts';
+import type {
+  DeliveryStateStore,
+  IntegrationLog,
+  IntegrationRepository,
+  RejectedEventStore,
+  ReplayStore,
+  SecretStore,
+} from '../domain/ports.ts';
+import { integrationNotFound } from './integration-lookup.ts';
+
+export interface IntegrationRemoverDeps {
+  integrations: Pick<IntegrationRepository, 'delete'>;
+  logs: Pick<IntegrationLog, 'deleteAll'>;
+  rejected: Pick<RejectedEventStore, 'deleteAll'>;
+  deliveryState: Pick<DeliveryStateStore, 'delete'>;
+  replayJobs: Pick<ReplayStore, 'delete'>;
+  secrets: Pick<SecretStore, 'delete'>;
+}
+
+/**
+ * Deletes an integration with its log, rejected events, delivery state, replay and secret. Export files are
+ * the caller's to write first (the registry's delete does); the replay consumer ends temporary webhook
+ * integrations with this alone.
+ */
+export class IntegrationRemover {
+  constructor(private readonly deps: IntegrationRemoverDeps) {}
+
+  async remove(integration: Integration): Promise<void> {
+    const { deps } = this;
+    const { id } = integration;
+    // Children first: if anything fails midway the integration still exists and a retry finishes the job.
+    await Promise.all([
+      deps.logs.deleteAll(id),
+      deps.rejected.deleteAll(id),
+      deps.deliveryState.delete(id),
+      deps.replayJobs.delete(id),
+    ]);
+    if (integration.has_secrets) await deps.secrets.delete(id);
+    if (!(await deps.integrations.delete(id))) throw integrationNotFound(id);
+  }
+}

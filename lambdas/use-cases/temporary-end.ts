@@ -1,0 +1,57 @@
+import type { Integration } from '../domain/integration.ts';
+import type { Clock, ReplayStore } from '../domain/ports.ts';
+
+export interface TemporaryEndDeps {
+  replayJobs: Pick<ReplayStore, 'get'>;
+  /**
+   * Whether deliveries of the integration are still under way: pending webhook deliveries, or export data
+   * staged and not yet uploaded (an S3 integration's deliveries are accounted per file).
+   */
+  pending: (integration: Integration) => Promise<boolean>;
+  /** Deletes the integration with everything it had (an S3 one's open file written first). */
+  finish: (integration: Integration) => Promise<void>;
+  clock: Clock;
+  settings: {
+    /** After `ends_at`, time for the last live events to pass ingest and fan-out. */
+    endGraceMs: number;
+    /**
+     * S3 deliveries are accounted per file: wait this long after `ends_at` for the last batch (longer than
+     * the export queue's visibility, so a batch that failed once has been retried).
+     */
+    exportGraceMs: number;
+  };
+}
+
+/** Between two looks at a temporary integration whose last deliveries are under way. */
+const PENDING_LOOK_MS = 10_000;
+/** Looks further ahead than this are left to the scheduled runs. */
+const SOON_MS = 10 * 60_000;
+
+/**
+ * The end of a temporary integration, as NewStore's go away once their last event is sent: once `ends_at`
+ * and its grace have passed, its replay is complete and nothing is pending, it is deleted.
+ */
+export class TemporaryEnd {
+  constructor(private readonly deps: TemporaryEndDeps) {}
+
+  /**
+   * Finishes the integration if its range is delivered; otherwise says when to look again (absent when
+   * that is not soon: the scheduled runs will).
+   */
+  async finishIfDone(integration: Integration): Promise<{ finished: boolean; lookAgainInMs?: number }> {
+    const { deps } = this;
+    const now = deps.clock.now().getTime();
+    const endsAt = Date.parse(integration.ends_at ?? '');
+    const grace = integration.s3_parameters ? deps.settings.exportGraceMs : deps.settings.endGraceMs;
+    if (Number.isNaN(endsAt)) return { finished: false };
+    if (now < endsAt + grace) return notYet(endsAt + grace - now);
+    const job = await deps.replayJobs.get(integration.id);
+    if (job && !job.completed_at) return { finished: false };
+    if (await deps.pending(integration)) return notYet(PENDING_LOOK_MS);
+    await deps.finish(integration);
+    return { finished: true };
+  }
+}
+
+const notYet = (ms: number): { finished: false; lookAgainInMs?: number } =>
+  ms <= SOON_MS ? { finished: false, lookAgainInMs: Math.max(ms, 1000) } : { finished: false };
