@@ -4,34 +4,28 @@ import { SecretsManagerClient } from '@aws-sdk/client-secrets-manager';
 import { SQSClient } from '@aws-sdk/client-sqs';
 import { STSClient } from '@aws-sdk/client-sts';
 import { DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
-import { tracer } from './powertools.ts';
 
 /**
  * AWS clients, created once per execution environment. Endpoints come from the SDK's standard
  * resolution, so the local runtime points them at the emulators with AWS_ENDPOINT_URL_* variables.
  */
-export const dynamoDocumentClient = DynamoDBDocumentClient.from(
-  tracer.captureAWSv3Client(new DynamoDBClient({})),
-  {
-    marshallOptions: { removeUndefinedValues: true },
-  },
-);
+export const dynamoDocumentClient = DynamoDBDocumentClient.from(new DynamoDBClient({}), {
+  marshallOptions: { removeUndefinedValues: true },
+});
 
-export const secretsManagerClient = tracer.captureAWSv3Client(new SecretsManagerClient({}));
+export const secretsManagerClient = new SecretsManagerClient({});
 
 /**
  * Queue URLs name the queue, not the endpoint: the regional endpoint (or AWS_ENDPOINT_URL_SQS locally,
  * where the emulator's URLs name hosts that do not resolve) is used for every call.
  */
-export const sqsClient = tracer.captureAWSv3Client(new SQSClient({ useQueueUrlAsEndpoint: false }));
+export const sqsClient = new SQSClient({ useQueueUrlAsEndpoint: false });
 
 /**
  * The stack's own S3 (the export staging bucket). Path-style addressing only where the local emulator needs
  * it; the config schema validates the same variable.
  */
-export const s3Client = tracer.captureAWSv3Client(
-  new S3Client({ forcePathStyle: process.env.S3_FORCE_PATH_STYLE === 'true' }),
-);
+export const s3Client = new S3Client({ forcePathStyle: process.env.S3_FORCE_PATH_STYLE === 'true' });
 
 /** STS, for assuming the roles customers grant S3 export (`s3_parameters.role_arn`). */
-export const stsClient = tracer.captureAWSv3Client(new STSClient({}));
+export const stsClient = new STSClient({});
