@@ -137,7 +137,6 @@ export const startBenchPipeline = async (
     DynamoDB: clients.dynamoDocumentClient,
     SecretsManager: clients.secretsManagerClient,
     SQS: clients.sqsClient,
-    STS: clients.stsClient,
   });
   const token = await runtime.issueToken();
   const sqs = localSqsClient(runtime.endpoints);
@@ -195,7 +194,6 @@ export const startBenchPipeline = async (
         clients.secretsManagerClient,
         clients.sqsClient,
         clients.s3Client,
-        clients.stsClient,
       ])
         client.destroy();
     },

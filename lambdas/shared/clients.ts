@@ -2,7 +2,6 @@ import { DynamoDBClient } from '@aws-sdk/client-dynamodb';
 import { S3Client } from '@aws-sdk/client-s3';
 import { SecretsManagerClient } from '@aws-sdk/client-secrets-manager';
 import { SQSClient } from '@aws-sdk/client-sqs';
-import { STSClient } from '@aws-sdk/client-sts';
 import { DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
 
 /**
@@ -26,6 +25,3 @@ export const sqsClient = new SQSClient({ useQueueUrlAsEndpoint: false });
  * it; the config schema validates the same variable.
  */
 export const s3Client = new S3Client({ forcePathStyle: process.env.S3_FORCE_PATH_STYLE === 'true' });
-
-/** STS, for assuming the roles customers grant S3 export (`s3_parameters.role_arn`). */
-export const stsClient = new STSClient({});

@@ -10,7 +10,6 @@ import { GuardedHttpSender } from '../adapters/http/guarded-http-sender.ts';
 import { HttpReceiverAuthorizer } from '../adapters/http/receiver-authorizer.ts';
 import { S3ExportDestinations } from '../adapters/s3/s3-export-destinations.ts';
 import { S3StagingStore } from '../adapters/s3/s3-staging-store.ts';
-import { stsAssumeRole } from '../adapters/s3/sts-assume-role.ts';
 import { CachedSecretStore } from '../adapters/secrets/cached-secret-store.ts';
 import { SecretsManagerStore } from '../adapters/secrets/secrets-manager-store.ts';
 import { SqsMessageQueue } from '../adapters/sqs/sqs-message-queue.ts';
@@ -23,7 +22,7 @@ import { Housekeeping } from '../use-cases/housekeeping.ts';
 import { IntegrationService } from '../use-cases/integration-service.ts';
 import { Replays } from '../use-cases/replays.ts';
 import { WebhookDispatcher } from '../use-cases/webhook-dispatcher.ts';
-import { dynamoDocumentClient, s3Client, secretsManagerClient, sqsClient, stsClient } from './clients.ts';
+import { dynamoDocumentClient, s3Client, secretsManagerClient, sqsClient } from './clients.ts';
 import { type Config, parseConfig } from './config.ts';
 import { logger, metricsPort } from './powertools.ts';
 import { USER_AGENT } from './version.ts';
@@ -113,8 +112,6 @@ export const exportStaging = new S3StagingStore(s3Client, config.EXPORT_STAGING_
 /** Customers' buckets, each reached with its integration's credentials. */
 export const exportDestinations = new S3ExportDestinations({
   secrets,
-  assumeRole: stsAssumeRole(stsClient),
-  clock,
   forcePathStyle: config.S3_FORCE_PATH_STYLE,
 });
 

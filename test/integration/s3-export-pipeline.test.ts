@@ -102,14 +102,7 @@ const setUp = (options: PipelineOptions = {}) => {
   const deliveryState = new DynamoDeliveryStateStore(documents, table);
   const logs = crash('logs', new DynamoIntegrationLog(documents, table));
   const noSecrets: SecretStore = { get: async () => ({}), put: async () => {}, delete: async () => {} };
-  const real = new S3ExportDestinations({
-    secrets: noSecrets,
-    assumeRole: async () => {
-      throw new Error('no roles here');
-    },
-    clock,
-    forcePathStyle: true,
-  });
+  const real = new S3ExportDestinations({ secrets: noSecrets, forcePathStyle: true });
   const calls: string[] = [];
   const destinations: ExportDestinations = {
     forIntegration: async (integration) => {
