@@ -1,6 +1,6 @@
 import { statSync } from 'node:fs';
 import { join } from 'node:path';
-import { build } from 'esbuild';
+import { type BuildOptions, build } from 'esbuild';
 import { LAMBDA_BUNDLING } from '../lib/bundling.ts';
 
 export interface Bundle {
@@ -22,6 +22,24 @@ const packageOf = (inputPath: string): string => {
 
 export type BundleInput = { entry: string } | { source: string; resolveDir: string };
 
+/**
+ * esbuild options of every Lambda bundle, from the settings `AppFunction` hands NodejsFunction (which passes
+ * them to esbuild as `--target`, `--platform=node`, `--format`, `--minify`, `--sourcemap`,
+ * `--sources-content`, `--banner:js`, `--main-fields` and `--external`, with `--bundle`).
+ */
+export const LAMBDA_ESBUILD_OPTIONS = {
+  bundle: true,
+  format: LAMBDA_BUNDLING.format,
+  platform: LAMBDA_BUNDLING.platform,
+  target: LAMBDA_BUNDLING.target,
+  minify: LAMBDA_BUNDLING.minify,
+  sourcemap: LAMBDA_BUNDLING.sourcemap,
+  sourcesContent: LAMBDA_BUNDLING.sourcesContent,
+  mainFields: [...LAMBDA_BUNDLING.mainFields],
+  banner: { js: LAMBDA_BUNDLING.banner },
+  external: [...LAMBDA_BUNDLING.external],
+} satisfies BuildOptions;
+
 /** Bundles one function exactly as `AppFunction` does (same esbuild settings) into `outdir/index.mjs`. */
 export const bundleFunction = async (input: BundleInput, outdir: string): Promise<Bundle> => {
   const file = join(outdir, 'index.mjs');
@@ -36,17 +54,8 @@ export const bundleFunction = async (input: BundleInput, outdir: string): Promis
             loader: 'ts',
           },
         }),
-    bundle: true,
+    ...LAMBDA_ESBUILD_OPTIONS,
     outfile: file,
-    format: LAMBDA_BUNDLING.format,
-    platform: LAMBDA_BUNDLING.platform,
-    target: LAMBDA_BUNDLING.target,
-    minify: LAMBDA_BUNDLING.minify,
-    sourcemap: LAMBDA_BUNDLING.sourcemap,
-    sourcesContent: LAMBDA_BUNDLING.sourcesContent,
-    mainFields: [...LAMBDA_BUNDLING.mainFields],
-    banner: { js: LAMBDA_BUNDLING.banner },
-    external: [...LAMBDA_BUNDLING.external],
     logLevel: 'warning',
     metafile: true,
   });

@@ -4,54 +4,82 @@ import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { type Bundle, bundleFunction } from './bundle.ts';
 import { coldImportMs, writeImportProbe } from './cold-import.ts';
-import { BASELINE_SOURCE, FUNCTION_ENV, FUNCTIONS } from './functions.ts';
-import { kib, median, printTable, progress, quantile, ratio } from './report.ts';
+import { BASELINE_SOURCE, FUNCTIONS, functionEnv, lambdaRuntimeEnv } from './functions.ts';
+import { kib, median, printTable, progress, quantile, ratio, writeResults } from './report.ts';
 
 const root = fileURLToPath(new URL('..', import.meta.url));
 
 interface Measured {
   name: string;
   bundle: Bundle;
+  /** Environment of the import: what the stack and Lambda set for this function. */
+  env: Record<string, string>;
+  /** Most size and import may be as a multiple of the baseline's; none for the baseline itself. */
+  targetRatio?: number;
   samples: number[];
 }
 
+/** What `bench/results.json` holds under `bundles`, per function. */
+export type BundleResults = Record<string, { size_ratio: number; import_ratio: number }>;
+
+const round = (value: number): number => Math.round(value * 100) / 100;
+
 /**
  * Bundle size and cold import time of every function, side by side with the baseline in the same run
- * (runs interleaved, so load from other processes on the machine hits all of them alike).
+ * (runs interleaved, so load from other processes on the machine hits all of them alike), against each
+ * function's target; the ratios go to bench/results.json under `bundles`.
  */
 export const benchBundles = async (runs: number): Promise<void> => {
   const dir = mkdtempSync(join(tmpdir(), 'bench-bundles-'));
   try {
     const targets: Measured[] = [];
-    const bundleInto = async (name: string, input: Parameters<typeof bundleFunction>[0]) => {
+    const bundleInto = async (
+      name: string,
+      input: Parameters<typeof bundleFunction>[0],
+      env: Record<string, string>,
+      targetRatio?: number,
+    ) => {
       const outdir = join(dir, name);
       mkdirSync(outdir);
       const started = performance.now();
       const bundle = await bundleFunction(input, outdir);
       progress(`bundled ${name}: ${kib(bundle.bytes)} KiB in ${Math.round(performance.now() - started)} ms`);
-      targets.push({ name, bundle, samples: [] });
+      targets.push({ name, bundle, env, ...(targetRatio !== undefined && { targetRatio }), samples: [] });
     };
-    await bundleInto('baseline (DynamoDB client)', { source: BASELINE_SOURCE, resolveDir: root });
-    for (const fn of FUNCTIONS) await bundleInto(fn.name, { entry: join(root, fn.entry) });
+    // The baseline runs in a Lambda environment too (region, keys), without the stack's variables it never reads.
+    await bundleInto(
+      'baseline (DynamoDB client)',
+      { source: BASELINE_SOURCE, resolveDir: root },
+      lambdaRuntimeEnv('baseline'),
+    );
+    for (const fn of FUNCTIONS) {
+      await bundleInto(fn.name, { entry: join(root, fn.entry) }, functionEnv(fn), fn.targetRatio);
+    }
 
     const probe = writeImportProbe(dir);
     // One discarded round: warms the file cache so the first measured run is not the only disk read.
-    for (const target of targets) await coldImportMs(probe, target.bundle.file, FUNCTION_ENV);
+    for (const target of targets) await coldImportMs(probe, target.bundle.file, target.env);
     for (let run = 1; run <= runs; run++) {
       for (const target of targets)
-        target.samples.push(await coldImportMs(probe, target.bundle.file, FUNCTION_ENV));
+        target.samples.push(await coldImportMs(probe, target.bundle.file, target.env));
       if (run % 5 === 0 || run === runs) progress(`cold imports: ${run}/${runs} rounds`);
     }
 
-    const [baseline] = targets;
+    const [baseline, ...functions] = targets;
     if (!baseline) return;
     const baselineMs = median(baseline.samples);
-    console.log(
-      `\nBundle size and cold import (median of ${runs} fresh node processes, node ${process.version})`,
-    );
-    printTable(
-      ['function', 'size KiB', 'map KiB', 'size/base', 'import ms', 'p90 ms', 'import/base'],
-      targets.map((target) => [
+    const results: BundleResults = {};
+    const rows = targets.map((target) => {
+      const sizeRatio = target.bundle.bytes / baseline.bundle.bytes;
+      const importRatio = median(target.samples) / baselineMs;
+      if (target !== baseline) {
+        results[target.name] = { size_ratio: round(sizeRatio), import_ratio: round(importRatio) };
+      }
+      const missed = [
+        ...(target.targetRatio !== undefined && sizeRatio > target.targetRatio ? ['size'] : []),
+        ...(target.targetRatio !== undefined && importRatio > target.targetRatio ? ['import'] : []),
+      ];
+      return [
         target.name,
         kib(target.bundle.bytes),
         kib(target.bundle.mapBytes),
@@ -59,13 +87,25 @@ export const benchBundles = async (runs: number): Promise<void> => {
         median(target.samples).toFixed(1),
         quantile(target.samples, 0.9).toFixed(1),
         ratio(median(target.samples), baselineMs),
-      ]),
+        target.targetRatio === undefined ? '' : `<= ${target.targetRatio.toFixed(1)}x`,
+        target.targetRatio === undefined ? '' : missed.length === 0 ? 'yes' : `no (${missed.join(', ')})`,
+      ];
+    });
+    console.log(
+      `\nBundle size and cold import (median of ${runs} fresh node processes, node ${process.version})`,
     );
+    printTable(
+      ['function', 'size KiB', 'map KiB', 'size/base', 'import ms', 'p90 ms', 'import/base', 'target', 'met'],
+      rows,
+    );
+    const met = functions.filter((target) => rows.find((row) => row[0] === target.name)?.[8] === 'yes');
+    console.log(`\n${met.length} of ${functions.length} functions within their target (size and import)`);
     console.log('\nLargest packages in each bundle (KiB of minified output)');
     for (const target of targets) {
       const top = target.bundle.byPackage.slice(0, 6).map(([name, bytes]) => `${name} ${kib(bytes)}`);
       console.log(`  ${target.name}: ${top.join(', ')}`);
     }
+    progress(`ratios written to ${writeResults('bundles', results)}`);
   } finally {
     rmSync(dir, { recursive: true, force: true });
   }

@@ -13,16 +13,29 @@ export interface BenchFunction {
   name: string;
   /** Path from the repository root. */
   entry: string;
+  /**
+   * The most its bundle size and its cold import may be, each as a multiple of the bare DynamoDB client's:
+   * 1.5 for the data plane (the queue consumers: fan-out, delivery, export batcher, replay), which runs on
+   * every event; 2 for the API and the scheduled functions.
+   */
+  targetRatio: number;
 }
 
 /** A handler named after its module: `lambdas/handlers/sqs/fanout.ts` → `fanout`. */
-const byEntry = (entry: string): BenchFunction => ({ name: basename(entry, '.ts'), entry });
+const byEntry = (entry: string, targetRatio: number): BenchFunction => ({
+  name: basename(entry, '.ts'),
+  entry,
+  targetRatio,
+});
+
+const DATA_PLANE_TARGET = 1.5;
+const CONTROL_PLANE_TARGET = 2;
 
 /** api, fanout, deliver-webhook, export-batcher, replay, housekeeping, export-flusher. */
 export const ALL_FUNCTIONS: readonly BenchFunction[] = [
-  { name: 'api', entry: 'lambdas/handlers/api/index.ts' },
-  ...QUEUES.flatMap((queue) => (queue.consumer ? [byEntry(queue.consumer.entry)] : [])),
-  ...SCHEDULES.map((schedule) => byEntry(schedule.entry)),
+  { name: 'api', entry: 'lambdas/handlers/api/index.ts', targetRatio: CONTROL_PLANE_TARGET },
+  ...QUEUES.flatMap((queue) => (queue.consumer ? [byEntry(queue.consumer.entry, DATA_PLANE_TARGET)] : [])),
+  ...SCHEDULES.map((schedule) => byEntry(schedule.entry, CONTROL_PLANE_TARGET)),
 ];
 
 const root = fileURLToPath(new URL('..', import.meta.url));
@@ -49,20 +62,21 @@ export const handler = async () => client.config.region();
 const queueUrl = (name: string) => `https://sqs.us-east-1.amazonaws.com/123456789012/${name}`;
 
 /**
- * Environment the functions' module-scope config parse needs, as the stack sets it (every function gets
- * the same one; see `functionEnvironment` in lib/event-stream-stack.ts).
+ * What the stack sets on a function (`functionEnvironment` in lib/event-stream-stack.ts, plus AppFunction's
+ * defaults), with placeholders where the template names a resource: test/infra/stack.test.ts checks the names
+ * and the literal values against the synthesized template, function by function.
  */
-export const FUNCTION_ENV: Record<string, string> = {
-  STATE_TABLE_NAME: 'x',
-  EVENT_LOG_TABLE_NAME: 'x-events',
+export const stackEnv = (_fn: BenchFunction): Record<string, string> => ({
+  STATE_TABLE_NAME: 'EventStream-State',
+  EVENT_LOG_TABLE_NAME: 'EventStream-EventLog',
+  DELIVERIES_TABLE_NAME: 'EventStream-Deliveries',
   INGEST_QUEUE_URL: queueUrl('ingest'),
   WEBHOOK_QUEUE_URL: queueUrl('webhook'),
   EXPORT_QUEUE_URL: queueUrl('export'),
   REPLAY_QUEUE_URL: queueUrl('replay'),
-  DELIVERIES_TABLE_NAME: 'x-deliveries',
-  EXPORT_STAGING_BUCKET_NAME: 'x-export-staging',
+  EXPORT_STAGING_BUCKET_NAME: 'eventstream-export-staging',
   S3_FORCE_PATH_STYLE: 'false',
-  SECRET_NAME_PREFIX: 'x/',
+  SECRET_NAME_PREFIX: 'EventStream/integrations/',
   TENANT: 'default',
   MAX_INTEGRATIONS: '10',
   ALLOW_INSECURE_CALLBACKS: 'false',
@@ -70,8 +84,36 @@ export const FUNCTION_ENV: Record<string, string> = {
   RETRY_BUDGET_HOURS: '24',
   STOP_WINDOW_HOURS: '24',
   DELIVERY_TIMEOUT_MS: '10000',
-  AWS_REGION: 'us-east-1',
   POWERTOOLS_SERVICE_NAME: 'event-stream',
   POWERTOOLS_METRICS_NAMESPACE: 'EventStream',
   NODE_OPTIONS: '--enable-source-maps',
-};
+});
+
+/**
+ * What Lambda itself sets in a Node.js 24 execution environment (region, function name and memory, the
+ * role's keys, the X-Ray daemon of active tracing...): the SDK and Powertools read some of them at import.
+ */
+export const lambdaRuntimeEnv = (functionName: string): Record<string, string> => ({
+  AWS_REGION: 'us-east-1',
+  AWS_DEFAULT_REGION: 'us-east-1',
+  AWS_EXECUTION_ENV: 'AWS_Lambda_nodejs24.x',
+  AWS_LAMBDA_FUNCTION_NAME: `EventStream-${functionName}`,
+  AWS_LAMBDA_FUNCTION_MEMORY_SIZE: '512',
+  AWS_LAMBDA_FUNCTION_VERSION: '$LATEST',
+  AWS_LAMBDA_INITIALIZATION_TYPE: 'on-demand',
+  AWS_LAMBDA_LOG_GROUP_NAME: `/aws/lambda/EventStream-${functionName}`,
+  AWS_LAMBDA_LOG_STREAM_NAME: '2026/01/01/[$LATEST]0123456789abcdef0123456789abcdef',
+  AWS_ACCESS_KEY_ID: 'ASIABENCHFUNCTIONROLE',
+  AWS_SECRET_ACCESS_KEY: 'bench-secret-access-key',
+  AWS_SESSION_TOKEN: 'bench-session-token',
+  AWS_XRAY_CONTEXT_MISSING: 'LOG_ERROR',
+  AWS_XRAY_DAEMON_ADDRESS: '169.254.79.129:2000',
+  _HANDLER: 'index.handler',
+  TZ: ':UTC',
+});
+
+/** The environment a function is imported with: the stack's variables and Lambda's own. */
+export const functionEnv = (fn: BenchFunction): Record<string, string> => ({
+  ...lambdaRuntimeEnv(fn.name),
+  ...stackEnv(fn),
+});

@@ -134,7 +134,6 @@ export const startBenchPipeline = async (
     DynamoDB: clients.dynamo(),
     SecretsManager: clients.secretsManager(),
     SQS: clients.sqs(),
-    STS: clients.sts(),
   });
   const token = await runtime.issueToken();
   const sqs = localSqsClient(runtime.endpoints);

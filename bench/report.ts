@@ -1,4 +1,6 @@
-/** Small helpers shared by the benchmark sections: statistics and a plain-text table. */
+/** Small helpers shared by the benchmark sections: statistics, a plain-text table and the results file. */
+import { existsSync, readFileSync, writeFileSync } from 'node:fs';
+import { fileURLToPath } from 'node:url';
 
 export const median = (values: readonly number[]): number => {
   const sorted = [...values].sort((a, b) => a - b);
@@ -36,4 +38,18 @@ export const printTable = (header: readonly string[], rows: ReadonlyArray<readon
 
 export const progress = (message: string): void => {
   console.log(`[bench] ${message}`);
+};
+
+/** Where `npm run bench` leaves its ratios: one machine's measurement, never committed. */
+export const RESULTS_FILE = fileURLToPath(new URL('results.json', import.meta.url));
+
+/**
+ * Sets `key` in bench/results.json to `value`, keeping what other sections wrote there (read, set, write);
+ * returns the file's path.
+ */
+export const writeResults = (key: string, value: unknown, file = RESULTS_FILE): string => {
+  const results: Record<string, unknown> = existsSync(file) ? JSON.parse(readFileSync(file, 'utf8')) : {};
+  results[key] = value;
+  writeFileSync(file, `${JSON.stringify(results, null, 2)}\n`);
+  return file;
 };

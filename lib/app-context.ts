@@ -34,6 +34,37 @@ const integer = (node: Node, key: string, min: number, max: number): number | un
   return value;
 };
 
+/** A switch: a boolean in cdk.json, "true" or "false" with `-c key=true`. */
+const flag = (node: Node, key: string): boolean | undefined => {
+  const raw: unknown = node.tryGetContext(key);
+  if (raw === undefined || raw === null || raw === '') return undefined;
+  if (raw === true || raw === 'true') return true;
+  if (raw === false || raw === 'false') return false;
+  throw new Error(`Context "${key}" must be true or false, got ${JSON.stringify(raw)}`);
+};
+
+/** A Lambda layer version ARN, as Lambda's API accepts it (GetLayerVersionByArn's pattern). */
+const LAYER_VERSION_ARN = /^arn:[a-zA-Z0-9-]+:lambda:[a-zA-Z0-9-]+:\d{12}:layer:[a-zA-Z0-9-_]+:[0-9]+$/;
+
+/**
+ * OpenTelemetry through the ADOT layer (off by default): on with `openTelemetry`, with the default layer of the
+ * stack's region unless `openTelemetryLayerArn` names another one.
+ */
+const openTelemetry = (node: Node): { layerArn?: string } | undefined => {
+  const on = flag(node, 'openTelemetry') ?? false;
+  const layerArn = text(node, 'openTelemetryLayerArn');
+  if (layerArn !== undefined && !LAYER_VERSION_ARN.test(layerArn)) {
+    throw new Error(`Context "openTelemetryLayerArn" must be a Lambda layer version ARN, got ${layerArn}`);
+  }
+  if (layerArn !== undefined && !on) {
+    throw new Error(
+      'Context "openTelemetryLayerArn" needs "openTelemetry=true": the layer is added only then',
+    );
+  }
+  if (!on) return undefined;
+  return layerArn ? { layerArn } : {};
+};
+
 /** An EventBridge pattern: an object in cdk.json, a JSON string on the command line. */
 const eventPattern = (node: Node): Record<string, unknown> | undefined => {
   const raw: unknown = node.tryGetContext('eventPattern');
@@ -110,6 +141,7 @@ export const appSettingsFromContext = (node: Node): AppSettings => {
     throw new Error(`Context "alarmEmail" must be an email address, got ${alarmEmail}`);
   }
   const buckets = exportBuckets(node);
+  const telemetry = openTelemetry(node);
   return {
     stackName,
     props: {
@@ -122,6 +154,7 @@ export const appSettingsFromContext = (node: Node): AppSettings => {
       ...(eventBusName ? { eventBus: { eventBusName, ...(pattern ? { eventPattern: pattern } : {}) } } : {}),
       ...(alarmEmail ? { alarmEmail } : {}),
       ...(buckets.length > 0 ? { exportBuckets: buckets } : {}),
+      ...(telemetry ? { openTelemetry: telemetry } : {}),
       env: { account: process.env.CDK_DEFAULT_ACCOUNT, region: process.env.CDK_DEFAULT_REGION },
       description: 'Event stream: webhook and S3 integrations for business events',
     },

@@ -1,8 +1,8 @@
 import { relative, sep } from 'node:path';
 import { fileURLToPath } from 'node:url';
-import { Duration, RemovalPolicy } from 'aws-cdk-lib';
+import { Duration, type IAspect, RemovalPolicy } from 'aws-cdk-lib';
 import { Role, ServicePrincipal } from 'aws-cdk-lib/aws-iam';
-import { Architecture, Runtime, Tracing } from 'aws-cdk-lib/aws-lambda';
+import { Architecture, type ILayerVersion, Runtime, Tracing } from 'aws-cdk-lib/aws-lambda';
 import {
   type BundlingOptions,
   NodejsFunction,
@@ -10,7 +10,7 @@ import {
   OutputFormat,
 } from 'aws-cdk-lib/aws-lambda-nodejs';
 import { LogGroup, RetentionDays } from 'aws-cdk-lib/aws-logs';
-import type { Construct } from 'constructs';
+import type { Construct, IConstruct } from 'constructs';
 import { settingNames } from '../lambdas/shared/config.ts';
 import { LAMBDA_BUNDLING } from './bundling.ts';
 import { acknowledgeWildcardResource } from './nag.ts';
@@ -34,6 +34,25 @@ export const FUNCTION_LOG_RETENTION = RetentionDays.ONE_MONTH;
 /** What X-Ray tracing (`Tracing.ACTIVE`) adds to a function's role, on `*`. */
 export const XRAY_WRITE_ACTIONS = ['xray:PutTraceSegments', 'xray:PutTelemetryRecords'] as const;
 
+/**
+ * The AWS Distro for OpenTelemetry (ADOT) Node.js layer used when OpenTelemetry is on and no layer ARN is given:
+ * `aws-otel-nodejs-arm64-ver-{ADOT_NODEJS_LAYER_VERSION}`. It is the arm64 layer AWS publishes for ADOT JavaScript
+ * 1.30 in 16 regions (aws-observability/aws-otel-lambda, nodejs/sample-apps/aws-sdk/deploy/wrapper/layer_arm64.tf),
+ * the one aws-cdk-lib 2.276 resolves for `AdotLambdaLayerJavaScriptSdkVersion.LATEST`. Newer layers are listed at
+ * https://aws-otel.github.io/docs/getting-started/lambda/lambda-js; pick one with `-c openTelemetryLayerArn=...`.
+ */
+export const ADOT_NODEJS_LAYER_VERSION = '1-30-1:1';
+
+/** The account AWS publishes the ADOT layers from, in every region that has them. */
+const ADOT_LAYER_ACCOUNT = '901920570463';
+
+/** The ADOT Node.js arm64 layer of `region` (a token in a stack deployed to whichever region the CLI names). */
+export const adotNodejsLayerArn = (region: string): string =>
+  `arn:aws:lambda:${region}:${ADOT_LAYER_ACCOUNT}:layer:aws-otel-nodejs-arm64-ver-${ADOT_NODEJS_LAYER_VERSION}`;
+
+/** The layer's wrapper script: it starts OpenTelemetry, then the function's handler. */
+export const ADOT_EXEC_WRAPPER = '/opt/otel-handler';
+
 export interface AppFunctionProps extends Omit<NodejsFunctionProps, 'logGroup' | 'logRetention' | 'role'> {
   /** Handler module; it must export `handler`. */
   entry: string;
@@ -56,7 +75,8 @@ const ownSettings = (entry: string, environment: Record<string, string>): Record
 
 /**
  * A Lambda function with the project's defaults, so every function is built and run alike: Node 24 on
- * ARM64 (cheaper per ms), an ESM bundle with the AWS SDK inside, source-mapped stack traces, X-Ray tracing,
+ * ARM64 (cheaper per ms), an ESM bundle with the AWS SDK inside, source-mapped stack traces, active tracing
+ * (Lambda records each invocation's segment in X-Ray; no tracing SDK in the bundle),
  * and its own log group with a retention instead of the never-expiring one Lambda would create.
  *
  * Its role is its own too, without the AWSLambdaBasicExecutionRole managed policy CDK would attach: that
@@ -98,5 +118,19 @@ export class AppFunction extends NodejsFunction {
       `X-Ray tracing: ${XRAY_WRITE_ACTIONS.join(' and ')} support no resource-level permissions, so AWS ` +
         'requires Resource "*" for them; no other action is granted on "*" (asserted by the IAM tests)',
     );
+  }
+}
+
+/**
+ * OpenTelemetry for every AppFunction in scope, the functions added later included: the ADOT layer and the
+ * exec wrapper that loads it. Its collector exports to X-Ray, which active tracing already allows.
+ */
+export class OpenTelemetryInstrumentation implements IAspect {
+  constructor(private readonly layer: ILayerVersion) {}
+
+  visit(node: IConstruct): void {
+    if (!(node instanceof AppFunction)) return;
+    node.addLayers(this.layer);
+    node.addEnvironment('AWS_LAMBDA_EXEC_WRAPPER', ADOT_EXEC_WRAPPER);
   }
 }

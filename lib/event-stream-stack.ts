@@ -1,7 +1,9 @@
-import { CfnOutput, Lazy, Stack, type StackProps } from 'aws-cdk-lib';
+import { Aspects, CfnOutput, Lazy, Stack, type StackProps } from 'aws-cdk-lib';
+import { LayerVersion } from 'aws-cdk-lib/aws-lambda';
 import type { Construct } from 'constructs';
 import { FunctionAccess } from './access.ts';
 import { Api } from './api.ts';
+import { adotNodejsLayerArn, OpenTelemetryInstrumentation } from './app-function.ts';
 import { Auth, type ExternalIssuer } from './auth.ts';
 import { Buckets } from './buckets.ts';
 import { EventBusIngest } from './event-bus-ingest.ts';
@@ -107,6 +109,11 @@ export interface EventStreamStackProps extends StackProps {
    * account, or another one whose bucket policy allows the role); default none.
    */
   exportBuckets?: string[];
+  /**
+   * OpenTelemetry on every function through the ADOT Lambda layer (default layer: `adotNodejsLayerArn` of the
+   * stack's region); off when unset, leaving Lambda's active tracing alone.
+   */
+  openTelemetry?: { layerArn?: string };
 }
 
 /**
@@ -156,6 +163,11 @@ export class EventStreamStack extends Stack {
     });
     this.pipeline = new Pipeline(this, 'Pipeline', { queues: this.queues, access, environment });
     this.schedules = new Schedules(this, 'Schedules', { access, environment });
+    if (props.openTelemetry) {
+      const layerArn = props.openTelemetry.layerArn ?? adotNodejsLayerArn(this.region);
+      const layer = LayerVersion.fromLayerVersionArn(this, 'OpenTelemetryLayer', layerArn);
+      Aspects.of(this).add(new OpenTelemetryInstrumentation(layer));
+    }
     if (props.eventBus) {
       this.eventBusIngest = new EventBusIngest(this, 'EventBusIngest', {
         eventBusName: props.eventBus.eventBusName,

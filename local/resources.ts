@@ -294,9 +294,8 @@ const baseEnv = (
   ALLOW_INSECURE_CALLBACKS: 'true',
   MAX_INTEGRATIONS: env.MAX_INTEGRATIONS ?? '10',
   EVENT_RETENTION_DAYS: env.EVENT_RETENTION_DAYS ?? '30',
-  // Powertools: no X-Ray daemon locally, and metrics would print an EMF blob per request to the console.
+  // Powertools: metrics would print an EMF blob per request to the console.
   POWERTOOLS_SERVICE_NAME: 'event-stream',
-  POWERTOOLS_TRACE_ENABLED: 'false',
   POWERTOOLS_METRICS_DISABLED: env.POWERTOOLS_METRICS_DISABLED ?? 'true',
   POWERTOOLS_LOG_LEVEL: env.POWERTOOLS_LOG_LEVEL ?? 'WARN',
 });

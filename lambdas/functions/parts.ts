@@ -10,7 +10,6 @@ import { GuardedHttpSender } from '../adapters/http/guarded-http-sender.ts';
 import { HttpReceiverAuthorizer } from '../adapters/http/receiver-authorizer.ts';
 import { S3ExportDestinations } from '../adapters/s3/s3-export-destinations.ts';
 import { S3StagingStore } from '../adapters/s3/s3-staging-store.ts';
-import { stsAssumeRole } from '../adapters/s3/sts-assume-role.ts';
 import { CachedSecretStore } from '../adapters/secrets/cached-secret-store.ts';
 import { SecretsManagerStore } from '../adapters/secrets/secrets-manager-store.ts';
 import { SqsMessageQueue } from '../adapters/sqs/sqs-message-queue.ts';
@@ -174,9 +173,8 @@ export const exportStagingStore = (config: Pick<Settings, 'EXPORT_STAGING_BUCKET
 export const exportDestinations = (config: Pick<Settings, 'SECRET_NAME_PREFIX'>, platform: Platform) =>
   new S3ExportDestinations({
     secrets: secretStore(config, platform),
-    assumeRole: stsAssumeRole(platform.aws.sts()),
-    clock: platform.clock,
     newClient: (clientConfig) => platform.aws.customerS3(clientConfig),
+    stsClientConfig: platform.aws.stsConfig(),
   });
 
 /** Closes export files and uploads them to the customers' buckets. */

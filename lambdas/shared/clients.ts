@@ -2,7 +2,6 @@ import { DynamoDBClient } from '@aws-sdk/client-dynamodb';
 import { S3Client, type S3ClientConfig } from '@aws-sdk/client-s3';
 import { SecretsManagerClient } from '@aws-sdk/client-secrets-manager';
 import { SQSClient } from '@aws-sdk/client-sqs';
-import { STSClient } from '@aws-sdk/client-sts';
 import { DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
 import type { AwsCredentialIdentity } from '@aws-sdk/types';
 
@@ -28,7 +27,8 @@ export interface AwsClients {
   /** The stack's own buckets (export staging). */
   s3(): S3Client;
   secretsManager(): SecretsManagerClient;
-  sts(): STSClient;
+  /** Where AssumeRole of customers' roles goes (the credential provider makes its own STS client). */
+  stsConfig(): { region?: string; endpoint?: string; credentials?: AwsCredentialIdentity };
   /** A client for a customer's bucket, with that integration's region and credentials. */
   customerS3(config: Pick<S3ClientConfig, 'region' | 'credentials'>): S3Client;
   /** Closes the clients created so far (their sockets); a runtime that stops calls it. */
@@ -68,7 +68,7 @@ export const awsClients = (options: AwsClientOptions = {}): AwsClients => {
     sqs: once(created, () => new SQSClient({ ...base(endpoints.sqs), useQueueUrlAsEndpoint: false })),
     s3: once(created, () => new S3Client({ ...base(endpoints.s3), forcePathStyle })),
     secretsManager: once(created, () => new SecretsManagerClient(base(endpoints.secretsmanager))),
-    sts: once(created, () => new STSClient(base(endpoints.sts))),
+    stsConfig: () => base(endpoints.sts),
     customerS3: (config) =>
       new S3Client({
         ...base(endpoints.s3),

@@ -1,6 +1,5 @@
 import { Logger } from '@aws-lambda-powertools/logger';
 import { Metrics, MetricUnit } from '@aws-lambda-powertools/metrics';
-import { Tracer } from '@aws-lambda-powertools/tracer';
 import type { Metrics as MetricsPort, OperationLog } from '../domain/ports.ts';
 
 const serviceName = process.env.POWERTOOLS_SERVICE_NAME ?? 'event-stream';
@@ -13,9 +12,6 @@ export const metrics = new Metrics({
   serviceName,
   namespace: process.env.POWERTOOLS_METRICS_NAMESPACE ?? 'EventStream',
 });
-
-/** X-Ray tracing (off outside Lambda: the local runtime sets POWERTOOLS_TRACE_ENABLED=false). */
-export const tracer = new Tracer({ serviceName });
 
 /** The domain's Metrics port on top of Powertools. */
 export const metricsPort: MetricsPort = {

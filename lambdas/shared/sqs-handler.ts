@@ -1,9 +1,8 @@
 import { BatchProcessor, EventType, processPartialResponse } from '@aws-lambda-powertools/batch';
 import { injectLambdaContext } from '@aws-lambda-powertools/logger/middleware';
-import { captureLambdaHandler } from '@aws-lambda-powertools/tracer/middleware';
 import middy from '@middy/core';
 import type { SQSBatchResponse, SQSEvent, SQSRecord } from 'aws-lambda';
-import { logger, publishMetrics, tracer } from './powertools.ts';
+import { logger, publishMetrics } from './powertools.ts';
 
 /**
  * An SQS consumer with partial batch responses: `prepare` runs once per batch (shared lookups), then
@@ -16,7 +15,6 @@ export const sqsBatchHandler = <Batch>(
   handleRecord: (record: SQSRecord, batch: Batch) => Promise<void>,
 ) =>
   middy<SQSEvent, SQSBatchResponse>()
-    .use(captureLambdaHandler(tracer))
     .use(injectLambdaContext(logger, { resetKeys: true }))
     .use(publishMetrics())
     .handler(async (event, context) => {

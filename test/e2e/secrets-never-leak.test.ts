@@ -1,4 +1,4 @@
-import { ScanCommand } from '@aws-sdk/client-dynamodb';
+import { paginateScan } from '@aws-sdk/client-dynamodb';
 import { exportPKCS8, generateKeyPair } from 'jose';
 import { afterAll, beforeAll, expect, it } from 'vitest';
 import { TABLES } from '../../lib/resource-definitions.ts';
@@ -160,14 +160,9 @@ it('no secret value appears in any response, log line or table item', async () =
   const items: string[] = [];
   for (const table of TABLES) {
     const name = runtime.env[table.envVar] as string;
-    let startKey: Record<string, unknown> | undefined;
-    do {
-      const page = await aws.dynamodb.send(
-        new ScanCommand({ TableName: name, ExclusiveStartKey: startKey as never }),
-      );
+    for await (const page of paginateScan({ client: aws.dynamodb }, { TableName: name })) {
       items.push(JSON.stringify(page.Items ?? []));
-      startKey = page.LastEvaluatedKey;
-    } while (startKey);
+    }
   }
 
   const haystacks = {

@@ -15,7 +15,10 @@ import { FULL_CONTEXT, type Resources, type Statement, type Synthesized, synth }
 
 const CONTEXTS = [
   { name: 'default context (Cognito)', context: {} },
-  { name: 'every option (issuer, event bus, alarm email, export buckets)', context: FULL_CONTEXT },
+  {
+    name: 'every option (issuer, event bus, alarm email, export buckets, OpenTelemetry)',
+    context: FULL_CONTEXT,
+  },
 ] as const;
 
 const synthesized = CONTEXTS.map(({ name, context }) => ({

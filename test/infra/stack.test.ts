@@ -1,13 +1,13 @@
 import { execFile } from 'node:child_process';
 import { existsSync, mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
-import { join } from 'node:path';
+import { basename, join } from 'node:path';
 import { promisify } from 'node:util';
 import { App, type CfnElement, Stack } from 'aws-cdk-lib';
 import { Match, type Template } from 'aws-cdk-lib/assertions';
 import type { IConstruct } from 'constructs';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { ALL_FUNCTIONS } from '../../bench/functions.ts';
+import { ALL_FUNCTIONS, stackEnv } from '../../bench/functions.ts';
 import { ROUTES, routeKey, SCOPES } from '../../lambdas/handlers/api/routes.ts';
 import { DEFAULT_THROTTLE, SECRET_ACTIONS } from '../../lib/api.ts';
 import { appSettingsFromContext } from '../../lib/app-context.ts';
@@ -1405,6 +1405,30 @@ const entries = [
 ];
 
 describe('bench/functions.ts', () => {
+  it('imports each function with the variables the stack sets on it, with the same literal values', () => {
+    const { stack, resources } = synth();
+    const deployed = new Map<string, string>([
+      ['api', logicalId(stack.api.handler)],
+      ...CONSUMED.map((queue): [string, string] => [
+        basename(queue.consumer.entry, '.ts'),
+        logicalId(stack.pipeline.consumer(queue)),
+      ]),
+      ...SCHEDULES.map((schedule): [string, string] => [
+        basename(schedule.entry, '.ts'),
+        logicalId(stack.schedules.scheduledFunction(schedule)),
+      ]),
+    ]);
+    expect([...deployed.keys()].sort()).toEqual(ALL_FUNCTIONS.map((fn) => fn.name).sort());
+    for (const fn of ALL_FUNCTIONS) {
+      const variables = environmentOf(resources, deployed.get(fn.name) ?? '') as Record<string, unknown>;
+      const bench = stackEnv(fn);
+      expect(Object.keys(bench).sort(), fn.name).toEqual(Object.keys(variables).sort());
+      // Resource names are references in the template: the bench has placeholders; every literal must match.
+      const literals = Object.entries(variables).filter(([, value]) => typeof value === 'string');
+      expect(literals, fn.name).toEqual(literals.map(([key]) => [key, bench[key]]));
+    }
+  });
+
   it('benchmarks every function the stack deploys, under its module name', () => {
     expect(ALL_FUNCTIONS.map((fn) => fn.entry).sort()).toEqual([...entries].sort());
     expect(ALL_FUNCTIONS.map((fn) => fn.name)).toEqual(
@@ -1456,7 +1480,9 @@ describe.skipIf(missingEntries.length > 0)('bin/app.ts run the way the CDK CLI r
       const assetDir = join(outdir, `asset.${s3Key.replace(/\.zip$/, '')}`);
       const bundle = readFileSync(join(assetDir, 'index.mjs'), 'utf8');
       expect(bundle.startsWith(ESM_REQUIRE_SHIM)).toBe(true);
-      expect(existsSync(join(assetDir, 'index.mjs.map'))).toBe(true);
+      // The source map names every module the bundle took code from: none of the X-Ray SDK (see bundles.test.ts).
+      const map = JSON.parse(readFileSync(join(assetDir, 'index.mjs.map'), 'utf8')) as { sources: string[] };
+      expect(map.sources.filter((source) => source.includes('node_modules/aws-xray-sdk-core/'))).toEqual([]);
       assets.add(s3Key);
     }
     // Each function ships its own bundle, not the API's.

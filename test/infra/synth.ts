@@ -34,7 +34,8 @@ export const synth = (context: Record<string, unknown> = {}): Synthesized => {
 
 /**
  * Every context option that adds resources or grants: an external issuer instead of Cognito, an event
- * bus (its rule and DLQ), an alarm email (the SNS topic), customer export buckets, another stack name.
+ * bus (its rule and DLQ), an alarm email (the SNS topic), customer export buckets, the OpenTelemetry layer,
+ * another stack name.
  */
 export const FULL_CONTEXT = {
   stackName: 'Acme',
@@ -43,4 +44,5 @@ export const FULL_CONTEXT = {
   eventBusName: 'orders',
   alarmEmail: 'ops@example.com',
   exportBuckets: ['bucket-a', 'logs.example.com'],
+  openTelemetry: true,
 } as const;

@@ -1,7 +1,9 @@
+import { randomUUID } from 'node:crypto';
 import { DynamoDBClient } from '@aws-sdk/client-dynamodb';
 import { DynamoDBDocumentClient, PutCommand } from '@aws-sdk/lib-dynamodb';
 import { describe, expect, it } from 'vitest';
 import { DynamoEventLog } from '../../lambdas/adapters/dynamodb/event-log.ts';
+import { putAll, queryAll } from '../../lambdas/adapters/dynamodb/partition.ts';
 import { eventLogKey, type LoggedEvent } from '../../lambdas/domain/event.ts';
 import { useEmulators } from '../support/local-runtime.ts';
 
@@ -63,5 +65,26 @@ describe('event log', () => {
       new DynamoEventLog(client, tableName, 'acme', 30, { now: () => new Date(iso) });
     expect(await at('2026-09-20T00:00:00.000Z').get(old.received_at, old.id)).toEqual(old);
     expect(await at('2026-10-02T00:00:00.000Z').get(old.received_at, old.id)).toBeUndefined();
+  });
+});
+
+describe('partition reads', () => {
+  it('queryAll returns every item of a query, page after page', async () => {
+    const client = documents();
+    const table = emulators.env.STATE_TABLE_NAME as string;
+    const pk = `PAGING#${randomUUID()}`;
+    await putAll(
+      client,
+      table,
+      Array.from({ length: 5 }, (_, i) => ({ pk, sk: `ITEM#${i}`, n: i })),
+    );
+    // Two items a page: three pages.
+    const items = await queryAll(client, {
+      TableName: table,
+      KeyConditionExpression: 'pk = :pk',
+      ExpressionAttributeValues: { ':pk': pk },
+      Limit: 2,
+    });
+    expect(items.map((item) => item.n)).toEqual([0, 1, 2, 3, 4]);
   });
 });

@@ -104,10 +104,6 @@ const setUp = (options: PipelineOptions = {}) => {
   const noSecrets: SecretStore = { get: async () => ({}), put: async () => {}, delete: async () => {} };
   const real = new S3ExportDestinations({
     secrets: noSecrets,
-    assumeRole: async () => {
-      throw new Error('no roles here');
-    },
-    clock,
     newClient: (config) =>
       new S3Client({
         region: config.region,
@@ -115,6 +111,7 @@ const setUp = (options: PipelineOptions = {}) => {
         forcePathStyle: true,
         credentials: config.credentials ?? { accessKeyId: 'local', secretAccessKey: 'local' },
       }),
+    stsClientConfig: {},
   });
   const calls: string[] = [];
   const destinations: ExportDestinations = {

@@ -1,7 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { AssumedRoleCredentials } from '../../lambdas/adapters/s3/assumed-role-credentials.ts';
 import {
-  DestinationError,
   exportLine,
   exportObjectKey,
   lineEventId,
@@ -47,45 +45,5 @@ describe('export file rules', () => {
     expect(roomLeft({ ...file, bytes: 1000 }, now, limits)).toBe(0);
     const chunk = { key: 'k', bytes: 1, events: 1, first_received_at: '' };
     expect(roomLeft({ ...file, chunks: Array(MAX_CHUNKS_PER_FILE).fill(chunk) }, now, limits)).toBe(0);
-  });
-});
-
-describe('assumed role credentials', () => {
-  const request = { roleArn: 'arn:aws:iam::123456789012:role/r', externalId: 'ext', sessionName: 's' };
-
-  it('assumes the role once and renews it five minutes before it expires', async () => {
-    const clock = { t: 0, now: () => new Date(clock.t) };
-    let calls = 0;
-    const credentials = new AssumedRoleCredentials(
-      async () => {
-        calls += 1;
-        return { accessKeyId: `K${calls}`, secretAccessKey: 's', expiration: new Date(clock.t + 3600_000) };
-      },
-      clock,
-      request,
-    );
-    const [a, b] = await Promise.all([credentials.get(), credentials.get()]);
-    expect([a.accessKeyId, b.accessKeyId, calls]).toEqual(['K1', 'K1', 1]);
-    clock.t = 3600_000 - 5 * 60_000 - 1;
-    expect((await credentials.get()).accessKeyId).toBe('K1');
-    clock.t += 1;
-    expect((await credentials.get()).accessKeyId).toBe('K2');
-  });
-
-  it('reports a refusal with STS’s error code and does not keep it', async () => {
-    let refuse = true;
-    const credentials = new AssumedRoleCredentials(
-      async () => {
-        if (refuse) throw Object.assign(new Error('not authorized'), { name: 'AccessDenied' });
-        return { accessKeyId: 'K', secretAccessKey: 's', expiration: new Date(Date.now() + 3600_000) };
-      },
-      { now: () => new Date() },
-      request,
-    );
-    const error = await credentials.get().catch((e: unknown) => e);
-    expect(error).toBeInstanceOf(DestinationError);
-    expect((error as DestinationError).code).toBe('AccessDenied');
-    refuse = false;
-    expect((await credentials.get()).accessKeyId).toBe('K');
   });
 });

@@ -7,28 +7,71 @@ import {
   type S3ClientConfig,
   UploadPartCommand,
 } from '@aws-sdk/client-s3';
+import { fromTemporaryCredentials } from '@aws-sdk/credential-providers';
 import type { AwsCredentialIdentity, AwsCredentialIdentityProvider } from '@aws-sdk/types';
 import { DestinationError } from '../../domain/export-file.ts';
 import type { ExportDestination, ExportDestinations, UploadedPart } from '../../domain/export-ports.ts';
 import type { Integration } from '../../domain/integration.ts';
-import type { Clock, SecretStore } from '../../domain/ports.ts';
-import { AssumedRoleCredentials, type AssumeRole } from './assumed-role-credentials.ts';
+import type { SecretStore } from '../../domain/ports.ts';
 
 const CONTENT_TYPE = 'application/x-ndjson';
 
+/** The settings of the STS client `fromTemporaryCredentials` makes. */
+export type StsClientConfig = NonNullable<Parameters<typeof fromTemporaryCredentials>[0]['clientConfig']>;
+
+/** One hour: the longest a role allows by default. */
+const SESSION_SECONDS = 3600;
+
 export interface S3ExportDestinationsOptions {
   secrets: SecretStore;
-  assumeRole: AssumeRole;
-  clock: Clock;
   /** A client for one customer bucket (the platform's: endpoints and addressing are its business). */
   newClient: (config: Pick<S3ClientConfig, 'region' | 'credentials'>) => S3Client;
+  /** Where AssumeRole goes: empty in Lambda (its own region and role); the local runtime's STS otherwise. */
+  stsClientConfig: StsClientConfig;
 }
+
+/**
+ * A customer's role, assumed with its external id through STS AssumeRole (`fromTemporaryCredentials`). The S3
+ * client that is given it caches the credentials, renews them 5 minutes before they expire and shares one
+ * AssumeRole call among concurrent requests; a failure is not kept, so the next upload tries again.
+ *
+ * The provider is called without the S3 client's settings: STS is then reached as the function's own role in
+ * the function's own region (AWS_REGION, AWS_ENDPOINT_URL_STS), not in the region of the customer's bucket,
+ * which may be one this account has not enabled.
+ */
+export const assumedRoleCredentials = (
+  request: {
+    roleArn: string;
+    externalId: string;
+    sessionName: string;
+  },
+  clientConfig: StsClientConfig = {},
+): AwsCredentialIdentityProvider => {
+  const assumeRole = fromTemporaryCredentials({
+    clientConfig,
+    params: {
+      RoleArn: request.roleArn,
+      ExternalId: request.externalId,
+      RoleSessionName: request.sessionName,
+      DurationSeconds: SESSION_SECONDS,
+    },
+  });
+  return async () => {
+    try {
+      return await assumeRole();
+    } catch (error) {
+      const name = error instanceof Error ? ((error as { Code?: string }).Code ?? error.name) : 'Error';
+      const message = error instanceof Error ? error.message : String(error);
+      throw new DestinationError(name, `AssumeRole ${request.roleArn} failed: ${message}`, { cause: error });
+    }
+  };
+};
 
 /**
  * The customer's bucket, reached the way its `s3_parameters` say:
  * - `aws_access_key_id` (+ the secret from the secret store): those keys, as NewStore does;
  * - `role_arn` + `external_id`: credentials from STS AssumeRole, renewed shortly before they expire (the
- *   recommended way: no long-lived key leaves the customer's account);
+ *   recommended way: no long-lived key leaves the customer's account; see `assumedRoleCredentials`);
  * - neither: the stack's own role (a bucket in the same account that the stack is allowed to write).
  * One S3 client per (integration, region, credentials), kept for the life of the container and replaced
  * when the integration changes (its `updated_at`), so connections and STS credentials are reused.
@@ -69,12 +112,14 @@ export class S3ExportDestinations implements ExportDestinations {
       return { accessKeyId: params.aws_access_key_id, secretAccessKey };
     }
     if (params?.role_arn && params.external_id) {
-      const assumed = new AssumedRoleCredentials(this.options.assumeRole, this.options.clock, {
-        roleArn: params.role_arn,
-        externalId: params.external_id,
-        sessionName: `event-stream-${integration.id}`.slice(0, 64),
-      });
-      return () => assumed.get();
+      return assumedRoleCredentials(
+        {
+          roleArn: params.role_arn,
+          externalId: params.external_id,
+          sessionName: `event-stream-${integration.id}`.slice(0, 64),
+        },
+        this.options.stsClientConfig,
+      );
     }
     return undefined; // the default chain: the function's own role
   }

@@ -1,11 +1,10 @@
 import { injectLambdaContext } from '@aws-lambda-powertools/logger/middleware';
-import { captureLambdaHandler } from '@aws-lambda-powertools/tracer/middleware';
 import middy from '@middy/core';
 import type { APIGatewayProxyEventV2WithJWTAuthorizer, APIGatewayProxyStructuredResultV2 } from 'aws-lambda';
 import { DomainError, MethodNotAllowedError } from '../../domain/errors.ts';
 import { MAX_INGEST_BODY_BYTES } from '../../domain/event.ts';
 import { errorResponses, json, readJsonBody } from '../../shared/http.ts';
-import { logger, tracer } from '../../shared/powertools.ts';
+import { logger } from '../../shared/powertools.ts';
 import type { HistoryQueries } from '../../use-cases/history-queries.ts';
 import type { IntegrationLifecycle } from '../../use-cases/integration-lifecycle.ts';
 import type { IntegrationRegistry } from '../../use-cases/integration-registry.ts';
@@ -92,7 +91,6 @@ export const createApiHandler = (useCases: ApiUseCases) => {
     throw new DomainError(404, 'route_not_found', `No route for ${method} ${event.rawPath}.`);
   };
   return middy<Event, Result>()
-    .use(captureLambdaHandler(tracer))
     .use(injectLambdaContext(logger, { resetKeys: true }))
     .use(errorResponses())
     .handler(dispatch);
