@@ -6,6 +6,7 @@
 import { existsSync } from 'node:fs';
 import { basename, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
+import { settingNames } from '../lambdas/shared/config.ts';
 import { QUEUES, SCHEDULES } from '../lib/resource-definitions.ts';
 import { progress } from './report.ts';
 
@@ -66,7 +67,17 @@ const queueUrl = (name: string) => `https://sqs.us-east-1.amazonaws.com/12345678
  * defaults), with placeholders where the template names a resource: test/infra/stack.test.ts checks the names
  * and the literal values against the synthesized template, function by function.
  */
-export const stackEnv = (_fn: BenchFunction): Record<string, string> => ({
+export const stackEnv = (fn: BenchFunction): Record<string, string> => {
+  // Each function gets the variables its own config reads (lib/app-function.ts), and Powertools' own.
+  const own = new Set(settingNames(fn.entry));
+  return Object.fromEntries(
+    Object.entries(allStackSettings()).filter(
+      ([name]) => own.has(name) || name.startsWith('POWERTOOLS_') || name === 'NODE_OPTIONS',
+    ),
+  );
+};
+
+const allStackSettings = (): Record<string, string> => ({
   STATE_TABLE_NAME: 'EventStream-State',
   EVENT_LOG_TABLE_NAME: 'EventStream-EventLog',
   DELIVERIES_TABLE_NAME: 'EventStream-Deliveries',
