@@ -1,4 +1,5 @@
 import type { LocalRuntime } from '../../local/runtime.ts';
+import { assertConforms } from './openapi-conformance.ts';
 
 export const BASE = '/api/v1/org/integrations/eventstream';
 
@@ -19,7 +20,10 @@ export interface RequestOptions {
   token?: string | null;
 }
 
-/** A small client for the local API that always reads the body, JSON or not. */
+/**
+ * A small client for the local API that always reads the body, JSON or not, and checks every answer
+ * against the OpenAPI document (status documented for the route, body matching its schema).
+ */
 export const apiClient = async (runtime: LocalRuntime) => {
   const defaultToken = await runtime.issueToken();
   return async (method: string, path: string, options: RequestOptions = {}): Promise<ApiResponse> => {
@@ -39,6 +43,7 @@ export const apiClient = async (runtime: LocalRuntime) => {
     } catch {
       parsed = undefined;
     }
+    assertConforms(method, path.split('?')[0] ?? path, response.status, parsed);
     return { status: response.status, headers: response.headers, body: parsed, text };
   };
 };

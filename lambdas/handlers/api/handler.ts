@@ -2,6 +2,7 @@ import { injectLambdaContext } from '@aws-lambda-powertools/logger/middleware';
 import { captureLambdaHandler } from '@aws-lambda-powertools/tracer/middleware';
 import middy from '@middy/core';
 import type { APIGatewayProxyEventV2WithJWTAuthorizer, APIGatewayProxyStructuredResultV2 } from 'aws-lambda';
+import { SUCCESS_RESPONSES, type SuccessBody } from '../../domain/api-responses.ts';
 import { DomainError, MethodNotAllowedError } from '../../domain/errors.ts';
 import { MAX_INGEST_BODY_BYTES } from '../../domain/event.ts';
 import { errorResponses, json, readJsonBody } from '../../shared/http.ts';
@@ -13,7 +14,10 @@ import { matchPath, ROUTES, type RouteName, routeKey } from './routes.ts';
 
 type Event = APIGatewayProxyEventV2WithJWTAuthorizer;
 type Result = APIGatewayProxyStructuredResultV2;
-type RouteHandler = (event: Event, params: Record<string, string>) => Promise<Result>;
+/** A route's code: returns the success body its response schema describes (the status comes from there too). */
+type RouteHandlers = {
+  [K in RouteName]: (event: Event, params: Record<string, string>) => Promise<SuccessBody<K>>;
+};
 
 const routeByKey = new Map(ROUTES.map((route) => [routeKey(route), route]));
 
@@ -21,32 +25,37 @@ const routeHandlers = (
   service: IntegrationService,
   publisher: PublishEvents,
   queries: HistoryQueries,
-): Record<RouteName, RouteHandler> => ({
-  listIntegrations: async () => json(200, { integrations: await service.list() }),
-  registerIntegration: async (event) => json(200, await service.register(readJsonBody(event))),
-  getIntegration: async (_, p) => json(200, await service.get(id(p))),
-  updateIntegration: async (event, p) => json(200, await service.update(id(p), readJsonBody(event))),
+): RouteHandlers => ({
+  listIntegrations: async () => ({ integrations: await service.list() }),
+  registerIntegration: async (event) => service.register(readJsonBody(event)),
+  getIntegration: async (_, p) => service.get(id(p)),
+  updateIntegration: async (event, p) => service.update(id(p), readJsonBody(event)),
   deleteIntegration: async (_, p) => {
     await service.delete(id(p));
-    return json(200, {});
+    return {};
   },
-  startIntegration: async (_, p) => json(200, await service.start(id(p))),
-  stopIntegration: async (_, p) => json(200, await service.stop(id(p))),
-  getIntegrationLogs: async (_, p) => json(200, { entries: await service.logs(id(p)) }),
-  listRejectedEvents: async (_, p) => json(200, { rejected_events: await service.listRejected(id(p)) }),
-  getRejectedEvent: async (_, p) => json(200, await service.getRejected(id(p), p.event_id ?? '')),
+  startIntegration: async (_, p) => service.start(id(p)),
+  stopIntegration: async (_, p) => service.stop(id(p)),
+  // Issue 9 brings the implementation; until then the route exists (and is documented) but answers 501.
+  testIntegration: async () => {
+    throw new DomainError(501, 'not_implemented', 'Testing an integration is not available yet.');
+  },
+  getIntegrationLogs: async (_, p) => ({ entries: await service.logs(id(p)) }),
+  listRejectedEvents: async (_, p) => ({ rejected_events: await service.listRejected(id(p)) }),
+  getRejectedEvent: async (_, p) => service.getRejected(id(p), p.event_id ?? ''),
   deleteRejectedEvent: async (_, p) => {
     await service.deleteRejected(id(p), p.event_id ?? '');
-    return json(200, {});
+    return {};
   },
-  retryRejectedEvent: async (_, p) => json(200, await service.retryRejected(id(p), p.event_id ?? '')),
-  getSigningSecret: async (_, p) => json(200, await service.signingSecret(id(p))),
-  rotateSigningSecret: async (_, p) => json(200, await service.rotateSigningSecret(id(p))),
-  queryEvents: async (event) => json(200, await queries.events(query(event))),
-  listDeliveries: async (event, p) => json(200, await queries.deliveries(id(p), query(event))),
-  retryDelivery: async (_, p) => json(200, await queries.retryDelivery(id(p), p.event_id ?? '')),
-  publishEvents: async (event) =>
-    json(202, { ids: await publisher.publish(readJsonBody(event, MAX_INGEST_BODY_BYTES)) }),
+  retryRejectedEvent: async (_, p) => service.retryRejected(id(p), p.event_id ?? ''),
+  getSigningSecret: async (_, p) => service.signingSecret(id(p)),
+  rotateSigningSecret: async (_, p) => service.rotateSigningSecret(id(p)),
+  queryEvents: async (event) => queries.events(query(event)),
+  listDeliveries: async (event, p) => queries.deliveries(id(p), query(event)),
+  retryDelivery: async (_, p) => queries.retryDelivery(id(p), p.event_id ?? ''),
+  publishEvents: async (event) => ({
+    ids: await publisher.publish(readJsonBody(event, MAX_INGEST_BODY_BYTES)),
+  }),
 });
 
 const id = (params: Record<string, string>): string => params.integration_id ?? '';
@@ -66,7 +75,8 @@ export const createApiHandler = (
     const route = routeByKey.get(event.routeKey);
     if (route) {
       logger.appendKeys({ route: route.name, integration_id: event.pathParameters?.integration_id });
-      return handlers[route.name](event, (event.pathParameters ?? {}) as Record<string, string>);
+      const body = await handlers[route.name](event, (event.pathParameters ?? {}) as Record<string, string>);
+      return json(SUCCESS_RESPONSES[route.name].status, body);
     }
     const method = event.requestContext.http.method.toUpperCase();
     // Only the exact routes run code: `$default` has no scope of its own, so serving a route through it (a

@@ -26,6 +26,7 @@ export type RouteName =
   | 'deleteIntegration'
   | 'startIntegration'
   | 'stopIntegration'
+  | 'testIntegration'
   | 'getIntegrationLogs'
   | 'listRejectedEvents'
   | 'getRejectedEvent'
@@ -57,6 +58,7 @@ export const ROUTES: readonly RouteDefinition[] = [
   { name: 'deleteIntegration', method: 'DELETE', path: byId, scope: SCOPES.write },
   { name: 'startIntegration', method: 'POST', path: `${byId}/_start`, scope: SCOPES.write },
   { name: 'stopIntegration', method: 'POST', path: `${byId}/_stop`, scope: SCOPES.write },
+  { name: 'testIntegration', method: 'POST', path: `${byId}/_test`, scope: SCOPES.write },
   { name: 'getIntegrationLogs', method: 'GET', path: `${byId}/logs`, scope: SCOPES.read },
   { name: 'listRejectedEvents', method: 'GET', path: rejected, scope: SCOPES.read },
   { name: 'getRejectedEvent', method: 'GET', path: `${rejected}/{event_id}`, scope: SCOPES.read },
