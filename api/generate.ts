@@ -1,5 +1,6 @@
 import { writeFile } from 'node:fs/promises';
 import { fileURLToPath } from 'node:url';
+import { DOCUMENT_FILE } from './assets.ts';
 import { buildOpenApiDocument } from './document.ts';
 import { generateTypes } from './typegen/index.ts';
 
@@ -8,7 +9,7 @@ import { generateTypes } from './typegen/index.ts';
  * from the code. Both are committed so integrators can read them; tests fail when either is stale.
  */
 
-export const DOCUMENT_FILE = fileURLToPath(new URL('./openapi.json', import.meta.url));
+export { DOCUMENT_FILE };
 export const TYPES_FILE = fileURLToPath(new URL('./schema.ts', import.meta.url));
 
 /** The document as committed: two-space JSON with a final newline. */

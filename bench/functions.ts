@@ -18,9 +18,10 @@ export interface BenchFunction {
 /** A handler named after its module: `lambdas/handlers/sqs/fanout.ts` → `fanout`. */
 const byEntry = (entry: string): BenchFunction => ({ name: basename(entry, '.ts'), entry });
 
-/** api, fanout, deliver-webhook, export-batcher, replay, housekeeping, export-flusher. */
+/** api, docs, fanout, deliver-webhook, export-batcher, replay, housekeeping, export-flusher. */
 export const ALL_FUNCTIONS: readonly BenchFunction[] = [
   { name: 'api', entry: 'lambdas/handlers/api/index.ts' },
+  { name: 'docs', entry: 'lambdas/handlers/docs/index.ts' },
   ...QUEUES.flatMap((queue) => (queue.consumer ? [byEntry(queue.consumer.entry)] : [])),
   ...SCHEDULES.map((schedule) => byEntry(schedule.entry)),
 ];
