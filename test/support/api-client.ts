@@ -1,5 +1,6 @@
+import { createEventStreamClient, type EventStreamClient } from '../../api/client.ts';
 import type { LocalRuntime } from '../../local/runtime.ts';
-import { assertConforms } from './openapi-conformance.ts';
+import { assertConforms, conformanceMiddleware } from './openapi-conformance.ts';
 
 export const BASE = '/api/v1/org/integrations/eventstream';
 
@@ -46,6 +47,16 @@ export const apiClient = async (runtime: LocalRuntime) => {
     assertConforms(method, path.split('?')[0] ?? path, response.status, parsed);
     return { status: response.status, headers: response.headers, body: parsed, text };
   };
+};
+
+/** The typed client (api/client.ts) on the local runtime, every response checked against the document. */
+export const typedApiClient = async (runtime: LocalRuntime): Promise<EventStreamClient> => {
+  const token = await runtime.issueToken();
+  return createEventStreamClient({
+    baseUrl: runtime.apiUrl,
+    token: () => token,
+    middleware: [conformanceMiddleware],
+  });
 };
 
 let counter = 0;

@@ -1,6 +1,7 @@
 import { readFileSync } from 'node:fs';
 import { Ajv2020 } from 'ajv/dist/2020.js';
 import addFormats from 'ajv-formats';
+import type { Middleware } from 'openapi-fetch';
 import { matchPath } from '../../lambdas/handlers/api/routes.ts';
 
 /**
@@ -64,4 +65,19 @@ const validate = (where: string, ref: string, body: unknown): string | undefined
 export const assertConforms = (method: string, rawPath: string, status: number, body: unknown): void => {
   const problem = conformanceProblem(method, rawPath, status, body);
   if (problem) throw new Error(`OpenAPI conformance: ${problem}`);
+};
+
+/** openapi-fetch middleware that checks every response of the typed client against the document. */
+export const conformanceMiddleware: Middleware = {
+  onResponse: async ({ request, response }) => {
+    const text = await response.clone().text();
+    let body: unknown;
+    try {
+      body = text ? JSON.parse(text) : undefined;
+    } catch {
+      body = undefined;
+    }
+    assertConforms(request.method, new URL(request.url).pathname, response.status, body);
+    return response;
+  },
 };
