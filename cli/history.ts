@@ -165,7 +165,8 @@ export const registerHistoryCommands = (program: Command, cli: CliContext): void
               formatTable({ rows: [deliveryRow(delivery)], columns: DELIVERY_COLUMNS }).split('\n')[1],
             );
         }
-        if (first && cli.format() === 'table') console.error(`Watching ${id}; Ctrl-C to stop.`);
+        // On stderr, so JSON lines on stdout stay clean.
+        if (first) console.error(`Watching ${id}; Ctrl-C to stop.`);
         first = false;
         await sleep(interval);
       }
