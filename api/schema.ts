@@ -544,6 +544,8 @@ export interface components {
             ok: true;
             /** @description The receiver's HTTP status (webhooks only). */
             status_code?: number;
+            /** @description The S3 key written (S3 exports only). */
+            key?: string;
             duration_ms: number;
         };
         /** @description The receiver or the bucket refused. */
@@ -568,7 +570,7 @@ export interface components {
         /** @description One entry of an integration log. */
         LogEntry: {
             /** @enum {string} */
-            action: "integration_created" | "integration_started" | "integration_stopped" | "integration_updated" | "starts_at_clamped" | "retry_triggered" | "event_rejected" | "delivery_failed" | "signing_secret_rotated" | "replay_started" | "replay_completed" | "catch_up_skipped" | "integration_finished" | "file_uploaded";
+            action: "integration_created" | "integration_started" | "integration_stopped" | "integration_updated" | "starts_at_clamped" | "retry_triggered" | "event_rejected" | "delivery_failed" | "signing_secret_rotated" | "replay_started" | "replay_completed" | "catch_up_skipped" | "catch_up_trimmed" | "integration_finished" | "file_uploaded";
             reason: string;
             /** Format: date-time */
             created_at: string;

@@ -6,7 +6,7 @@ import { join } from 'node:path';
 import { fileURLToPath, pathToFileURL } from 'node:url';
 import { GetQueueAttributesCommand } from '@aws-sdk/client-sqs';
 import type { SQSBatchResponse } from 'aws-lambda';
-import type { QueueDefinition } from '../lib/resource-definitions.ts';
+import { INGEST_QUEUE, type QueueDefinition, WEBHOOK_QUEUE } from '../lib/resource-definitions.ts';
 import type { ApiHandler } from '../local/api-server.ts';
 import { localSqsClient } from '../local/resources.ts';
 import { type LocalRuntime, startLocalRuntime } from '../local/runtime.ts';
@@ -288,10 +288,22 @@ export interface LatencyBenchOptions {
 
 const fmt = (ms: number) => ms.toFixed(1);
 
+/** How a consumer batches, in words, from its queue definition: what the latency figures include. */
+export const batchingNote = (role: string, queue: QueueDefinition): string => {
+  const consumer = queue.consumer;
+  if (!consumer) return `${queue.id} has no consumer.`;
+  const { batchSize, maxBatchingWindowSeconds: window } = consumer;
+  return window > 0
+    ? `The ${role} poller waits up to ${window} s (${queue.id} maxBatchingWindowSeconds) to fill a batch of ` +
+        `${batchSize}, which dominates the latency of events published at low rates.`
+    : `The ${role} poller takes batches of up to ${batchSize} with no batching window (${queue.id}): it ` +
+        'invokes as soon as a poll returns messages.';
+};
+
 /**
  * End-to-end latency from ingest (the 202 of POST /api/v1/org/events) to the event's arrival at a receiver,
- * through the whole local runtime: API handler, ingest queue, fan-out poller (its 1 s batching window, as
- * in the stack), webhook queue, delivery poller. Baseline in the same run: a bare POST of the same
+ * through the whole local runtime: API handler, ingest queue, fan-out poller (batching as the stack's event
+ * source mapping does), webhook queue, delivery poller. Baseline in the same run: a bare POST of the same
  * receiver from this process.
  */
 export const benchPipelineLatency = async (options: LatencyBenchOptions): Promise<void> => {
@@ -405,8 +417,9 @@ export const benchPipelineLatency = async (options: LatencyBenchOptions): Promis
       ],
     );
     console.log(
-      'The fan-out poller waits up to its 1 s batching window (INGEST_QUEUE maxBatchingWindowSeconds, as the stack ' +
-        'configures the event source mapping), which dominates the pipeline latency; polls are 1 s long polls.',
+      `${batchingNote('fan-out', INGEST_QUEUE)} ${batchingNote('delivery', WEBHOOK_QUEUE)} ` +
+        'Both as the stack configures their event source mappings (lib/resource-definitions.ts); the local ' +
+        'pollers long-poll for 1 s.',
     );
   } finally {
     await pipeline.stop();

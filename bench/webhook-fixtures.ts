@@ -2,9 +2,10 @@ import { randomUUID } from 'node:crypto';
 import type { Context, SQSEvent, SQSRecord } from 'aws-lambda';
 import type { LoggedEvent } from '../lambdas/domain/event.ts';
 import type { DeliveryMessage } from '../lambdas/domain/ports.ts';
+import { WEBHOOK_QUEUE } from '../lib/resource-definitions.ts';
 
 /** Records per invocation: the delivery queue's event source mapping batch size. */
-export const SQS_BATCH_SIZE = 10;
+export const SQS_BATCH_SIZE = WEBHOOK_QUEUE.consumer?.batchSize ?? 10;
 
 /** An order event of about 1 KiB, a typical commerce webhook body. */
 export const benchEvent = (tenant: string, receivedAt: Date): LoggedEvent => ({

@@ -74,7 +74,8 @@ const CONSUMER_GRANTS: Readonly<Record<string, GrantConsumer>> = {
     // File records (open, append, close), integrations, missed ranges; and the upload of full files.
     access.grantExportFlush(fn);
   },
-  // replay (Replays.step → event log, DeliveryRouter, replay store): one page of a job per receive. The
+  // replay (Replays.step → event log, DeliveryRouter, replay store; Housekeeping.finishIfDone at the end of a
+  // temporary integration's replay): one page of a job per receive. The
   // consume grant includes sqs:ChangeMessageVisibility, which paces the job's message between pages.
   [REPLAY_QUEUE.id]: (fn, access) => {
     // Pages of the event log, shard by shard; it never reads single events nor writes.
@@ -87,6 +88,11 @@ const CONSUMER_GRANTS: Readonly<Record<string, GrantConsumer>> = {
     access.queue(EXPORT_QUEUE).grantSendMessages(fn);
     // Every HANDOFF_RECEIVES receives a job continues on a fresh message, below maxReceiveCount.
     access.queue(REPLAY_QUEUE).grantSendMessages(fn);
+    // At the end of a temporary webhook integration's replay it finishes the integration as housekeeping
+    // does: "is anything pending?" on the PendingIndex, then the delete with its secret. (S3 ones, which
+    // wait for their last file, are left to housekeeping: no S3 access here.)
+    access.table(DELIVERIES_TABLE).grant(fn, 'dynamodb:Query');
+    access.grantSecrets(fn, ['secretsmanager:DeleteSecret']);
   },
 };
 

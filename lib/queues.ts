@@ -1,7 +1,12 @@
 import { Duration } from 'aws-cdk-lib';
 import { type IQueue, Queue, QueueEncryption } from 'aws-cdk-lib/aws-sqs';
 import { Construct } from 'constructs';
-import { deadLetterQueueId, QUEUES, type QueueDefinition } from './resource-definitions.ts';
+import {
+  deadLetterQueueId,
+  QUEUES,
+  type QueueConsumer,
+  type QueueDefinition,
+} from './resource-definitions.ts';
 
 /** How long a dead-lettered message waits for someone to look at it and redrive it: the SQS maximum. */
 export const DEAD_LETTER_RETENTION_DAYS = 14;
@@ -12,9 +17,53 @@ export const DEAD_LETTER_RETENTION_DAYS = 14;
  */
 export const VISIBILITY_TO_TIMEOUT_RATIO = 6;
 
+/**
+ * Limits Lambda puts on an SQS event source mapping of a standard queue, which only CreateEventSourceMapping
+ * enforces (cdk synth does not): https://docs.aws.amazon.com/lambda/latest/api/API_CreateEventSourceMapping.html
+ */
+export const SQS_EVENT_SOURCE_LIMITS = {
+  maxBatchSize: 10_000,
+  /** "When you set BatchSize to a value greater than 10, you must set MaximumBatchingWindowInSeconds to at least 1." */
+  maxBatchSizeWithoutWindow: 10,
+  maxBatchingWindowSeconds: 300,
+  /** ScalingConfig.MaximumConcurrency. */
+  minConcurrency: 2,
+  maxConcurrency: 1000,
+} as const;
+
+/** Throws when `consumer` would be refused by Lambda at deploy time. */
+const checkEventSource = (queue: QueueDefinition, consumer: QueueConsumer): void => {
+  const limits = SQS_EVENT_SOURCE_LIMITS;
+  const { batchSize, maxBatchingWindowSeconds: window, maxConcurrency } = consumer;
+  if (!Number.isInteger(batchSize) || batchSize < 1 || batchSize > limits.maxBatchSize) {
+    throw new Error(`Queue ${queue.id}: batch size ${batchSize} is not from 1 to ${limits.maxBatchSize}`);
+  }
+  if (!Number.isInteger(window) || window < 0 || window > limits.maxBatchingWindowSeconds) {
+    throw new Error(
+      `Queue ${queue.id}: batching window ${window} s is not a whole number from 0 to ${limits.maxBatchingWindowSeconds}`,
+    );
+  }
+  if (batchSize > limits.maxBatchSizeWithoutWindow && window < 1) {
+    throw new Error(
+      `Queue ${queue.id}: batch size ${batchSize} needs a batching window of at least 1 s ` +
+        `(Lambda refuses more than ${limits.maxBatchSizeWithoutWindow} without one)`,
+    );
+  }
+  if (
+    !Number.isInteger(maxConcurrency) ||
+    maxConcurrency < limits.minConcurrency ||
+    maxConcurrency > limits.maxConcurrency
+  ) {
+    throw new Error(
+      `Queue ${queue.id}: maximum concurrency ${maxConcurrency} is not from ${limits.minConcurrency} to ${limits.maxConcurrency}`,
+    );
+  }
+};
+
 /** Throws when `queue` breaks an invariant the stack relies on; called before anything is created. */
 export const checkQueueDefinition = (queue: QueueDefinition): void => {
   const { consumer } = queue;
+  if (consumer) checkEventSource(queue, consumer);
   if (consumer && queue.visibilityTimeoutSeconds < VISIBILITY_TO_TIMEOUT_RATIO * consumer.timeoutSeconds) {
     throw new Error(
       `Queue ${queue.id}: visibility timeout ${queue.visibilityTimeoutSeconds} s is below ` +

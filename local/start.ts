@@ -5,6 +5,7 @@ import { API_BASE } from '../lambdas/handlers/api/routes.ts';
 import { JAVA_MISSING_MESSAGE } from './emulators/dynamodb.ts';
 import { ENDPOINTS_FILE, LOCAL_DATA_DIR } from './paths.ts';
 import { type LocalRuntime, startLocalRuntime } from './runtime.ts';
+import { startSettings } from './start-settings.ts';
 
 /** `npm start [-- --fresh]`: the whole service on this machine, state kept in `.local/`. */
 
@@ -24,12 +25,15 @@ const checkPrerequisites = (): void => {
 const main = async (): Promise<void> => {
   const { values } = parseArgs({ options: { fresh: { type: 'boolean', default: false } } });
   checkPrerequisites();
-  const port = Number(process.env.PORT ?? 4000);
-  if (!Number.isInteger(port) || port < 0 || port > 65_535)
-    throw new Error(`PORT must be a port number, got ${process.env.PORT}`);
+  const settings = startSettings(process.env);
 
   const started = performance.now();
-  const runtime = await startLocalRuntime({ dataDir: LOCAL_DATA_DIR, port, fresh: values.fresh });
+  const runtime = await startLocalRuntime({
+    dataDir: LOCAL_DATA_DIR,
+    port: settings.port,
+    fresh: values.fresh,
+    env: settings.handlerEnv,
+  });
   stopOnSignal(runtime);
 
   const endpoints = { api: runtime.apiUrl, ...runtime.endpoints };
@@ -42,6 +46,9 @@ const main = async (): Promise<void> => {
       `  API           ${runtime.apiUrl}${API_BASE}`,
       '  Token         npm run -s token            (all scopes; --scope eventstream/read, --expires 3600)',
       `  Try           curl -H "Authorization: Bearer $(npm run -s token)" ${runtime.apiUrl}${API_BASE}`,
+      settings.insecureCallbacks
+        ? '  Callbacks     http and private addresses allowed (ALLOW_INSECURE_CALLBACKS=false: the deployed SSRF guard)'
+        : '  Callbacks     https and public addresses only, as deployed (ALLOW_INSECURE_CALLBACKS=false)',
       '',
       `  DynamoDB      ${runtime.endpoints.dynamodb}   (listens on all interfaces: DynamoDB Local has no option for loopback only)`,
       `  SQS, S3       ${runtime.endpoints.sqs}   (SQS: useQueueUrlAsEndpoint false; S3: forcePathStyle)`,

@@ -1,4 +1,5 @@
 import * as z from 'zod';
+import { LOG_ACTIONS } from './integration.ts';
 import { filterConditionsSchema } from './integration-schema.ts';
 
 /**
@@ -67,22 +68,7 @@ export const integrationViewSchema = z
 
 const logEntrySchema = z
   .object({
-    action: z.enum([
-      'integration_created',
-      'integration_started',
-      'integration_stopped',
-      'integration_updated',
-      'starts_at_clamped',
-      'retry_triggered',
-      'event_rejected',
-      'delivery_failed',
-      'signing_secret_rotated',
-      'replay_started',
-      'replay_completed',
-      'catch_up_skipped',
-      'integration_finished',
-      'file_uploaded',
-    ]),
+    action: z.enum(LOG_ACTIONS),
     reason: z.string(),
     created_at: instant,
   })
@@ -162,6 +148,7 @@ const testResultSchema = z
   .object({
     ok: z.literal(true),
     status_code: z.number().int().optional().describe("The receiver's HTTP status (webhooks only)."),
+    key: z.string().optional().describe('The S3 key written (S3 exports only).'),
     duration_ms: z.number(),
   })
   .meta({ id: 'TestResult', description: 'The destination took the test event or object.' });

@@ -1,27 +1,41 @@
 import { retentionWindowStart } from './integration-rules.ts';
 
-/** What a start replays: from where, and (when too late to replay) which period is lost to the window. */
+/** What a start replays: from where, and what is not replayed. */
 export interface CatchUpPlan {
   /** Replay events received from here up to the start; absent when nothing is replayed. */
   replayFrom?: string;
-  /** Set when the integration was stopped longer than the window: the period that is not replayed. */
+  /**
+   * Stopped for longer than the window: nothing is replayed, and this is the period the integration
+   * gets no events of (events from the start on are delivered live).
+   */
   notReplayed?: { from: string; to: string };
+  /**
+   * Stopped for less than the window, but the earliest missed event was received before the window
+   * began (a first replay of a clamped `starts_at` stopped before it got there): this part has left the
+   * event log and cannot be replayed; the rest is.
+   */
+  leftWindow?: { from: string; to: string };
 }
 
 /**
  * NewStore's promise, kept exactly: restarted within the window, an integration receives every event
  * published while it was stopped (from the earliest event it missed); restarted later, it receives only
- * events from the restart on.
+ * events from the restart on. What decides is how long the integration was stopped, not how old the
+ * earliest missed event is: an integration stopped for a second during the replay of a `starts_at` clamped
+ * to the window has missed events from the window's very start, and still gets every one that is left.
  */
 export const planCatchUp = (
   missedFrom: string | undefined,
+  stoppedAt: string | undefined,
   now: Date,
   retentionDays: number,
 ): CatchUpPlan => {
-  if (!missedFrom) return {};
+  const stoppedSince = stoppedAt ?? missedFrom;
+  if (!missedFrom || !stoppedSince) return {};
   const windowStart = retentionWindowStart(now, retentionDays).toISOString();
+  if (stoppedSince < windowStart) return { notReplayed: { from: missedFrom, to: now.toISOString() } };
   if (missedFrom >= windowStart) return { replayFrom: missedFrom };
-  return { notReplayed: { from: missedFrom, to: now.toISOString() } };
+  return { replayFrom: windowStart, leftWindow: { from: missedFrom, to: windowStart } };
 };
 
 /** The earliest of two optional ISO timestamps. */

@@ -13,6 +13,11 @@ export class DomainError extends Error {
     super(message);
     this.name = new.target.name;
   }
+
+  /** Fields the error response carries beside `error_code`, `message`, `request_id` and `field`. */
+  details(): Record<string, string | number> {
+    return {};
+  }
 }
 
 export class ValidationError extends DomainError {
@@ -62,7 +67,30 @@ export class ReceiverError extends DomainError {
   constructor(
     message: string,
     readonly receiverStatus?: number,
+    /** What went wrong, short: `HTTP status code 500`, `timeout after 10000 ms`... */
+    readonly reason?: string,
   ) {
     super(502, 'receiver_error', message);
+  }
+
+  override details(): Record<string, string | number> {
+    return {
+      ...(this.receiverStatus !== undefined && { status_code: this.receiverStatus }),
+      ...(this.reason !== undefined && { reason: this.reason }),
+    };
+  }
+}
+
+/** The customer's bucket refused a write on request (502, with AWS's error code). */
+export class DestinationUnreachableError extends DomainError {
+  constructor(
+    message: string,
+    readonly awsErrorCode: string,
+  ) {
+    super(502, 'destination_error', message);
+  }
+
+  override details(): Record<string, string | number> {
+    return { aws_error_code: this.awsErrorCode };
   }
 }

@@ -78,11 +78,16 @@ export const callbackParametersSchema = z
     }
   });
 
+/**
+ * Every bucket name S3 has ever allowed: today's rules (3..63 lowercase letters, digits, dots and dashes)
+ * and the legacy us-east-1 names (up to 255 characters, capitals and underscores), such as the seed's own
+ * `sap_export`. Whether the bucket exists and takes our writes is for `_test` and the first upload to tell.
+ */
 const bucketName = z
   .string()
   .min(3)
-  .max(63)
-  .regex(/^[a-z0-9][a-z0-9._-]*[a-z0-9]$/, 'must be an S3 bucket name');
+  .max(255)
+  .regex(/^[A-Za-z0-9._-]+$/, 'must be an S3 bucket name (letters, digits, dots, dashes, underscores)');
 
 export const s3ParametersSchema = z
   .strictObject({
@@ -92,9 +97,13 @@ export const s3ParametersSchema = z
       .max(512)
       .regex(/^[^/].*[^/]$|^[^/]$/, 'must not start or end with a slash'),
     aws_region: z.string().regex(/^[a-z]{2}(-[a-z]+)+-\d+$/, 'must be an AWS region such as us-east-1'),
+    // Free-form as in the seed (`some_s3_access_key_id`) and for S3-compatible stores: AWS says whether it
+    // is a key at the first write (`InvalidAccessKeyId`), which `_test` makes at once.
     aws_access_key_id: z
       .string()
-      .regex(/^[A-Z0-9]{16,128}$/, 'must be an AWS access key id')
+      .min(1)
+      .max(128)
+      .regex(/^\S+$/, 'must be 1..128 characters without whitespace')
       .optional(),
     aws_secret_access_key: nonEmpty(256).optional(),
     role_arn: z

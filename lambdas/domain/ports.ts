@@ -64,8 +64,11 @@ export interface EventRangeQuery {
   entity?: string;
   /** Default true; false leaves payloads out of the read. */
   includePayload?: boolean;
-  /** Only events written to the log at or after this instant (whatever their `received_at`). */
-  loggedSince?: string;
+  /**
+   * A strongly consistent read: sees every write that completed before it. Replays need it (see FanOut);
+   * it costs twice the read units.
+   */
+  consistent?: boolean;
   descending?: boolean;
 }
 
@@ -84,6 +87,12 @@ export interface EventLogStore {
     afterSk: string | undefined,
     limit: number,
   ): Promise<ShardPage<LoggedEvent>>;
+  /**
+   * Whether any event received in `[from, to)` is still stored, expired or not: tells a catch-up whether
+   * the part of its range that left the window held anything (TTL deletes days late, so it usually does
+   * when there was something).
+   */
+  hasEventsReceivedBetween(from: string, to: string): Promise<boolean>;
 }
 
 /** What the fan-out puts on the webhook or export queue for each (event, integration). */
@@ -178,15 +187,16 @@ export interface ReplayJob {
   range_from: string;
   from: string;
   to: string;
-  /** Set once the range has been read a second time for events that reached the log late (see Replays). */
-  logged_since?: string;
-  tail_swept?: boolean;
   /** A catch-up point this step took over, to be cleared once the step is recorded. */
   clears_catch_up?: string;
   /** Shard being read, and the last sort key read in it. */
   shard: number;
   after_sk?: string;
-  /** Not completed before this instant: late fan-outs from before the start get time to land. */
+  /**
+   * Not completed before this instant: a catch-up waits for catch-up points noted by fan-outs and
+   * deliveries that read the integration as stopped just before its start (they land within a
+   * function timeout); a registration's replay has nothing to wait for.
+   */
   settle_until: string;
   queued: number;
   started_at: string;

@@ -19,6 +19,7 @@ import { DeliveryRouter } from '../use-cases/delivery-router.ts';
 import { ExportBatcher } from '../use-cases/export-batcher.ts';
 import { ExportFlush } from '../use-cases/export-flush.ts';
 import { ExportUpload } from '../use-cases/export-upload.ts';
+import { Housekeeping } from '../use-cases/housekeeping.ts';
 import { IntegrationService } from '../use-cases/integration-service.ts';
 import { Replays } from '../use-cases/replays.ts';
 import { WebhookDispatcher } from '../use-cases/webhook-dispatcher.ts';
@@ -109,6 +110,14 @@ const HOUR_MS = 3_600_000;
 export const exportState = new DynamoExportStateStore(dynamoDocumentClient, stateTable);
 export const exportStaging = new S3StagingStore(s3Client, config.EXPORT_STAGING_BUCKET_NAME);
 
+/** Customers' buckets, each reached with its integration's credentials. */
+export const exportDestinations = new S3ExportDestinations({
+  secrets,
+  assumeRole: stsAssumeRole(stsClient),
+  clock,
+  forcePathStyle: config.S3_FORCE_PATH_STYLE,
+});
+
 export const exportBatcher = new ExportBatcher({
   integrations,
   eventLog,
@@ -128,12 +137,7 @@ export const exportFlush = new ExportFlush({
   integrations,
   state: exportState,
   staging: exportStaging,
-  destinations: new S3ExportDestinations({
-    secrets,
-    assumeRole: stsAssumeRole(stsClient),
-    clock,
-    forcePathStyle: config.S3_FORCE_PATH_STYLE,
-  }),
+  destinations: exportDestinations,
   upload: new ExportUpload({
     staging: exportStaging,
     state: exportState,
@@ -161,6 +165,8 @@ export const integrationService = new IntegrationService({
   rejected: rejectedEvents,
   secrets,
   deliveryState,
+  eventLog,
+  history: deliveryHistory,
   dispatcher,
   replays,
   replayJobs,
@@ -170,5 +176,25 @@ export const integrationService = new IntegrationService({
     maxIntegrations: config.MAX_INTEGRATIONS,
     retentionDays: config.EVENT_RETENTION_DAYS,
     allowInsecureCallbacks: config.ALLOW_INSECURE_CALLBACKS,
+  },
+});
+
+/** Temporary integrations' end and stalled replays: the schedule, and the replay consumer at a replay's end. */
+export const housekeeping = new Housekeeping({
+  integrations,
+  replayJobs,
+  replays,
+  deliveryState,
+  history: deliveryHistory,
+  hasStagedExports: async (id) => {
+    const files = await exportState.load(id);
+    return files.open !== undefined || files.closed.length > 0;
+  },
+  service: integrationService,
+  clock,
+  settings: {
+    endGraceMs: config.TEMPORARY_END_GRACE_SECONDS * 1000,
+    exportGraceMs: config.TEMPORARY_EXPORT_GRACE_SECONDS * 1000,
+    replayQuietMs: 15 * 60_000,
   },
 });

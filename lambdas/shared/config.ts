@@ -41,10 +41,16 @@ const configSchema = z.object({
   /** Events read per replay page, and the pause between pages (paces replays behind live traffic). */
   REPLAY_PAGE_SIZE: z.coerce.number().int().min(1).max(1000).default(500),
   REPLAY_PAUSE_SECONDS: z.coerce.number().int().min(0).max(900).default(1),
-  /** How long a catch-up waits before completing, for fan-outs that began before the start. */
-  REPLAY_SETTLE_SECONDS: z.coerce.number().int().min(0).max(900).default(90),
-  /** After a temporary integration's `ends_at`: time for its last live events to be fanned out. */
-  TEMPORARY_END_GRACE_SECONDS: z.coerce.number().int().min(0).max(3600).default(120),
+  /**
+   * How long a catch-up waits before completing, for catch-up points noted by fan-outs that read the
+   * integration as stopped just before the start: the fan-out's timeout (15 s) and a margin.
+   */
+  REPLAY_SETTLE_SECONDS: z.coerce.number().int().min(0).max(900).default(20),
+  /**
+   * After a temporary integration's `ends_at`: time for its last live events to pass ingest and fan-out
+   * (a second or two when the pipeline is healthy).
+   */
+  TEMPORARY_END_GRACE_SECONDS: z.coerce.number().int().min(0).max(3600).default(20),
   /** The same for S3 integrations, whose last events also wait for the export batch and flush. */
   TEMPORARY_EXPORT_GRACE_SECONDS: z.coerce.number().int().min(0).max(7200).default(1200),
   /** Seconds between webhook retries, the last repeating; tests shorten it. */

@@ -61,8 +61,7 @@ export const errorResponses = (): MiddlewareObj<
         message: error.message,
         request_id: requestId,
         ...(error.field !== undefined && { field: error.field }),
-        ...('receiverStatus' in error &&
-          error.receiverStatus !== undefined && { status_code: error.receiverStatus }),
+        ...error.details(),
       });
       return;
     }

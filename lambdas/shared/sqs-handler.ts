@@ -12,7 +12,7 @@ import { logger, publishMetrics, tracer } from './powertools.ts';
  * error, so one bad receiver does not show up as function errors.
  */
 export const sqsBatchHandler = <Batch>(
-  prepare: () => Promise<Batch>,
+  prepare: (records: SQSRecord[]) => Promise<Batch>,
   handleRecord: (record: SQSRecord, batch: Batch) => Promise<void>,
 ) =>
   middy<SQSEvent, SQSBatchResponse>()
@@ -20,7 +20,7 @@ export const sqsBatchHandler = <Batch>(
     .use(injectLambdaContext(logger, { resetKeys: true }))
     .use(publishMetrics())
     .handler(async (event, context) => {
-      const batch = await prepare();
+      const batch = await prepare(event.Records);
       const processor = new BatchProcessor(EventType.SQS);
       return processPartialResponse(event, (record: SQSRecord) => handleRecord(record, batch), processor, {
         context,

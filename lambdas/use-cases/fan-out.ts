@@ -15,8 +15,18 @@ export interface FanOutDeps {
 /** Why an ingest message could not become an event (it is dropped and logged, never retried). */
 export class InvalidIngestMessage extends Error {}
 
-/** The integrations of one batch, read once, and the catch-up points already noted in it. */
+/** An ingest queue message, as the fan-out needs it. */
+export interface IngestRecord {
+  messageId: string;
+  body: string;
+  /** The queue's timestamp: the receive time of events that came without one. */
+  sentAt: Date;
+}
+
+/** A batch whose events are in the log, and the integrations read after that. */
 export interface FanOutBatch {
+  /** Per message: its event once logged, or why it could not be. */
+  logged: Map<string, LoggedEvent | Error>;
   running: Integration[];
   stopped: Integration[];
   /** Earliest `received_at` noted as missed per stopped integration in this batch. */
@@ -28,23 +38,43 @@ export interface FanOutBatch {
  * to repeat for the same message: the log write is keyed by (received_at, id) and repeated deliveries
  * carry the same event id, which receivers deduplicate by. A stopped integration that would have
  * wanted the event gets a catch-up point instead, so its next start replays it.
+ *
+ * The integrations are read only once every event of the batch is in the log. So an integration that
+ * this read does not see as running was started (or registered) after the event was logged, and the
+ * replay that its start or registration begins reads the event from the log: no event falls between a
+ * fan-out that read the integrations too early and a replay that read the log too early, and replays
+ * need not read their range a second time for late arrivals.
  */
 export class FanOut {
   constructor(private readonly deps: FanOutDeps) {}
 
-  async batch(): Promise<FanOutBatch> {
+  async batch(records: readonly IngestRecord[]): Promise<FanOutBatch> {
+    const logged = new Map<string, LoggedEvent | Error>();
+    await Promise.all(
+      records.map(async (record) => {
+        try {
+          const event = this.parse(record.body, record.sentAt);
+          await this.deps.eventLog.put(event);
+          logged.set(record.messageId, event);
+        } catch (error) {
+          logged.set(record.messageId, error instanceof Error ? error : new Error(String(error)));
+        }
+      }),
+    );
     const all = await this.deps.integrations.list();
     return {
+      logged,
       running: all.filter((integration) => integration.status === 'running'),
       stopped: all.filter((integration) => integration.status === 'stopped'),
       missed: new Map(),
     };
   }
 
-  /** `sentAt` is the queue's timestamp, the receive time of events that came without one. */
-  async process(body: string, sentAt: Date, batch: FanOutBatch): Promise<LoggedEvent> {
-    const event = this.parse(body, sentAt);
-    await this.deps.eventLog.put(event);
+  /** Routes one logged event of the batch; throws what logging it threw (invalid, or a failed write). */
+  async process(messageId: string, batch: FanOutBatch): Promise<LoggedEvent> {
+    const event = batch.logged.get(messageId);
+    if (event === undefined) throw new Error(`message ${messageId} is not part of this batch`);
+    if (event instanceof Error) throw event;
     const work: Promise<void>[] = batch.running
       .filter((integration) => wants(integration, event))
       .map((integration) => this.deps.router.route(integration, event));

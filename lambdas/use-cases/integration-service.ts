@@ -22,7 +22,9 @@ import {
 } from '../domain/integration-schema.ts';
 import type {
   Clock,
+  DeliveryHistory,
   DeliveryStateStore,
+  EventLogStore,
   ExportFlusher,
   IntegrationLog,
   IntegrationRepository,
@@ -42,6 +44,13 @@ export interface IntegrationServiceDeps {
   rejected: RejectedEventStore;
   secrets: SecretStore;
   deliveryState: DeliveryStateStore;
+  /**
+   * Tells a catch-up whether the part of its range that left the window held events, and a retried
+   * rejected event where its delivery record is.
+   */
+  eventLog: Pick<EventLogStore, 'hasEventsReceivedBetween' | 'receivedAtOf'>;
+  /** A retried rejected event's attempt goes into its delivery record, as a resent delivery's does. */
+  history: Pick<DeliveryHistory, 'recordAttempt'>;
   /** Sends a rejected event again on request; absent where no receiver may be called. */
   dispatcher?: WebhookDispatcher;
   /** Flushes an S3 integration's open file on stop and delete; absent until S3 export is wired in. */
@@ -122,6 +131,7 @@ export class IntegrationService {
         range.from,
         range.to,
         `starts_at of a ${integration.integration_type} integration`,
+        { settle: false },
       );
     }
     return toView(integration);
@@ -264,7 +274,26 @@ export class IntegrationService {
     const rejected = await this.deps.rejected.get(id, eventId);
     if (!rejected) throw new NotFoundError(`Rejected event ${eventId} not found for integration ${id}.`);
     if (!this.deps.dispatcher) throw new Error('No webhook dispatcher configured');
-    const { outcome } = await this.deps.dispatcher.dispatch(integration, rejected.event);
+    const result = await this.deps.dispatcher.dispatch(integration, rejected.event);
+    const { outcome } = result;
+    const receivedAt = rejected.received_at ?? (await this.deps.eventLog.receivedAtOf(eventId));
+    if (receivedAt) {
+      const status = 'status' in outcome ? outcome.status : undefined;
+      const delivered = outcome.kind === 'delivered';
+      await this.deps.history.recordAttempt(
+        integration,
+        { id: eventId, name: rejected.event.name, received_at: receivedAt },
+        delivered ? 'delivered' : 'rejected',
+        {
+          at: this.deps.clock.now().toISOString(),
+          duration_ms: result.durationMs,
+          ...(status !== undefined && { status_code: status }),
+          ...(!delivered && {
+            error: outcome.kind === 'retry' ? outcome.reason : `HTTP status code ${status}`,
+          }),
+        },
+      );
+    }
     if (outcome.kind === 'delivered') {
       await this.deps.rejected.delete(id, eventId);
       return { id: eventId, status: 'delivered', status_code: outcome.status };
@@ -329,17 +358,35 @@ export class IntegrationService {
     if (!this.deps.replays) return;
     const noted = (await this.deps.deliveryState.get(integration.id)).catch_up_from;
     const missed = earliest(stoppedAt, noted);
-    const plan = planCatchUp(missed, now, this.deps.policy.retentionDays);
+    const days = this.deps.policy.retentionDays;
+    const plan = planCatchUp(missed, stoppedAt, now, days);
     if (plan.replayFrom) {
-      await this.deps.replays.begin(integration, plan.replayFrom, now.toISOString(), 'catch-up after a stop');
+      await this.deps.replays.begin(
+        integration,
+        plan.replayFrom,
+        now.toISOString(),
+        'catch-up after a stop',
+        {
+          settle: true,
+        },
+      );
       // The replay covers it now; a point noted meanwhile (earlier than this one) stays.
       if (noted) await this.deps.deliveryState.clearCatchUp(integration.id, noted);
+      const lost = plan.leftWindow;
+      if (lost && (await this.deps.eventLog.hasEventsReceivedBetween(lost.from, lost.to))) {
+        await this.log(integration.id, now, [
+          [
+            'catch_up_trimmed',
+            `Events received from ${lost.from} to ${lost.to} left the ${days}-day event window before they could be replayed; every event since ${lost.to} is replayed.`,
+          ],
+        ]);
+      }
     } else if (plan.notReplayed) {
       if (noted) await this.deps.deliveryState.clearCatchUp(integration.id, noted);
       await this.log(integration.id, now, [
         [
           'catch_up_skipped',
-          `Stopped since ${plan.notReplayed.from}, more than ${this.deps.policy.retentionDays} days ago: events from ${plan.notReplayed.from} to ${plan.notReplayed.to} are not replayed; events from now on are delivered.`,
+          `Stopped since ${stoppedAt ?? plan.notReplayed.from}, more than ${days} days ago: events from ${plan.notReplayed.from} to ${plan.notReplayed.to} are not replayed; events from now on are delivered.`,
         ],
       ]);
     }

@@ -18,8 +18,11 @@ import { type DeliveryRouter, wants } from './delivery-router.ts';
 /** Receives after which a job's message passes the job on to a new message (redrive is at 200). */
 export const HANDOFF_RECEIVES = 100;
 
-/** Clock skew allowed between the functions, for "logged since the replay began". */
-const LATE_LOG_MARGIN_MS = 5_000;
+/**
+ * How long after its replay a temporary integration's message keeps looking whether it can finish (a
+ * look every few seconds, well below the redrive count); housekeeping finishes what is left later.
+ */
+const ENDING_WATCH_MS = 10 * 60_000;
 
 export interface ReplaysDeps {
   integrations: IntegrationRepository;
@@ -36,10 +39,30 @@ export interface ReplaysDeps {
     pageSize: number;
     /** Seconds between pages: paces a large replay behind live traffic. */
     pauseSeconds: number;
-    /** How long after its start a replay waits before completing, for fan-outs begun before the start. */
+    /**
+     * How long a catch-up waits before completing, for catch-up points noted by fan-outs and deliveries
+     * that read the integration as stopped just before the start: at least their functions' timeout.
+     */
     settleMs: number;
   };
 }
+
+/** What one receive of a replay message asks of its consumer. */
+export interface ReplayStepResult {
+  /** Receive the message again after this many seconds (the next page, or the end of the settle time). */
+  againInSeconds?: number;
+  /**
+   * The replay of this temporary integration is complete: finish it once nothing is pending (and receive
+   * the message again to look once more while something is).
+   */
+  ending?: Integration;
+}
+
+/** S3 ones wait for their last file to be uploaded: housekeeping ends those. */
+const endingTemporary = (integration: Integration): boolean =>
+  integration.integration_type === 'temporary' &&
+  integration.status === 'running' &&
+  integration.callback_parameters !== undefined;
 
 /**
  * Replays a range of the event log to one integration in the background, a page per receive of the
@@ -52,9 +75,17 @@ export class Replays {
 
   /**
    * Starts replaying `[from, to]` to the integration. A replay it had not finished is taken over: the new
-   * one starts no later than where that one's range began, so nothing of it is dropped.
+   * one starts no later than where that one's range began, so nothing of it is dropped. `settle` (a
+   * catch-up after a stop) waits before completing for catch-up points noted just before the start; a
+   * registration's replay needs no wait.
    */
-  async begin(integration: Integration, from: string, to: string, reason: string): Promise<ReplayJob> {
+  async begin(
+    integration: Integration,
+    from: string,
+    to: string,
+    reason: string,
+    { settle }: { settle: boolean },
+  ): Promise<ReplayJob> {
     const now = this.deps.clock.now();
     const unfinished = await this.deps.replays.get(integration.id);
     if (unfinished && !unfinished.completed_at && unfinished.range_from < from) from = unfinished.range_from;
@@ -66,7 +97,7 @@ export class Replays {
       from,
       to,
       shard: 0,
-      settle_until: new Date(now.getTime() + this.deps.settings.settleMs).toISOString(),
+      settle_until: new Date(now.getTime() + (settle ? this.deps.settings.settleMs : 0)).toISOString(),
       queued: 0,
       started_at: now.toISOString(),
       advanced_at: now.toISOString(),
@@ -91,12 +122,17 @@ export class Replays {
    * the loser stops). After `HANDOFF_RECEIVES` the message hands over to a fresh one, below SQS's
    * redrive count.
    */
-  async step(message: ReplayMessage, receiveCount = 1): Promise<{ againInSeconds?: number }> {
+  async step(message: ReplayMessage, receiveCount = 1): Promise<ReplayStepResult> {
     const { deps } = this;
     const job = await deps.replays.get(message.integration_id);
-    if (!job || job.job_id !== message.job_id || job.completed_at) return {};
+    if (!job || job.job_id !== message.job_id) return {};
     const integration = await deps.integrations.get(job.integration_id);
     if (!integration) return {};
+    // A temporary integration's message outlives its replay for a while, to end the integration promptly.
+    if (job.completed_at) {
+      const watching = deps.clock.now().getTime() - Date.parse(job.completed_at) < ENDING_WATCH_MS;
+      return watching && endingTemporary(integration) ? { ending: integration } : {};
+    }
     if (integration.status !== 'running') {
       // Stopped mid-replay: what is left of the range becomes part of the catch-up of the next start.
       await deps.deliveryState.recordMissed(integration.id, job.range_from);
@@ -107,9 +143,10 @@ export class Replays {
     delete next.clears_catch_up;
     let delay = deps.settings.pauseSeconds;
     if (job.shard < EVENT_LOG_SHARDS) {
+      // Consistent: an event logged before the integration's start is seen (see FanOut).
       const page = await deps.eventLog.readShard(
         job.shard,
-        { from: job.from, to: job.to, ...(job.logged_since && { loggedSince: job.logged_since }) },
+        { from: job.from, to: job.to, consistent: true },
         job.after_sk,
         deps.settings.pageSize,
       );
@@ -128,27 +165,14 @@ export class Replays {
       const settleMs = Date.parse(job.settle_until) - now.getTime();
       if (settleMs > 0) {
         delay = Math.ceil(settleMs / 1000);
-      } else if (!job.tail_swept) {
-        // An event received before the replay began may have reached the log only after its shard was read,
-        // from a fan-out that did not know the integration yet (an ingest backlog makes that any event of
-        // the range). Read the range once more for events logged since shortly before the start: reading
-        // costs little, and only those late ones are queued again.
-        Object.assign(next, {
-          from: job.range_from,
-          shard: 0,
-          tail_swept: true,
-          logged_since: new Date(Date.parse(job.started_at) - LATE_LOG_MARGIN_MS).toISOString(),
-        });
-        delete next.after_sk;
       } else {
-        // A fan-out that read the integration as stopped just before the start may have logged events
-        // since: they left a catch-up point, which this replay now covers too.
+        // A fan-out or delivery that read the integration as stopped just before the start may have noted
+        // a catch-up point since: this replay covers it too.
         const missed = (await deps.deliveryState.get(integration.id)).catch_up_from;
         if (missed) {
           next.clears_catch_up = missed;
           Object.assign(next, { from: missed, to: missed > job.to ? now.toISOString() : job.to, shard: 0 });
           delete next.after_sk;
-          delete next.logged_since;
         } else {
           next.completed_at = now.toISOString();
         }
@@ -165,7 +189,7 @@ export class Replays {
           created_at: next.completed_at,
         },
       ]);
-      return {};
+      return endingTemporary(integration) ? { ending: integration } : {};
     }
     if (receiveCount >= HANDOFF_RECEIVES) {
       await this.send(next, delay);

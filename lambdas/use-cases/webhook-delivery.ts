@@ -126,6 +126,7 @@ export class WebhookDelivery {
           id: event.id,
           created_at: now.toISOString(),
           event: envelopeOf(event),
+          received_at: event.received_at,
           status_code: outcome.status,
           response_excerpt: outcome.excerpt.slice(0, 1000),
         });

@@ -81,5 +81,5 @@ export class WebhookDispatcher {
 export const receiverRefused = (eventId: string, outcome: DeliveryOutcome): ReceiverError => {
   const status = 'status' in outcome ? outcome.status : undefined;
   const detail = outcome.kind === 'retry' ? outcome.reason : `HTTP status code ${status}`;
-  return new ReceiverError(`The receiver did not accept event ${eventId}: ${detail}.`, status);
+  return new ReceiverError(`The receiver did not accept event ${eventId}: ${detail}.`, status, detail);
 };

@@ -329,6 +329,11 @@ describe('receiver answers', () => {
     expect((await api('GET', `${BASE}/${id}/rejected_events`)).body.rejected_events).toEqual([]);
     expect((await api('POST', `${BASE}/${id}/rejected_events/${eventId}/_retry`)).status).toBe(404);
     expect(receiver.requests.filter(to(path)).at(-1)?.headers['webhook-id']).toBe(eventId);
+    // Both retries are attempts of the event's delivery, as a resent delivery's are.
+    const history = await api('GET', `${BASE}/${id}/deliveries?include_attempts=true`);
+    const record = history.body.deliveries.find((d: { event_id: string }) => d.event_id === eventId);
+    expect(record.status).toBe('delivered');
+    expect(record.attempts.map((a: { status_code: number }) => a.status_code)).toEqual([400, 400, 200]);
     receiver.respondWith(() => undefined);
   });
 

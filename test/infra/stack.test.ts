@@ -453,10 +453,38 @@ describe('EventStreamStack with the default Cognito issuer', () => {
     });
 
     it('fails the synth when a visibility timeout is below 6x the consumer timeout', () => {
-      const tooShort: QueueDefinition = { ...INGEST_QUEUE, visibilityTimeoutSeconds: 179 };
-      expect(() => checkQueueDefinition(tooShort)).toThrow(/IngestQueue.*179 s.*6 x.*30 s/);
+      const tooShort: QueueDefinition = { ...INGEST_QUEUE, visibilityTimeoutSeconds: 89 };
+      expect(() => checkQueueDefinition(tooShort)).toThrow(/IngestQueue.*89 s.*6 x.*15 s/);
       expect(() => new Queues(new Stack(), 'Queues', { definitions: [tooShort] })).toThrow(/visibility/);
       expect(() => checkQueueDefinition({ ...INGEST_QUEUE, retentionDays: 15 })).toThrow(/retention/);
+    });
+
+    // What CreateEventSourceMapping refuses for a standard queue, checked before the synth gets that far.
+    it.each([
+      [
+        'batch size 100 without a window',
+        { batchSize: 100, maxBatchingWindowSeconds: 0 },
+        /100 needs a batching window/,
+      ],
+      ['batch size 0', { batchSize: 0 }, /batch size 0 is not from 1 to 10000/],
+      ['batch size 10001', { batchSize: 10_001, maxBatchingWindowSeconds: 1 }, /batch size 10001/],
+      ['a 301 s window', { maxBatchingWindowSeconds: 301 }, /window 301 s/],
+      ['a 0.5 s window', { maxBatchingWindowSeconds: 0.5 }, /window 0.5 s/],
+      ['concurrency 1', { maxConcurrency: 1 }, /concurrency 1 is not from 2 to 1000/],
+      ['concurrency 1001', { maxConcurrency: 1001 }, /concurrency 1001/],
+    ])('fails the synth for a consumer with %s', (_, change, message) => {
+      const consumer = { ...(INGEST_QUEUE.consumer as NonNullable<QueueDefinition['consumer']>), ...change };
+      expect(() => checkQueueDefinition({ ...INGEST_QUEUE, consumer })).toThrow(message);
+    });
+
+    it('accepts batch sizes above 10 with a window of at least 1 s', () => {
+      const consumer = { ...(INGEST_QUEUE.consumer as NonNullable<QueueDefinition['consumer']>) };
+      expect(() =>
+        checkQueueDefinition({
+          ...INGEST_QUEUE,
+          consumer: { ...consumer, batchSize: 100, maxBatchingWindowSeconds: 1 },
+        }),
+      ).not.toThrow();
     });
   });
 
@@ -793,9 +821,11 @@ describe('EventStreamStack with the default Cognito issuer', () => {
           'dynamodb:BatchWriteItem',
         ]),
       );
+      // Pending records of the replayed events; the PendingIndex query before it ends a temporary integration.
       expect(actionsOn(statements, ids.deliveriesTable)).toEqual([
         'dynamodb:BatchWriteItem',
         'dynamodb:PutItem',
+        'dynamodb:Query',
       ]);
       for (const target of [WEBHOOK_QUEUE, EXPORT_QUEUE]) {
         expect(actionsOn(statements, ids.queue(target))).toContain('sqs:SendMessage');
@@ -811,7 +841,15 @@ describe('EventStreamStack with the default Cognito issuer', () => {
         ]),
       );
       expect(actionsOn(statements, ids.queue(INGEST_QUEUE))).toEqual([]);
-      for (const service of ['secretsmanager', 's3', 'sts']) {
+      // Ending a temporary webhook integration deletes its secret; it never reads one.
+      expect(withService(statements, 'secretsmanager')).toEqual([
+        {
+          Effect: 'Allow',
+          Action: 'secretsmanager:DeleteSecret',
+          Resource: secretArn('EventStream/integrations/'),
+        },
+      ]);
+      for (const service of ['s3', 'sts']) {
         expect(withService(statements, service), service).toEqual([]);
       }
     });

@@ -56,6 +56,10 @@ describe('SSRF guard', () => {
     ['IPv6 ULA', 'http://[fd12:3456::1]:PORT/'],
     ['IPv6 link-local', 'http://[fe80::1]:PORT/'],
     ['IPv4-mapped IPv6', 'http://[::ffff:127.0.0.1]:PORT/'],
+    ['NAT64 of the metadata address', 'http://[64:ff9b::a9fe:a9fe]:PORT/'],
+    ['6to4 of 10/8', 'http://[2002:a00:1::1]:PORT/'],
+    ['Teredo', 'http://[2001:0:a00:1::1]:PORT/'],
+    ['IPv4-compatible loopback', 'http://[::7f00:1]:PORT/'],
   ])('refuses %s without connecting', async (_, template) => {
     const before = hits;
     const result = await deployed.post(template.replace('PORT', String(port)), '{}', {});

@@ -196,7 +196,7 @@ describe('SQS poller (an event source mapping on fauxqs)', () => {
   it('with no batching window, invokes as soon as a receive returns', async () => {
     const queue = await newQueue();
     const stub = recorder();
-    poll(queue, stub.handler, { batchSize: 100, maxBatchingWindowSeconds: 0 });
+    poll(queue, stub.handler, { batchSize: 10, maxBatchingWindowSeconds: 0 });
 
     const sentAt = Date.now();
     await send(queue, ['now']);

@@ -4,6 +4,7 @@ import { createApiHandler } from '../../lambdas/handlers/api/handler.ts';
 import { API_BASE } from '../../lambdas/handlers/api/routes.ts';
 import type { HistoryQueries } from '../../lambdas/use-cases/history-queries.ts';
 import type { IntegrationService } from '../../lambdas/use-cases/integration-service.ts';
+import type { IntegrationTest } from '../../lambdas/use-cases/integration-test.ts';
 import type { PublishEvents } from '../../lambdas/use-cases/publish-events.ts';
 
 const event = (method: string, path: string, routeKey: string): APIGatewayProxyEventV2WithJWTAuthorizer =>
@@ -30,7 +31,12 @@ describe('API handler error mapping', () => {
         throw new Error('connect ECONNREFUSED 10.0.0.7:8000 at Socket.internal (/var/task/index.mjs:1:2)');
       },
     } as unknown as IntegrationService;
-    const handler = createApiHandler(service, {} as PublishEvents, {} as HistoryQueries);
+    const handler = createApiHandler({
+      service,
+      publisher: {} as PublishEvents,
+      queries: {} as HistoryQueries,
+      tester: {} as IntegrationTest,
+    });
     const result = await handler(event('GET', API_BASE, `GET ${API_BASE}`), context);
     expect(result).toMatchObject({ statusCode: 500 });
     expect(JSON.parse(String(result.body))).toEqual({
@@ -48,7 +54,12 @@ describe('API handler error mapping', () => {
         return [];
       },
     } as unknown as IntegrationService;
-    const handler = createApiHandler(service, {} as PublishEvents, {} as HistoryQueries);
+    const handler = createApiHandler({
+      service,
+      publisher: {} as PublishEvents,
+      queries: {} as HistoryQueries,
+      tester: {} as IntegrationTest,
+    });
     const slash = await handler(event('GET', `${API_BASE}/`, '$default'), context);
     expect(slash).toMatchObject({ statusCode: 404 });
     const exact = await handler(event('GET', API_BASE, '$default'), context);
@@ -57,7 +68,12 @@ describe('API handler error mapping', () => {
   });
 
   it('answers 404 to a path with malformed percent-encoding', async () => {
-    const handler = createApiHandler({} as IntegrationService, {} as PublishEvents, {} as HistoryQueries);
+    const handler = createApiHandler({
+      service: {} as IntegrationService,
+      publisher: {} as PublishEvents,
+      queries: {} as HistoryQueries,
+      tester: {} as IntegrationTest,
+    });
     const result = await handler(event('GET', `${API_BASE}/%E0%A4%A`, '$default'), context);
     expect(result).toMatchObject({ statusCode: 404 });
   });

@@ -5,19 +5,30 @@ const now = new Date('2026-11-22T12:00:00.000Z');
 
 describe('catch-up after a start', () => {
   it('replays from the earliest missed event within the window', () => {
-    expect(planCatchUp('2026-11-20T08:00:00.000Z', now, 30)).toEqual({
+    expect(planCatchUp('2026-11-20T08:00:00.000Z', '2026-11-20T09:00:00.000Z', now, 30)).toEqual({
       replayFrom: '2026-11-20T08:00:00.000Z',
     });
   });
 
   it('replays nothing and names the lost period when stopped longer than the window', () => {
-    expect(planCatchUp('2026-10-01T00:00:00.000Z', now, 30)).toEqual({
+    expect(planCatchUp('2026-10-01T00:00:00.000Z', '2026-10-01T00:00:00.000Z', now, 30)).toEqual({
       notReplayed: { from: '2026-10-01T00:00:00.000Z', to: '2026-11-22T12:00:00.000Z' },
     });
   });
 
+  it('decides by how long it was stopped, not by how old the earliest missed event is', () => {
+    // Stopped a second ago during the first replay of a starts_at clamped to the window: the replay's
+    // range began at the window start as it was then, which has moved on since.
+    const stoppedAt = '2026-11-22T11:59:59.000Z';
+    const missed = '2026-10-23T11:59:58.000Z';
+    expect(planCatchUp(missed, stoppedAt, now, 30)).toEqual({
+      replayFrom: '2026-10-23T12:00:00.000Z',
+      leftWindow: { from: missed, to: '2026-10-23T12:00:00.000Z' },
+    });
+  });
+
   it('has nothing to do when nothing was missed', () => {
-    expect(planCatchUp(undefined, now, 30)).toEqual({});
+    expect(planCatchUp(undefined, undefined, now, 30)).toEqual({});
   });
 
   it('takes the earlier of the stop and the missed events', () => {

@@ -240,6 +240,9 @@ describe('callback targets', () => {
     'https://[fd00::1]/',
     'https://[fe80::1]/',
     'https://[::ffff:127.0.0.1]/',
+    'https://[64:ff9b::a9fe:a9fe]/',
+    'https://[2002:a00:1::1]/',
+    'https://[::7f00:1]/',
     'https://0x7f.0.0.1/',
     'https://user:pass@erp.example.com/',
   ])('refuses %s when deployed', (url) => {

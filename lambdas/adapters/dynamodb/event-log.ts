@@ -5,7 +5,7 @@ import {
   QueryCommand,
 } from '@aws-sdk/lib-dynamodb';
 import DataLoader from 'dataloader';
-import { eventLogKey, eventLogPartition, type LoggedEvent } from '../../domain/event.ts';
+import { EVENT_LOG_SHARDS, eventLogKey, eventLogPartition, type LoggedEvent } from '../../domain/event.ts';
 import { entityOf } from '../../domain/event-names.ts';
 import type { Clock, EventLogStore, EventRangeQuery } from '../../domain/ports.ts';
 import type { ShardPage } from '../../domain/sharded-merge.ts';
@@ -92,10 +92,6 @@ export class DynamoEventLog implements EventLogStore {
       filters.push('entity = :entity');
       values[':entity'] = query.entity;
     }
-    if (query.loggedSince) {
-      filters.push('logged_at >= :loggedSince');
-      values[':loggedSince'] = query.loggedSince;
-    }
     const page = await this.client.send(
       new QueryCommand({
         TableName: this.tableName,
@@ -104,6 +100,7 @@ export class DynamoEventLog implements EventLogStore {
         ...(Object.keys(names).length > 0 && { ExpressionAttributeNames: names }),
         ExpressionAttributeValues: values,
         ...(afterSk !== undefined && { ExclusiveStartKey: { pk, sk: afterSk } }),
+        ...(query.consistent && { ConsistentRead: true }),
         ScanIndexForward: !query.descending,
         Limit: limit,
         ...(query.includePayload === false && {
@@ -120,6 +117,30 @@ export class DynamoEventLog implements EventLogStore {
     };
   }
 
+  async hasEventsReceivedBetween(from: string, to: string): Promise<boolean> {
+    if (from >= to) return false;
+    const found = await Promise.all(
+      Array.from({ length: EVENT_LOG_SHARDS }, async (_, shard) => {
+        const { Items } = await this.client.send(
+          new QueryCommand({
+            TableName: this.tableName,
+            // `to` itself is excluded: its sort keys start with `to` and sort after it.
+            KeyConditionExpression: 'pk = :pk AND sk BETWEEN :from AND :to',
+            ExpressionAttributeValues: {
+              ':pk': eventLogPartition(this.tenant, shard),
+              ':from': from,
+              ':to': to,
+            },
+            ProjectionExpression: 'pk',
+            Limit: 1,
+          }),
+        );
+        return (Items ?? []).length > 0;
+      }),
+    );
+    return found.some(Boolean);
+  }
+
   /** TTL deletes up to days late: an expired item is treated as gone. */
   private expired(item: Record<string, unknown>): boolean {
     return (
@@ -129,9 +150,6 @@ export class DynamoEventLog implements EventLogStore {
 
   private async writeBatch(events: readonly LoggedEvent[]): Promise<(true | Error)[]> {
     const byKey = new Map<string, Record<string, unknown>>();
-    // When it reached the log, which can be long after it was received (an ingest backlog): replays that
-    // ran meanwhile look for such late arrivals by this.
-    const loggedAt = this.clock.now().toISOString();
     for (const event of events) {
       const key = eventLogKey(this.tenant, event.received_at, event.id);
       const expiresAt = Math.floor(Date.parse(event.received_at) / 1000) + this.retentionDays * DAY_S;
@@ -140,7 +158,6 @@ export class DynamoEventLog implements EventLogStore {
         ...key,
         ...event,
         entity: entityOf(event.name),
-        logged_at: loggedAt,
         expires_at: expiresAt,
       });
       // A pointer by id, so an event (and its deliveries) can be found from the id alone.

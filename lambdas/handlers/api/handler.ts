@@ -9,6 +9,7 @@ import { errorResponses, json, readJsonBody } from '../../shared/http.ts';
 import { logger, tracer } from '../../shared/powertools.ts';
 import type { HistoryQueries } from '../../use-cases/history-queries.ts';
 import type { IntegrationService } from '../../use-cases/integration-service.ts';
+import type { IntegrationTest } from '../../use-cases/integration-test.ts';
 import type { PublishEvents } from '../../use-cases/publish-events.ts';
 import { matchPath, ROUTES, type RouteName, routeKey } from './routes.ts';
 
@@ -21,11 +22,15 @@ type RouteHandlers = {
 
 const routeByKey = new Map(ROUTES.map((route) => [routeKey(route), route]));
 
-const routeHandlers = (
-  service: IntegrationService,
-  publisher: PublishEvents,
-  queries: HistoryQueries,
-): RouteHandlers => ({
+/** The use cases behind the routes. */
+export interface ApiUseCases {
+  service: IntegrationService;
+  publisher: PublishEvents;
+  queries: HistoryQueries;
+  tester: IntegrationTest;
+}
+
+const routeHandlers = ({ service, publisher, queries, tester }: ApiUseCases): RouteHandlers => ({
   listIntegrations: async () => ({ integrations: await service.list() }),
   registerIntegration: async (event) => service.register(readJsonBody(event)),
   getIntegration: async (_, p) => service.get(id(p)),
@@ -36,10 +41,7 @@ const routeHandlers = (
   },
   startIntegration: async (_, p) => service.start(id(p)),
   stopIntegration: async (_, p) => service.stop(id(p)),
-  // Issue 9 brings the implementation; until then the route exists (and is documented) but answers 501.
-  testIntegration: async () => {
-    throw new DomainError(501, 'not_implemented', 'Testing an integration is not available yet.');
-  },
+  testIntegration: async (_, p) => tester.run(id(p)),
   getIntegrationLogs: async (_, p) => ({ entries: await service.logs(id(p)) }),
   listRejectedEvents: async (_, p) => ({ rejected_events: await service.listRejected(id(p)) }),
   getRejectedEvent: async (_, p) => service.getRejected(id(p), p.event_id ?? ''),
@@ -65,12 +67,8 @@ const query = (event: Event): Record<string, string | undefined> => event.queryS
  * The API Lambda: dispatches on API Gateway's route key, so each route's JWT scope is checked by the
  * authorizer before the code runs; the `$default` route lands here too and answers 404 or 405.
  */
-export const createApiHandler = (
-  service: IntegrationService,
-  publisher: PublishEvents,
-  queries: HistoryQueries,
-) => {
-  const handlers = routeHandlers(service, publisher, queries);
+export const createApiHandler = (useCases: ApiUseCases) => {
+  const handlers = routeHandlers(useCases);
   const dispatch = async (event: Event): Promise<Result> => {
     const route = routeByKey.get(event.routeKey);
     if (route) {

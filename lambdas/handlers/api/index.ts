@@ -4,11 +4,13 @@ import {
   deliveryHistory,
   dispatcher,
   eventLog,
+  exportDestinations,
   ingestQueue,
   integrationService,
   integrations,
 } from '../../shared/composition.ts';
 import { HistoryQueries } from '../../use-cases/history-queries.ts';
+import { IntegrationTest } from '../../use-cases/integration-test.ts';
 import { PublishEvents } from '../../use-cases/publish-events.ts';
 import { createApiHandler } from './handler.ts';
 
@@ -25,5 +27,13 @@ const queries = new HistoryQueries({
   tokenKey: `${config.STATE_TABLE_NAME}|${config.EVENT_LOG_TABLE_NAME}`,
 });
 
+const tester = new IntegrationTest({
+  integrations,
+  dispatcher,
+  destinations: exportDestinations,
+  clock,
+  tenant: config.TENANT,
+});
+
 /** Entry point of the API Lambda: integration management, event ingest and the history views. */
-export const handler = createApiHandler(integrationService, publisher, queries);
+export const handler = createApiHandler({ service: integrationService, publisher, queries, tester });

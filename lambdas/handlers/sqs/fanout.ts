@@ -13,10 +13,13 @@ const fanOut = new FanOut({
 
 /** Ingest queue consumer: logs every event and queues its deliveries. */
 export const handler = sqsBatchHandler(
-  () => fanOut.batch(),
+  (records) =>
+    fanOut.batch(
+      records.map((record) => ({ messageId: record.messageId, body: record.body, sentAt: sentAt(record) })),
+    ),
   async (record, batch) => {
     try {
-      const event = await fanOut.process(record.body, sentAt(record), batch);
+      const event = await fanOut.process(record.messageId, batch);
       metricsPort.count('EventsIngested');
       logger.debug('Fanned out', { event_id: event.id, event_name: event.name });
     } catch (error) {
