@@ -9,7 +9,12 @@ import { typedApiClient, uniqueId } from '../support/api-client.ts';
 import { runCli, spawnCli } from '../support/cli.ts';
 import { useLocalRuntime } from '../support/local-runtime.ts';
 import { eventually } from '../support/poll.ts';
-import { type Receiver, startReceiver, startTokenEndpoint } from '../support/receiver.ts';
+import {
+  type ReceivedRequest,
+  type Receiver,
+  startReceiver,
+  startTokenEndpoint,
+} from '../support/receiver.ts';
 
 /**
  * The `event-stream` CLI run as a child process against one local runtime: what it prints, how it exits.
@@ -70,10 +75,8 @@ describe('the event-stream CLI', () => {
     expect(await json(['integrations', 'stop', id])).toMatchObject({ id, status: 'stopped' });
     expect(await json(['integrations', 'start', id])).toMatchObject({ id, status: 'running' });
 
-    // Issue 9 implements the test; until then the API says so and the CLI exits non-zero with its message.
-    const tested = await runCli(['integrations', 'test', id], env);
-    if (tested.code === 0) expect(JSON.parse(tested.stdout)).toMatchObject({ ok: true });
-    else expect(tested.stderr).toMatch(/not available yet.*\[501 not_implemented\]/);
+    // The receiver gets one signed test event now.
+    expect(await json(['integrations', 'test', id])).toMatchObject({ ok: true, status_code: 200 });
 
     // 250 events as NDJSON: three requests of at most 100.
     const file = join(workDir, 'events.ndjson');
@@ -95,7 +98,10 @@ describe('the event-stream CLI', () => {
       { timeoutMs: 30_000, intervalMs: 500 },
     );
 
-    await receiver.waitForCount(250, (request) => request.path === `/${id}`, { timeoutMs: 60_000 });
+    const ours = (request: ReceivedRequest) =>
+      request.path === `/${id}` &&
+      (request.json as { name?: string } | undefined)?.name === `${entity}.created`;
+    await receiver.waitForCount(250, ours, { timeoutMs: 60_000 });
     const deliveries = await eventually(
       async () => {
         const page = await json(['deliveries', 'list', id, '--status', 'delivered', '--limit', '200']);
