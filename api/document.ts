@@ -136,7 +136,9 @@ const OPERATIONS: Record<RouteName, OperationDoc> = {
     summary: 'Test an integration',
     description:
       'Checks the destination now: a webhook gets a signed `event_stream.test` event; an S3 export writes a ' +
-      'small object under `{key_prefix}/_event_stream_test/`. 502 carries what the receiver or AWS answered.',
+      'small object under `{key_prefix}/_event_stream_test/` (the answer names its `key`). Nothing is logged or ' +
+      'counted as a delivery; works on a stopped integration too. 502 carries what the receiver answered ' +
+      '(`receiver_error`, `status_code`, `reason`) or AWS (`destination_error`, `aws_error_code`).',
     tag: 'Operation',
     errors: [404, 502],
     example: { ok: true, status_code: 200, duration_ms: 84 },

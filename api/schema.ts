@@ -118,7 +118,7 @@ export interface paths {
         put?: never;
         /**
          * Test an integration
-         * @description Checks the destination now: a webhook gets a signed `event_stream.test` event; an S3 export writes a small object under `{key_prefix}/_event_stream_test/`. 502 carries what the receiver or AWS answered.
+         * @description Checks the destination now: a webhook gets a signed `event_stream.test` event; an S3 export writes a small object under `{key_prefix}/_event_stream_test/` (the answer names its `key`). Nothing is logged or counted as a delivery; works on a stopped integration too. 502 carries what the receiver answered (`receiver_error`, `status_code`, `reason`) or AWS (`destination_error`, `aws_error_code`).
          *
          *     Scope: `eventstream/write`.
          */
