@@ -96,11 +96,11 @@ export const benchS3Export = async (options: S3ExportBenchOptions): Promise<void
     );
     await s3.send(new CreateBucketCommand({ Bucket: BUCKET }));
     // Imported only now: the composition root reads its config and builds its clients at import.
-    const { config, eventLog, exportBatcher, exportFlush, integrationService, integrations } = await import(
+    const { config, eventLog, exportBatcher, exportFlush, integrationRegistry, integrations } = await import(
       '../lambdas/shared/composition.ts'
     );
     const id = 'bench-s3';
-    await integrationService.register({
+    await integrationRegistry.register({
       id,
       integration_type: 'permanent',
       s3_parameters: { bucket: BUCKET, key_prefix: 'bench', aws_region: 'us-east-1' },

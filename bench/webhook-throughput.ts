@@ -54,7 +54,7 @@ export const benchWebhookThroughput = async (options: WebhookBenchOptions): Prom
     );
     // Imported only now: the composition root reads its config and builds its clients at import.
     const { handler } = await import('../lambdas/handlers/sqs/deliver-webhook.ts');
-    const { config, eventLog, integrationService } = await import('../lambdas/shared/composition.ts');
+    const { config, eventLog, integrationRegistry } = await import('../lambdas/shared/composition.ts');
     const clients = await import('../lambdas/shared/clients.ts');
     const awsCalls = countAwsRequests({
       DynamoDB: clients.dynamoDocumentClient,
@@ -71,7 +71,7 @@ export const benchWebhookThroughput = async (options: WebhookBenchOptions): Prom
         const apiKey = `bench-api-key-${i}-${'k'.repeat(32)}`;
         apiKeys.set(`/${id}`, apiKey);
         // An api_key, so every delivery goes through the secret lookup and sets Authorization.
-        await integrationService.register({
+        await integrationRegistry.register({
           id,
           integration_type: 'permanent',
           callback_parameters: { callback_url: receiver.url(`/${id}`), api_key: apiKey },

@@ -20,8 +20,13 @@ import { ExportBatcher } from '../use-cases/export-batcher.ts';
 import { ExportFlush } from '../use-cases/export-flush.ts';
 import { ExportUpload } from '../use-cases/export-upload.ts';
 import { Housekeeping } from '../use-cases/housekeeping.ts';
-import { IntegrationService } from '../use-cases/integration-service.ts';
+import { IntegrationLifecycle } from '../use-cases/integration-lifecycle.ts';
+import { IntegrationRegistry } from '../use-cases/integration-registry.ts';
+import { IntegrationStopper } from '../use-cases/integration-stopper.ts';
+import { RejectedEvents } from '../use-cases/rejected-events.ts';
+import { ReplayJobs } from '../use-cases/replay-jobs.ts';
 import { Replays } from '../use-cases/replays.ts';
+import { SigningSecrets } from '../use-cases/signing-secrets.ts';
 import { WebhookDispatcher } from '../use-cases/webhook-dispatcher.ts';
 import { dynamoDocumentClient, s3Client, secretsManagerClient, sqsClient, stsClient } from './clients.ts';
 import { type Config, parseConfig } from './config.ts';
@@ -74,10 +79,18 @@ export const deliveryHistory = new DynamoDeliveryHistory(
 );
 export const replayJobs = new DynamoReplayStore(dynamoDocumentClient, stateTable);
 export const deliveryRouter = new DeliveryRouter({ history: deliveryHistory, webhookQueue, exportQueue });
+/** Starts replays (API, housekeeping); the replay consumer pages them with `replays`. */
+export const replayJobsService = new ReplayJobs({
+  replays: replayJobs,
+  replayQueue,
+  logs: integrationLog,
+  clock,
+  settleMs: config.REPLAY_SETTLE_SECONDS * 1000,
+});
 export const replays = new Replays({
   integrations,
   replays: replayJobs,
-  replayQueue,
+  jobs: replayJobsService,
   eventLog,
   router: deliveryRouter,
   logs: integrationLog,
@@ -87,7 +100,6 @@ export const replays = new Replays({
   settings: {
     pageSize: config.REPLAY_PAGE_SIZE,
     pauseSeconds: config.REPLAY_PAUSE_SECONDS,
-    settleMs: config.REPLAY_SETTLE_SECONDS * 1000,
   },
 });
 
@@ -118,6 +130,9 @@ export const exportDestinations = new S3ExportDestinations({
   forcePathStyle: config.S3_FORCE_PATH_STYLE,
 });
 
+/** Stops integrations the pipeline gives up on (no flush: the destination is what failed). */
+export const integrationStopper = new IntegrationStopper({ integrations, logs: integrationLog, clock });
+
 export const exportBatcher = new ExportBatcher({
   integrations,
   eventLog,
@@ -145,7 +160,7 @@ export const exportFlush = new ExportFlush({
   }),
   logs: integrationLog,
   deliveryState,
-  stopIntegration: (id, reason) => integrationService.stopIfStill(id, reason),
+  stopper: integrationStopper,
   metrics: metricsPort,
   clock,
   settings: {
@@ -159,38 +174,60 @@ export const exportFlush = new ExportFlush({
   },
 });
 
-export const integrationService = new IntegrationService({
+const policy = {
+  maxIntegrations: config.MAX_INTEGRATIONS,
+  retentionDays: config.EVENT_RETENTION_DAYS,
+  allowInsecureCallbacks: config.ALLOW_INSECURE_CALLBACKS,
+};
+
+export const integrationRegistry = new IntegrationRegistry({
   integrations,
   logs: integrationLog,
   rejected: rejectedEvents,
   secrets,
   deliveryState,
-  eventLog,
-  history: deliveryHistory,
-  dispatcher,
-  replays,
+  replays: replayJobsService,
   replayJobs,
-  exportFlusher: exportFlush,
+  exportFiles: exportFlush,
   clock,
-  policy: {
-    maxIntegrations: config.MAX_INTEGRATIONS,
-    retentionDays: config.EVENT_RETENTION_DAYS,
-    allowInsecureCallbacks: config.ALLOW_INSECURE_CALLBACKS,
-  },
+  policy,
+});
+
+export const integrationLifecycle = new IntegrationLifecycle({
+  integrations,
+  logs: integrationLog,
+  stopper: integrationStopper,
+  deliveryState,
+  eventLog,
+  replays: replayJobsService,
+  exportFiles: exportFlush,
+  clock,
+  retentionDays: config.EVENT_RETENTION_DAYS,
+});
+
+export const signingSecrets = new SigningSecrets({ integrations, secrets, logs: integrationLog, clock });
+
+export const rejectedEventsService = new RejectedEvents({
+  integrations,
+  rejected: rejectedEvents,
+  dispatcher,
+  history: deliveryHistory,
+  eventLog,
+  clock,
 });
 
 /** Temporary integrations' end and stalled replays: the schedule, and the replay consumer at a replay's end. */
 export const housekeeping = new Housekeeping({
   integrations,
   replayJobs,
-  replays,
+  replays: replayJobsService,
   deliveryState,
   history: deliveryHistory,
   hasStagedExports: async (id) => {
     const files = await exportState.load(id);
     return files.open !== undefined || files.closed.length > 0;
   },
-  service: integrationService,
+  registry: integrationRegistry,
   clock,
   settings: {
     endGraceMs: config.TEMPORARY_END_GRACE_SECONDS * 1000,

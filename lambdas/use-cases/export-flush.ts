@@ -19,6 +19,7 @@ import type {
   Metrics,
 } from '../domain/ports.ts';
 import type { ExportUpload } from './export-upload.ts';
+import type { IntegrationStopper } from './integration-stopper.ts';
 
 export interface ExportFlushDeps {
   integrations: IntegrationRepository;
@@ -28,8 +29,8 @@ export interface ExportFlushDeps {
   upload: ExportUpload;
   logs: IntegrationLog;
   deliveryState: DeliveryStateStore;
-  /** Stops an integration with a reason (the integration service; a function, since it also calls us). */
-  stopIntegration: (integrationId: string, reason: string) => Promise<void>;
+  /** Stops an integration whose uploads keep failing (without a flush: the bucket is what fails). */
+  stopper: Pick<IntegrationStopper, 'stopIfStill'>;
   metrics: Metrics;
   clock: Clock;
   settings: {
@@ -241,7 +242,7 @@ export class ExportFlush implements ExportFlusher {
     await this.discard(integration.id);
     deps.metrics.count('ExportIntegrationStopped');
     const hours = Math.round(deps.settings.stopWindowMs / 3_600_000);
-    await deps.stopIntegration(
+    await deps.stopper.stopIfStill(
       integration.id,
       `No file could be written to s3://${integration.s3_parameters?.bucket} since ${new Date(failingSince).toISOString()} (stop window ${hours} h); integration stopped. Last failure: ${reason} Start it again to catch up.`,
     );

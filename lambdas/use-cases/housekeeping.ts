@@ -6,18 +6,18 @@ import type {
   IntegrationRepository,
   ReplayStore,
 } from '../domain/ports.ts';
-import type { IntegrationService } from './integration-service.ts';
-import type { Replays } from './replays.ts';
+import type { IntegrationRegistry } from './integration-registry.ts';
+import type { ReplayJobs } from './replay-jobs.ts';
 
 export interface HousekeepingDeps {
   integrations: IntegrationRepository;
   replayJobs: ReplayStore;
-  replays: Pick<Replays, 'rearmIfStalled' | 'begin'>;
+  replays: Pick<ReplayJobs, 'rearmIfStalled' | 'begin'>;
   deliveryState: Pick<DeliveryStateStore, 'get' | 'clearCatchUp'>;
   history: DeliveryHistory;
   /** Whether an S3 integration still has export data staged (an open file, or closed ones not uploaded). */
   hasStagedExports: (integrationId: string) => Promise<boolean>;
-  service: IntegrationService;
+  registry: Pick<IntegrationRegistry, 'finish'>;
   clock: Clock;
   settings: {
     /** After `ends_at`, time for the last live events to pass ingest and fan-out. */
@@ -89,7 +89,7 @@ export class Housekeeping {
       ? await this.deps.hasStagedExports(integration.id)
       : await this.deps.history.hasPending(integration);
     if (pending) return notYet(PENDING_LOOK_MS);
-    await this.deps.service.finish(integration.id);
+    await this.deps.registry.finish(integration.id);
     return { finished: true };
   }
 }

@@ -1,4 +1,3 @@
-import { randomUUID } from 'node:crypto';
 import { EVENT_LOG_SHARDS } from '../domain/event.ts';
 import type { Integration } from '../domain/integration.ts';
 import type {
@@ -14,6 +13,7 @@ import type {
   ReplayStore,
 } from '../domain/ports.ts';
 import { type DeliveryRouter, wants } from './delivery-router.ts';
+import type { ReplayJobs } from './replay-jobs.ts';
 
 /** Receives after which a job's message passes the job on to a new message (redrive is at 200). */
 export const HANDOFF_RECEIVES = 100;
@@ -27,7 +27,8 @@ const ENDING_WATCH_MS = 10 * 60_000;
 export interface ReplaysDeps {
   integrations: IntegrationRepository;
   replays: ReplayStore;
-  replayQueue: MessageQueue;
+  /** Hands a job over to a fresh message. */
+  jobs: Pick<ReplayJobs, 'send'>;
   eventLog: EventLogStore;
   router: DeliveryRouter;
   logs: IntegrationLog;
@@ -39,11 +40,6 @@ export interface ReplaysDeps {
     pageSize: number;
     /** Seconds between pages: paces a large replay behind live traffic. */
     pauseSeconds: number;
-    /**
-     * How long a catch-up waits before completing, for catch-up points noted by fan-outs and deliveries
-     * that read the integration as stopped just before the start: at least their functions' timeout.
-     */
-    settleMs: number;
   };
 }
 
@@ -72,48 +68,6 @@ const endingTemporary = (integration: Integration): boolean =>
  */
 export class Replays {
   constructor(private readonly deps: ReplaysDeps) {}
-
-  /**
-   * Starts replaying `[from, to]` to the integration. A replay it had not finished is taken over: the new
-   * one starts no later than where that one's range began, so nothing of it is dropped. `settle` (a
-   * catch-up after a stop) waits before completing for catch-up points noted just before the start; a
-   * registration's replay needs no wait.
-   */
-  async begin(
-    integration: Integration,
-    from: string,
-    to: string,
-    reason: string,
-    { settle }: { settle: boolean },
-  ): Promise<ReplayJob> {
-    const now = this.deps.clock.now();
-    const unfinished = await this.deps.replays.get(integration.id);
-    if (unfinished && !unfinished.completed_at && unfinished.range_from < from) from = unfinished.range_from;
-    const job: ReplayJob = {
-      integration_id: integration.id,
-      job_id: randomUUID(),
-      step: 0,
-      range_from: from,
-      from,
-      to,
-      shard: 0,
-      settle_until: new Date(now.getTime() + (settle ? this.deps.settings.settleMs : 0)).toISOString(),
-      queued: 0,
-      started_at: now.toISOString(),
-      advanced_at: now.toISOString(),
-      reason,
-    };
-    await this.deps.replays.put(job);
-    await this.deps.logs.append(integration.id, [
-      {
-        action: 'replay_started',
-        reason: `Replaying events received from ${from} to ${to} (${reason}).`,
-        created_at: job.started_at,
-      },
-    ]);
-    await this.send(job, 0);
-    return job;
-  }
 
   /**
    * Processes one page of a job. The job's message stays on the queue for the whole replay: it comes
@@ -192,30 +146,9 @@ export class Replays {
       return endingTemporary(integration) ? { ending: integration } : {};
     }
     if (receiveCount >= HANDOFF_RECEIVES) {
-      await this.send(next, delay);
+      await deps.jobs.send(next, delay);
       return {};
     }
     return { againInSeconds: delay };
-  }
-
-  /**
-   * Gives an unfinished job whose message was lost (a crash between writing the job and sending its
-   * message, or a message gone to the DLQ) a new one. A job still driven by its message is left alone; a
-   * second message would only race the first for each conditional advance, never fork the job.
-   */
-  async rearmIfStalled(integrationId: string, quietMs: number): Promise<boolean> {
-    const job = await this.deps.replays.get(integrationId);
-    if (!job || job.completed_at) return false;
-    const last = Date.parse(job.advanced_at ?? job.started_at);
-    const settling = Date.parse(job.settle_until) - this.deps.clock.now().getTime();
-    if (this.deps.clock.now().getTime() - last < quietMs + Math.max(0, settling)) return false;
-    await this.send(job, 0);
-    return true;
-  }
-
-  private async send(job: ReplayJob, delaySeconds: number): Promise<void> {
-    const message: ReplayMessage = { integration_id: job.integration_id, job_id: job.job_id };
-    if (delaySeconds > 0) await this.deps.replayQueue.sendDelayed(JSON.stringify(message), delaySeconds);
-    else await this.deps.replayQueue.send(JSON.stringify(message));
   }
 }

@@ -14,12 +14,12 @@ import type {
   RejectedEventStore,
 } from '../domain/ports.ts';
 import { sameGeneration, wants } from './delivery-router.ts';
-import type { IntegrationService } from './integration-service.ts';
+import type { IntegrationStopper } from './integration-stopper.ts';
 import type { DispatchResult, WebhookDispatcher } from './webhook-dispatcher.ts';
 
 export interface WebhookDeliveryDeps {
   integrations: IntegrationRepository;
-  service: IntegrationService;
+  stopper: Pick<IntegrationStopper, 'stopIfStill'>;
   eventLog: EventLogStore;
   dispatcher: WebhookDispatcher;
   rejected: RejectedEventStore;
@@ -231,7 +231,7 @@ export class WebhookDelivery {
   }
 
   private async stop(integrationId: string, reason: string): Promise<void> {
-    await this.deps.service.stopIfStill(integrationId, reason);
+    await this.deps.stopper.stopIfStill(integrationId, reason);
   }
 
   private async log(integrationId: string, action: LogAction, reason: string, now: Date) {

@@ -12,7 +12,10 @@ import type { Integration } from '../../lambdas/domain/integration.ts';
 import type { MessageQueue, ReplayMessage, SecretStore } from '../../lambdas/domain/ports.ts';
 import type { SecretValues } from '../../lambdas/domain/secrets.ts';
 import type { DeliveryRouter } from '../../lambdas/use-cases/delivery-router.ts';
-import { IntegrationService } from '../../lambdas/use-cases/integration-service.ts';
+import { IntegrationLifecycle } from '../../lambdas/use-cases/integration-lifecycle.ts';
+import { IntegrationRegistry } from '../../lambdas/use-cases/integration-registry.ts';
+import { IntegrationStopper } from '../../lambdas/use-cases/integration-stopper.ts';
+import { ReplayJobs } from '../../lambdas/use-cases/replay-jobs.ts';
 import { Replays } from '../../lambdas/use-cases/replays.ts';
 import { useEmulators } from '../support/local-runtime.ts';
 
@@ -115,31 +118,50 @@ const setUp = async ({ edgeEvent = false } = {}) => {
   const deliveryState = new DynamoDeliveryStateStore(documents, stateTable);
   const replayJobs = new DynamoReplayStore(documents, stateTable);
   const queue = new ListQueue();
+  const jobs = new ReplayJobs({ replays: replayJobs, replayQueue: queue, logs, clock, settleMs: 0 });
   const replays = new Replays({
     integrations,
     replays: replayJobs,
-    replayQueue: queue,
+    jobs,
     eventLog,
     router,
     logs,
     deliveryState,
     metrics: { count: () => {}, duration: () => {} },
     clock,
-    settings: { pageSize: 5, pauseSeconds: 0, settleMs: 0 },
+    settings: { pageSize: 5, pauseSeconds: 0 },
   });
-  const service = new IntegrationService({
+  // Webhook integrations only here: nothing is ever flushed.
+  const exportFiles = { flush: async () => {}, discard: async () => {} };
+  const registry = new IntegrationRegistry({
     integrations,
     logs,
     rejected: new DynamoRejectedEventStore(documents, stateTable),
     secrets: new MemorySecrets(),
     deliveryState,
-    eventLog,
-    history: { recordAttempt: async () => {} },
-    replays,
+    replays: jobs,
     replayJobs,
+    exportFiles,
     clock,
     policy: { retentionDays: 30, allowInsecureCallbacks: true, maxIntegrations: 1000 },
   });
+  const lifecycle = new IntegrationLifecycle({
+    integrations,
+    logs,
+    stopper: new IntegrationStopper({ integrations, logs, clock }),
+    deliveryState,
+    eventLog,
+    replays: jobs,
+    exportFiles,
+    clock,
+    retentionDays: 30,
+  });
+  const service = {
+    register: (body: unknown) => registry.register(body),
+    update: (id: string, body: unknown) => registry.update(id, body),
+    stop: (id: string) => lifecycle.stop(id),
+    start: (id: string) => lifecycle.start(id),
+  };
   /** One receive of the replay message, as the queue's consumer would make it. */
   const step = async () => {
     const body = queue.messages.shift();

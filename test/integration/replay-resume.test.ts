@@ -10,6 +10,7 @@ import type { LoggedEvent } from '../../lambdas/domain/event.ts';
 import type { Integration } from '../../lambdas/domain/integration.ts';
 import type { MessageQueue, ReplayMessage } from '../../lambdas/domain/ports.ts';
 import type { DeliveryRouter } from '../../lambdas/use-cases/delivery-router.ts';
+import { ReplayJobs } from '../../lambdas/use-cases/replay-jobs.ts';
 import { Replays } from '../../lambdas/use-cases/replays.ts';
 import { useEmulators } from '../support/local-runtime.ts';
 
@@ -81,20 +82,29 @@ const setUp = async (events: number, crashOnRoute: Set<number>) => {
     },
   } as unknown as DeliveryRouter;
   const queue = new ListQueue();
+  const logs = new DynamoIntegrationLog(documents, stateTable);
+  const jobs = new ReplayJobs({
+    replays: new DynamoReplayStore(documents, stateTable),
+    replayQueue: queue,
+    logs,
+    clock,
+    settleMs: 0,
+  });
   const replays = new Replays({
     integrations,
     replays: new DynamoReplayStore(documents, stateTable),
-    replayQueue: queue,
+    jobs,
     eventLog,
     router,
-    logs: new DynamoIntegrationLog(documents, stateTable),
+    logs,
     deliveryState: new DynamoDeliveryStateStore(documents, stateTable),
     metrics: { count: () => {}, duration: () => {} },
     clock,
-    settings: { pageSize: 6, pauseSeconds: 0, settleMs: 0 },
+    settings: { pageSize: 6, pauseSeconds: 0 },
   });
   return {
     replays,
+    jobs,
     queue,
     routed,
     ids,
@@ -129,23 +139,26 @@ const drain = async (replays: Replays, queue: ListQueue) => {
 
 describe('replay', () => {
   it('queues every event of the range once when nothing fails, a page at a time', async () => {
-    const { replays, queue, routed, ids, integration, from, to } = await setUp(40, new Set());
-    await replays.begin(integration, from, to, 'test', { settle: false });
+    const { replays, jobs, queue, routed, ids, integration, from, to } = await setUp(40, new Set());
+    await jobs.begin(integration, from, to, 'test', { settle: false });
     expect(await drain(replays, queue)).toBe(0);
     expect([...routed].sort()).toEqual([...ids].sort());
   });
 
   it('resumes after crashes mid-page without losing an event (duplicates allowed)', async () => {
-    const { replays, queue, routed, ids, integration, from, to } = await setUp(40, new Set([3, 17, 18, 30]));
-    await replays.begin(integration, from, to, 'test', { settle: false });
+    const { replays, jobs, queue, routed, ids, integration, from, to } = await setUp(
+      40,
+      new Set([3, 17, 18, 30]),
+    );
+    await jobs.begin(integration, from, to, 'test', { settle: false });
     // Calls 17 and 18 fall in one page: three crashed steps, each retried.
     expect(await drain(replays, queue)).toBe(3);
     expect(new Set(routed)).toEqual(new Set(ids));
   });
 
   it('lets a duplicated job message race without forking the replay', async () => {
-    const { replays, queue, routed, ids, integration, from, to } = await setUp(20, new Set());
-    await replays.begin(integration, from, to, 'test', { settle: false });
+    const { replays, jobs, queue, routed, ids, integration, from, to } = await setUp(20, new Set());
+    await jobs.begin(integration, from, to, 'test', { settle: false });
     queue.messages.push(queue.messages[0] as string);
     await drain(replays, queue);
     expect(new Set(routed)).toEqual(new Set(ids));
@@ -161,12 +174,13 @@ describe('replay', () => {
       integration,
       eventLog,
       tenant,
+      jobs,
       replayStore,
       deliveryState,
       from,
       to,
     } = await setUp(12, new Set());
-    await replays.begin(integration, from, to, 'test', { settle: false });
+    await jobs.begin(integration, from, to, 'test', { settle: false });
     // The first pass over every shard, and nothing more.
     for (let steps = 0; steps < 100; steps++) {
       const job = await replayStore.get(integration.id);
@@ -196,15 +210,15 @@ describe('replay', () => {
   });
 
   it('gets a new message when it lost its own, and only then', async () => {
-    const { replays, queue, routed, ids, integration, from, to } = await setUp(15, new Set());
-    await replays.begin(integration, from, to, 'test', { settle: false });
+    const { replays, jobs, queue, routed, ids, integration, from, to } = await setUp(15, new Set());
+    await jobs.begin(integration, from, to, 'test', { settle: false });
     // Lost: a crash right after the job was written, before (or instead of) its message.
     queue.messages.length = 0;
-    expect(await replays.rearmIfStalled(integration.id, 60_000)).toBe(false);
+    expect(await jobs.rearmIfStalled(integration.id, 60_000)).toBe(false);
     expect(queue.messages).toHaveLength(0);
-    expect(await replays.rearmIfStalled(integration.id, 0)).toBe(true);
+    expect(await jobs.rearmIfStalled(integration.id, 0)).toBe(true);
     await drain(replays, queue);
     expect(new Set(routed)).toEqual(new Set(ids));
-    expect(await replays.rearmIfStalled(integration.id, 0)).toBe(false);
+    expect(await jobs.rearmIfStalled(integration.id, 0)).toBe(false);
   });
 });

@@ -149,8 +149,10 @@ const setUp = (options: PipelineOptions = {}) => {
     upload: new ExportUpload({ staging, state, partBytes: MIN_PART_BYTES }),
     logs,
     deliveryState,
-    stopIntegration: async (id, reason) => {
-      stopped.push({ id, reason });
+    stopper: {
+      stopIfStill: async (id: string, reason: string) => {
+        stopped.push({ id, reason });
+      },
     },
     metrics,
     clock,

@@ -1,11 +1,9 @@
 import type { APIGatewayProxyEventV2WithJWTAuthorizer, Context } from 'aws-lambda';
 import { describe, expect, it } from 'vitest';
+import type { ApiUseCases } from '../../lambdas/handlers/api/handler.ts';
 import { createApiHandler } from '../../lambdas/handlers/api/handler.ts';
 import { API_BASE } from '../../lambdas/handlers/api/routes.ts';
-import type { HistoryQueries } from '../../lambdas/use-cases/history-queries.ts';
-import type { IntegrationService } from '../../lambdas/use-cases/integration-service.ts';
-import type { IntegrationTest } from '../../lambdas/use-cases/integration-test.ts';
-import type { PublishEvents } from '../../lambdas/use-cases/publish-events.ts';
+import type { IntegrationRegistry } from '../../lambdas/use-cases/integration-registry.ts';
 
 const event = (method: string, path: string, routeKey: string): APIGatewayProxyEventV2WithJWTAuthorizer =>
   ({
@@ -17,6 +15,10 @@ const event = (method: string, path: string, routeKey: string): APIGatewayProxyE
     isBase64Encoded: false,
     requestContext: { requestId: 'req-1', http: { method, path } },
   }) as unknown as APIGatewayProxyEventV2WithJWTAuthorizer;
+
+/** Only the registry is called in these tests; the other use cases are never reached. */
+const useCases = (registry: Partial<IntegrationRegistry> = {}): ApiUseCases =>
+  ({ registry }) as unknown as ApiUseCases;
 
 const context = {
   awsRequestId: 'aws-1',
@@ -30,13 +32,8 @@ describe('API handler error mapping', () => {
       list: async () => {
         throw new Error('connect ECONNREFUSED 10.0.0.7:8000 at Socket.internal (/var/task/index.mjs:1:2)');
       },
-    } as unknown as IntegrationService;
-    const handler = createApiHandler({
-      service,
-      publisher: {} as PublishEvents,
-      queries: {} as HistoryQueries,
-      tester: {} as IntegrationTest,
-    });
+    };
+    const handler = createApiHandler(useCases(service as unknown as Partial<IntegrationRegistry>));
     const result = await handler(event('GET', API_BASE, `GET ${API_BASE}`), context);
     expect(result).toMatchObject({ statusCode: 500 });
     expect(JSON.parse(String(result.body))).toEqual({
@@ -53,13 +50,8 @@ describe('API handler error mapping', () => {
         listed = true;
         return [];
       },
-    } as unknown as IntegrationService;
-    const handler = createApiHandler({
-      service,
-      publisher: {} as PublishEvents,
-      queries: {} as HistoryQueries,
-      tester: {} as IntegrationTest,
-    });
+    };
+    const handler = createApiHandler(useCases(service as unknown as Partial<IntegrationRegistry>));
     const slash = await handler(event('GET', `${API_BASE}/`, '$default'), context);
     expect(slash).toMatchObject({ statusCode: 404 });
     const exact = await handler(event('GET', API_BASE, '$default'), context);
@@ -68,12 +60,7 @@ describe('API handler error mapping', () => {
   });
 
   it('answers 404 to a path with malformed percent-encoding', async () => {
-    const handler = createApiHandler({
-      service: {} as IntegrationService,
-      publisher: {} as PublishEvents,
-      queries: {} as HistoryQueries,
-      tester: {} as IntegrationTest,
-    });
+    const handler = createApiHandler(useCases());
     const result = await handler(event('GET', `${API_BASE}/%E0%A4%A`, '$default'), context);
     expect(result).toMatchObject({ statusCode: 404 });
   });

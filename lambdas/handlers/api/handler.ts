@@ -8,9 +8,12 @@ import { MAX_INGEST_BODY_BYTES } from '../../domain/event.ts';
 import { errorResponses, json, readJsonBody } from '../../shared/http.ts';
 import { logger, tracer } from '../../shared/powertools.ts';
 import type { HistoryQueries } from '../../use-cases/history-queries.ts';
-import type { IntegrationService } from '../../use-cases/integration-service.ts';
+import type { IntegrationLifecycle } from '../../use-cases/integration-lifecycle.ts';
+import type { IntegrationRegistry } from '../../use-cases/integration-registry.ts';
 import type { IntegrationTest } from '../../use-cases/integration-test.ts';
 import type { PublishEvents } from '../../use-cases/publish-events.ts';
+import type { RejectedEvents } from '../../use-cases/rejected-events.ts';
+import type { SigningSecrets } from '../../use-cases/signing-secrets.ts';
 import { matchPath, ROUTES, type RouteName, routeKey } from './routes.ts';
 
 type Event = APIGatewayProxyEventV2WithJWTAuthorizer;
@@ -24,34 +27,45 @@ const routeByKey = new Map(ROUTES.map((route) => [routeKey(route), route]));
 
 /** The use cases behind the routes. */
 export interface ApiUseCases {
-  service: IntegrationService;
+  registry: IntegrationRegistry;
+  lifecycle: IntegrationLifecycle;
+  signing: SigningSecrets;
+  rejected: RejectedEvents;
   publisher: PublishEvents;
   queries: HistoryQueries;
   tester: IntegrationTest;
 }
 
-const routeHandlers = ({ service, publisher, queries, tester }: ApiUseCases): RouteHandlers => ({
-  listIntegrations: async () => ({ integrations: await service.list() }),
-  registerIntegration: async (event) => service.register(readJsonBody(event)),
-  getIntegration: async (_, p) => service.get(id(p)),
-  updateIntegration: async (event, p) => service.update(id(p), readJsonBody(event)),
+const routeHandlers = ({
+  registry,
+  lifecycle,
+  signing,
+  rejected,
+  publisher,
+  queries,
+  tester,
+}: ApiUseCases): RouteHandlers => ({
+  listIntegrations: async () => ({ integrations: await registry.list() }),
+  registerIntegration: async (event) => registry.register(readJsonBody(event)),
+  getIntegration: async (_, p) => registry.get(id(p)),
+  updateIntegration: async (event, p) => registry.update(id(p), readJsonBody(event)),
   deleteIntegration: async (_, p) => {
-    await service.delete(id(p));
+    await registry.delete(id(p));
     return {};
   },
-  startIntegration: async (_, p) => service.start(id(p)),
-  stopIntegration: async (_, p) => service.stop(id(p)),
+  startIntegration: async (_, p) => lifecycle.start(id(p)),
+  stopIntegration: async (_, p) => lifecycle.stop(id(p)),
   testIntegration: async (_, p) => tester.run(id(p)),
-  getIntegrationLogs: async (_, p) => ({ entries: await service.logs(id(p)) }),
-  listRejectedEvents: async (_, p) => ({ rejected_events: await service.listRejected(id(p)) }),
-  getRejectedEvent: async (_, p) => service.getRejected(id(p), p.event_id ?? ''),
+  getIntegrationLogs: async (_, p) => ({ entries: await registry.logs(id(p)) }),
+  listRejectedEvents: async (_, p) => ({ rejected_events: await rejected.list(id(p)) }),
+  getRejectedEvent: async (_, p) => rejected.get(id(p), p.event_id ?? ''),
   deleteRejectedEvent: async (_, p) => {
-    await service.deleteRejected(id(p), p.event_id ?? '');
+    await rejected.delete(id(p), p.event_id ?? '');
     return {};
   },
-  retryRejectedEvent: async (_, p) => service.retryRejected(id(p), p.event_id ?? ''),
-  getSigningSecret: async (_, p) => service.signingSecret(id(p)),
-  rotateSigningSecret: async (_, p) => service.rotateSigningSecret(id(p)),
+  retryRejectedEvent: async (_, p) => rejected.retry(id(p), p.event_id ?? ''),
+  getSigningSecret: async (_, p) => signing.get(id(p)),
+  rotateSigningSecret: async (_, p) => signing.rotate(id(p)),
   queryEvents: async (event) => queries.events(query(event)),
   listDeliveries: async (event, p) => queries.deliveries(id(p), query(event)),
   retryDelivery: async (_, p) => queries.retryDelivery(id(p), p.event_id ?? ''),

@@ -6,8 +6,11 @@ import {
   eventLog,
   exportDestinations,
   ingestQueue,
-  integrationService,
+  integrationLifecycle,
+  integrationRegistry,
   integrations,
+  rejectedEventsService,
+  signingSecrets,
 } from '../../shared/composition.ts';
 import { HistoryQueries } from '../../use-cases/history-queries.ts';
 import { IntegrationTest } from '../../use-cases/integration-test.ts';
@@ -36,4 +39,12 @@ const tester = new IntegrationTest({
 });
 
 /** Entry point of the API Lambda: integration management, event ingest and the history views. */
-export const handler = createApiHandler({ service: integrationService, publisher, queries, tester });
+export const handler = createApiHandler({
+  registry: integrationRegistry,
+  lifecycle: integrationLifecycle,
+  signing: signingSecrets,
+  rejected: rejectedEventsService,
+  publisher,
+  queries,
+  tester,
+});

@@ -10,7 +10,7 @@ import {
   dispatcher,
   eventLog,
   integrationLog,
-  integrationService,
+  integrationStopper,
   integrations,
   rejectedEvents,
 } from '../../shared/composition.ts';
@@ -22,7 +22,7 @@ const HOUR_MS = 3_600_000;
 
 const delivery = new WebhookDelivery({
   integrations,
-  service: integrationService,
+  stopper: integrationStopper,
   eventLog,
   dispatcher,
   rejected: rejectedEvents,
