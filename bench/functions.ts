@@ -32,9 +32,10 @@ const byEntry = (entry: string, targetRatio: number): BenchFunction => ({
 const DATA_PLANE_TARGET = 1.5;
 const CONTROL_PLANE_TARGET = 2;
 
-/** api, fanout, deliver-webhook, export-batcher, replay, housekeeping, export-flusher. */
+/** api, docs, fanout, deliver-webhook, export-batcher, replay, housekeeping, export-flusher. */
 export const ALL_FUNCTIONS: readonly BenchFunction[] = [
   { name: 'api', entry: 'lambdas/handlers/api/index.ts', targetRatio: CONTROL_PLANE_TARGET },
+  { name: 'docs', entry: 'lambdas/handlers/docs/index.ts', targetRatio: CONTROL_PLANE_TARGET },
   ...QUEUES.flatMap((queue) => (queue.consumer ? [byEntry(queue.consumer.entry, DATA_PLANE_TARGET)] : [])),
   ...SCHEDULES.map((schedule) => byEntry(schedule.entry, CONTROL_PLANE_TARGET)),
 ];

@@ -15,6 +15,7 @@ import { LogGroup, RetentionDays } from 'aws-cdk-lib/aws-logs';
 import { Construct } from 'constructs';
 import { ROUTES } from '../lambdas/handlers/api/routes.ts';
 import { EXPORT_FLUSH_SECRET_ACTIONS, type FunctionAccess } from './access.ts';
+import { ApiDocs } from './api-docs.ts';
 import { AppFunction } from './app-function.ts';
 import {
   DELIVERIES_TABLE,
@@ -83,6 +84,8 @@ const grantApi = (fn: AppFunction, access: FunctionAccess): void => {
 export class Api extends Construct {
   readonly httpApi: HttpApi;
   readonly handler: AppFunction;
+  /** The OpenAPI document and the reference page, served without a token by a function of their own. */
+  readonly docs: ApiDocs;
   /** Base URL of the API, ending in `/`. */
   readonly url: string;
 
@@ -119,6 +122,7 @@ export class Api extends Construct {
         authorizationScopes: [route.scope],
       });
     }
+    this.docs = new ApiDocs(this, 'Docs', { httpApi: this.httpApi });
     new HttpRoute(this, 'DefaultRoute', {
       httpApi: this.httpApi,
       routeKey: HttpRouteKey.DEFAULT,

@@ -220,6 +220,7 @@ export class EventStreamStack extends Stack {
       ],
       functions: [
         { name: 'ApiFunction', fn: this.api.handler },
+        { name: 'DocsFunction', fn: this.api.docs.handler },
         ...[...this.pipeline.consumers.values()].map((fn) => ({ name: fn.node.id, fn })),
         ...[...this.schedules.functions.entries()].map(([functionId, fn]) => {
           const errorsAlarmDescription = SCHEDULED_ERRORS[functionId];

@@ -7,7 +7,7 @@ import type {
   APIGatewayProxyStructuredResultV2,
   Context,
 } from 'aws-lambda';
-import { matchPath, routeKey } from '../lambdas/handlers/api/routes.ts';
+import { matchPath, matchPublicRoute, routeKey } from '../lambdas/handlers/api/routes.ts';
 import type { LocalAuth } from './auth.ts';
 import { LOCAL_ACCOUNT_ID, lambdaContext, withTimeout } from './lambda.ts';
 
@@ -25,6 +25,8 @@ export interface ApiServerOptions {
   /** Port on 127.0.0.1; 0 (default) picks a free one. */
   port?: number;
   handler: ApiHandler;
+  /** Serves PUBLIC_ROUTES (the OpenAPI document and the reference page) without a token, like the docs function. */
+  publicHandler?: ApiHandler;
   auth: Pick<LocalAuth, 'verifyRequest'>;
   /** One line per request; default console.log. */
   log?: (line: string) => void;
@@ -83,9 +85,14 @@ const serve = async (options: ApiServerOptions, request: IncomingMessage, respon
     const body = await readBody(request);
     if (body === undefined) return fail(413, 'payload_too_large', 'Request body too large');
 
-    const match = matchRoute(rawPath, method);
+    const publicRoute = options.publicHandler && matchPublicRoute(method, rawPath);
+    const match = publicRoute ? undefined : matchRoute(rawPath, method);
     if (match === 'malformed') return fail(400, 'bad_request', 'Malformed path');
-    const auth = await options.auth.verifyRequest(request.headers.authorization, match?.route.scope);
+    // A public route has no authorizer: no token is asked for, none is checked.
+    const auth = publicRoute
+      ? { ok: true as const, claims: {}, scopes: [] as string[] }
+      : await options.auth.verifyRequest(request.headers.authorization, match?.route.scope);
+    const handler = publicRoute && options.publicHandler ? options.publicHandler : options.handler;
     if (!auth.ok) {
       const challenge: Record<string, string> = auth.status === 401 ? { 'www-authenticate': 'Bearer' } : {};
       return fail(auth.status, auth.errorCode, auth.message, challenge);
@@ -97,13 +104,13 @@ const serve = async (options: ApiServerOptions, request: IncomingMessage, respon
       rawPath,
       rawQueryString,
       body,
-      routeKey: match ? routeKey(match.route) : '$default',
+      routeKey: publicRoute ? routeKey(publicRoute) : match ? routeKey(match.route) : '$default',
       pathParameters: match?.pathParameters,
       authorizer: { claims: auth.claims, scopes: auth.scopes.length ? auth.scopes : null },
     });
     const timeoutMs = options.timeoutMs ?? 30_000;
     const context = lambdaContext(options.functionName ?? 'event-stream-api', timeoutMs);
-    const outcome = await withTimeout(options.handler(event, context), timeoutMs);
+    const outcome = await withTimeout(handler(event, context), timeoutMs);
     if (outcome === 'timeout') return fail(503, 'service_unavailable', 'Service Unavailable');
     const status = sendResult(response, outcome, requestId);
     finish(status);

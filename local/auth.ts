@@ -26,6 +26,13 @@ const ALGORITHM = 'ES256';
 /** Every scope a route may require: what `npm run token` grants unless told otherwise. */
 export const ALL_SCOPES: readonly string[] = Object.values(SCOPES);
 
+/**
+ * Scopes as given on a command line: `--scope "a b"`, `--scope a,b` and repeated flags all work; none
+ * means every scope.
+ */
+export const parseScopes = (given: readonly string[] | undefined): readonly string[] =>
+  given?.flatMap((scope) => scope.split(/[\s,]+/)).filter(Boolean) ?? ALL_SCOPES;
+
 export interface TokenOptions {
   scopes?: readonly string[];
   /** Lifetime in seconds; default one hour. */

@@ -13,7 +13,10 @@ type Factory = (config: never, platform: Platform) => unknown;
  * Each function's factory by the entry the stack bundles, imported when first needed (the local runtime
  * builds each function as the stack deploys it: its own settings, only the clients it uses).
  */
-const FACTORIES: Record<FunctionEntry, () => Promise<Factory>> = {
+/** The docs function is served by the local API server itself (see runtime.ts). */
+type BuiltEntry = Exclude<FunctionEntry, 'lambdas/handlers/docs/index.ts'>;
+
+const FACTORIES: Record<BuiltEntry, () => Promise<Factory>> = {
   'lambdas/handlers/api/index.ts': async () => (await import('../lambdas/functions/api.ts')).createApi,
   'lambdas/handlers/sqs/fanout.ts': async () =>
     (await import('../lambdas/functions/fanout.ts')).createFanoutHandler,
@@ -29,7 +32,7 @@ const FACTORIES: Record<FunctionEntry, () => Promise<Factory>> = {
     (await import('../lambdas/functions/export-flusher.ts')).createExportFlusherHandler,
 };
 
-const isFunctionEntry = (entry: string): entry is FunctionEntry => entry in FACTORIES;
+const isFunctionEntry = (entry: string): entry is BuiltEntry => entry in FACTORIES;
 
 /**
  * Builds the function bundled from `entry` with its settings parsed from `env` (failing as its cold start

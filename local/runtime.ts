@@ -2,7 +2,9 @@ import { randomUUID } from 'node:crypto';
 import { rm } from 'node:fs/promises';
 import { join } from 'node:path';
 import type { ScheduledEvent } from 'aws-lambda';
+import { DOCUMENT_FILE, scalarBundleFile } from '../api/assets.ts';
 import type { Platform } from '../lambdas/functions/parts.ts';
+import { createDocsHandler } from '../lambdas/handlers/docs/handler.ts';
 import { type QueueDefinition, SCHEDULES, type ScheduleDefinition } from '../lib/resource-definitions.ts';
 import { type ApiHandler, type ApiServer, startApiServer } from './api-server.ts';
 import { createLocalAuth, type LocalAuth, loadLocalAuth, type TokenOptions } from './auth.ts';
@@ -247,6 +249,7 @@ const startOnEmulators = async (
   const api: ApiServer = await startApiServer({
     port: options.port ?? 0,
     handler,
+    publicHandler: createDocsHandler({ documentFile: DOCUMENT_FILE, scalarBundleFile: scalarBundleFile() }),
     auth,
     ...(options.log ? { log: options.log } : {}),
   });

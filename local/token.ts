@@ -1,5 +1,5 @@
 import { parseArgs } from 'node:util';
-import { ALL_SCOPES, loadLocalAuth } from './auth.ts';
+import { loadLocalAuth, parseScopes } from './auth.ts';
 import { SIGNING_KEY_FILE } from './paths.ts';
 
 /**
@@ -16,8 +16,7 @@ const main = async (): Promise<void> => {
   });
   const expiresIn = Number(values.expires);
   if (!Number.isInteger(expiresIn) || expiresIn <= 0) throw new Error('--expires takes a number of seconds');
-  // `--scope "a b"` and `--scope a,b` both work, as well as repeating the flag.
-  const scopes = values.scope?.flatMap((scope) => scope.split(/[\s,]+/)).filter(Boolean) ?? ALL_SCOPES;
+  const scopes = parseScopes(values.scope);
   const auth = await loadLocalAuth(SIGNING_KEY_FILE);
   console.log(await auth.issueToken({ scopes, expiresIn }));
 };

@@ -164,13 +164,21 @@ export const filterConditionsSchema = z.strictObject({
 
 export const registerIntegrationSchema = z
   .strictObject({
-    id: integrationIdSchema,
-    integration_type: z.enum(['permanent', 'temporary'], { message: 'must be permanent or temporary' }),
-    starts_at: timestamp.optional(),
-    ends_at: timestamp.optional(),
-    callback_parameters: callbackParametersSchema.optional(),
-    s3_parameters: s3ParametersSchema.optional(),
-    filter_conditions: filterConditionsSchema.optional(),
+    id: integrationIdSchema.describe('Unique: 1..50 lowercase letters, digits or dashes, such as `erp-1`.'),
+    integration_type: z
+      .enum(['permanent', 'temporary'], { message: 'must be permanent or temporary' })
+      .describe('`temporary` replays `starts_at`..`ends_at`, then is deleted; neither can be updated.'),
+    starts_at: timestamp
+      .optional()
+      .describe('Deliver events from this time (not in the future; clamped to the 30-day window).'),
+    ends_at: timestamp
+      .optional()
+      .describe('Temporary integrations only (required there): the end of the replay.'),
+    callback_parameters: callbackParametersSchema.optional().describe('A webhook destination.'),
+    s3_parameters: s3ParametersSchema.optional().describe('An S3 export destination.'),
+    filter_conditions: filterConditionsSchema
+      .optional()
+      .describe('Which events to deliver; an event passes when it matches either list. Omit for all.'),
   })
   .superRefine((body, ctx) => {
     const destinations = [body.callback_parameters, body.s3_parameters].filter((d) => d !== undefined).length;

@@ -55,22 +55,26 @@ export const toView = (integration: Integration): IntegrationView => {
   return view;
 };
 
-export type LogAction =
-  | 'integration_created'
-  | 'integration_started'
-  | 'integration_stopped'
-  | 'integration_updated'
-  | 'starts_at_clamped'
-  | 'retry_triggered'
-  | 'event_rejected'
-  | 'delivery_failed'
-  | 'signing_secret_rotated'
-  | 'replay_started'
-  | 'replay_completed'
-  | 'catch_up_skipped'
-  | 'catch_up_trimmed'
-  | 'integration_finished'
-  | 'file_uploaded';
+/** What an integration log entry records (the API documents the list: api-responses.ts). */
+export const LOG_ACTIONS = [
+  'integration_created',
+  'integration_started',
+  'integration_stopped',
+  'integration_updated',
+  'starts_at_clamped',
+  'retry_triggered',
+  'event_rejected',
+  'delivery_failed',
+  'signing_secret_rotated',
+  'replay_started',
+  'replay_completed',
+  'catch_up_skipped',
+  'catch_up_trimmed',
+  'integration_finished',
+  'file_uploaded',
+] as const;
+
+export type LogAction = (typeof LOG_ACTIONS)[number];
 
 /** One entry of an integration's log (the API keeps the last 50). */
 export interface LogEntry {

@@ -32,18 +32,28 @@ const limit = (max: number, fallback: number) =>
     )
     .default(fallback);
 
+const FROM = 'Start of the range (received time): RFC 3339 or epoch milliseconds; default 30 days ago.';
+const TO = 'End of the range: RFC 3339 or epoch milliseconds; default now.';
+const NEXT_TOKEN = 'The `next_token` of the previous page; send the same filters with it.';
+
 export const eventQuerySchema = z.strictObject({
   name: z
     .string()
     .max(128)
     .regex(EVENT_NAME_PATTERN, 'must be an event name such as order.created')
-    .optional(),
-  entity: z.string().max(128).regex(ENTITY_PATTERN, 'must be an entity such as order').optional(),
-  from: instant.optional(),
-  to: instant.optional(),
-  include_payload: flag.default(false),
-  limit: limit(500, 100),
-  next_token: z.string().max(8192).optional(),
+    .optional()
+    .describe('Only events of this name, such as `order.created`.'),
+  entity: z
+    .string()
+    .max(128)
+    .regex(ENTITY_PATTERN, 'must be an entity such as order')
+    .optional()
+    .describe('Only events of this entity (the part of the name before the first dot), such as `order`.'),
+  from: instant.optional().describe(FROM),
+  to: instant.optional().describe(TO),
+  include_payload: flag.default(false).describe("Include each event's payload."),
+  limit: limit(500, 100).describe('Events per page, 1..500 (default 100).'),
+  next_token: z.string().max(8192).optional().describe(NEXT_TOKEN),
 });
 
 export const deliveryQuerySchema = z.strictObject({
@@ -51,18 +61,20 @@ export const deliveryQuerySchema = z.strictObject({
     .enum(['pending', 'delivered', 'rejected', 'failed'], {
       message: 'must be pending, delivered, rejected or failed',
     })
-    .optional(),
+    .optional()
+    .describe('Only deliveries in this state.'),
   name: z
     .string()
     .max(128)
     .regex(EVENT_NAME_PATTERN, 'must be an event name such as order.created')
-    .optional(),
-  from: instant.optional(),
-  to: instant.optional(),
-  include_payload: flag.default(false),
-  include_attempts: flag.default(false),
-  limit: limit(200, 50),
-  next_token: z.string().max(8192).optional(),
+    .optional()
+    .describe('Only deliveries of events of this name.'),
+  from: instant.optional().describe(FROM),
+  to: instant.optional().describe(TO),
+  include_payload: flag.default(false).describe('Include each delivered event.'),
+  include_attempts: flag.default(false).describe('Include every attempt, not only the last.'),
+  limit: limit(200, 50).describe('Deliveries per page, 1..200 (default 50).'),
+  next_token: z.string().max(8192).optional().describe(NEXT_TOKEN),
 });
 
 /** The range a list covers: the event window unless narrowed; refused when inverted. */

@@ -171,6 +171,8 @@ export const FUNCTION_SETTINGS = {
     ...EXPORT_FLUSH,
   ),
   'lambdas/handlers/schedule/export-flusher.ts': settings('STATE_TABLE_NAME', ...EXPORT_FLUSH),
+  // The reference page and the OpenAPI document: files bundled beside the code, no settings.
+  'lambdas/handlers/docs/index.ts': settings(),
 } as const;
 
 export type FunctionEntry = keyof typeof FUNCTION_SETTINGS;

@@ -1,3 +1,4 @@
+import type { DeliveryView, LoggedEventView } from '../domain/api-responses.ts';
 import { NotFoundError, ValidationError } from '../domain/errors.ts';
 import { EVENT_LOG_SHARDS, type LoggedEvent } from '../domain/event.ts';
 import type { DeliveryRecord, Integration } from '../domain/integration.ts';
@@ -36,7 +37,7 @@ type Query = Record<string, string | undefined>;
 export class HistoryQueries {
   constructor(private readonly deps: HistoryQueriesDeps) {}
 
-  async events(query: Query): Promise<{ events: Partial<LoggedEvent>[]; next_token?: string }> {
+  async events(query: Query): Promise<{ events: LoggedEventView[]; next_token?: string }> {
     const params = parseRequest(eventQuerySchema, query, 'query');
     const range = resolveRange(params.from, params.to, this.deps.clock.now(), this.deps.retentionDays);
     // A range that ends before the window begins holds nothing (DynamoDB refuses an inverted BETWEEN).
@@ -74,7 +75,7 @@ export class HistoryQueries {
   async deliveries(
     integrationId: string,
     query: Query,
-  ): Promise<{ deliveries: Record<string, unknown>[]; next_token?: string }> {
+  ): Promise<{ deliveries: DeliveryView[]; next_token?: string }> {
     const integration = await this.load(integrationId);
     const params = parseRequest(deliveryQuerySchema, query, 'query');
     const range = resolveRange(params.from, params.to, this.deps.clock.now(), this.deps.retentionDays);
@@ -146,7 +147,7 @@ export class HistoryQueries {
     record: DeliveryRecord,
     params: { include_attempts: boolean; include_payload: boolean },
     event: LoggedEvent | undefined,
-  ): Record<string, unknown> {
+  ): DeliveryView {
     const last = record.attempts.at(-1);
     return {
       event_id: record.event_id,

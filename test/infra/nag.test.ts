@@ -3,6 +3,7 @@ import { PolicyStatement } from 'aws-cdk-lib/aws-iam';
 import { Bucket } from 'aws-cdk-lib/aws-s3';
 import type { IConstruct } from 'constructs';
 import { describe, expect, it } from 'vitest';
+import { PUBLIC_ROUTES } from '../../lambdas/handlers/api/routes.ts';
 import { XRAY_WRITE_ACTIONS } from '../../lib/app-function.ts';
 import { AwsSolutionsErrorsOnly, flattenReference } from '../../lib/nag.ts';
 import { FULL_CONTEXT, type Resources, type Statement, type Synthesized, synth } from './synth.ts';
@@ -90,10 +91,15 @@ describe.each(synthesized)('cdk-nag AwsSolutions, $name', ({ app, stack }) => {
     }
     // The whole list of what is acknowledged, by rule: anything new must be reviewed here.
     const rules = [...new Set(acknowledgements.map(({ id }) => id.replace(/\[.*$/, '')))].sort();
-    const expected = ['AwsSolutions-IAM5', 'AwsSolutions-S1'];
+    const expected = ['AwsSolutions-APIG4', 'AwsSolutions-IAM5', 'AwsSolutions-S1'];
     if (stack.auth.userPool) expected.push('AwsSolutions-COG2', 'AwsSolutions-COG8');
     if (stack.eventBusIngest) expected.push('AwsSolutions-SQS3');
     expect(rules).toEqual(expected.sort());
+    // An unauthorized route only for the published API description, route by route.
+    const unauthorized = acknowledgements.filter(({ id }) => id === 'AwsSolutions-APIG4');
+    expect(unauthorized.map(({ path }) => path.split('/').slice(1, 3).join('/'))).toEqual(
+      PUBLIC_ROUTES.map(() => 'Api/Docs'),
+    );
     // IAM5 only ever for a named resource, never the rule as a whole.
     for (const { id } of acknowledgements.filter(({ id }) => id.startsWith('AwsSolutions-IAM5'))) {
       expect(id).toMatch(/^AwsSolutions-IAM5\[Resource::.+\]$/);

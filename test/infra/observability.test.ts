@@ -148,7 +148,8 @@ describe.each([
 
   it('shows errors, throttles and p95 duration of every function', () => {
     const functions = ofType(resources, 'AWS::Lambda::Function').map(([id]) => id);
-    expect(functions).toHaveLength(7);
+    // The API, the docs function, 3 queue consumers... every function of the stack.
+    expect(functions).toHaveLength(8);
     for (const id of functions) {
       const dimension: [string, string] = ['FunctionName', `<${id}>`];
       expect(linesOf(lines, 'AWS/Lambda', 'Errors', dimension).map(statOf), id).toEqual(['Sum']);

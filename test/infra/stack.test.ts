@@ -7,8 +7,9 @@ import { App, type CfnElement, Stack } from 'aws-cdk-lib';
 import { Match, type Template } from 'aws-cdk-lib/assertions';
 import type { IConstruct } from 'constructs';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { DOCUMENT_FILE } from '../../api/assets.ts';
 import { ALL_FUNCTIONS, stackEnv } from '../../bench/functions.ts';
-import { ROUTES, routeKey, SCOPES } from '../../lambdas/handlers/api/routes.ts';
+import { PUBLIC_ROUTES, ROUTES, routeKey, SCOPES } from '../../lambdas/handlers/api/routes.ts';
 import { DEFAULT_THROTTLE, SECRET_ACTIONS } from '../../lib/api.ts';
 import { appSettingsFromContext } from '../../lib/app-context.ts';
 import { checkBucketDefinition } from '../../lib/buckets.ts';
@@ -56,6 +57,7 @@ const idsOf = ({ stack }: Synthesized) => ({
   queue: (definition: QueueDefinition) => logicalId(stack.queues.queue(definition)),
   deadLetterQueue: (definition: QueueDefinition) => logicalId(stack.queues.deadLetterQueue(definition)),
   api: logicalId(stack.api.handler),
+  docs: logicalId(stack.api.docs.handler),
   fanout: logicalId(stack.pipeline.consumer(INGEST_QUEUE)),
   delivery: logicalId(stack.pipeline.consumer(WEBHOOK_QUEUE)),
   exportBatcher: logicalId(stack.pipeline.consumer(EXPORT_QUEUE)),
@@ -159,7 +161,12 @@ describe('EventStreamStack with the default Cognito issuer', () => {
   const { template, resources } = synthesized;
   const ids = idsOf(synthesized);
   const authorizerId = onlyLogicalId(template, 'AWS::ApiGatewayV2::Authorizer');
-  const integrationId = onlyLogicalId(template, 'AWS::ApiGatewayV2::Integration');
+  const integrationId = onlyLogicalId(template, 'AWS::ApiGatewayV2::Integration', {
+    Properties: { IntegrationUri: getAtt(ids.api) },
+  });
+  const docsIntegrationId = onlyLogicalId(template, 'AWS::ApiGatewayV2::Integration', {
+    Properties: { IntegrationUri: getAtt(ids.docs) },
+  });
 
   it('serves every route of ROUTES, JWT-authorized with its scope, through the API Lambda', () => {
     for (const route of ROUTES) {
@@ -178,10 +185,26 @@ describe('EventStreamStack with the default Cognito issuer', () => {
     });
   });
 
-  it('has no route besides ROUTES and an authenticated $default that reaches the Lambda for its 404/405', () => {
+  it('serves the OpenAPI document and the reference page without a token, through the docs function only', () => {
+    for (const route of PUBLIC_ROUTES) {
+      template.hasResourceProperties('AWS::ApiGatewayV2::Route', {
+        RouteKey: routeKey(route),
+        AuthorizationType: 'NONE',
+        AuthorizerId: Match.absent(),
+        Target: { 'Fn::Join': ['', ['integrations/', { Ref: docsIntegrationId }]] },
+      });
+    }
+    // It reads its own bundle and writes its own logs, nothing else: no table, queue, secret or bucket.
+    const services = roleStatements(template, ids.docs).flatMap((statement) =>
+      asArray(statement.Action).map((action) => String(action).split(':')[0]),
+    );
+    expect([...new Set(services)].sort()).toEqual(['logs', 'xray']);
+  });
+
+  it('has no route besides ROUTES, the public docs routes and an authenticated $default that reaches the Lambda for its 404/405', () => {
     const routes = Object.values(template.findResources('AWS::ApiGatewayV2::Route') as Resources);
     const keys = routes.map((route) => route.Properties.RouteKey).sort();
-    expect(keys).toEqual([...ROUTES.map(routeKey), '$default'].sort());
+    expect(keys).toEqual([...ROUTES.map(routeKey), ...PUBLIC_ROUTES.map(routeKey), '$default'].sort());
 
     template.hasResourceProperties('AWS::ApiGatewayV2::Route', {
       RouteKey: '$default',
@@ -246,9 +269,9 @@ describe('EventStreamStack with the default Cognito issuer', () => {
 
   it('has exactly the API Lambda, one consumer per consumed queue and one function per schedule, all on Node 24, ARM64, traced', () => {
     const functions = Object.keys(template.findResources('AWS::Lambda::Function'));
-    expect(functions.sort()).toEqual([...ids.functions].sort());
+    expect(functions.sort()).toEqual([...ids.functions, ids.docs].sort());
     expect(ids.functions).toHaveLength(1 + CONSUMED.length + SCHEDULES.length);
-    for (const id of ids.functions) {
+    for (const id of [...ids.functions, ids.docs]) {
       expect(resources[id]?.Properties).toMatchObject({
         Runtime: 'nodejs24.x',
         Architectures: ['arm64'],
@@ -1246,7 +1269,8 @@ describe('EventStreamStack with a configured issuer, an event bus and an alarm e
     const alarms = Object.values(template.findResources('AWS::CloudWatch::Alarm') as Resources);
     // One per DLQ (the queues' and the rule's), the failure rate, the ingest, webhook, export and replay
     // queue ages, throttles per function, errors per scheduled function and failing export uploads.
-    expect(alarms).toHaveLength(QUEUES.length + 1 + 1 + 4 + ids.functions.length + SCHEDULES.length + 1);
+    // (The docs function is not in ids.functions: it gets no stack environment, but a throttles alarm.)
+    expect(alarms).toHaveLength(QUEUES.length + 1 + 1 + 4 + ids.functions.length + 1 + SCHEDULES.length + 1);
     for (const alarm of alarms) {
       expect(alarm.Properties.AlarmActions).toEqual([{ Ref: topicId }]);
       expect(alarm.Properties.OKActions).toEqual([{ Ref: topicId }]);
@@ -1400,6 +1424,7 @@ describe('context', () => {
 /** Handler modules the real bundling needs; the consumers' may land after the stack that deploys them. */
 const entries = [
   'lambdas/handlers/api/index.ts',
+  'lambdas/handlers/docs/index.ts',
   ...CONSUMED.map((queue) => queue.consumer.entry),
   ...SCHEDULES.map((schedule) => schedule.entry),
 ];
@@ -1487,5 +1512,12 @@ describe.skipIf(missingEntries.length > 0)('bin/app.ts run the way the CDK CLI r
     }
     // Each function ships its own bundle, not the API's.
     expect(assets.size).toBe(functions.length);
+    // The docs function, and only it, ships the document and Scalar's bundle beside its code.
+    const withDocs = [...assets].filter((key) =>
+      existsSync(join(outdir, `asset.${key.replace(/\.zip$/, '')}`, 'scalar.js')),
+    );
+    expect(withDocs).toHaveLength(1);
+    const docsDir = join(outdir, `asset.${withDocs[0]?.replace(/\.zip$/, '')}`);
+    expect(readFileSync(join(docsDir, 'openapi.json'), 'utf8')).toBe(readFileSync(DOCUMENT_FILE, 'utf8'));
   });
 });

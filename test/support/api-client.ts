@@ -1,4 +1,6 @@
+import { createEventStreamClient, type EventStreamClient } from '../../api/client.ts';
 import type { LocalRuntime } from '../../local/runtime.ts';
+import { assertConforms, conformanceMiddleware } from './openapi-conformance.ts';
 
 export const BASE = '/api/v1/org/integrations/eventstream';
 
@@ -19,7 +21,10 @@ export interface RequestOptions {
   token?: string | null;
 }
 
-/** A small client for the local API that always reads the body, JSON or not. */
+/**
+ * A small client for the local API that always reads the body, JSON or not, and checks every answer
+ * against the OpenAPI document (status documented for the route, body matching its schema).
+ */
 export const apiClient = async (runtime: LocalRuntime) => {
   const defaultToken = await runtime.issueToken();
   return async (method: string, path: string, options: RequestOptions = {}): Promise<ApiResponse> => {
@@ -39,8 +44,19 @@ export const apiClient = async (runtime: LocalRuntime) => {
     } catch {
       parsed = undefined;
     }
+    assertConforms(method, path.split('?')[0] ?? path, response.status, parsed);
     return { status: response.status, headers: response.headers, body: parsed, text };
   };
+};
+
+/** The typed client (api/client.ts) on the local runtime, every response checked against the document. */
+export const typedApiClient = async (runtime: LocalRuntime): Promise<EventStreamClient> => {
+  const token = await runtime.issueToken();
+  return createEventStreamClient({
+    baseUrl: runtime.apiUrl,
+    token: () => token,
+    middleware: [conformanceMiddleware],
+  });
 };
 
 let counter = 0;

@@ -1,6 +1,7 @@
 import { injectLambdaContext } from '@aws-lambda-powertools/logger/middleware';
 import middy from '@middy/core';
 import type { APIGatewayProxyEventV2WithJWTAuthorizer, APIGatewayProxyStructuredResultV2 } from 'aws-lambda';
+import { SUCCESS_RESPONSES, type SuccessBody } from '../../domain/api-responses.ts';
 import { DomainError, MethodNotAllowedError } from '../../domain/errors.ts';
 import { MAX_INGEST_BODY_BYTES } from '../../domain/event.ts';
 import { errorResponses, json, readJsonBody } from '../../shared/http.ts';
@@ -16,7 +17,10 @@ import { matchPath, ROUTES, type RouteName, routeKey } from './routes.ts';
 
 type Event = APIGatewayProxyEventV2WithJWTAuthorizer;
 type Result = APIGatewayProxyStructuredResultV2;
-type RouteHandler = (event: Event, params: Record<string, string>) => Promise<Result>;
+/** A route's code: returns the success body its response schema describes (the status comes from there too). */
+type RouteHandlers = {
+  [K in RouteName]: (event: Event, params: Record<string, string>) => Promise<SuccessBody<K>>;
+};
 
 const routeByKey = new Map(ROUTES.map((route) => [routeKey(route), route]));
 
@@ -39,33 +43,34 @@ const routeHandlers = ({
   publisher,
   queries,
   tester,
-}: ApiUseCases): Record<RouteName, RouteHandler> => ({
-  listIntegrations: async () => json(200, { integrations: await registry.list() }),
-  registerIntegration: async (event) => json(200, await registry.register(readJsonBody(event))),
-  getIntegration: async (_, p) => json(200, await registry.get(id(p))),
-  updateIntegration: async (event, p) => json(200, await registry.update(id(p), readJsonBody(event))),
+}: ApiUseCases): RouteHandlers => ({
+  listIntegrations: async () => ({ integrations: await registry.list() }),
+  registerIntegration: async (event) => registry.register(readJsonBody(event)),
+  getIntegration: async (_, p) => registry.get(id(p)),
+  updateIntegration: async (event, p) => registry.update(id(p), readJsonBody(event)),
   deleteIntegration: async (_, p) => {
     await registry.delete(id(p));
-    return json(200, {});
+    return {};
   },
-  startIntegration: async (_, p) => json(200, await lifecycle.start(id(p))),
-  stopIntegration: async (_, p) => json(200, await lifecycle.stop(id(p))),
-  testIntegration: async (_, p) => json(200, await tester.run(id(p))),
-  getIntegrationLogs: async (_, p) => json(200, { entries: await registry.logs(id(p)) }),
-  listRejectedEvents: async (_, p) => json(200, { rejected_events: await rejected.list(id(p)) }),
-  getRejectedEvent: async (_, p) => json(200, await rejected.get(id(p), p.event_id ?? '')),
+  startIntegration: async (_, p) => lifecycle.start(id(p)),
+  stopIntegration: async (_, p) => lifecycle.stop(id(p)),
+  testIntegration: async (_, p) => tester.run(id(p)),
+  getIntegrationLogs: async (_, p) => ({ entries: await registry.logs(id(p)) }),
+  listRejectedEvents: async (_, p) => ({ rejected_events: await rejected.list(id(p)) }),
+  getRejectedEvent: async (_, p) => rejected.get(id(p), p.event_id ?? ''),
   deleteRejectedEvent: async (_, p) => {
     await rejected.delete(id(p), p.event_id ?? '');
-    return json(200, {});
+    return {};
   },
-  retryRejectedEvent: async (_, p) => json(200, await rejected.retry(id(p), p.event_id ?? '')),
-  getSigningSecret: async (_, p) => json(200, await signing.get(id(p))),
-  rotateSigningSecret: async (_, p) => json(200, await signing.rotate(id(p))),
-  queryEvents: async (event) => json(200, await queries.events(query(event))),
-  listDeliveries: async (event, p) => json(200, await queries.deliveries(id(p), query(event))),
-  retryDelivery: async (_, p) => json(200, await queries.retryDelivery(id(p), p.event_id ?? '')),
-  publishEvents: async (event) =>
-    json(202, { ids: await publisher.publish(readJsonBody(event, MAX_INGEST_BODY_BYTES)) }),
+  retryRejectedEvent: async (_, p) => rejected.retry(id(p), p.event_id ?? ''),
+  getSigningSecret: async (_, p) => signing.get(id(p)),
+  rotateSigningSecret: async (_, p) => signing.rotate(id(p)),
+  queryEvents: async (event) => queries.events(query(event)),
+  listDeliveries: async (event, p) => queries.deliveries(id(p), query(event)),
+  retryDelivery: async (_, p) => queries.retryDelivery(id(p), p.event_id ?? ''),
+  publishEvents: async (event) => ({
+    ids: await publisher.publish(readJsonBody(event, MAX_INGEST_BODY_BYTES)),
+  }),
 });
 
 const id = (params: Record<string, string>): string => params.integration_id ?? '';
@@ -81,7 +86,8 @@ export const createApiHandler = (useCases: ApiUseCases) => {
     const route = routeByKey.get(event.routeKey);
     if (route) {
       logger.appendKeys({ route: route.name, integration_id: event.pathParameters?.integration_id });
-      return handlers[route.name](event, (event.pathParameters ?? {}) as Record<string, string>);
+      const body = await handlers[route.name](event, (event.pathParameters ?? {}) as Record<string, string>);
+      return json(SUCCESS_RESPONSES[route.name].status, body);
     }
     const method = event.requestContext.http.method.toUpperCase();
     // Only the exact routes run code: `$default` has no scope of its own, so serving a route through it (a

@@ -83,6 +83,27 @@ export const ROUTES: readonly RouteDefinition[] = [
   },
 ];
 
+/** Where the OpenAPI document is served, without a token. */
+export const OPENAPI_PATH = '/api/v1/org/openapi.json';
+/** Where the API reference page is served, without a token; its scripts sit under it. */
+export const DOCS_PATH = '/api/v1/org/docs';
+
+export type PublicRouteName = 'getOpenApiDocument' | 'getApiReference' | 'getApiReferenceAsset';
+
+/** A route anyone may call: the published description of the API, nothing else. */
+export interface PublicRouteDefinition {
+  name: PublicRouteName;
+  method: 'GET';
+  path: string;
+}
+
+/** Served by the docs function without an authorizer (and by the local runtime without a token check). */
+export const PUBLIC_ROUTES: readonly PublicRouteDefinition[] = [
+  { name: 'getOpenApiDocument', method: 'GET', path: OPENAPI_PATH },
+  { name: 'getApiReference', method: 'GET', path: DOCS_PATH },
+  { name: 'getApiReferenceAsset', method: 'GET', path: `${DOCS_PATH}/{asset}` },
+];
+
 /** API Gateway's route key for a route, e.g. `GET /api/v1/.../{integration_id}`. */
 export const routeKey = (route: Pick<RouteDefinition, 'method' | 'path'>): string =>
   `${route.method} ${route.path}`;
@@ -97,6 +118,11 @@ const templateToRegExp = (path: string): RegExp =>
   new RegExp(`^${path.replace(/[.*+?^$()|[\]\\]/g, '\\$&').replace(/\{([a-z_]+)\}/g, '(?<$1>[^/]+)')}$`);
 
 const compiled = ROUTES.map((route) => ({ route, pattern: templateToRegExp(route.path) }));
+const compiledPublic = PUBLIC_ROUTES.map((route) => ({ route, pattern: templateToRegExp(route.path) }));
+
+/** The public route serving `method` and `rawPath`, if any (no percent-decoding: asset names are plain). */
+export const matchPublicRoute = (method: string, rawPath: string): PublicRouteDefinition | undefined =>
+  compiledPublic.find(({ route, pattern }) => route.method === method && pattern.test(rawPath))?.route;
 
 /**
  * Every route whose path template matches `rawPath`, whatever its method: the caller tells a 404

@@ -1,0 +1,144 @@
+import { readFile } from 'node:fs/promises';
+import { setTimeout as sleep } from 'node:timers/promises';
+import { SingleBar } from 'cli-progress';
+import type { Command } from 'commander';
+import type { components, operations } from '../api/schema.ts';
+import { ApiFailure, type CliContext, unwrap } from './context.ts';
+
+/** `events publish` and `events query`. */
+
+type PublishedEvent = components['schemas']['PublishedEvent'];
+type EventQuery = NonNullable<operations['queryEvents']['parameters']['query']>;
+
+/** The API's limit per request. */
+export const EVENTS_PER_REQUEST = 100;
+const MAX_TRIES = 6;
+
+/** Events from a file: a JSON array, or NDJSON (one event per line, blank lines skipped). */
+export const parseEventsFile = (text: string, file: string): PublishedEvent[] => {
+  const trimmed = text.trim();
+  if (trimmed.startsWith('[')) {
+    const events: unknown = JSON.parse(trimmed);
+    if (!Array.isArray(events)) throw new Error(`${file}: expected a JSON array of events`);
+    return events as PublishedEvent[];
+  }
+  return trimmed
+    .split('\n')
+    .map((line, index) => ({ line: line.trim(), number: index + 1 }))
+    .filter(({ line }) => line !== '')
+    .map(({ line, number }) => {
+      try {
+        return JSON.parse(line) as PublishedEvent;
+      } catch (error) {
+        throw new Error(`${file}:${number}: not JSON: ${(error as Error).message}`);
+      }
+    });
+};
+
+/** Splits a list into chunks of `size`. */
+export const chunk = <T>(items: readonly T[], size: number): T[][] =>
+  Array.from({ length: Math.ceil(items.length / size) }, (_, index) =>
+    items.slice(index * size, (index + 1) * size),
+  );
+
+/**
+ * How long to wait before try `attempt` + 1: Retry-After when the API sends one, else exponential backoff
+ * with full jitter (0.5 s, 1 s, 2 s... capped at 20 s).
+ */
+export const backoffMs = (attempt: number, retryAfter: string | null, random = Math.random): number => {
+  const seconds = retryAfter === null ? Number.NaN : Number(retryAfter);
+  if (Number.isFinite(seconds) && seconds >= 0) return Math.min(seconds * 1000, 60_000);
+  return Math.round(random() * Math.min(500 * 2 ** attempt, 20_000));
+};
+
+const retriable = (status: number): boolean => status === 429 || status >= 500;
+
+/** Registers the event commands on `program`. */
+export const registerEventCommands = (program: Command, cli: CliContext): void => {
+  const events = program.command('events').description('publish events and query the 30-day event log');
+
+  events
+    .command('publish <file>')
+    .description(
+      `publish the events of a file (NDJSON or a JSON array), ${EVENTS_PER_REQUEST} per request, retrying on 429 and 5xx`,
+    )
+    .action(async (file: string) => {
+      const all = parseEventsFile(await readFile(file, 'utf8'), file);
+      if (all.length === 0) throw new Error(`${file} holds no events`);
+      const client = await cli.client();
+      const bar = process.stderr.isTTY
+        ? new SingleBar({ format: 'publishing [{bar}] {value}/{total} events', stream: process.stderr })
+        : undefined;
+      bar?.start(all.length, 0);
+      const ids: string[] = [];
+      let requests = 0;
+      try {
+        for (const batch of chunk(all, EVENTS_PER_REQUEST)) {
+          for (let attempt = 0; ; attempt += 1) {
+            requests += 1;
+            const result = await client
+              .POST('/api/v1/org/events', { body: { events: batch } })
+              .catch((error: unknown) => ({ failure: error as Error }));
+            if ('failure' in result) {
+              // The connection failed: the API may or may not have taken the batch; ids make a resend safe.
+              if (attempt + 1 >= MAX_TRIES) throw result.failure;
+              await sleep(backoffMs(attempt, null));
+              continue;
+            }
+            const { data, error, response } = result;
+            if (response.ok && data) {
+              ids.push(...data.ids);
+              break;
+            }
+            if (!retriable(response.status) || attempt + 1 >= MAX_TRIES)
+              throw new ApiFailure(response.status, error);
+            await sleep(backoffMs(attempt, response.headers.get('retry-after')));
+          }
+          bar?.update(ids.length);
+        }
+      } finally {
+        bar?.stop();
+      }
+      cli.print(
+        { published: ids.length, requests, ids },
+        { rows: [{ published: ids.length, requests }], columns: ['published', 'requests'] },
+      );
+    });
+
+  events
+    .command('query')
+    .description('events of the last 30 days, oldest first')
+    .option('--name <event_name>', 'only events of this name, such as order.created')
+    .option('--entity <entity>', 'only events of this entity, such as order')
+    .option('--from <time>', 'received from (RFC 3339 or epoch ms)')
+    .option('--to <time>', 'received until (RFC 3339 or epoch ms)')
+    .option('--include-payload', "include each event's payload")
+    .option('--limit <n>', 'events per page, 1..500')
+    .option('--next-token <token>', 'the next_token of the previous page')
+    .action(
+      async (flags: {
+        name?: string;
+        entity?: string;
+        from?: string;
+        to?: string;
+        includePayload?: boolean;
+        limit?: string;
+        nextToken?: string;
+      }) => {
+        const query: EventQuery = {
+          ...(flags.name && { name: flags.name }),
+          ...(flags.entity && { entity: flags.entity }),
+          ...(flags.from && { from: flags.from }),
+          ...(flags.to && { to: flags.to }),
+          ...(flags.includePayload && { include_payload: 'true' }),
+          ...(flags.limit && { limit: flags.limit }),
+          ...(flags.nextToken && { next_token: flags.nextToken }),
+        };
+        const client = await cli.client();
+        const page = await unwrap(client.GET('/api/v1/org/events', { params: { query } }));
+        cli.print(page, { rows: page.events, columns: ['received_at', 'id', 'name', 'published_at'] });
+        if (cli.format() === 'table' && page.next_token)
+          console.log(`next page: --next-token ${page.next_token}`);
+      },
+    );
+};
