@@ -71,6 +71,9 @@ const queueUrl = (name: string) => `https://sqs.us-east-1.amazonaws.com/12345678
 export const stackEnv = (fn: BenchFunction): Record<string, string> => {
   // Each function gets the variables its own config reads (lib/app-function.ts), and Powertools' own.
   const own = new Set(settingNames(fn.entry));
+  // A function without settings (the docs page) is given none, only AppFunction's own defaults.
+  if (own.size === 0)
+    return { POWERTOOLS_SERVICE_NAME: 'event-stream', NODE_OPTIONS: '--enable-source-maps' };
   return Object.fromEntries(
     Object.entries(allStackSettings()).filter(
       ([name]) => own.has(name) || name.startsWith('POWERTOOLS_') || name === 'NODE_OPTIONS',

@@ -1434,6 +1434,7 @@ describe('bench/functions.ts', () => {
     const { stack, resources } = synth();
     const deployed = new Map<string, string>([
       ['api', logicalId(stack.api.handler)],
+      ['docs', logicalId(stack.api.docs.handler)],
       ...CONSUMED.map((queue): [string, string] => [
         basename(queue.consumer.entry, '.ts'),
         logicalId(stack.pipeline.consumer(queue)),
