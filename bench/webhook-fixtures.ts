@@ -1,7 +1,7 @@
 import { randomUUID } from 'node:crypto';
 import type { Context, SQSEvent, SQSRecord } from 'aws-lambda';
 import type { LoggedEvent } from '../lambdas/domain/event.ts';
-import type { DeliveryMessage } from '../lambdas/domain/ports.ts';
+import type { DeliveryMessage } from '../lambdas/domain/messages.ts';
 import { WEBHOOK_QUEUE } from '../lib/resource-definitions.ts';
 
 /** Records per invocation: the delivery queue's event source mapping batch size. */

@@ -1,4 +1,4 @@
-import type { DeliveryMessage } from '../lambdas/domain/ports.ts';
+import type { DeliveryMessage } from '../lambdas/domain/messages.ts';
 import { eventLogStore } from '../lambdas/functions/parts.ts';
 import { parseConfig } from '../lambdas/shared/config.ts';
 import { startEmulators } from '../local/emulators/index.ts';

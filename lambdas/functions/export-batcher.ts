@@ -1,9 +1,10 @@
 import { injectLambdaContext } from '@aws-lambda-powertools/logger/middleware';
 import middy from '@middy/core';
 import type { SQSBatchResponse, SQSEvent } from 'aws-lambda';
-import type { DeliveryMessage } from '../domain/ports.ts';
+import { deliveryMessageSchema } from '../domain/messages.ts';
 import type { ConfigOf } from '../shared/config.ts';
 import { logger, metricsPort, publishMetrics } from '../shared/powertools.ts';
+import { parseRecord } from '../shared/sqs-handler.ts';
 import { ExportBatcher, type ExportRecord } from '../use-cases/export-batcher.ts';
 import {
   deliveryStateStore,
@@ -57,10 +58,9 @@ export const createExportBatcherHandler = (
       const failed: string[] = [];
       for (const record of event.Records) {
         try {
-          records.push({ recordId: record.messageId, message: JSON.parse(record.body) as DeliveryMessage });
+          records.push({ recordId: record.messageId, message: parseRecord(deliveryMessageSchema, record) });
         } catch {
-          // Only the fan-out writes this queue; a body that is not JSON can never succeed.
-          logger.error('Dropped an export message that is not JSON', { message_id: record.messageId });
+          failed.push(record.messageId); // logged by parseRecord; the DLQ keeps it for an operator
         }
       }
       const result = await batcher.stage(records);

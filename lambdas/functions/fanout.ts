@@ -32,13 +32,15 @@ export const createFanoutHandler = (config: ConfigOf<typeof FANOUT_ENTRY>, platf
         metricsPort.count('EventsIngested');
         logger.debug('Fanned out', { event_id: event.id, event_name: event.name });
       } catch (error) {
-        if (!(error instanceof InvalidIngestMessage)) throw error;
-        // It can never become a valid event: retrying would only delay the DLQ. Logged for the operator.
-        metricsPort.count('EventsInvalid');
-        logger.error('Dropped an invalid ingest message', {
-          message_id: record.messageId,
-          reason: error.message,
-        });
+        if (error instanceof InvalidIngestMessage) {
+          // It can never become a valid event: reported failed, it reaches the DLQ for an operator to see.
+          metricsPort.count('EventsInvalid');
+          logger.error('Invalid ingest message; it goes to the DLQ after its retries', {
+            message_id: record.messageId,
+            reason: error.message,
+          });
+        }
+        throw error;
       }
     },
   );

@@ -13,7 +13,7 @@ import { S3StagingStore } from '../adapters/s3/s3-staging-store.ts';
 import { CachedSecretStore } from '../adapters/secrets/cached-secret-store.ts';
 import { SecretsManagerStore } from '../adapters/secrets/secrets-manager-store.ts';
 import { SqsMessageQueue } from '../adapters/sqs/sqs-message-queue.ts';
-import { type Clock, systemClock } from '../domain/ports.ts';
+import { type Clock, systemClock } from '../domain/ports/platform.ts';
 import { type AwsClients, awsClients } from '../shared/clients.ts';
 import type { Settings } from '../shared/config.ts';
 import { logger, metricsPort } from '../shared/powertools.ts';

@@ -1,7 +1,7 @@
-import type { ReplayMessage } from '../domain/ports.ts';
+import { replayMessageSchema } from '../domain/messages.ts';
 import type { ConfigOf } from '../shared/config.ts';
 import { logger, metricsPort } from '../shared/powertools.ts';
-import { receiveCount, sqsBatchHandler } from '../shared/sqs-handler.ts';
+import { parseRecord, receiveCount, sqsBatchHandler } from '../shared/sqs-handler.ts';
 import { Replays } from '../use-cases/replays.ts';
 import { TemporaryEnd } from '../use-cases/temporary-end.ts';
 import {
@@ -56,7 +56,7 @@ export const createReplayHandler = (config: ConfigOf<typeof REPLAY_ENTRY>, platf
   return sqsBatchHandler(
     async () => undefined,
     async (record) => {
-      const message = JSON.parse(record.body) as ReplayMessage;
+      const message = parseRecord(replayMessageSchema, record);
       logger.appendKeys({ integration_id: message.integration_id, replay_job: message.job_id });
       const step = await replays.step(message, receiveCount(record));
       let againInSeconds = step.againInSeconds;

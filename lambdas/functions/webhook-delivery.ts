@@ -1,8 +1,8 @@
 import type { Integration } from '../domain/integration.ts';
-import type { DeliveryMessage } from '../domain/ports.ts';
+import { deliveryMessageSchema } from '../domain/messages.ts';
 import type { ConfigOf } from '../shared/config.ts';
 import { metricsPort, operationLog } from '../shared/powertools.ts';
-import { receiveCount, sentAt, sqsBatchHandler } from '../shared/sqs-handler.ts';
+import { parseRecord, receiveCount, sentAt, sqsBatchHandler } from '../shared/sqs-handler.ts';
 import { WebhookDelivery } from '../use-cases/webhook-delivery.ts';
 import {
   deliveryHistoryStore,
@@ -51,7 +51,7 @@ export const createWebhookDeliveryHandler = (
   return sqsBatchHandler(
     async () => new Map<string, Promise<Integration | undefined>>(),
     async (record, integrationsOfBatch) => {
-      const message = JSON.parse(record.body) as DeliveryMessage;
+      const message = parseRecord(deliveryMessageSchema, record);
       const decision = await delivery.deliver(
         message,
         { attempt: receiveCount(record), firstSentAt: sentAt(record) },

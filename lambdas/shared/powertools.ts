@@ -1,6 +1,6 @@
 import { Logger } from '@aws-lambda-powertools/logger';
 import { Metrics, MetricUnit } from '@aws-lambda-powertools/metrics';
-import type { Metrics as MetricsPort, OperationLog } from '../domain/ports.ts';
+import type { Metrics as MetricsPort, OperationLog } from '../domain/ports/platform.ts';
 
 const serviceName = process.env.POWERTOOLS_SERVICE_NAME ?? 'event-stream';
 

@@ -2,6 +2,8 @@ import { BatchProcessor, EventType, processPartialResponse } from '@aws-lambda-p
 import { injectLambdaContext } from '@aws-lambda-powertools/logger/middleware';
 import middy from '@middy/core';
 import type { SQSBatchResponse, SQSEvent, SQSRecord } from 'aws-lambda';
+import type * as z from 'zod';
+import { MalformedMessage, parseMessage } from '../domain/messages.ts';
 import { logger, publishMetrics } from './powertools.ts';
 
 /**
@@ -32,3 +34,22 @@ export const sentAt = (record: SQSRecord): Date => new Date(Number(record.attrib
 /** How many times SQS has handed the message out, this time included. */
 export const receiveCount = (record: SQSRecord): number =>
   Number(record.attributes.ApproximateReceiveCount) || 1;
+
+/**
+ * A record's body parsed with its queue's schema. One that does not fit is logged and thrown, so the record
+ * is reported failed alone and, after the queue's `maxReceiveCount`, lands in its DLQ for an operator.
+ */
+export const parseRecord = <T>(schema: z.ZodType<T>, record: SQSRecord): T => {
+  try {
+    return parseMessage(schema, record.body);
+  } catch (error) {
+    if (error instanceof MalformedMessage) {
+      logger.error('Malformed queue message; it goes to the DLQ after its retries', {
+        message_id: record.messageId,
+        event_source: record.eventSourceARN,
+        reason: error.message,
+      });
+    }
+    throw error;
+  }
+};

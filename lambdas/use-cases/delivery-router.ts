@@ -1,6 +1,8 @@
 import { type LoggedEvent, passesFilters } from '../domain/event.ts';
 import type { Integration } from '../domain/integration.ts';
-import type { DeliveryHistory, DeliveryMessage, MessageQueue } from '../domain/ports.ts';
+import type { DeliveryMessage } from '../domain/messages.ts';
+import type { DeliveryHistory } from '../domain/ports/deliveries.ts';
+import type { MessageQueue } from '../domain/ports/platform.ts';
 
 export interface DeliveryRouterDeps {
   history: DeliveryHistory;

@@ -8,16 +8,13 @@ import {
   roomLeft,
   type StagedChunk,
 } from '../domain/export-file.ts';
-import type { ExportStateStore, StagingStore } from '../domain/export-ports.ts';
 import type { Integration } from '../domain/integration.ts';
-import type {
-  Clock,
-  DeliveryMessage,
-  DeliveryStateStore,
-  EventLogStore,
-  IntegrationRepository,
-  Metrics,
-} from '../domain/ports.ts';
+import type { DeliveryMessage } from '../domain/messages.ts';
+import type { DeliveryStateStore } from '../domain/ports/deliveries.ts';
+import type { EventLogStore } from '../domain/ports/events.ts';
+import type { ExportStateStore, StagingStore } from '../domain/ports/exports.ts';
+import type { IntegrationRepository } from '../domain/ports/integrations.ts';
+import type { Clock, Metrics } from '../domain/ports/platform.ts';
 import { sameGeneration, wants } from './delivery-router.ts';
 
 export interface ExportBatcherDeps {

@@ -8,16 +8,16 @@ import {
   firstReceivedAt,
   isDue,
 } from '../domain/export-file.ts';
-import type { ExportDestinations, ExportStateStore, StagingStore } from '../domain/export-ports.ts';
 import type { Integration } from '../domain/integration.ts';
+import type { DeliveryStateStore } from '../domain/ports/deliveries.ts';
 import type {
-  Clock,
-  DeliveryStateStore,
+  ExportDestinations,
   ExportFlusher,
-  IntegrationLog,
-  IntegrationRepository,
-  Metrics,
-} from '../domain/ports.ts';
+  ExportStateStore,
+  StagingStore,
+} from '../domain/ports/exports.ts';
+import type { IntegrationLog, IntegrationRepository } from '../domain/ports/integrations.ts';
+import type { Clock, Metrics } from '../domain/ports/platform.ts';
 import type { ExportUpload } from './export-upload.ts';
 import type { IntegrationStopper } from './integration-stopper.ts';
 

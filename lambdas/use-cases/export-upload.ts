@@ -4,7 +4,7 @@ import type {
   ExportStateStore,
   StagingStore,
   UploadedPart,
-} from '../domain/export-ports.ts';
+} from '../domain/ports/exports.ts';
 
 export interface ExportUploadDeps {
   staging: StagingStore;

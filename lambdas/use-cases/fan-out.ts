@@ -1,8 +1,10 @@
 import { type LoggedEvent, publishedEventSchema } from '../domain/event.ts';
 import type { Integration } from '../domain/integration.ts';
-import type { DeliveryStateStore, EventLogStore, IntegrationRepository } from '../domain/ports.ts';
+import type { IngestMessage } from '../domain/messages.ts';
+import type { DeliveryStateStore } from '../domain/ports/deliveries.ts';
+import type { EventLogStore } from '../domain/ports/events.ts';
+import type { IntegrationRepository } from '../domain/ports/integrations.ts';
 import { type DeliveryRouter, wants } from './delivery-router.ts';
-import type { IngestMessage } from './publish-events.ts';
 
 export interface FanOutDeps {
   integrations: IntegrationRepository;

@@ -4,13 +4,10 @@ import { EVENT_LOG_SHARDS, type LoggedEvent } from '../domain/event.ts';
 import type { DeliveryRecord, Integration } from '../domain/integration.ts';
 import { deliveryQuerySchema, eventQuerySchema, resolveRange } from '../domain/list-queries.ts';
 import { decodePageToken, encodePageToken, queryFingerprint } from '../domain/page-token.ts';
-import {
-  type Clock,
-  DELIVERY_HISTORY_SHARDS,
-  type DeliveryHistory,
-  type EventLogStore,
-  type IntegrationRepository,
-} from '../domain/ports.ts';
+import { DELIVERY_HISTORY_SHARDS, type DeliveryHistory } from '../domain/ports/deliveries.ts';
+import type { EventLogStore } from '../domain/ports/events.ts';
+import type { IntegrationRepository } from '../domain/ports/integrations.ts';
+import type { Clock } from '../domain/ports/platform.ts';
 import { readMerged } from '../domain/sharded-merge.ts';
 import { parseRequest } from '../domain/validate.ts';
 import { envelopeOf } from './webhook-delivery.ts';

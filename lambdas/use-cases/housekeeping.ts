@@ -1,5 +1,8 @@
 import type { Integration } from '../domain/integration.ts';
-import type { Clock, DeliveryStateStore, IntegrationRepository, ReplayStore } from '../domain/ports.ts';
+import type { DeliveryStateStore } from '../domain/ports/deliveries.ts';
+import type { IntegrationRepository } from '../domain/ports/integrations.ts';
+import type { Clock } from '../domain/ports/platform.ts';
+import type { ReplayStore } from '../domain/ports/replays.ts';
 import type { ReplayJobs } from './replay-jobs.ts';
 import type { TemporaryEnd } from './temporary-end.ts';
 

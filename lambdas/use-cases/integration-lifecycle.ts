@@ -1,13 +1,10 @@
 import { earliest, planCatchUp } from '../domain/catch-up.ts';
 import { type Integration, type IntegrationView, toView } from '../domain/integration.ts';
-import type {
-  Clock,
-  DeliveryStateStore,
-  EventLogStore,
-  ExportFlusher,
-  IntegrationLog,
-  IntegrationRepository,
-} from '../domain/ports.ts';
+import type { DeliveryStateStore } from '../domain/ports/deliveries.ts';
+import type { EventLogStore } from '../domain/ports/events.ts';
+import type { ExportFlusher } from '../domain/ports/exports.ts';
+import type { IntegrationLog, IntegrationRepository } from '../domain/ports/integrations.ts';
+import type { Clock } from '../domain/ports/platform.ts';
 import { appendLog, loadIntegration } from './integration-lookup.ts';
 import type { IntegrationStopper } from './integration-stopper.ts';
 import type { ReplayJobs } from './replay-jobs.ts';

@@ -1,7 +1,7 @@
 import { NotFoundError } from '../domain/errors.ts';
 import type { Integration, LogAction } from '../domain/integration.ts';
 import { integrationIdSchema } from '../domain/integration-schema.ts';
-import type { IntegrationLog, IntegrationRepository } from '../domain/ports.ts';
+import type { IntegrationLog, IntegrationRepository } from '../domain/ports/integrations.ts';
 
 /** The 404 of every route that names an integration. */
 export const integrationNotFound = (id: string): NotFoundError =>

@@ -18,13 +18,9 @@ import {
   type UpdateIntegrationRequest,
   updateIntegrationSchema,
 } from '../domain/integration-schema.ts';
-import type {
-  Clock,
-  ExportFlusher,
-  IntegrationLog,
-  IntegrationRepository,
-  SecretStore,
-} from '../domain/ports.ts';
+import type { ExportFlusher } from '../domain/ports/exports.ts';
+import type { IntegrationLog, IntegrationRepository, SecretStore } from '../domain/ports/integrations.ts';
+import type { Clock } from '../domain/ports/platform.ts';
 import { type SecretValues, separateSecrets, signingPart } from '../domain/secrets.ts';
 import { parseRequest } from '../domain/validate.ts';
 import { newSigningSecret } from '../domain/webhook-signature.ts';

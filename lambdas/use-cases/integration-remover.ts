@@ -1,12 +1,12 @@
 import type { Integration } from '../domain/integration.ts';
+import type { DeliveryStateStore } from '../domain/ports/deliveries.ts';
 import type {
-  DeliveryStateStore,
   IntegrationLog,
   IntegrationRepository,
   RejectedEventStore,
-  ReplayStore,
   SecretStore,
-} from '../domain/ports.ts';
+} from '../domain/ports/integrations.ts';
+import type { ReplayStore } from '../domain/ports/replays.ts';
 import { integrationNotFound } from './integration-lookup.ts';
 
 export interface IntegrationRemoverDeps {

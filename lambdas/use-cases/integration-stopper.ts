@@ -1,6 +1,7 @@
 import { ConflictError, NotFoundError } from '../domain/errors.ts';
 import type { Integration } from '../domain/integration.ts';
-import type { Clock, IntegrationLog, IntegrationRepository } from '../domain/ports.ts';
+import type { IntegrationLog, IntegrationRepository } from '../domain/ports/integrations.ts';
+import type { Clock } from '../domain/ports/platform.ts';
 import { appendLog, loadIntegration } from './integration-lookup.ts';
 
 export interface IntegrationStopperDeps {

@@ -2,10 +2,11 @@ import { randomUUID } from 'node:crypto';
 import { DestinationUnreachableError, NotFoundError } from '../domain/errors.ts';
 import type { EventEnvelope } from '../domain/event.ts';
 import { DestinationError } from '../domain/export-file.ts';
-import type { ExportDestinations } from '../domain/export-ports.ts';
 import type { Integration } from '../domain/integration.ts';
 import { integrationIdSchema } from '../domain/integration-schema.ts';
-import type { Clock, IntegrationRepository } from '../domain/ports.ts';
+import type { ExportDestinations } from '../domain/ports/exports.ts';
+import type { IntegrationRepository } from '../domain/ports/integrations.ts';
+import type { Clock } from '../domain/ports/platform.ts';
 import { receiverRefused, type WebhookDispatcher } from './webhook-dispatcher.ts';
 
 /** The event name of a test delivery: never published, never logged, never in the history. */

@@ -5,15 +5,9 @@ import {
   publishedEventSchema,
   toEnvelope,
 } from '../domain/event.ts';
-import type { Clock, MessageQueue } from '../domain/ports.ts';
+import type { IngestMessage } from '../domain/messages.ts';
+import type { Clock, MessageQueue } from '../domain/ports/platform.ts';
 import { parseRequest } from '../domain/validate.ts';
-
-/** What the ingest queue carries: the completed event and when the stack received it. */
-export interface IngestMessage {
-  event: Omit<EventEnvelope, 'tenant'> & { tenant?: string };
-  /** Absent for events arriving through EventBridge: the queue's SentTimestamp stands in. */
-  received_at?: string;
-}
 
 /**
  * Takes one event or `{ "events": [...] }` (up to 100), validates all of them before accepting any, fills

@@ -1,12 +1,9 @@
 import { NotFoundError } from '../domain/errors.ts';
 import type { RejectedEvent } from '../domain/integration.ts';
-import type {
-  Clock,
-  DeliveryHistory,
-  EventLogStore,
-  IntegrationRepository,
-  RejectedEventStore,
-} from '../domain/ports.ts';
+import type { DeliveryHistory } from '../domain/ports/deliveries.ts';
+import type { EventLogStore } from '../domain/ports/events.ts';
+import type { IntegrationRepository, RejectedEventStore } from '../domain/ports/integrations.ts';
+import type { Clock } from '../domain/ports/platform.ts';
 import { loadIntegration } from './integration-lookup.ts';
 import { receiverRefused, type WebhookDispatcher } from './webhook-dispatcher.ts';
 import { requireWebhook } from './webhook-only.ts';

@@ -1,13 +1,9 @@
 import { randomUUID } from 'node:crypto';
 import type { Integration } from '../domain/integration.ts';
-import type {
-  Clock,
-  IntegrationLog,
-  MessageQueue,
-  ReplayJob,
-  ReplayMessage,
-  ReplayStore,
-} from '../domain/ports.ts';
+import type { ReplayMessage } from '../domain/messages.ts';
+import type { IntegrationLog } from '../domain/ports/integrations.ts';
+import type { Clock, MessageQueue } from '../domain/ports/platform.ts';
+import type { ReplayJob, ReplayStore } from '../domain/ports/replays.ts';
 
 export interface ReplayJobsDeps {
   replays: ReplayStore;

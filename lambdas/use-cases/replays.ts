@@ -1,17 +1,11 @@
 import { EVENT_LOG_SHARDS } from '../domain/event.ts';
 import type { Integration } from '../domain/integration.ts';
-import type {
-  Clock,
-  DeliveryStateStore,
-  EventLogStore,
-  IntegrationLog,
-  IntegrationRepository,
-  MessageQueue,
-  Metrics,
-  ReplayJob,
-  ReplayMessage,
-  ReplayStore,
-} from '../domain/ports.ts';
+import type { ReplayMessage } from '../domain/messages.ts';
+import type { DeliveryStateStore } from '../domain/ports/deliveries.ts';
+import type { EventLogStore } from '../domain/ports/events.ts';
+import type { IntegrationLog, IntegrationRepository } from '../domain/ports/integrations.ts';
+import type { Clock, MessageQueue, Metrics } from '../domain/ports/platform.ts';
+import type { ReplayJob, ReplayStore } from '../domain/ports/replays.ts';
 import { type DeliveryRouter, wants } from './delivery-router.ts';
 import type { ReplayJobs } from './replay-jobs.ts';
 

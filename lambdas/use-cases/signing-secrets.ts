@@ -1,4 +1,5 @@
-import type { Clock, IntegrationLog, IntegrationRepository, SecretStore } from '../domain/ports.ts';
+import type { IntegrationLog, IntegrationRepository, SecretStore } from '../domain/ports/integrations.ts';
+import type { Clock } from '../domain/ports/platform.ts';
 import type { SecretValues } from '../domain/secrets.ts';
 import { newSigningSecret } from '../domain/webhook-signature.ts';
 import { appendLog, loadIntegration } from './integration-lookup.ts';

@@ -1,5 +1,6 @@
 import type { Integration } from '../domain/integration.ts';
-import type { Clock, ReplayStore } from '../domain/ports.ts';
+import type { Clock } from '../domain/ports/platform.ts';
+import type { ReplayStore } from '../domain/ports/replays.ts';
 
 export interface TemporaryEndDeps {
   replayJobs: Pick<ReplayStore, 'get'>;

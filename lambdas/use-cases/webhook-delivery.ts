@@ -1,18 +1,15 @@
 import { retryDelaySeconds } from '../domain/delivery-rules.ts';
 import type { LoggedEvent } from '../domain/event.ts';
 import type { DeliveryStatus, Integration, LogAction } from '../domain/integration.ts';
+import type { DeliveryMessage } from '../domain/messages.ts';
+import type { DeliveryHistory, DeliveryStateStore } from '../domain/ports/deliveries.ts';
+import type { EventLogStore } from '../domain/ports/events.ts';
 import type {
-  Clock,
-  DeliveryHistory,
-  DeliveryMessage,
-  DeliveryStateStore,
-  EventLogStore,
   IntegrationLog,
   IntegrationRepository,
-  Metrics,
-  OperationLog,
   RejectedEventStore,
-} from '../domain/ports.ts';
+} from '../domain/ports/integrations.ts';
+import type { Clock, Metrics, OperationLog } from '../domain/ports/platform.ts';
 import { sameGeneration, wants } from './delivery-router.ts';
 import type { IntegrationStopper } from './integration-stopper.ts';
 import type { DispatchResult, WebhookDispatcher } from './webhook-dispatcher.ts';

@@ -2,7 +2,9 @@ import { classifyResponse, type DeliveryOutcome } from '../domain/delivery-rules
 import { ReceiverError } from '../domain/errors.ts';
 import type { EventEnvelope } from '../domain/event.ts';
 import type { Integration } from '../domain/integration.ts';
-import type { Clock, HttpSender, ReceiverAuthorizer, SecretStore } from '../domain/ports.ts';
+import type { HttpSender, ReceiverAuthorizer } from '../domain/ports/deliveries.ts';
+import type { SecretStore } from '../domain/ports/integrations.ts';
+import type { Clock } from '../domain/ports/platform.ts';
 import { activeSigningSecrets } from '../domain/secrets.ts';
 import { signatureHeaders } from '../domain/webhook-signature.ts';
 

@@ -9,7 +9,9 @@ import { DynamoRejectedEventStore } from '../../lambdas/adapters/dynamodb/reject
 import { DynamoReplayStore } from '../../lambdas/adapters/dynamodb/replay-store.ts';
 import type { LoggedEvent } from '../../lambdas/domain/event.ts';
 import type { Integration } from '../../lambdas/domain/integration.ts';
-import type { MessageQueue, ReplayMessage, SecretStore } from '../../lambdas/domain/ports.ts';
+import type { ReplayMessage } from '../../lambdas/domain/messages.ts';
+import type { SecretStore } from '../../lambdas/domain/ports/integrations.ts';
+import type { MessageQueue } from '../../lambdas/domain/ports/platform.ts';
 import type { SecretValues } from '../../lambdas/domain/secrets.ts';
 import type { DeliveryRouter } from '../../lambdas/use-cases/delivery-router.ts';
 import { IntegrationLifecycle } from '../../lambdas/use-cases/integration-lifecycle.ts';

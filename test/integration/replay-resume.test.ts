@@ -8,7 +8,8 @@ import { DynamoIntegrationRepository } from '../../lambdas/adapters/dynamodb/int
 import { DynamoReplayStore } from '../../lambdas/adapters/dynamodb/replay-store.ts';
 import type { LoggedEvent } from '../../lambdas/domain/event.ts';
 import type { Integration } from '../../lambdas/domain/integration.ts';
-import type { MessageQueue, ReplayMessage } from '../../lambdas/domain/ports.ts';
+import type { ReplayMessage } from '../../lambdas/domain/messages.ts';
+import type { MessageQueue } from '../../lambdas/domain/ports/platform.ts';
 import type { DeliveryRouter } from '../../lambdas/use-cases/delivery-router.ts';
 import { ReplayJobs } from '../../lambdas/use-cases/replay-jobs.ts';
 import { Replays } from '../../lambdas/use-cases/replays.ts';

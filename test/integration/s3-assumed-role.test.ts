@@ -4,7 +4,7 @@ import { afterAll, afterEach, beforeAll, describe, expect, it, vi } from 'vitest
 import { S3ExportDestinations } from '../../lambdas/adapters/s3/s3-export-destinations.ts';
 import { DestinationError } from '../../lambdas/domain/export-file.ts';
 import type { Integration } from '../../lambdas/domain/integration.ts';
-import type { SecretStore } from '../../lambdas/domain/ports.ts';
+import type { SecretStore } from '../../lambdas/domain/ports/integrations.ts';
 import { awsClients } from '../../lambdas/shared/clients.ts';
 import { startStsStub } from '../support/s3-stubs.ts';
 

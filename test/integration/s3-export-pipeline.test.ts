@@ -12,9 +12,9 @@ import { S3ExportDestinations } from '../../lambdas/adapters/s3/s3-export-destin
 import { S3StagingStore } from '../../lambdas/adapters/s3/s3-staging-store.ts';
 import type { LoggedEvent } from '../../lambdas/domain/event.ts';
 import { MIN_PART_BYTES } from '../../lambdas/domain/export-file.ts';
-import type { ExportDestination, ExportDestinations } from '../../lambdas/domain/export-ports.ts';
 import type { Integration } from '../../lambdas/domain/integration.ts';
-import type { SecretStore } from '../../lambdas/domain/ports.ts';
+import type { ExportDestination, ExportDestinations } from '../../lambdas/domain/ports/exports.ts';
+import type { SecretStore } from '../../lambdas/domain/ports/integrations.ts';
 import { ExportBatcher, type ExportRecord } from '../../lambdas/use-cases/export-batcher.ts';
 import { ExportFlush } from '../../lambdas/use-cases/export-flush.ts';
 import { ExportUpload } from '../../lambdas/use-cases/export-upload.ts';

@@ -1,7 +1,9 @@
 import { describe, expect, it } from 'vitest';
 import type { LoggedEvent } from '../../lambdas/domain/event.ts';
 import type { Integration } from '../../lambdas/domain/integration.ts';
-import type { DeliveryStateStore, EventLogStore, IntegrationRepository } from '../../lambdas/domain/ports.ts';
+import type { DeliveryStateStore } from '../../lambdas/domain/ports/deliveries.ts';
+import type { EventLogStore } from '../../lambdas/domain/ports/events.ts';
+import type { IntegrationRepository } from '../../lambdas/domain/ports/integrations.ts';
 import type { DeliveryRouter } from '../../lambdas/use-cases/delivery-router.ts';
 import { FanOut } from '../../lambdas/use-cases/fan-out.ts';
 

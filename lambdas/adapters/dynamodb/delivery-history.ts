@@ -8,11 +8,11 @@ import type {
   Integration,
 } from '../../domain/integration.ts';
 import {
-  type Clock,
   DELIVERY_HISTORY_SHARDS,
   type DeliveryEventRef,
   type DeliveryHistory,
-} from '../../domain/ports.ts';
+} from '../../domain/ports/deliveries.ts';
+import type { Clock } from '../../domain/ports/platform.ts';
 import type { ShardPage } from '../../domain/sharded-merge.ts';
 import { putAll } from './partition.ts';
 

@@ -1,6 +1,6 @@
 import { ConditionalCheckFailedException } from '@aws-sdk/client-dynamodb';
 import { DeleteCommand, type DynamoDBDocumentClient, GetCommand, UpdateCommand } from '@aws-sdk/lib-dynamodb';
-import type { DeliveryState, DeliveryStateStore } from '../../domain/ports.ts';
+import type { DeliveryState, DeliveryStateStore } from '../../domain/ports/deliveries.ts';
 
 const MINUTE_MS = 60_000;
 const keyOf = (integrationId: string) => ({ pk: `DELIVERY#${integrationId}`, sk: 'STATE' });

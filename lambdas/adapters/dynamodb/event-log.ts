@@ -7,7 +7,8 @@ import {
 import DataLoader from 'dataloader';
 import { EVENT_LOG_SHARDS, eventLogKey, eventLogPartition, type LoggedEvent } from '../../domain/event.ts';
 import { entityOf } from '../../domain/event-names.ts';
-import type { Clock, EventLogStore, EventRangeQuery } from '../../domain/ports.ts';
+import type { EventLogStore, EventRangeQuery } from '../../domain/ports/events.ts';
+import type { Clock } from '../../domain/ports/platform.ts';
 import type { ShardPage } from '../../domain/sharded-merge.ts';
 import { putAll } from './partition.ts';
 

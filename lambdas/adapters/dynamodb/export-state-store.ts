@@ -8,7 +8,7 @@ import {
   UpdateCommand,
 } from '@aws-sdk/lib-dynamodb';
 import type { ClosedExportFile, ExportFile, StagedChunk } from '../../domain/export-file.ts';
-import type { ExportFileChanges, ExportFiles, ExportStateStore } from '../../domain/export-ports.ts';
+import type { ExportFileChanges, ExportFiles, ExportStateStore } from '../../domain/ports/exports.ts';
 import { queryAll } from './partition.ts';
 
 const OPEN_SK = 'OPEN';

@@ -1,7 +1,7 @@
 import { randomBytes } from 'node:crypto';
 import { type DynamoDBDocumentClient, QueryCommand } from '@aws-sdk/lib-dynamodb';
 import { LOG_ENTRY_LIMIT, type LogEntry } from '../../domain/integration.ts';
-import type { IntegrationLog } from '../../domain/ports.ts';
+import type { IntegrationLog } from '../../domain/ports/integrations.ts';
 import { deleteKeys, putAll, queryKeys } from './partition.ts';
 
 const pkOf = (integrationId: string) => `LOG#${integrationId}`;

@@ -7,7 +7,7 @@ import {
 } from '@aws-sdk/lib-dynamodb';
 import { ConflictError, LimitExceededError } from '../../domain/errors.ts';
 import type { Integration } from '../../domain/integration.ts';
-import type { IntegrationRepository } from '../../domain/ports.ts';
+import type { IntegrationRepository } from '../../domain/ports/integrations.ts';
 import { queryAll, withoutKeys } from './partition.ts';
 
 const PK = 'INTEGRATION';

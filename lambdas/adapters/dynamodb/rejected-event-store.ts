@@ -1,6 +1,6 @@
 import { DeleteCommand, type DynamoDBDocumentClient, GetCommand, PutCommand } from '@aws-sdk/lib-dynamodb';
 import { REJECTED_EVENT_LIMIT, type RejectedEvent } from '../../domain/integration.ts';
-import type { RejectedEventStore } from '../../domain/ports.ts';
+import type { RejectedEventStore } from '../../domain/ports/integrations.ts';
 import { deleteKeys, queryAll, queryKeys, withoutKeys } from './partition.ts';
 
 const pkOf = (integrationId: string) => `REJECTED#${integrationId}`;

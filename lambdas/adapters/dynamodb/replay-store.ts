@@ -1,6 +1,6 @@
 import { ConditionalCheckFailedException } from '@aws-sdk/client-dynamodb';
 import { DeleteCommand, type DynamoDBDocumentClient, GetCommand, PutCommand } from '@aws-sdk/lib-dynamodb';
-import type { ReplayJob, ReplayStore } from '../../domain/ports.ts';
+import type { ReplayJob, ReplayStore } from '../../domain/ports/replays.ts';
 import { withoutKeys } from './partition.ts';
 
 const keyOf = (integrationId: string) => ({ pk: `REPLAY#${integrationId}`, sk: 'JOB' });

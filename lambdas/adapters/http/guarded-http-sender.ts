@@ -3,7 +3,7 @@ import http from 'node:http';
 import https from 'node:https';
 import { isIP, type LookupFunction } from 'node:net';
 import { nonPublicReason } from '../../domain/network-address.ts';
-import type { HttpSender, SendResult } from '../../domain/ports.ts';
+import type { HttpSender, SendResult } from '../../domain/ports/deliveries.ts';
 
 export interface GuardedHttpSenderOptions {
   timeoutMs: number;

@@ -1,7 +1,8 @@
 import { randomUUID } from 'node:crypto';
 import { importPKCS8, SignJWT } from 'jose';
 import type { CallbackParameters } from '../../domain/integration-schema.ts';
-import type { Clock, HttpSender, ReceiverAuthorizer } from '../../domain/ports.ts';
+import type { HttpSender, ReceiverAuthorizer } from '../../domain/ports/deliveries.ts';
+import type { Clock } from '../../domain/ports/platform.ts';
 import type { SecretValues } from '../../domain/secrets.ts';
 
 /** Refresh OAuth tokens this long before they expire, so none expires in flight. */

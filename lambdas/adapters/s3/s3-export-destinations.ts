@@ -10,9 +10,9 @@ import {
 import { fromTemporaryCredentials } from '@aws-sdk/credential-providers';
 import type { AwsCredentialIdentity, AwsCredentialIdentityProvider } from '@aws-sdk/types';
 import { DestinationError } from '../../domain/export-file.ts';
-import type { ExportDestination, ExportDestinations, UploadedPart } from '../../domain/export-ports.ts';
 import type { Integration } from '../../domain/integration.ts';
-import type { SecretStore } from '../../domain/ports.ts';
+import type { ExportDestination, ExportDestinations, UploadedPart } from '../../domain/ports/exports.ts';
+import type { SecretStore } from '../../domain/ports/integrations.ts';
 
 const CONTENT_TYPE = 'application/x-ndjson';
 

@@ -1,5 +1,5 @@
 import { DeleteObjectsCommand, GetObjectCommand, PutObjectCommand, type S3Client } from '@aws-sdk/client-s3';
-import type { StagingStore } from '../../domain/export-ports.ts';
+import type { StagingStore } from '../../domain/ports/exports.ts';
 
 /** S3's most keys per DeleteObjects request. */
 const DELETE_BATCH = 1000;

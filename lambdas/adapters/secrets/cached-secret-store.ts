@@ -1,4 +1,5 @@
-import type { Clock, SecretStore } from '../../domain/ports.ts';
+import type { SecretStore } from '../../domain/ports/integrations.ts';
+import type { Clock } from '../../domain/ports/platform.ts';
 import type { SecretValues } from '../../domain/secrets.ts';
 
 /**

@@ -7,7 +7,7 @@ import {
   ResourceNotFoundException,
   type SecretsManagerClient,
 } from '@aws-sdk/client-secrets-manager';
-import type { SecretStore } from '../../domain/ports.ts';
+import type { SecretStore } from '../../domain/ports/integrations.ts';
 import type { SecretValues } from '../../domain/secrets.ts';
 
 /**

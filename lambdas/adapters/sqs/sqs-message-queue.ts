@@ -7,7 +7,7 @@ import {
   type SQSClient,
 } from '@aws-sdk/client-sqs';
 import DataLoader from 'dataloader';
-import type { MessageQueue } from '../../domain/ports.ts';
+import type { MessageQueue } from '../../domain/ports/platform.ts';
 
 /** SendMessageBatch takes 10 entries and 1 MiB in all; keep a margin for the request's own envelope. */
 const MAX_ENTRIES = 10;

@@ -1,5 +1,10 @@
-import type { ClosedExportFile, ExportFile, PendingUpload, StagedChunk } from './export-file.ts';
-import type { Integration } from './integration.ts';
+import type { ClosedExportFile, ExportFile, PendingUpload, StagedChunk } from '../export-file.ts';
+import type { Integration } from '../integration.ts';
+
+/**
+ * What the S3 export use cases need from storage and from the customer's bucket. Adapters (DynamoDB, S3,
+ * STS) implement these; the use cases never import an adapter.
+ */
 
 /**
  * What the S3 export use cases need from storage and from the customer's bucket. Adapters (DynamoDB, S3,
@@ -93,4 +98,14 @@ export interface ExportDestination {
 /** Opens an integration's bucket with the credentials its `s3_parameters` name. */
 export interface ExportDestinations {
   forIntegration(integration: Integration): Promise<ExportDestination>;
+}
+
+/**
+ * Closes an S3 integration's open export file now (it would otherwise wait for the 5-minute flush): on
+ * stop, and on delete while its credentials still exist.
+ */
+export interface ExportFlusher {
+  flush(integration: Integration): Promise<void>;
+  /** Drops whatever is still staged (on delete, after the flush): a later integration with the same id starts clean. */
+  discard(integrationId: string): Promise<void>;
 }

@@ -1,0 +1,43 @@
+import type { LoggedEvent } from '../event.ts';
+import type { ShardPage } from '../sharded-merge.ts';
+
+/** The 30-day event log, as the use cases see it. */
+
+/** A time range of the event log (by `received_at`, inclusive), optionally filtered. */
+export interface EventRangeQuery {
+  from: string;
+  to: string;
+  name?: string;
+  entity?: string;
+  /** Default true; false leaves payloads out of the read. */
+  includePayload?: boolean;
+  /**
+   * A strongly consistent read: sees every write that completed before it. Replays need it (see FanOut);
+   * it costs twice the read units.
+   */
+  consistent?: boolean;
+  descending?: boolean;
+}
+
+/** The 30-day event log. */
+export interface EventLogStore {
+  /** Writes events; writing the same event again (same id and received_at) changes nothing. */
+  put(event: LoggedEvent): Promise<void>;
+  /** The event, or undefined when it is not there or has expired (TTL deletes late). */
+  get(receivedAt: string, eventId: string): Promise<LoggedEvent | undefined>;
+  /** When an event was received, from its id alone; undefined when unknown or expired. */
+  receivedAtOf(eventId: string): Promise<string | undefined>;
+  /** One page of one shard of a range (expired events left out). */
+  readShard(
+    shard: number,
+    query: EventRangeQuery,
+    afterSk: string | undefined,
+    limit: number,
+  ): Promise<ShardPage<LoggedEvent>>;
+  /**
+   * Whether any event received in `[from, to)` is still stored, expired or not: tells a catch-up whether
+   * the part of its range that left the window held anything (TTL deletes days late, so it usually does
+   * when there was something).
+   */
+  hasEventsReceivedBetween(from: string, to: string): Promise<boolean>;
+}
