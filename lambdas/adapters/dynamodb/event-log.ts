@@ -11,6 +11,7 @@ import type { EventLogStore, EventRangeQuery } from '../../domain/ports/events.t
 import type { Clock } from '../../domain/ports/platform.ts';
 import type { ShardPage } from '../../domain/sharded-merge.ts';
 import { putAll } from './partition.ts';
+import { loggedEventFromItem } from './stored-items.ts';
 
 type Key = { pk: string; sk: string };
 
@@ -113,7 +114,7 @@ export class DynamoEventLog implements EventLogStore {
     return {
       items: (page.Items ?? [])
         .filter((item) => !this.expired(item))
-        .map((item) => ({ sk: item.sk as string, item: toEvent(item) })),
+        .map((item) => ({ sk: item.sk as string, item: loggedEventFromItem(item) })),
       ...(page.LastEvaluatedKey && { lastEvaluatedSk: page.LastEvaluatedKey.sk as string }),
     };
   }
@@ -191,7 +192,7 @@ export class DynamoEventLog implements EventLogStore {
       for (const item of result.Responses?.[this.tableName] ?? []) {
         // TTL deletes up to days late: an expired item is treated as gone.
         if (typeof item.expires_at === 'number' && item.expires_at <= nowSeconds) continue;
-        found.set(`${item.pk}|${item.sk}`, toEvent(item));
+        found.set(`${item.pk}|${item.sk}`, loggedEventFromItem(item));
       }
       pending = (result.UnprocessedKeys?.[this.tableName]?.Keys ?? []) as Key[];
     }
@@ -200,12 +201,3 @@ export class DynamoEventLog implements EventLogStore {
 }
 
 const pointerKey = (tenant: string, eventId: string) => ({ pk: `${tenant}#id#${eventId}`, sk: 'id' });
-
-const toEvent = (item: Record<string, unknown>): LoggedEvent => ({
-  id: item.id as string,
-  tenant: item.tenant as string,
-  name: item.name as string,
-  published_at: item.published_at as string,
-  payload: (item.payload ?? {}) as Record<string, unknown>,
-  received_at: item.received_at as string,
-});

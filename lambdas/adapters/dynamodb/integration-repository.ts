@@ -8,7 +8,8 @@ import {
 import { ConflictError, LimitExceededError } from '../../domain/errors.ts';
 import type { Integration } from '../../domain/integration.ts';
 import type { IntegrationRepository } from '../../domain/ports/integrations.ts';
-import { queryAll, withoutKeys } from './partition.ts';
+import { queryAll } from './partition.ts';
+import { integrationFromItem } from './stored-items.ts';
 
 const PK = 'INTEGRATION';
 const COUNT_SK = '#COUNT';
@@ -31,14 +32,14 @@ export class DynamoIntegrationRepository implements IntegrationRepository {
       ExpressionAttributeValues: { ':pk': PK },
       ConsistentRead: true,
     });
-    return items.filter((item) => item.sk !== COUNT_SK).map(fromItem);
+    return items.filter((item) => item.sk !== COUNT_SK).map(integrationFromItem);
   }
 
   async get(id: string): Promise<Integration | undefined> {
     const { Item } = await this.client.send(
       new GetCommand({ TableName: this.tableName, Key: { pk: PK, sk: id }, ConsistentRead: true }),
     );
-    return Item ? fromItem(Item) : undefined;
+    return Item ? integrationFromItem(Item) : undefined;
   }
 
   async create(integration: Integration, maxCount: number): Promise<void> {
@@ -150,5 +151,3 @@ const toItem = (integration: Integration): Record<string, unknown> => ({
   sk: integration.id,
   ...integration,
 });
-
-const fromItem = (item: Record<string, unknown>): Integration => withoutKeys<Integration>(item);

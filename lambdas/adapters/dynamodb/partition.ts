@@ -24,12 +24,6 @@ export const queryAll = async (
   return items;
 };
 
-/** An item without the table's key attributes: what the domain object was before it was stored. */
-export const withoutKeys = <T>(item: Record<string, unknown>): T => {
-  const { pk: _pk, sk: _sk, ...rest } = item;
-  return rest as T;
-};
-
 /** Sort keys of a partition, newest (highest sort key) first unless `ascending`. */
 export const queryKeys = async (
   client: DynamoDBDocumentClient,

@@ -1,7 +1,8 @@
 import { DeleteCommand, type DynamoDBDocumentClient, GetCommand, PutCommand } from '@aws-sdk/lib-dynamodb';
 import { REJECTED_EVENT_LIMIT, type RejectedEvent } from '../../domain/integration.ts';
 import type { RejectedEventStore } from '../../domain/ports/integrations.ts';
-import { deleteKeys, queryAll, queryKeys, withoutKeys } from './partition.ts';
+import { deleteKeys, queryAll, queryKeys } from './partition.ts';
+import { rejectedEventFromItem } from './stored-items.ts';
 
 const pkOf = (integrationId: string) => `REJECTED#${integrationId}`;
 
@@ -43,7 +44,7 @@ export class DynamoRejectedEventStore implements RejectedEventStore {
       ConsistentRead: true,
     });
     return items
-      .map(fromItem)
+      .map(rejectedEventFromItem)
       .sort((a, b) => b.created_at.localeCompare(a.created_at) || a.id.localeCompare(b.id));
   }
 
@@ -55,7 +56,7 @@ export class DynamoRejectedEventStore implements RejectedEventStore {
         ConsistentRead: true,
       }),
     );
-    return Item ? fromItem(Item) : undefined;
+    return Item ? rejectedEventFromItem(Item) : undefined;
   }
 
   async delete(integrationId: string, eventId: string): Promise<boolean> {
@@ -77,5 +78,3 @@ export class DynamoRejectedEventStore implements RejectedEventStore {
     );
   }
 }
-
-const fromItem = (item: Record<string, unknown>): RejectedEvent => withoutKeys<RejectedEvent>(item);

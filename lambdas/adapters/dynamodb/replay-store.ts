@@ -1,7 +1,7 @@
 import { ConditionalCheckFailedException } from '@aws-sdk/client-dynamodb';
 import { DeleteCommand, type DynamoDBDocumentClient, GetCommand, PutCommand } from '@aws-sdk/lib-dynamodb';
 import type { ReplayJob, ReplayStore } from '../../domain/ports/replays.ts';
-import { withoutKeys } from './partition.ts';
+import { replayJobFromItem } from './stored-items.ts';
 
 const keyOf = (integrationId: string) => ({ pk: `REPLAY#${integrationId}`, sk: 'JOB' });
 
@@ -19,7 +19,7 @@ export class DynamoReplayStore implements ReplayStore {
     const { Item } = await this.client.send(
       new GetCommand({ TableName: this.tableName, Key: keyOf(integrationId), ConsistentRead: true }),
     );
-    return Item ? withoutKeys<ReplayJob>(Item) : undefined;
+    return Item ? replayJobFromItem(Item) : undefined;
   }
 
   async put(job: ReplayJob): Promise<void> {

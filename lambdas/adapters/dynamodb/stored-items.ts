@@ -1,0 +1,111 @@
+import * as z from 'zod';
+import type { LoggedEvent } from '../../domain/event.ts';
+import type { Integration, RejectedEvent } from '../../domain/integration.ts';
+import type { ReplayJob } from '../../domain/ports/replays.ts';
+
+/**
+ * The shapes of the items this code reads back from DynamoDB, checked where they enter: an item written by
+ * another version, or edited by hand, fails here with the table key and the field at fault rather than
+ * somewhere downstream. Unknown attributes are kept (a newer version may have added them).
+ */
+
+const instant = z.string().min(1);
+const text = z.string();
+
+const integrationItem = z.looseObject({
+  id: z.string().min(1),
+  status: z.enum(['running', 'stopped']),
+  integration_type: z.enum(['permanent', 'temporary']),
+  starts_at: instant.optional(),
+  ends_at: instant.optional(),
+  callback_parameters: z.looseObject({ callback_url: text }).optional(),
+  s3_parameters: z.looseObject({ bucket: text, key_prefix: text, aws_region: text }).optional(),
+  filter_conditions: z
+    .looseObject({ event_filter: z.array(text).optional(), entity_filter: z.array(text).optional() })
+    .optional(),
+  created_at: instant,
+  updated_at: instant,
+  stopped_at: instant.optional(),
+  has_secrets: z.boolean(),
+  version: z.number().int(),
+});
+
+const envelope = {
+  id: z.string().min(1),
+  tenant: text,
+  name: z.string().min(1),
+  published_at: instant,
+  payload: z.record(z.string(), z.unknown()),
+};
+
+// Reads that leave payloads out (event queries without include_payload) have none.
+const loggedEventItem = z.looseObject({
+  ...envelope,
+  payload: envelope.payload.optional(),
+  received_at: instant,
+});
+
+const rejectedEventItem = z.looseObject({
+  id: z.string().min(1),
+  created_at: instant,
+  event: z.looseObject(envelope),
+  received_at: instant.optional(),
+  status_code: z.number().int().optional(),
+  response_excerpt: text.optional(),
+});
+
+const replayJobItem = z.looseObject({
+  integration_id: z.string().min(1),
+  job_id: z.string().min(1),
+  step: z.number().int(),
+  range_from: instant,
+  from: instant,
+  to: instant,
+  clears_catch_up: instant.optional(),
+  shard: z.number().int(),
+  after_sk: text.optional(),
+  settle_until: instant,
+  queued: z.number().int(),
+  started_at: instant,
+  advanced_at: instant.optional(),
+  reason: text,
+  completed_at: instant.optional(),
+});
+
+/** A stored item that does not have the shape the code expects. */
+export class StoredItemError extends Error {}
+
+const parse = <T>(schema: z.ZodType, what: string, item: Record<string, unknown>): T => {
+  const { pk, sk, ...rest } = item;
+  const result = schema.safeParse(rest);
+  if (!result.success) {
+    const issue = result.error.issues[0];
+    throw new StoredItemError(
+      `The stored ${what} ${String(pk)} / ${String(sk)} does not fit: ${issue?.path.join('.')}: ${issue?.message}`,
+    );
+  }
+  // The schema checked the shape; the domain type adds what zod cannot say (exact optional properties).
+  return result.data as T;
+};
+
+export const integrationFromItem = (item: Record<string, unknown>): Integration =>
+  parse<Integration>(integrationItem, 'integration', item);
+
+export const loggedEventFromItem = (item: Record<string, unknown>): LoggedEvent => {
+  const event = parse<LoggedEvent & Record<string, unknown>>(loggedEventItem, 'event', item);
+  // Only the event's own fields: the log's bookkeeping attributes (entity, expires_at) stay in the table.
+  return {
+    id: event.id,
+    tenant: event.tenant,
+    name: event.name,
+    published_at: event.published_at,
+    payload: event.payload ?? {},
+    received_at: event.received_at,
+  };
+};
+
+export const rejectedEventFromItem = (item: Record<string, unknown>): RejectedEvent =>
+  parse<RejectedEvent>(rejectedEventItem, 'rejected event', item);
+
+export const replayJobFromItem = (item: Record<string, unknown>): ReplayJob =>
+  parse<ReplayJob>(replayJobItem, 'replay job', item);
