@@ -5,7 +5,10 @@ import { join } from 'node:path';
 import { fileURLToPath, pathToFileURL } from 'node:url';
 import { GetQueueAttributesCommand } from '@aws-sdk/client-sqs';
 import type { SQSBatchResponse } from 'aws-lambda';
-import type { AwsClients } from '../lambdas/shared/clients.ts';
+import { dynamoDocumentClient } from '../lambdas/shared/clients/dynamodb.ts';
+import { secretsManagerClient } from '../lambdas/shared/clients/secrets-manager.ts';
+import { sqsClient } from '../lambdas/shared/clients/sqs.ts';
+import type { AwsClientOptions } from '../lambdas/shared/clients.ts';
 import { INGEST_QUEUE, type QueueDefinition, WEBHOOK_QUEUE } from '../lib/resource-definitions.ts';
 import { localSqsClient } from '../local/resources.ts';
 import { type LocalRuntime, startLocalRuntime } from '../local/runtime.ts';
@@ -51,7 +54,12 @@ export interface BenchPipeline {
   resetUsage(): void;
   /** AWS calls by `Service.Operation` through the handlers' module-scope clients (bench/aws-requests.ts). */
   requests: ReturnType<typeof countAwsRequests>;
-  clients: AwsClients;
+  /** The clients every function of the runtime sends through, by service. */
+  clients: {
+    dynamo: () => ReturnType<typeof dynamoDocumentClient>;
+    sqs: () => ReturnType<typeof sqsClient>;
+    secretsManager: () => ReturnType<typeof secretsManagerClient>;
+  };
   /** Waits until every queue (and dead-letter queue) reports no visible, in-flight or delayed message. */
   waitDrained(timeoutMs: number): Promise<void>;
   stop(): Promise<void>;
@@ -129,7 +137,12 @@ export const startBenchPipeline = async (
     },
   });
   // The clients every function of the runtime sends through.
-  const clients = runtime.platform.aws;
+  const aws: AwsClientOptions = runtime.platform.aws;
+  const clients = {
+    dynamo: () => dynamoDocumentClient(aws),
+    sqs: () => sqsClient(aws),
+    secretsManager: () => secretsManagerClient(aws),
+  };
   const requests = countAwsRequests({
     DynamoDB: clients.dynamo(),
     SecretsManager: clients.secretsManager(),

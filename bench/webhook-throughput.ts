@@ -1,5 +1,9 @@
 import type { DeliveryMessage } from '../lambdas/domain/messages.ts';
 import { eventLogStore } from '../lambdas/functions/parts.ts';
+import { dynamoDocumentClient } from '../lambdas/shared/clients/dynamodb.ts';
+import { secretsManagerClient } from '../lambdas/shared/clients/secrets-manager.ts';
+import { sqsClient } from '../lambdas/shared/clients/sqs.ts';
+import { destroyClients } from '../lambdas/shared/clients.ts';
 import { parseConfig } from '../lambdas/shared/config.ts';
 import { startEmulators } from '../local/emulators/index.ts';
 import { localPlatform } from '../local/platform.ts';
@@ -62,11 +66,10 @@ export const benchWebhookThroughput = async (options: WebhookBenchOptions): Prom
     const handler = createWebhookDeliveryHandler(config, platform);
     const { registry } = composeApi(parseConfig(API_ENTRY, env), platform);
     const eventLog = eventLogStore(config, platform);
-    const clients = platform.aws;
     const awsCalls = countAwsRequests({
-      DynamoDB: clients.dynamo(),
-      SecretsManager: clients.secretsManager(),
-      SQS: clients.sqs(),
+      DynamoDB: dynamoDocumentClient(platform.aws),
+      SecretsManager: secretsManagerClient(platform.aws),
+      SQS: sqsClient(platform.aws),
     });
     const invocations = concurrency / SQS_BATCH_SIZE;
     const contender = contenders(receiver, concurrency, invocations, handler as unknown as DeliveryHandler);
@@ -139,7 +142,7 @@ export const benchWebhookThroughput = async (options: WebhookBenchOptions): Prom
       });
     } finally {
       contender.close();
-      clients.destroy();
+      destroyClients(platform.aws);
     }
   } finally {
     await receiver.close();

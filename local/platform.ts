@@ -1,5 +1,4 @@
 import type { Platform } from '../lambdas/functions/parts.ts';
-import { awsClients } from '../lambdas/shared/clients.ts';
 import { type EmulatorEndpoints, LOCAL_REGION } from './emulators/index.ts';
 
 /**
@@ -8,7 +7,7 @@ import { type EmulatorEndpoints, LOCAL_REGION } from './emulators/index.ts';
  * call, so a test moves time while the runtime runs) for the 30-day rules.
  */
 export const localPlatform = (endpoints: EmulatorEndpoints, env: Record<string, string>): Platform => ({
-  aws: awsClients({
+  aws: {
     region: env.AWS_REGION ?? LOCAL_REGION,
     credentials: { accessKeyId: 'local', secretAccessKey: 'local' },
     endpoints: {
@@ -19,7 +18,7 @@ export const localPlatform = (endpoints: EmulatorEndpoints, env: Record<string, 
       ...(env.AWS_ENDPOINT_URL_STS && { sts: env.AWS_ENDPOINT_URL_STS }),
     },
     s3ForcePathStyle: env.S3_FORCE_PATH_STYLE === 'true',
-  }),
+  },
   clock: {
     now: () => {
       const offset = Number(process.env.CLOCK_OFFSET_MS ?? env.CLOCK_OFFSET_MS ?? 0);

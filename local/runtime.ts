@@ -5,6 +5,7 @@ import type { ScheduledEvent } from 'aws-lambda';
 import { DOCUMENT_FILE, scalarBundleFile } from '../api/assets.ts';
 import type { Platform } from '../lambdas/functions/parts.ts';
 import { createDocsHandler } from '../lambdas/handlers/docs/handler.ts';
+import { destroyClients } from '../lambdas/shared/clients.ts';
 import { type QueueDefinition, SCHEDULES, type ScheduleDefinition } from '../lib/resource-definitions.ts';
 import { type ApiHandler, type ApiServer, startApiServer } from './api-server.ts';
 import { createLocalAuth, type LocalAuth, loadLocalAuth, type TokenOptions } from './auth.ts';
@@ -237,7 +238,7 @@ const startOnEmulators = async (
   });
   const platform = localPlatform(emulators.endpoints, env);
   // Registered before the API and the workers, so it runs once they have stopped.
-  stoppables.push({ stop: async () => platform.aws.destroy() });
+  stoppables.push({ stop: async () => destroyClients(platform.aws) });
   applyLoggingSettings(env, stoppables);
   const build = async () => {
     const handler = await buildFunction<ApiHandler>(API_ENTRY, env, platform);

@@ -14,7 +14,11 @@ import { CachedSecretStore } from '../adapters/secrets/cached-secret-store.ts';
 import { SecretsManagerStore } from '../adapters/secrets/secrets-manager-store.ts';
 import { SqsMessageQueue } from '../adapters/sqs/sqs-message-queue.ts';
 import { type Clock, systemClock } from '../domain/ports/platform.ts';
-import { type AwsClients, awsClients } from '../shared/clients.ts';
+import { dynamoDocumentClient } from '../shared/clients/dynamodb.ts';
+import { customerS3Client, stagingS3Client } from '../shared/clients/s3.ts';
+import { secretsManagerClient } from '../shared/clients/secrets-manager.ts';
+import { sqsClient } from '../shared/clients/sqs.ts';
+import { type AwsClientOptions, clientConfig } from '../shared/clients.ts';
 import type { Settings } from '../shared/config.ts';
 import { logger, metricsPort } from '../shared/powertools.ts';
 import { USER_AGENT } from '../shared/version.ts';
@@ -27,11 +31,12 @@ import { ReplayJobs } from '../use-cases/replay-jobs.ts';
 import { WebhookDispatcher } from '../use-cases/webhook-dispatcher.ts';
 
 /**
- * What a function is composed on: its AWS clients (created on first use) and its clock. Lambda's is
- * `lambdaPlatform()`; the local runtime gives the emulators' clients and a clock tests can move.
+ * What a function is composed on: where its AWS clients go (each made on first use, see shared/clients.ts)
+ * and its clock. Lambda's is `lambdaPlatform()`; the local runtime gives the emulators' endpoints and a
+ * clock tests can move.
  */
 export interface Platform {
-  aws: AwsClients;
+  aws: AwsClientOptions;
   clock: Clock;
 }
 
@@ -45,26 +50,26 @@ const HOUR_MS = 3_600_000;
 type State = Pick<Settings, 'STATE_TABLE_NAME'>;
 
 export const integrationStore = (config: State, { aws }: Platform) =>
-  new DynamoIntegrationRepository(aws.dynamo(), config.STATE_TABLE_NAME);
+  new DynamoIntegrationRepository(dynamoDocumentClient(aws), config.STATE_TABLE_NAME);
 
 export const integrationLogStore = (config: State, { aws }: Platform) =>
-  new DynamoIntegrationLog(aws.dynamo(), config.STATE_TABLE_NAME);
+  new DynamoIntegrationLog(dynamoDocumentClient(aws), config.STATE_TABLE_NAME);
 
 export const rejectedEventStore = (config: State, { aws }: Platform) =>
-  new DynamoRejectedEventStore(aws.dynamo(), config.STATE_TABLE_NAME);
+  new DynamoRejectedEventStore(dynamoDocumentClient(aws), config.STATE_TABLE_NAME);
 
 export const deliveryStateStore = (config: State, { aws }: Platform) =>
-  new DynamoDeliveryStateStore(aws.dynamo(), config.STATE_TABLE_NAME);
+  new DynamoDeliveryStateStore(dynamoDocumentClient(aws), config.STATE_TABLE_NAME);
 
 export const replayStore = (config: State, { aws }: Platform) =>
-  new DynamoReplayStore(aws.dynamo(), config.STATE_TABLE_NAME);
+  new DynamoReplayStore(dynamoDocumentClient(aws), config.STATE_TABLE_NAME);
 
 export const eventLogStore = (
   config: Pick<Settings, 'EVENT_LOG_TABLE_NAME' | 'TENANT' | 'EVENT_RETENTION_DAYS'>,
   { aws, clock }: Platform,
 ) =>
   new DynamoEventLog(
-    aws.dynamo(),
+    dynamoDocumentClient(aws),
     config.EVENT_LOG_TABLE_NAME,
     config.TENANT,
     config.EVENT_RETENTION_DAYS,
@@ -75,9 +80,14 @@ export const deliveryHistoryStore = (
   config: Pick<Settings, 'DELIVERIES_TABLE_NAME' | 'EVENT_RETENTION_DAYS'>,
   { aws, clock }: Platform,
 ) =>
-  new DynamoDeliveryHistory(aws.dynamo(), config.DELIVERIES_TABLE_NAME, config.EVENT_RETENTION_DAYS, clock);
+  new DynamoDeliveryHistory(
+    dynamoDocumentClient(aws),
+    config.DELIVERIES_TABLE_NAME,
+    config.EVENT_RETENTION_DAYS,
+    clock,
+  );
 
-export const queue = (url: string, { aws }: Platform) => new SqsMessageQueue(aws.sqs(), url);
+export const queue = (url: string, { aws }: Platform) => new SqsMessageQueue(sqsClient(aws), url);
 
 /** One message per (event, integration) on the webhook or export queue, with its pending delivery record. */
 export const deliveryRouter = (
@@ -95,7 +105,7 @@ export const deliveryRouter = (
 
 /** Integration secrets, cached (revision-checked) for the life of the execution environment. */
 export const secretStore = (config: Pick<Settings, 'SECRET_NAME_PREFIX'>, { aws, clock }: Platform) =>
-  new CachedSecretStore(new SecretsManagerStore(aws.secretsManager(), config.SECRET_NAME_PREFIX), clock);
+  new CachedSecretStore(new SecretsManagerStore(secretsManagerClient(aws), config.SECRET_NAME_PREFIX), clock);
 
 /** Sends one signed event to a webhook, through the SSRF guard. */
 export const webhookDispatcher = (
@@ -135,7 +145,7 @@ export const integrationRemover = (
     rejected: rejectedEventStore(config, platform),
     deliveryState: deliveryStateStore(config, platform),
     replayJobs: replayStore(config, platform),
-    secrets: new SecretsManagerStore(platform.aws.secretsManager(), config.SECRET_NAME_PREFIX),
+    secrets: new SecretsManagerStore(secretsManagerClient(platform.aws), config.SECRET_NAME_PREFIX),
   });
 
 /** Starts replays and keeps their messages alive. */
@@ -164,17 +174,17 @@ type ExportFlushSettings = Pick<
 >;
 
 export const exportStateStore = (config: State, { aws }: Platform) =>
-  new DynamoExportStateStore(aws.dynamo(), config.STATE_TABLE_NAME);
+  new DynamoExportStateStore(dynamoDocumentClient(aws), config.STATE_TABLE_NAME);
 
 export const exportStagingStore = (config: Pick<Settings, 'EXPORT_STAGING_BUCKET_NAME'>, { aws }: Platform) =>
-  new S3StagingStore(aws.s3(), config.EXPORT_STAGING_BUCKET_NAME);
+  new S3StagingStore(stagingS3Client(aws), config.EXPORT_STAGING_BUCKET_NAME);
 
 /** Customers' buckets, each reached with its integration's credentials. */
 export const exportDestinations = (config: Pick<Settings, 'SECRET_NAME_PREFIX'>, platform: Platform) =>
   new S3ExportDestinations({
     secrets: secretStore(config, platform),
-    newClient: (clientConfig) => platform.aws.customerS3(clientConfig),
-    stsClientConfig: platform.aws.stsConfig(),
+    newClient: (config) => customerS3Client(platform.aws, config),
+    stsClientConfig: clientConfig(platform.aws, 'sts'),
   });
 
 /** Closes export files and uploads them to the customers' buckets. */
@@ -205,4 +215,4 @@ export const exportFlush = (config: ExportFlushSettings, platform: Platform) => 
 };
 
 /** Lambda's platform: clients by the SDK's standard resolution (the function's region and role). */
-export const lambdaPlatform = (): Platform => ({ aws: awsClients(), clock: systemClock });
+export const lambdaPlatform = (): Platform => ({ aws: {}, clock: systemClock });

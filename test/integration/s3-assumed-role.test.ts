@@ -5,7 +5,8 @@ import { S3ExportDestinations } from '../../lambdas/adapters/s3/s3-export-destin
 import { DestinationError } from '../../lambdas/domain/export-file.ts';
 import type { Integration } from '../../lambdas/domain/integration.ts';
 import type { SecretStore } from '../../lambdas/domain/ports/integrations.ts';
-import { awsClients } from '../../lambdas/shared/clients.ts';
+import { customerS3Client } from '../../lambdas/shared/clients/s3.ts';
+import { type AwsClientOptions, clientConfig } from '../../lambdas/shared/clients.ts';
 import { startStsStub } from '../support/s3-stubs.ts';
 
 /**
@@ -75,13 +76,17 @@ afterEach(() => {
 
 /** The customer bucket and STS on the test's endpoints, as the local runtime's platform gives them. */
 const options = () => {
-  const aws = awsClients({
+  const aws: AwsClientOptions = {
     region: 'us-east-1',
     credentials: { accessKeyId: 'local', secretAccessKey: 'local' },
     endpoints: { s3: s3.url, sts: sts.url },
     s3ForcePathStyle: true,
-  });
-  return { secrets: noSecrets, newClient: aws.customerS3, stsClientConfig: aws.stsConfig() };
+  };
+  return {
+    secrets: noSecrets,
+    newClient: (config: Parameters<typeof customerS3Client>[1]) => customerS3Client(aws, config),
+    stsClientConfig: clientConfig(aws, 'sts'),
+  };
 };
 
 const callsFor = (id: string) => sts.calls.filter((call) => call.sessionName === `event-stream-${id}`);
