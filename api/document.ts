@@ -6,13 +6,14 @@ import {
   gatewayErrorSchema,
   SUCCESS_RESPONSES,
 } from '../lambdas/domain/api-responses.ts';
-import { MAX_EVENTS_PER_REQUEST, publishedEventSchema } from '../lambdas/domain/event.ts';
+import { MAX_EVENTS_PER_REQUEST } from '../lambdas/domain/event.ts';
 import {
   integrationIdSchema,
   registerIntegrationSchema,
   updateIntegrationSchema,
 } from '../lambdas/domain/integration-schema.ts';
 import { deliveryQuerySchema, eventQuerySchema } from '../lambdas/domain/list-queries.ts';
+import { publishedEventSchema } from '../lambdas/domain/published-event.ts';
 import { ROUTES, type RouteDefinition, type RouteName, SCOPES } from '../lambdas/handlers/api/routes.ts';
 import * as examples from './examples.ts';
 

@@ -1,6 +1,6 @@
 import { GetQueueAttributesCommand } from '@aws-sdk/client-sqs';
 import type { LoggedEvent } from '../lambdas/domain/event.ts';
-import { eventLogStore } from '../lambdas/functions/parts.ts';
+import { eventLogStore } from '../lambdas/functions/parts/stores.ts';
 import { REPLAY_ENTRY } from '../lambdas/functions/replay.ts';
 import { parseConfig } from '../lambdas/shared/config.ts';
 import { localSqsClient } from '../local/resources.ts';

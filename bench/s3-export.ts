@@ -10,7 +10,7 @@ import {
   UploadPartCommand,
 } from '@aws-sdk/client-s3';
 import type { LoggedEvent } from '../lambdas/domain/event.ts';
-import { eventLogStore, integrationStore } from '../lambdas/functions/parts.ts';
+import { eventLogStore, integrationStore } from '../lambdas/functions/parts/stores.ts';
 import { parseConfig } from '../lambdas/shared/config.ts';
 import { startEmulators } from '../local/emulators/index.ts';
 import { localPlatform } from '../local/platform.ts';

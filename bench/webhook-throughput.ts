@@ -1,5 +1,5 @@
 import type { DeliveryMessage } from '../lambdas/domain/messages.ts';
-import { eventLogStore } from '../lambdas/functions/parts.ts';
+import { eventLogStore } from '../lambdas/functions/parts/stores.ts';
 import { dynamoDocumentClient } from '../lambdas/shared/clients/dynamodb.ts';
 import { secretsManagerClient } from '../lambdas/shared/clients/secrets-manager.ts';
 import { sqsClient } from '../lambdas/shared/clients/sqs.ts';

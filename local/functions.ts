@@ -1,5 +1,5 @@
 import type { Context, ScheduledEvent } from 'aws-lambda';
-import type { Platform } from '../lambdas/functions/parts.ts';
+import type { Platform } from '../lambdas/functions/parts/platform.ts';
 import { type FunctionEntry, parseConfig } from '../lambdas/shared/config.ts';
 import type { ApiHandler } from './api-server.ts';
 import type { SqsHandler } from './sqs-poller.ts';

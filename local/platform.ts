@@ -1,4 +1,4 @@
-import type { Platform } from '../lambdas/functions/parts.ts';
+import type { Platform } from '../lambdas/functions/parts/platform.ts';
 import { type EmulatorEndpoints, LOCAL_REGION } from './emulators/index.ts';
 
 /**

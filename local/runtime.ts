@@ -3,7 +3,7 @@ import { rm } from 'node:fs/promises';
 import { join } from 'node:path';
 import type { ScheduledEvent } from 'aws-lambda';
 import { DOCUMENT_FILE, scalarBundleFile } from '../api/assets.ts';
-import type { Platform } from '../lambdas/functions/parts.ts';
+import type { Platform } from '../lambdas/functions/parts/platform.ts';
 import { createDocsHandler } from '../lambdas/handlers/docs/handler.ts';
 import { destroyClients } from '../lambdas/shared/clients.ts';
 import { type QueueDefinition, SCHEDULES, type ScheduleDefinition } from '../lib/resource-definitions.ts';

@@ -1,6 +1,5 @@
-import { createHash, randomUUID } from 'node:crypto';
-import * as z from 'zod';
-import { EVENT_NAME_PATTERN, entityOf, MAX_NAME_LENGTH } from './event-names.ts';
+import { createHash } from 'node:crypto';
+import { entityOf } from './event-names.ts';
 import type { FilterConditions } from './integration-schema.ts';
 
 /** The event object every receiver gets: the webhook body and each line of an S3 export file. */
@@ -21,32 +20,6 @@ export interface LoggedEvent extends EventEnvelope {
 export const MAX_PAYLOAD_BYTES = 256 * 1024;
 export const MAX_EVENTS_PER_REQUEST = 100;
 export const MAX_INGEST_BODY_BYTES = 1024 * 1024;
-
-/** One event as producers publish it; `id` and `published_at` are filled when absent. */
-export const publishedEventSchema = z.strictObject({
-  id: z.uuid({ message: 'must be a UUID' }).optional(),
-  name: z
-    .string()
-    .max(MAX_NAME_LENGTH)
-    .regex(EVENT_NAME_PATTERN, 'must be a lowercase entity.event name such as order.created'),
-  published_at: z.iso.datetime({ offset: true, message: 'must be an RFC 3339 date-time' }).optional(),
-  payload: z
-    .record(z.string(), z.unknown(), { message: 'must be a JSON object' })
-    .refine((payload) => Buffer.byteLength(JSON.stringify(payload)) <= MAX_PAYLOAD_BYTES, {
-      message: `must be at most ${MAX_PAYLOAD_BYTES} bytes serialized`,
-    }),
-});
-
-export type PublishedEvent = z.infer<typeof publishedEventSchema>;
-
-/** Completes a published event into the envelope receivers get. */
-export const toEnvelope = (event: PublishedEvent, tenant: string, now: Date): EventEnvelope => ({
-  id: event.id ?? randomUUID(),
-  tenant,
-  name: event.name,
-  published_at: event.published_at ?? now.toISOString(),
-  payload: event.payload,
-});
 
 /**
  * Whether an integration's filters let an event through: no filter passes everything; with both

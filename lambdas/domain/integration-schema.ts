@@ -1,5 +1,6 @@
 import * as z from 'zod';
 import { ENTITY_PATTERN, EVENT_NAME_PATTERN, MAX_NAME_LENGTH } from './event-names.ts';
+import { INTEGRATION_ID_PATTERN } from './integration-id.ts';
 
 /**
  * Request bodies of the integration API, following NewStore's event stream configuration API
@@ -17,7 +18,7 @@ export const integrationIdSchema = z
   .string()
   .min(1)
   .max(50)
-  .regex(/^[a-z0-9-]+$/, 'must be 1..50 lowercase letters, digits or dashes');
+  .regex(INTEGRATION_ID_PATTERN, 'must be 1..50 lowercase letters, digits or dashes');
 
 const apiKey = nonEmpty(4096);
 

@@ -1,10 +1,11 @@
-import * as z from 'zod';
-import type { EventEnvelope } from './event.ts';
+import * as z from 'zod/mini';
+import { type EventEnvelope, MAX_PAYLOAD_BYTES } from './event.ts';
+import { EVENT_NAME_PATTERN, MAX_NAME_LENGTH } from './event-names.ts';
 
 /**
  * The bodies of the pipeline's queue messages. Each is parsed with its schema where it enters a function:
  * a body that does not fit is reported failed (with a log line) and reaches the queue's DLQ through its
- * `maxReceiveCount`, while the rest of its batch goes on.
+ * `maxReceiveCount`, while the rest of its batch goes on. zod/mini keeps the data plane's bundles small.
  */
 
 /** What the ingest queue carries: the completed event and when the stack received it. */
@@ -14,20 +15,47 @@ export interface IngestMessage {
   received_at?: string;
 }
 
+/**
+ * The event of an ingest message, checked again by the fan-out: the API checked it with the published
+ * event's rules (`publishedEventSchema`), but an EventBridge rule writes the queue directly. The same rules,
+ * and `id` required (the API and the rule fill it).
+ */
+export const ingestEventSchema = z.object({
+  id: z.uuid('must be a UUID'),
+  tenant: z.optional(z.string()),
+  name: z
+    .string()
+    .check(
+      z.maxLength(MAX_NAME_LENGTH, `must be at most ${MAX_NAME_LENGTH} characters`),
+      z.regex(EVENT_NAME_PATTERN, 'must be a lowercase entity.event name such as order.created'),
+    ),
+  published_at: z.optional(z.iso.datetime({ offset: true, error: 'must be an RFC 3339 date-time' })),
+  payload: z
+    .record(z.string(), z.unknown(), 'must be a JSON object')
+    .check(
+      z.refine(
+        (payload) => Buffer.byteLength(JSON.stringify(payload)) <= MAX_PAYLOAD_BYTES,
+        `must be at most ${MAX_PAYLOAD_BYTES} bytes serialized`,
+      ),
+    ),
+});
+
 /** What the fan-out puts on the webhook or export queue for each (event, integration). */
+const id = () => z.string().check(z.minLength(1, 'must not be empty'));
+
 export const deliveryMessageSchema = z.object({
-  integration_id: z.string().min(1),
+  integration_id: id(),
   /** The integration's `created_at`: a message for an id deleted and registered again is not delivered. */
-  generation: z.string().min(1).optional(),
-  event_id: z.string().min(1),
-  received_at: z.string().min(1),
+  generation: z.optional(id()),
+  event_id: id(),
+  received_at: id(),
 });
 export type DeliveryMessage = z.infer<typeof deliveryMessageSchema>;
 
 /** The message that drives a replay, one page per receive. */
 export const replayMessageSchema = z.object({
-  integration_id: z.string().min(1),
-  job_id: z.string().min(1),
+  integration_id: id(),
+  job_id: id(),
 });
 export type ReplayMessage = z.infer<typeof replayMessageSchema>;
 
@@ -35,7 +63,7 @@ export type ReplayMessage = z.infer<typeof replayMessageSchema>;
 export class MalformedMessage extends Error {}
 
 /** Parses a message body; throws MalformedMessage saying what is wrong with it. */
-export const parseMessage = <T>(schema: z.ZodType<T>, body: string): T => {
+export const parseMessage = <T>(schema: z.ZodMiniType<T>, body: string): T => {
   let json: unknown;
   try {
     json = JSON.parse(body);

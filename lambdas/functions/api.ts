@@ -7,23 +7,20 @@ import { IntegrationTest } from '../use-cases/integration-test.ts';
 import { PublishEvents } from '../use-cases/publish-events.ts';
 import { RejectedEvents } from '../use-cases/rejected-events.ts';
 import { SigningSecrets } from '../use-cases/signing-secrets.ts';
+import { exportDestinations, exportFlush } from './parts/exports.ts';
+import { integrationRemover, integrationStopper } from './parts/integrations.ts';
+import type { Platform } from './parts/platform.ts';
+import { queue } from './parts/queues.ts';
+import { replayJobs } from './parts/replays.ts';
 import {
   deliveryHistoryStore,
   deliveryStateStore,
   eventLogStore,
-  exportDestinations,
-  exportFlush,
   integrationLogStore,
-  integrationRemover,
-  integrationStopper,
   integrationStore,
-  type Platform,
-  queue,
   rejectedEventStore,
-  replayJobs,
-  secretStore,
-  webhookDispatcher,
-} from './parts.ts';
+} from './parts/stores.ts';
+import { secretStore, webhookDispatcher } from './parts/webhooks.ts';
 
 export const API_ENTRY = 'lambdas/handlers/api/index.ts';
 

@@ -6,15 +6,9 @@ import type { ConfigOf } from '../shared/config.ts';
 import { logger, metricsPort, publishMetrics } from '../shared/powertools.ts';
 import { parseRecord } from '../shared/sqs-handler.ts';
 import { ExportBatcher, type ExportRecord } from '../use-cases/export-batcher.ts';
-import {
-  deliveryStateStore,
-  eventLogStore,
-  exportFlush,
-  exportStagingStore,
-  exportStateStore,
-  integrationStore,
-  type Platform,
-} from './parts.ts';
+import { exportFlush, exportStagingStore, exportStateStore } from './parts/exports.ts';
+import type { Platform } from './parts/platform.ts';
+import { deliveryStateStore, eventLogStore, integrationStore } from './parts/stores.ts';
 
 export const EXPORT_BATCHER_ENTRY = 'lambdas/handlers/sqs/export-batcher.ts';
 

@@ -3,7 +3,8 @@ import middy from '@middy/core';
 import type { ScheduledEvent } from 'aws-lambda';
 import type { ConfigOf } from '../shared/config.ts';
 import { logger, metrics } from '../shared/powertools.ts';
-import { exportFlush, type Platform } from './parts.ts';
+import { exportFlush } from './parts/exports.ts';
+import type { Platform } from './parts/platform.ts';
 
 export const EXPORT_FLUSHER_ENTRY = 'lambdas/handlers/schedule/export-flusher.ts';
 

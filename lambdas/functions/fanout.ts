@@ -2,13 +2,9 @@ import type { ConfigOf } from '../shared/config.ts';
 import { logger, metricsPort } from '../shared/powertools.ts';
 import { sentAt, sqsBatchHandler } from '../shared/sqs-handler.ts';
 import { FanOut, InvalidIngestMessage } from '../use-cases/fan-out.ts';
-import {
-  deliveryRouter,
-  deliveryStateStore,
-  eventLogStore,
-  integrationStore,
-  type Platform,
-} from './parts.ts';
+import type { Platform } from './parts/platform.ts';
+import { deliveryRouter } from './parts/queues.ts';
+import { deliveryStateStore, eventLogStore, integrationStore } from './parts/stores.ts';
 
 export const FANOUT_ENTRY = 'lambdas/handlers/sqs/fanout.ts';
 

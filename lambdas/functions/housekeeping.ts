@@ -5,17 +5,11 @@ import type { ConfigOf } from '../shared/config.ts';
 import { logger } from '../shared/powertools.ts';
 import { Housekeeping } from '../use-cases/housekeeping.ts';
 import { TemporaryEnd } from '../use-cases/temporary-end.ts';
-import {
-  deliveryHistoryStore,
-  deliveryStateStore,
-  exportFlush,
-  exportStateStore,
-  integrationRemover,
-  integrationStore,
-  type Platform,
-  replayJobs,
-  replayStore,
-} from './parts.ts';
+import { exportFlush, exportStateStore } from './parts/exports.ts';
+import { integrationRemover } from './parts/integrations.ts';
+import type { Platform } from './parts/platform.ts';
+import { replayJobs } from './parts/replays.ts';
+import { deliveryHistoryStore, deliveryStateStore, integrationStore, replayStore } from './parts/stores.ts';
 
 export const HOUSEKEEPING_ENTRY = 'lambdas/handlers/schedule/housekeeping.ts';
 

@@ -4,19 +4,18 @@ import { logger, metricsPort } from '../shared/powertools.ts';
 import { parseRecord, receiveCount, sqsBatchHandler } from '../shared/sqs-handler.ts';
 import { Replays } from '../use-cases/replays.ts';
 import { TemporaryEnd } from '../use-cases/temporary-end.ts';
+import { integrationRemover } from './parts/integrations.ts';
+import type { Platform } from './parts/platform.ts';
+import { deliveryRouter, queue } from './parts/queues.ts';
+import { replayJobs } from './parts/replays.ts';
 import {
   deliveryHistoryStore,
-  deliveryRouter,
   deliveryStateStore,
   eventLogStore,
   integrationLogStore,
-  integrationRemover,
   integrationStore,
-  type Platform,
-  queue,
-  replayJobs,
   replayStore,
-} from './parts.ts';
+} from './parts/stores.ts';
 
 export const REPLAY_ENTRY = 'lambdas/handlers/sqs/replay.ts';
 

@@ -4,18 +4,18 @@ import type { ConfigOf } from '../shared/config.ts';
 import { metricsPort, operationLog } from '../shared/powertools.ts';
 import { parseRecord, receiveCount, sentAt, sqsBatchHandler } from '../shared/sqs-handler.ts';
 import { WebhookDelivery } from '../use-cases/webhook-delivery.ts';
+import { integrationStopper } from './parts/integrations.ts';
+import type { Platform } from './parts/platform.ts';
+import { queue } from './parts/queues.ts';
 import {
   deliveryHistoryStore,
   deliveryStateStore,
   eventLogStore,
   integrationLogStore,
-  integrationStopper,
   integrationStore,
-  type Platform,
-  queue,
   rejectedEventStore,
-  webhookDispatcher,
-} from './parts.ts';
+} from './parts/stores.ts';
+import { webhookDispatcher } from './parts/webhooks.ts';
 
 export const WEBHOOK_DELIVERY_ENTRY = 'lambdas/handlers/sqs/deliver-webhook.ts';
 

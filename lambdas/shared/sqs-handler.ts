@@ -2,7 +2,7 @@ import { BatchProcessor, EventType, processPartialResponse } from '@aws-lambda-p
 import { injectLambdaContext } from '@aws-lambda-powertools/logger/middleware';
 import middy from '@middy/core';
 import type { SQSBatchResponse, SQSEvent, SQSRecord } from 'aws-lambda';
-import type * as z from 'zod';
+import type * as z from 'zod/mini';
 import { MalformedMessage, parseMessage } from '../domain/messages.ts';
 import { logger, publishMetrics } from './powertools.ts';
 
@@ -39,7 +39,7 @@ export const receiveCount = (record: SQSRecord): number =>
  * A record's body parsed with its queue's schema. One that does not fit is logged and thrown, so the record
  * is reported failed alone and, after the queue's `maxReceiveCount`, lands in its DLQ for an operator.
  */
-export const parseRecord = <T>(schema: z.ZodType<T>, record: SQSRecord): T => {
+export const parseRecord = <T>(schema: z.ZodMiniType<T>, record: SQSRecord): T => {
   try {
     return parseMessage(schema, record.body);
   } catch (error) {

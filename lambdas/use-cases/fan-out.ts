@@ -1,6 +1,6 @@
-import { type LoggedEvent, publishedEventSchema } from '../domain/event.ts';
+import type { LoggedEvent } from '../domain/event.ts';
 import type { Integration } from '../domain/integration.ts';
-import type { IngestMessage } from '../domain/messages.ts';
+import { type IngestMessage, ingestEventSchema } from '../domain/messages.ts';
 import type { DeliveryStateStore } from '../domain/ports/deliveries.ts';
 import type { EventLogStore } from '../domain/ports/events.ts';
 import type { IntegrationRepository } from '../domain/ports/integrations.ts';
@@ -104,10 +104,9 @@ export class FanOut {
     } catch {
       throw new InvalidIngestMessage('message body is not JSON');
     }
-    const { tenant: _tenant, ...published } = message?.event ?? {};
-    const result = publishedEventSchema.safeParse(published);
-    if (!result.success || !result.data.id) {
-      const issue = result.success ? { path: ['id'], message: 'is required' } : result.error.issues[0];
+    const result = ingestEventSchema.safeParse(message?.event);
+    if (!result.success) {
+      const issue = result.error.issues[0];
       throw new InvalidIngestMessage(`event ${issue?.path.join('.')}: ${issue?.message}`);
     }
     const receivedAt = message.received_at ?? sentAt.toISOString();

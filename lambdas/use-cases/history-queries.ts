@@ -2,6 +2,7 @@ import type { DeliveryView, LoggedEventView } from '../domain/api-responses.ts';
 import { NotFoundError, ValidationError } from '../domain/errors.ts';
 import { EVENT_LOG_SHARDS, type LoggedEvent } from '../domain/event.ts';
 import type { DeliveryRecord, Integration } from '../domain/integration.ts';
+import { isIntegrationId } from '../domain/integration-id.ts';
 import { deliveryQuerySchema, eventQuerySchema, resolveRange } from '../domain/list-queries.ts';
 import { decodePageToken, encodePageToken, queryFingerprint } from '../domain/page-token.ts';
 import { DELIVERY_HISTORY_SHARDS, type DeliveryHistory } from '../domain/ports/deliveries.ts';
@@ -160,7 +161,7 @@ export class HistoryQueries {
   }
 
   private async load(id: string): Promise<Integration> {
-    const integration = /^[a-z0-9-]{1,50}$/.test(id) ? await this.deps.integrations.get(id) : undefined;
+    const integration = isIntegrationId(id) ? await this.deps.integrations.get(id) : undefined;
     if (!integration) throw new NotFoundError(`Integration ${id} not found.`);
     return integration;
   }

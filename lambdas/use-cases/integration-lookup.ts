@@ -1,6 +1,6 @@
 import { NotFoundError } from '../domain/errors.ts';
 import type { Integration, LogAction } from '../domain/integration.ts';
-import { integrationIdSchema } from '../domain/integration-schema.ts';
+import { isIntegrationId } from '../domain/integration-id.ts';
 import type { IntegrationLog, IntegrationRepository } from '../domain/ports/integrations.ts';
 
 /** The 404 of every route that names an integration. */
@@ -12,7 +12,7 @@ export const loadIntegration = async (
   integrations: Pick<IntegrationRepository, 'get'>,
   id: string,
 ): Promise<Integration> => {
-  if (!integrationIdSchema.safeParse(id).success) throw integrationNotFound(id);
+  if (!isIntegrationId(id)) throw integrationNotFound(id);
   const integration = await integrations.get(id);
   if (!integration) throw integrationNotFound(id);
   return integration;

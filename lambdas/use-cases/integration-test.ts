@@ -3,7 +3,7 @@ import { DestinationUnreachableError, NotFoundError } from '../domain/errors.ts'
 import type { EventEnvelope } from '../domain/event.ts';
 import { DestinationError } from '../domain/export-file.ts';
 import type { Integration } from '../domain/integration.ts';
-import { integrationIdSchema } from '../domain/integration-schema.ts';
+import { isIntegrationId } from '../domain/integration-id.ts';
 import type { ExportDestinations } from '../domain/ports/exports.ts';
 import type { IntegrationRepository } from '../domain/ports/integrations.ts';
 import type { Clock } from '../domain/ports/platform.ts';
@@ -44,9 +44,7 @@ export class IntegrationTest {
   constructor(private readonly deps: IntegrationTestDeps) {}
 
   async run(id: string): Promise<TestResult> {
-    const integration = integrationIdSchema.safeParse(id).success
-      ? await this.deps.integrations.get(id)
-      : undefined;
+    const integration = isIntegrationId(id) ? await this.deps.integrations.get(id) : undefined;
     if (!integration) throw new NotFoundError(`Integration ${id} not found.`);
     return integration.s3_parameters ? this.writeObject(integration) : this.sendEvent(integration);
   }

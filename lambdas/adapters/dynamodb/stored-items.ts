@@ -1,4 +1,4 @@
-import * as z from 'zod';
+import * as z from 'zod/mini';
 import type { LoggedEvent } from '../../domain/event.ts';
 import type { Integration, RejectedEvent } from '../../domain/integration.ts';
 import type { ReplayJob } from '../../domain/ports/replays.ts';
@@ -9,31 +9,31 @@ import type { ReplayJob } from '../../domain/ports/replays.ts';
  * somewhere downstream. Unknown attributes are kept (a newer version may have added them).
  */
 
-const instant = z.string().min(1);
+const instant = z.string().check(z.minLength(1));
 const text = z.string();
 
 const integrationItem = z.looseObject({
-  id: z.string().min(1),
+  id: z.string().check(z.minLength(1)),
   status: z.enum(['running', 'stopped']),
   integration_type: z.enum(['permanent', 'temporary']),
-  starts_at: instant.optional(),
-  ends_at: instant.optional(),
-  callback_parameters: z.looseObject({ callback_url: text }).optional(),
-  s3_parameters: z.looseObject({ bucket: text, key_prefix: text, aws_region: text }).optional(),
-  filter_conditions: z
-    .looseObject({ event_filter: z.array(text).optional(), entity_filter: z.array(text).optional() })
-    .optional(),
+  starts_at: z.optional(instant),
+  ends_at: z.optional(instant),
+  callback_parameters: z.optional(z.looseObject({ callback_url: text })),
+  s3_parameters: z.optional(z.looseObject({ bucket: text, key_prefix: text, aws_region: text })),
+  filter_conditions: z.optional(
+    z.looseObject({ event_filter: z.optional(z.array(text)), entity_filter: z.optional(z.array(text)) }),
+  ),
   created_at: instant,
   updated_at: instant,
-  stopped_at: instant.optional(),
+  stopped_at: z.optional(instant),
   has_secrets: z.boolean(),
-  version: z.number().int(),
+  version: z.int(),
 });
 
 const envelope = {
-  id: z.string().min(1),
+  id: z.string().check(z.minLength(1)),
   tenant: text,
-  name: z.string().min(1),
+  name: z.string().check(z.minLength(1)),
   published_at: instant,
   payload: z.record(z.string(), z.unknown()),
 };
@@ -41,41 +41,41 @@ const envelope = {
 // Reads that leave payloads out (event queries without include_payload) have none.
 const loggedEventItem = z.looseObject({
   ...envelope,
-  payload: envelope.payload.optional(),
+  payload: z.optional(envelope.payload),
   received_at: instant,
 });
 
 const rejectedEventItem = z.looseObject({
-  id: z.string().min(1),
+  id: z.string().check(z.minLength(1)),
   created_at: instant,
   event: z.looseObject(envelope),
-  received_at: instant.optional(),
-  status_code: z.number().int().optional(),
-  response_excerpt: text.optional(),
+  received_at: z.optional(instant),
+  status_code: z.optional(z.int()),
+  response_excerpt: z.optional(text),
 });
 
 const replayJobItem = z.looseObject({
-  integration_id: z.string().min(1),
-  job_id: z.string().min(1),
-  step: z.number().int(),
+  integration_id: z.string().check(z.minLength(1)),
+  job_id: z.string().check(z.minLength(1)),
+  step: z.int(),
   range_from: instant,
   from: instant,
   to: instant,
-  clears_catch_up: instant.optional(),
-  shard: z.number().int(),
-  after_sk: text.optional(),
+  clears_catch_up: z.optional(instant),
+  shard: z.int(),
+  after_sk: z.optional(text),
   settle_until: instant,
-  queued: z.number().int(),
+  queued: z.int(),
   started_at: instant,
-  advanced_at: instant.optional(),
+  advanced_at: z.optional(instant),
   reason: text,
-  completed_at: instant.optional(),
+  completed_at: z.optional(instant),
 });
 
 /** A stored item that does not have the shape the code expects. */
 export class StoredItemError extends Error {}
 
-const parse = <T>(schema: z.ZodType, what: string, item: Record<string, unknown>): T => {
+const parse = <T>(schema: z.ZodMiniType, what: string, item: Record<string, unknown>): T => {
   const { pk, sk, ...rest } = item;
   const result = schema.safeParse(rest);
   if (!result.success) {

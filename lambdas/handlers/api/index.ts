@@ -1,5 +1,5 @@
 import { API_ENTRY, createApi } from '../../functions/api.ts';
-import { lambdaPlatform } from '../../functions/parts.ts';
+import { lambdaPlatform } from '../../functions/parts/platform.ts';
 import { parseConfig } from '../../shared/config.ts';
 
 /** Lambda entry of the REST API. */

@@ -1,5 +1,5 @@
 import { createExportFlusherHandler, EXPORT_FLUSHER_ENTRY } from '../../functions/export-flusher.ts';
-import { lambdaPlatform } from '../../functions/parts.ts';
+import { lambdaPlatform } from '../../functions/parts/platform.ts';
 import { parseConfig } from '../../shared/config.ts';
 
 /** Lambda entry of the 1-minute export flusher. */

@@ -1,4 +1,4 @@
-import { lambdaPlatform } from '../../functions/parts.ts';
+import { lambdaPlatform } from '../../functions/parts/platform.ts';
 import { createWebhookDeliveryHandler, WEBHOOK_DELIVERY_ENTRY } from '../../functions/webhook-delivery.ts';
 import { parseConfig } from '../../shared/config.ts';
 

@@ -1,5 +1,5 @@
 import { createFanoutHandler, FANOUT_ENTRY } from '../../functions/fanout.ts';
-import { lambdaPlatform } from '../../functions/parts.ts';
+import { lambdaPlatform } from '../../functions/parts/platform.ts';
 import { parseConfig } from '../../shared/config.ts';
 
 /** Lambda entry of the ingest queue consumer. */

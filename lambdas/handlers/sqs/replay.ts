@@ -1,4 +1,4 @@
-import { lambdaPlatform } from '../../functions/parts.ts';
+import { lambdaPlatform } from '../../functions/parts/platform.ts';
 import { createReplayHandler, REPLAY_ENTRY } from '../../functions/replay.ts';
 import { parseConfig } from '../../shared/config.ts';
 

@@ -1,0 +1,22 @@
+import { SqsMessageQueue } from '../../adapters/sqs/sqs-message-queue.ts';
+import { sqsClient } from '../../shared/clients/sqs.ts';
+import type { Settings } from '../../shared/config.ts';
+import { DeliveryRouter } from '../../use-cases/delivery-router.ts';
+import type { Platform } from './platform.ts';
+import { deliveryHistoryStore } from './stores.ts';
+
+export const queue = (url: string, { aws }: Platform) => new SqsMessageQueue(sqsClient(aws), url);
+
+/** One message per (event, integration) on the webhook or export queue, with its pending delivery record. */
+export const deliveryRouter = (
+  config: Pick<
+    Settings,
+    'DELIVERIES_TABLE_NAME' | 'EVENT_RETENTION_DAYS' | 'WEBHOOK_QUEUE_URL' | 'EXPORT_QUEUE_URL'
+  >,
+  platform: Platform,
+) =>
+  new DeliveryRouter({
+    history: deliveryHistoryStore(config, platform),
+    webhookQueue: queue(config.WEBHOOK_QUEUE_URL, platform),
+    exportQueue: queue(config.EXPORT_QUEUE_URL, platform),
+  });

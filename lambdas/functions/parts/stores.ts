@@ -1,0 +1,55 @@
+import { DynamoDeliveryHistory } from '../../adapters/dynamodb/delivery-history.ts';
+import { DynamoDeliveryStateStore } from '../../adapters/dynamodb/delivery-state-store.ts';
+import { DynamoEventLog } from '../../adapters/dynamodb/event-log.ts';
+import { DynamoIntegrationLog } from '../../adapters/dynamodb/integration-log.ts';
+import { DynamoIntegrationRepository } from '../../adapters/dynamodb/integration-repository.ts';
+import { DynamoRejectedEventStore } from '../../adapters/dynamodb/rejected-event-store.ts';
+import { DynamoReplayStore } from '../../adapters/dynamodb/replay-store.ts';
+import { dynamoDocumentClient } from '../../shared/clients/dynamodb.ts';
+import type { Settings } from '../../shared/config.ts';
+import type { Platform } from './platform.ts';
+
+/*
+ * Builders of the DynamoDB stores, each from only the settings it reads. A function's factory imports the
+ * builders it needs from the modules of this folder, so its bundle holds nothing it does not use.
+ */
+
+export type State = Pick<Settings, 'STATE_TABLE_NAME'>;
+
+export const integrationStore = (config: State, { aws }: Platform) =>
+  new DynamoIntegrationRepository(dynamoDocumentClient(aws), config.STATE_TABLE_NAME);
+
+export const integrationLogStore = (config: State, { aws }: Platform) =>
+  new DynamoIntegrationLog(dynamoDocumentClient(aws), config.STATE_TABLE_NAME);
+
+export const rejectedEventStore = (config: State, { aws }: Platform) =>
+  new DynamoRejectedEventStore(dynamoDocumentClient(aws), config.STATE_TABLE_NAME);
+
+export const deliveryStateStore = (config: State, { aws }: Platform) =>
+  new DynamoDeliveryStateStore(dynamoDocumentClient(aws), config.STATE_TABLE_NAME);
+
+export const replayStore = (config: State, { aws }: Platform) =>
+  new DynamoReplayStore(dynamoDocumentClient(aws), config.STATE_TABLE_NAME);
+
+export const eventLogStore = (
+  config: Pick<Settings, 'EVENT_LOG_TABLE_NAME' | 'TENANT' | 'EVENT_RETENTION_DAYS'>,
+  { aws, clock }: Platform,
+) =>
+  new DynamoEventLog(
+    dynamoDocumentClient(aws),
+    config.EVENT_LOG_TABLE_NAME,
+    config.TENANT,
+    config.EVENT_RETENTION_DAYS,
+    clock,
+  );
+
+export const deliveryHistoryStore = (
+  config: Pick<Settings, 'DELIVERIES_TABLE_NAME' | 'EVENT_RETENTION_DAYS'>,
+  { aws, clock }: Platform,
+) =>
+  new DynamoDeliveryHistory(
+    dynamoDocumentClient(aws),
+    config.DELIVERIES_TABLE_NAME,
+    config.EVENT_RETENTION_DAYS,
+    clock,
+  );
