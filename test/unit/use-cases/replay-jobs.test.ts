@@ -31,6 +31,22 @@ describe('ReplayJobs.begin', () => {
     expect(job).toMatchObject({ range_from: earlier, from: earlier, settle_until: isoPlus(now, SETTLE_MS) });
   });
 
+  it('takes over where an unfinished job’s current pass began when that is earlier than its range', async () => {
+    const world = memoryWorld();
+    const integration = webhookIntegration();
+    const now = world.clock.now().toISOString();
+    const first = await world.replayJobs.begin(integration, isoPlus(now, -HOUR_MS), now, 'first', {
+      settle: true,
+    });
+    // A late catch-up point made the job start a pass over from before its range (and the point was cleared).
+    const passFrom = isoPlus(now, -3 * HOUR_MS);
+    await world.replayStore.put({ ...first, from: passFrom, shard: 0, step: 9 });
+    const job = await world.replayJobs.begin(integration, isoPlus(now, -HOUR_MS), now, 'second', {
+      settle: true,
+    });
+    expect(job.from).toBe(passFrom);
+  });
+
   it('starts where asked when the earlier job had completed', async () => {
     const world = memoryWorld();
     const integration = webhookIntegration();

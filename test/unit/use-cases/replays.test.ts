@@ -116,6 +116,23 @@ describe('Replays', () => {
     expect((await world.deliveryState.get(integration.id)).catch_up_from).toBeUndefined();
   });
 
+  it('stopped while covering a catch-up point earlier than its range: the next start still replays that point', async () => {
+    const { world, replays, integration } = setUp();
+    const now = world.clock.now();
+    const message = await begin(world, integration, isoPlus(now, -HOUR_MS), true);
+    const early = loggedEvent(isoPlus(now, -90 * MINUTE_MS));
+    await world.eventLog.put(early);
+    await world.deliveryState.recordMissed(integration.id, early.received_at);
+    world.clock.advance(SETTLE_MS);
+    // One receive per shard, then the look that takes the point over (and clears it).
+    for (let receive = 1; receive <= 9; receive++) await replays.step(message, receive);
+    expect((await world.replayStore.get(integration.id))?.from).toBe(early.received_at);
+    await world.stopper.stop(integration.id, 'Stopped via API.');
+    await replays.step(message, 10);
+    const point = (await world.deliveryState.get(integration.id)).catch_up_from;
+    expect(point !== undefined && point <= early.received_at).toBe(true);
+  });
+
   it(`hands the job to a fresh message after ${HANDOFF_RECEIVES} receives`, async () => {
     const { world, replays, integration } = setUp();
     await logEvents(world, 3);
