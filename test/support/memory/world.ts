@@ -34,7 +34,7 @@ export const TENANT = 'acme';
  * Every in-memory adapter of one deployment, and the small use cases others are composed on, wired as the
  * functions in lambdas/functions wire them. Each test builds its own.
  */
-export const memoryWorld = (start = '2026-11-30T12:00:00.000Z') => {
+export const memoryWorld = (start: string | Date = '2026-11-30T12:00:00.000Z') => {
   const clock = new MemoryClock(start);
   const integrations = new MemoryIntegrationRepository();
   const logs = new MemoryIntegrationLog();
