@@ -1,4 +1,5 @@
 import { randomUUID } from 'node:crypto';
+import { earliest } from '../domain/catch-up.ts';
 import type { Integration } from '../domain/integration.ts';
 import type { ReplayMessage } from '../domain/messages.ts';
 import type { IntegrationLog } from '../domain/ports/integrations.ts';
@@ -39,7 +40,11 @@ export class ReplayJobs {
   ): Promise<ReplayJob> {
     const now = this.deps.clock.now();
     const unfinished = await this.deps.replays.get(integration.id);
-    if (unfinished && !unfinished.completed_at && unfinished.range_from < from) from = unfinished.range_from;
+    if (unfinished && !unfinished.completed_at) {
+      // Its current pass may have begun before its range, at a late catch-up point it has already cleared.
+      const unfinishedFrom = earliest(unfinished.from, unfinished.range_from) ?? unfinished.range_from;
+      if (unfinishedFrom < from) from = unfinishedFrom;
+    }
     const job: ReplayJob = {
       integration_id: integration.id,
       job_id: randomUUID(),

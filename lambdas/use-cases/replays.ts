@@ -1,3 +1,4 @@
+import { earliest } from '../domain/catch-up.ts';
 import { EVENT_LOG_SHARDS } from '../domain/event.ts';
 import type { Integration } from '../domain/integration.ts';
 import type { ReplayMessage } from '../domain/messages.ts';
@@ -82,8 +83,10 @@ export class Replays {
       return watching && endingTemporary(integration) ? { ending: integration } : {};
     }
     if (integration.status !== 'running') {
-      // Stopped mid-replay: what is left of the range becomes part of the catch-up of the next start.
-      await deps.deliveryState.recordMissed(integration.id, job.range_from);
+      // Stopped mid-replay: what is left of the range becomes part of the catch-up of the next start. A pass
+      // that took over a late catch-up point may have begun before the range (and cleared that point).
+      const missedFrom = earliest(job.from, job.range_from) ?? job.range_from;
+      await deps.deliveryState.recordMissed(integration.id, missedFrom);
       await deps.replays.deleteIf(integration.id, job.job_id);
       return {};
     }

@@ -1,0 +1,95 @@
+import { type LoggedEvent, shardOf } from '../../../lambdas/domain/event.ts';
+import { entityOf } from '../../../lambdas/domain/event-names.ts';
+import type { EventLogStore, EventRangeQuery } from '../../../lambdas/domain/ports/events.ts';
+import type { Clock } from '../../../lambdas/domain/ports/platform.ts';
+import type { ShardPage } from '../../../lambdas/domain/sharded-merge.ts';
+
+const DAY_S = 86_400;
+
+interface StoredEvent {
+  sk: string;
+  shard: number;
+  expiresAt: number;
+  event: LoggedEvent;
+}
+
+/**
+ * The event log as the DynamoDB adapter keeps it: one item per (received_at, id) in shard `shardOf(id)`,
+ * sort key `{received_at}#{id}`, a TTL of `retentionDays` after `received_at` that reads honour (TTL itself
+ * deletes late, so `hasEventsReceivedBetween` still sees expired items). `readShard`'s `limit` counts items
+ * evaluated before the name and entity filters, and a page that stopped at the limit has a
+ * `lastEvaluatedSk` even if nothing follows, as DynamoDB's Query does.
+ */
+export class MemoryEventLog implements EventLogStore {
+  private readonly items = new Map<string, StoredEvent>();
+
+  constructor(
+    private readonly clock: Clock,
+    private readonly retentionDays = 30,
+  ) {}
+
+  async put(event: LoggedEvent): Promise<void> {
+    const sk = `${event.received_at}#${event.id}`;
+    this.items.set(sk, {
+      sk,
+      shard: shardOf(event.id),
+      expiresAt: Math.floor(Date.parse(event.received_at) / 1000) + this.retentionDays * DAY_S,
+      event: structuredClone(event),
+    });
+  }
+
+  async get(receivedAt: string, eventId: string): Promise<LoggedEvent | undefined> {
+    const item = this.items.get(`${receivedAt}#${eventId}`);
+    return item && !this.expired(item) ? structuredClone(item.event) : undefined;
+  }
+
+  async receivedAtOf(eventId: string): Promise<string | undefined> {
+    const found = [...this.items.values()].filter((item) => item.event.id === eventId && !this.expired(item));
+    return found.at(-1)?.event.received_at;
+  }
+
+  async readShard(
+    shard: number,
+    query: EventRangeQuery,
+    afterSk: string | undefined,
+    limit: number,
+  ): Promise<ShardPage<LoggedEvent>> {
+    if (query.from > query.to) return { items: [] };
+    const upper = `${query.to}\uffff`;
+    let after = afterSk;
+    if (after !== undefined && (query.descending ? after > upper : after < query.from)) after = undefined;
+    if (after !== undefined && (query.descending ? after <= query.from : after >= upper))
+      return { items: [] };
+    const direction = query.descending ? -1 : 1;
+    const inRange = [...this.items.values()]
+      .filter((item) => item.shard === shard && item.sk >= query.from && item.sk <= upper)
+      .filter((item) => after === undefined || (query.descending ? item.sk < after : item.sk > after))
+      .sort((a, b) => direction * a.sk.localeCompare(b.sk));
+    const evaluated = inRange.slice(0, limit);
+    const items = evaluated
+      .filter((item) => !query.name || item.event.name === query.name)
+      .filter((item) => !query.entity || entityOf(item.event.name) === query.entity)
+      .filter((item) => !this.expired(item))
+      .map((item) => {
+        const event = structuredClone(item.event);
+        if (query.includePayload === false) event.payload = {};
+        return { sk: item.sk, item: event };
+      });
+    const last = evaluated.at(-1);
+    return { items, ...(evaluated.length === limit && last && { lastEvaluatedSk: last.sk }) };
+  }
+
+  async hasEventsReceivedBetween(from: string, to: string): Promise<boolean> {
+    if (from >= to) return false;
+    return [...this.items.values()].some((item) => item.sk >= from && item.sk <= to);
+  }
+
+  /** Every stored event (expired ones too), for assertions. */
+  all(): LoggedEvent[] {
+    return [...this.items.values()].map((item) => item.event);
+  }
+
+  private expired(item: StoredEvent): boolean {
+    return item.expiresAt <= Math.floor(this.clock.now().getTime() / 1000);
+  }
+}

@@ -1,0 +1,116 @@
+import type { IntegrationPolicy } from '../../../lambdas/domain/integration-rules.ts';
+import { DeliveryRouter } from '../../../lambdas/use-cases/delivery-router.ts';
+import { IntegrationRemover } from '../../../lambdas/use-cases/integration-remover.ts';
+import { IntegrationStopper } from '../../../lambdas/use-cases/integration-stopper.ts';
+import { ReplayJobs } from '../../../lambdas/use-cases/replay-jobs.ts';
+import { WebhookDispatcher } from '../../../lambdas/use-cases/webhook-dispatcher.ts';
+import {
+  ApiKeyAuthorizer,
+  FakeHttpSender,
+  MemoryDeliveryHistory,
+  MemoryDeliveryStateStore,
+} from './deliveries.ts';
+import { MemoryEventLog } from './events.ts';
+import {
+  MemoryExportDestinations,
+  MemoryExportStateStore,
+  MemoryStagingStore,
+  RecordingExportFlusher,
+} from './exports.ts';
+import {
+  MemoryIntegrationLog,
+  MemoryIntegrationRepository,
+  MemoryRejectedEventStore,
+  MemorySecretStore,
+} from './integrations.ts';
+import { MemoryClock, MemoryMetrics, MemoryOperationLog, MemoryQueue } from './platform.ts';
+import { MemoryReplayStore } from './replays.ts';
+
+export const RETENTION_DAYS = 30;
+export const SETTLE_MS = 60_000;
+export const TENANT = 'acme';
+
+/**
+ * Every in-memory adapter of one deployment, and the small use cases others are composed on, wired as the
+ * functions in lambdas/functions wire them. Each test builds its own.
+ */
+export const memoryWorld = (start: string | Date = '2026-11-30T12:00:00.000Z') => {
+  const clock = new MemoryClock(start);
+  const integrations = new MemoryIntegrationRepository();
+  const logs = new MemoryIntegrationLog();
+  const rejected = new MemoryRejectedEventStore();
+  const secrets = new MemorySecretStore();
+  const eventLog = new MemoryEventLog(clock, RETENTION_DAYS);
+  const deliveryState = new MemoryDeliveryStateStore();
+  const history = new MemoryDeliveryHistory(clock, RETENTION_DAYS);
+  const replayStore = new MemoryReplayStore();
+  const exportState = new MemoryExportStateStore();
+  const staging = new MemoryStagingStore();
+  const destinations = new MemoryExportDestinations();
+  const exportFlusher = new RecordingExportFlusher();
+  const queues = {
+    ingest: new MemoryQueue(),
+    webhook: new MemoryQueue(),
+    export: new MemoryQueue(),
+    replay: new MemoryQueue(),
+  };
+  const sender = new FakeHttpSender();
+  const metrics = new MemoryMetrics();
+  const operationLog = new MemoryOperationLog();
+  const policy: IntegrationPolicy = {
+    retentionDays: RETENTION_DAYS,
+    allowInsecureCallbacks: false,
+    maxIntegrations: 10,
+  };
+  const stopper = new IntegrationStopper({ integrations, logs, clock });
+  const remover = new IntegrationRemover({
+    integrations,
+    logs,
+    rejected,
+    deliveryState,
+    replayJobs: replayStore,
+    secrets,
+  });
+  const replayJobs = new ReplayJobs({
+    replays: replayStore,
+    replayQueue: queues.replay,
+    logs,
+    clock,
+    settleMs: SETTLE_MS,
+  });
+  const router = new DeliveryRouter({ history, webhookQueue: queues.webhook, exportQueue: queues.export });
+  const dispatcher = new WebhookDispatcher({
+    secrets,
+    sender,
+    authorizer: new ApiKeyAuthorizer(),
+    clock,
+    userAgent: 'event-stream-test',
+  });
+  return {
+    clock,
+    integrations,
+    logs,
+    rejected,
+    secrets,
+    eventLog,
+    deliveryState,
+    history,
+    replayStore,
+    exportState,
+    staging,
+    destinations,
+    exportFlusher,
+    queues,
+    sender,
+    metrics,
+    operationLog,
+    policy,
+    stopper,
+    remover,
+    replayJobs,
+    router,
+    dispatcher,
+  };
+};
+
+export type MemoryWorld = ReturnType<typeof memoryWorld>;

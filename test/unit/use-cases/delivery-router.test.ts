@@ -1,0 +1,49 @@
+import { describe, expect, it } from 'vitest';
+import type { DeliveryMessage } from '../../../lambdas/domain/messages.ts';
+import { isoPlus, loggedEvent, s3Integration, webhookIntegration } from '../../support/memory/fixtures.ts';
+import { memoryWorld } from '../../support/memory/world.ts';
+
+describe('DeliveryRouter', () => {
+  it('queues a webhook delivery with the integration’s generation, and no history for a permanent one', async () => {
+    const world = memoryWorld();
+    const integration = webhookIntegration();
+    const event = loggedEvent(world.clock.now().toISOString());
+    await world.router.route(integration, event);
+    expect(world.queues.webhook.bodies<DeliveryMessage>()).toEqual([
+      {
+        integration_id: integration.id,
+        generation: integration.created_at,
+        event_id: event.id,
+        received_at: event.received_at,
+      },
+    ]);
+    expect(await world.history.get(integration, event.received_at, event.id)).toBeUndefined();
+    expect(world.queues.export.sent).toEqual([]);
+  });
+
+  it('notes a temporary integration’s delivery as pending before queueing it', async () => {
+    const world = memoryWorld();
+    const integration = webhookIntegration({
+      integration_type: 'temporary',
+      starts_at: isoPlus(world.clock.now(), -3_600_000),
+      ends_at: world.clock.now().toISOString(),
+    });
+    let pendingWhenQueued: boolean | undefined;
+    const send = world.queues.webhook.send.bind(world.queues.webhook);
+    world.queues.webhook.send = async (body) => {
+      pendingWhenQueued = await world.history.hasPending(integration);
+      await send(body);
+    };
+    await world.router.route(integration, loggedEvent(world.clock.now().toISOString()));
+    expect(pendingWhenQueued).toBe(true);
+  });
+
+  it('sends S3 deliveries to the export queue', async () => {
+    const world = memoryWorld();
+    const integration = s3Integration();
+    await world.router.route(integration, loggedEvent(world.clock.now().toISOString()));
+    expect(world.queues.export.sent).toHaveLength(1);
+    expect(world.queues.webhook.sent).toEqual([]);
+    expect(await world.history.hasPending(integration)).toBe(false);
+  });
+});

@@ -1,0 +1,219 @@
+import { randomUUID } from 'node:crypto';
+import { describe, expect, it } from 'vitest';
+import type { LoggedEvent } from '../../../lambdas/domain/event.ts';
+import type { Integration } from '../../../lambdas/domain/integration.ts';
+import { ExportBatcher, type ExportRecord } from '../../../lambdas/use-cases/export-batcher.ts';
+import { ExportFlush } from '../../../lambdas/use-cases/export-flush.ts';
+import { ExportUpload } from '../../../lambdas/use-cases/export-upload.ts';
+import { HOUR_MS, isoPlus, loggedEvent, MINUTE_MS, s3Integration } from '../../support/memory/fixtures.ts';
+import { type MemoryWorld, memoryWorld, TENANT } from '../../support/memory/world.ts';
+
+const STOP_WINDOW_MS = 24 * HOUR_MS;
+const MAX_FILE_AGE_MS = 5 * MINUTE_MS;
+
+const setUp = (
+  options: { maxFileBytes?: number; partBytes?: number; integration?: Partial<Integration> } = {},
+) => {
+  const world = memoryWorld();
+  const maxFileBytes = options.maxFileBytes ?? 52_428_800;
+  const batcher = new ExportBatcher({
+    integrations: world.integrations,
+    eventLog: world.eventLog,
+    state: world.exportState,
+    staging: world.staging,
+    deliveryState: world.deliveryState,
+    metrics: world.metrics,
+    clock: world.clock,
+    settings: {
+      maxFileBytes,
+      maxFileAgeMs: MAX_FILE_AGE_MS,
+      chunkBytes: Math.min(maxFileBytes, 4 * 1024 * 1024),
+    },
+  });
+  const flush = new ExportFlush({
+    integrations: world.integrations,
+    state: world.exportState,
+    staging: world.staging,
+    destinations: world.destinations,
+    upload: new ExportUpload({
+      staging: world.staging,
+      state: world.exportState,
+      partBytes: options.partBytes ?? 5 * 1024 * 1024,
+    }),
+    logs: world.logs,
+    deliveryState: world.deliveryState,
+    stopper: world.stopper,
+    metrics: world.metrics,
+    clock: world.clock,
+    settings: {
+      tenant: TENANT,
+      maxFileAgeMs: MAX_FILE_AGE_MS,
+      stopWindowMs: STOP_WINDOW_MS,
+      retryScheduleSeconds: [10, 60, 300],
+      leaseMs: 5 * MINUTE_MS,
+      concurrency: 2,
+    },
+  });
+  const integration = world.integrations.seed(s3Integration(options.integration));
+  const bucket = world.destinations.bucket('erp-bucket');
+  return { world, batcher, flush, integration, bucket };
+};
+
+/** Logs `count` events received just now and makes their export-queue records. */
+const exportRecords = async (
+  world: MemoryWorld,
+  integration: Integration,
+  count: number,
+  payloadBytes = 10,
+) => {
+  const events: LoggedEvent[] = [];
+  const records: ExportRecord[] = [];
+  for (let i = 0; i < count; i++) {
+    const event = loggedEvent(isoPlus(world.clock.now(), -1000 + i), {
+      payload: { pad: 'x'.repeat(payloadBytes) },
+    });
+    await world.eventLog.put(event);
+    events.push(event);
+    records.push({
+      recordId: randomUUID(),
+      message: {
+        integration_id: integration.id,
+        generation: integration.created_at,
+        event_id: event.id,
+        received_at: event.received_at,
+      },
+    });
+  }
+  return { events, records };
+};
+
+/** Every object of the bucket: its key, size and the event ids of its lines. */
+const files = (bucket: ReturnType<MemoryWorld['destinations']['bucket']>) =>
+  [...bucket.objects].map(([key, body]) => ({
+    key,
+    size: body.length,
+    ids: body
+      .toString('utf8')
+      .split('\n')
+      .filter((line) => line !== '')
+      .map((line) => (JSON.parse(line) as { id: string }).id),
+  }));
+
+const ids = (events: LoggedEvent[]) => events.map((event) => event.id).sort();
+
+describe('S3 export: files', () => {
+  it('closes a file at its 5th minute, not before, and writes every event once under the tenant’s folder', async () => {
+    const { world, batcher, flush, integration, bucket } = setUp();
+    const { events, records } = await exportRecords(world, integration, 5);
+    expect((await batcher.stage(records)).failedRecordIds).toEqual([]);
+    world.clock.advance(MAX_FILE_AGE_MS - 1);
+    await flush.flushDue();
+    expect(files(bucket)).toEqual([]);
+    world.clock.advance(1);
+    await flush.flushDue();
+    const [file] = files(bucket);
+    expect(file?.key).toMatch(/^events\/acme\/\d+-data-[a-z0-9]{16}\.export$/);
+    expect(file?.ids.sort()).toEqual(ids(events));
+    expect((await world.logs.list(integration.id))[0]?.action).toBe('file_uploaded');
+    expect(world.staging.objects.size).toBe(0);
+    expect(await world.exportState.load(integration.id)).toEqual({ closed: [] });
+  });
+
+  it('starts a new file for events arriving after the open one had its 5 minutes', async () => {
+    const { world, batcher, flush, integration, bucket } = setUp();
+    const first = await exportRecords(world, integration, 3);
+    await batcher.stage(first.records);
+    world.clock.advance(MAX_FILE_AGE_MS);
+    const second = await exportRecords(world, integration, 3);
+    const staged = await batcher.stage(second.records);
+    expect(staged.fullFiles).toHaveLength(1);
+    world.clock.advance(MAX_FILE_AGE_MS);
+    await flush.flushDue();
+    expect(files(bucket).map((file) => file.ids.sort())).toEqual(
+      expect.arrayContaining([ids(first.events), ids(second.events)]),
+    );
+  });
+
+  it('never lets a file pass the size limit, and no event spans two files', async () => {
+    const maxFileBytes = 2000;
+    const { world, batcher, flush, integration, bucket } = setUp({ maxFileBytes });
+    const { events, records } = await exportRecords(world, integration, 20, 300);
+    expect((await batcher.stage(records)).failedRecordIds).toEqual([]);
+    await flush.flush(integration);
+    const written = files(bucket);
+    expect(written.length).toBeGreaterThan(1);
+    for (const file of written) expect(file.size).toBeLessThanOrEqual(maxFileBytes);
+    expect(written.flatMap((file) => file.ids).sort()).toEqual(ids(events));
+  });
+
+  it('writes no empty file', async () => {
+    const { world, flush, integration, bucket } = setUp();
+    world.clock.advance(HOUR_MS);
+    await flush.flushDue();
+    await flush.flush(integration);
+    expect(files(bucket)).toEqual([]);
+  });
+
+  it('uploads a file larger than a part in parts, leaving no upload open', async () => {
+    const { world, batcher, flush, integration, bucket } = setUp({ partBytes: 1000 });
+    const { events, records } = await exportRecords(world, integration, 12, 300);
+    await batcher.stage(records);
+    await flush.flush(integration);
+    expect(
+      files(bucket)
+        .flatMap((file) => file.ids)
+        .sort(),
+    ).toEqual(ids(events));
+    expect(bucket.openUploads).toBe(0);
+  });
+});
+
+describe('S3 export: records that no longer apply', () => {
+  it('writes a redelivered record’s event once', async () => {
+    const { world, batcher, flush, integration, bucket } = setUp();
+    const { events, records } = await exportRecords(world, integration, 2);
+    await batcher.stage([...records, ...records.map((record) => ({ ...record, recordId: randomUUID() }))]);
+    await flush.flush(integration);
+    expect(files(bucket)[0]?.ids.sort()).toEqual(ids(events));
+  });
+
+  it('notes the earliest event for a stopped integration’s catch-up instead of staging it', async () => {
+    const { world, batcher, integration } = setUp({ integration: { status: 'stopped' } });
+    const { events, records } = await exportRecords(world, integration, 3);
+    expect((await batcher.stage(records)).failedRecordIds).toEqual([]);
+    expect((await world.deliveryState.get(integration.id)).catch_up_from).toBe(events[0]?.received_at);
+    expect(world.staging.objects.size).toBe(0);
+  });
+});
+
+describe('S3 export: a bucket that refuses', () => {
+  it('retries with backoff, then after the stop window gives the staged events up to a catch-up and stops', async () => {
+    const { world, batcher, flush, integration, bucket } = setUp();
+    const { events, records } = await exportRecords(world, integration, 4);
+    await batcher.stage(records);
+    bucket.refuse('NoSuchBucket');
+    await flush.flush(integration);
+    const [entry] = await world.logs.list(integration.id);
+    expect(entry?.action).toBe('retry_triggered');
+    expect(entry?.reason).toContain('NoSuchBucket');
+    const [waiting] = (await world.exportState.load(integration.id)).closed;
+    expect(waiting).toMatchObject({ attempts: 1 });
+    expect(waiting?.next_attempt_at).toBeGreaterThan(world.clock.now().getTime());
+
+    world.clock.advance(STOP_WINDOW_MS);
+    await flush.flushDue();
+    expect((await world.integrations.get(integration.id))?.status).toBe('stopped');
+    expect((await world.logs.list(integration.id))[0]?.reason).toMatch(/stop window.*NoSuchBucket/);
+    expect((await world.deliveryState.get(integration.id)).catch_up_from).toBe(events[0]?.received_at);
+    expect(await world.exportState.load(integration.id)).toEqual({ closed: [] });
+    expect(world.staging.objects.size).toBe(0);
+  });
+
+  it('drops what is staged on discard (a deleted integration), so a new one with the id starts clean', async () => {
+    const { world, batcher, flush, integration } = setUp();
+    await batcher.stage((await exportRecords(world, integration, 3)).records);
+    await flush.discard(integration.id);
+    expect(await world.exportState.load(integration.id)).toEqual({ closed: [] });
+    expect(world.staging.objects.size).toBe(0);
+  });
+});

@@ -1,0 +1,168 @@
+import { describe, expect, it } from 'vitest';
+import type { Integration } from '../../../lambdas/domain/integration.ts';
+import type { DeliveryMessage } from '../../../lambdas/domain/messages.ts';
+import { WebhookDelivery } from '../../../lambdas/use-cases/webhook-delivery.ts';
+import { DAY_MS, HOUR_MS, isoPlus, loggedEvent, webhookIntegration } from '../../support/memory/fixtures.ts';
+import { memoryWorld } from '../../support/memory/world.ts';
+
+const RETRY_BUDGET_MS = 12 * HOUR_MS;
+const STOP_WINDOW_MS = 24 * HOUR_MS;
+
+const setUp = async (overrides: Partial<Integration> = {}) => {
+  const world = memoryWorld();
+  const delivery = new WebhookDelivery({
+    integrations: world.integrations,
+    stopper: world.stopper,
+    eventLog: world.eventLog,
+    dispatcher: world.dispatcher,
+    rejected: world.rejected,
+    history: world.history,
+    logs: world.logs,
+    deliveryState: world.deliveryState,
+    metrics: world.metrics,
+    log: world.operationLog,
+    clock: world.clock,
+    settings: {
+      retryBudgetMs: RETRY_BUDGET_MS,
+      stopWindowMs: STOP_WINDOW_MS,
+      retryScheduleSeconds: [10, 60, 300],
+    },
+  });
+  const integration = world.integrations.seed(webhookIntegration(overrides));
+  const event = loggedEvent(isoPlus(world.clock.now(), -5000));
+  await world.eventLog.put(event);
+  const message: DeliveryMessage = {
+    integration_id: integration.id,
+    generation: integration.created_at,
+    event_id: event.id,
+    received_at: event.received_at,
+  };
+  const firstTry = { attempt: 1, firstSentAt: new Date(event.received_at) };
+  const record = () => world.history.get(integration, event.received_at, event.id);
+  return { world, delivery, integration, event, message, firstTry, record };
+};
+
+describe('WebhookDelivery outcomes', () => {
+  it('2xx: delivered, recorded with its attempt, and noted as a success', async () => {
+    const { world, delivery, message, firstTry, record, integration } = await setUp();
+    world.sender.answer(202);
+    expect(await delivery.deliver(message, firstTry)).toEqual({ done: true });
+    expect(await record()).toMatchObject({ status: 'delivered', attempts: [{ status_code: 202 }] });
+    expect((await world.deliveryState.get(integration.id)).last_success_at).toBe(
+      world.clock.now().toISOString(),
+    );
+    expect(world.metrics.durations).toEqual([{ name: 'DeliveryLatency', milliseconds: 5000 }]);
+  });
+
+  it('400: kept among the rejected events with the receiver’s answer, logged, not retried', async () => {
+    const { world, delivery, message, firstTry, record, integration, event } = await setUp();
+    await world.deliveryState.recordFailure(integration.id, world.clock.now());
+    world.sender.answer(400, {}, 'bad sku');
+    expect(await delivery.deliver(message, firstTry)).toEqual({ done: true });
+    expect(await world.rejected.get(integration.id, event.id)).toMatchObject({
+      received_at: event.received_at,
+      status_code: 400,
+      response_excerpt: 'bad sku',
+    });
+    expect((await record())?.status).toBe('rejected');
+    expect(await world.logs.actions(integration.id)).toEqual(['event_rejected']);
+    // The receiver answered: it is up, so the stop window starts over.
+    expect((await world.deliveryState.get(integration.id)).failing_since).toBeUndefined();
+  });
+
+  it('410: stops the integration with a reason and notes the event for the catch-up', async () => {
+    const { world, delivery, message, firstTry, integration, event } = await setUp();
+    world.sender.answer(410);
+    expect(await delivery.deliver(message, firstTry)).toEqual({ done: true });
+    expect((await world.integrations.get(integration.id))?.status).toBe('stopped');
+    expect((await world.logs.list(integration.id))[0]?.reason).toContain('410');
+    expect((await world.deliveryState.get(integration.id)).catch_up_from).toBe(event.received_at);
+  });
+
+  it('5xx: retried after the schedule’s step with jitter, recorded pending, logged once a minute', async () => {
+    const { world, delivery, message, firstTry, record, integration } = await setUp();
+    world.sender.answer(503).answer(503);
+    const decision = await delivery.deliver(message, firstTry);
+    expect(decision.done).toBe(false);
+    const seconds = decision.done ? 0 : decision.retryInSeconds;
+    expect(seconds).toBeGreaterThanOrEqual(8);
+    expect(seconds).toBeLessThanOrEqual(12);
+    world.clock.advance(10_000);
+    await delivery.deliver(message, { ...firstTry, attempt: 2 });
+    expect(await record()).toMatchObject({
+      status: 'pending',
+      attempts: [{ status_code: 503 }, { status_code: 503 }],
+    });
+    expect(await world.logs.actions(integration.id)).toEqual(['retry_triggered']);
+  });
+
+  it.each([
+    ['30', 20],
+    ['15', 15],
+    ['1', 10],
+  ])('honours Retry-After %s between the step and twice it (%i s)', async (header, expected) => {
+    const { world, delivery, message, firstTry } = await setUp();
+    world.sender.answer(429, { 'retry-after': header });
+    expect(await delivery.deliver(message, firstTry)).toEqual({ done: false, retryInSeconds: expected });
+  });
+
+  it('a timeout or reset is retried like a 5xx', async () => {
+    const { world, delivery, message, firstTry, record } = await setUp();
+    world.sender.fail('timeout after 10000 ms');
+    expect((await delivery.deliver(message, firstTry)).done).toBe(false);
+    expect((await record())?.attempts[0]?.error).toBe('timeout after 10000 ms');
+  });
+
+  it('gives up after the retry budget: failed, retriable, and logged', async () => {
+    const { world, delivery, message, record, integration } = await setUp();
+    world.sender.answer(500);
+    const late = { attempt: 9, firstSentAt: new Date(world.clock.now().getTime() - RETRY_BUDGET_MS) };
+    expect(await delivery.deliver(message, late)).toEqual({ done: true });
+    expect((await record())?.status).toBe('failed');
+    expect((await world.logs.list(integration.id))[0]).toMatchObject({ action: 'delivery_failed' });
+    expect((await world.integrations.get(integration.id))?.status).toBe('running');
+  });
+
+  it('stops an integration that had no success for the whole stop window, noting the event for the catch-up', async () => {
+    const { world, delivery, message, firstTry, integration, event } = await setUp();
+    await world.deliveryState.recordFailure(
+      integration.id,
+      new Date(world.clock.now().getTime() - STOP_WINDOW_MS),
+    );
+    world.sender.answer(500);
+    expect(await delivery.deliver(message, firstTry)).toEqual({ done: true });
+    const stopped = await world.integrations.get(integration.id);
+    expect(stopped?.status).toBe('stopped');
+    expect((await world.logs.list(integration.id))[0]?.reason).toContain('stop window 24 h');
+    expect((await world.deliveryState.get(integration.id)).catch_up_from).toBe(event.received_at);
+  });
+});
+
+describe('WebhookDelivery of messages that no longer apply', () => {
+  it('notes a stopped integration’s event for its catch-up instead of sending it', async () => {
+    const { world, delivery, message, firstTry, integration, event } = await setUp({ status: 'stopped' });
+    expect(await delivery.deliver(message, firstTry)).toEqual({ done: true });
+    expect(world.sender.requests).toEqual([]);
+    expect((await world.deliveryState.get(integration.id)).catch_up_from).toBe(event.received_at);
+  });
+
+  it('drops a message of an earlier integration with the same id, and of a deleted one', async () => {
+    const { world, delivery, message, firstTry, integration } = await setUp();
+    await delivery.deliver({ ...message, generation: '2026-10-01T00:00:00.000Z' }, firstTry);
+    await world.integrations.delete(integration.id);
+    await delivery.deliver(message, firstTry);
+    expect(world.sender.requests).toEqual([]);
+  });
+
+  it('drops an event its filters no longer want, and one that left the event log', async () => {
+    const { world, delivery, message, firstTry } = await setUp({
+      filter_conditions: { entity_filter: ['item'] },
+    });
+    expect(await delivery.deliver(message, firstTry)).toEqual({ done: true });
+    const fresh = await setUp();
+    fresh.world.clock.advance(31 * DAY_MS);
+    expect(await fresh.delivery.deliver(fresh.message, fresh.firstTry)).toEqual({ done: true });
+    expect(fresh.world.metrics.counted('WebhookEventExpired')).toBe(1);
+    expect([...world.sender.requests, ...fresh.world.sender.requests]).toEqual([]);
+  });
+});
