@@ -1,8 +1,6 @@
 import { AsyncLocalStorage } from 'node:async_hooks';
 import { createServer } from 'node:http';
 import type { AddressInfo } from 'node:net';
-import { join } from 'node:path';
-import { fileURLToPath, pathToFileURL } from 'node:url';
 import { GetQueueAttributesCommand } from '@aws-sdk/client-sqs';
 import type { SQSBatchResponse } from 'aws-lambda';
 import { dynamoDocumentClient } from '../lambdas/shared/clients/dynamodb.ts';
@@ -16,7 +14,6 @@ import type { SqsHandler } from '../local/sqs-poller.ts';
 import { countAwsRequests } from './aws-requests.ts';
 import { printTable, progress, quantile, ratio } from './report.ts';
 
-const REPO_ROOT = fileURLToPath(new URL('../', import.meta.url));
 export const EVENTS_PATH = '/api/v1/org/events';
 export const INTEGRATIONS_PATH = '/api/v1/org/integrations/eventstream';
 

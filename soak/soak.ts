@@ -8,7 +8,6 @@ import { randomUUID } from 'node:crypto';
 import { mkdtemp, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { fileURLToPath, pathToFileURL } from 'node:url';
 import {
   CreateBucketCommand,
   GetObjectCommand,
@@ -209,7 +208,6 @@ const INTEGRATIONS: readonly IntegrationSpec[] = [
 const EVENTS_PATH = '/api/v1/org/events';
 const BUCKET = 'soak-erp-exports';
 const TENANT = 'local';
-const REPO_ROOT = fileURLToPath(new URL('../', import.meta.url));
 
 /**
  * The filter rule as DESIGN.md states it, written here rather than imported so the product's own function is

@@ -1,5 +1,5 @@
 import { ValidationError } from '../domain/errors.ts';
-import { type EventEnvelope, MAX_EVENTS_PER_REQUEST } from '../domain/event.ts';
+import { MAX_EVENTS_PER_REQUEST } from '../domain/event.ts';
 import type { IngestMessage } from '../domain/messages.ts';
 import type { Clock, MessageQueue } from '../domain/ports/platform.ts';
 import { publishedEventSchema, toEnvelope } from '../domain/published-event.ts';

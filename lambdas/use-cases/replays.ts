@@ -5,7 +5,7 @@ import type { ReplayMessage } from '../domain/messages.ts';
 import type { DeliveryStateStore } from '../domain/ports/deliveries.ts';
 import type { EventLogStore } from '../domain/ports/events.ts';
 import type { IntegrationLog, IntegrationRepository } from '../domain/ports/integrations.ts';
-import type { Clock, MessageQueue, Metrics } from '../domain/ports/platform.ts';
+import type { Clock, Metrics } from '../domain/ports/platform.ts';
 import type { ReplayJob, ReplayStore } from '../domain/ports/replays.ts';
 import { type DeliveryRouter, wants } from './delivery-router.ts';
 import type { ReplayJobs } from './replay-jobs.ts';

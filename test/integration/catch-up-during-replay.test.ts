@@ -10,9 +10,6 @@ import { DynamoReplayStore } from '../../lambdas/adapters/dynamodb/replay-store.
 import type { LoggedEvent } from '../../lambdas/domain/event.ts';
 import type { Integration } from '../../lambdas/domain/integration.ts';
 import type { ReplayMessage } from '../../lambdas/domain/messages.ts';
-import type { SecretStore } from '../../lambdas/domain/ports/integrations.ts';
-import type { MessageQueue } from '../../lambdas/domain/ports/platform.ts';
-import type { SecretValues } from '../../lambdas/domain/secrets.ts';
 import type { DeliveryRouter } from '../../lambdas/use-cases/delivery-router.ts';
 import { IntegrationLifecycle } from '../../lambdas/use-cases/integration-lifecycle.ts';
 import { IntegrationRegistry } from '../../lambdas/use-cases/integration-registry.ts';
@@ -20,7 +17,9 @@ import { IntegrationRemover } from '../../lambdas/use-cases/integration-remover.
 import { IntegrationStopper } from '../../lambdas/use-cases/integration-stopper.ts';
 import { ReplayJobs } from '../../lambdas/use-cases/replay-jobs.ts';
 import { Replays } from '../../lambdas/use-cases/replays.ts';
+import { ListQueue } from '../support/list-queue.ts';
 import { useEmulators } from '../support/local-runtime.ts';
+import { MemorySecretStore } from '../support/memory/integrations.ts';
 
 /**
  * Issue 9, finding 2: an integration registered with a `starts_at` older than the window (the seed's own
@@ -30,33 +29,6 @@ import { useEmulators } from '../support/local-runtime.ts';
 
 const emulators = useEmulators({ applyEnv: false });
 const DAY_MS = 86_400_000;
-
-class ListQueue implements MessageQueue {
-  readonly messages: string[] = [];
-  async send(body: string) {
-    this.messages.push(body);
-  }
-  async sendAll(bodies: string[]) {
-    this.messages.push(...bodies);
-  }
-  async sendDelayed(body: string) {
-    this.messages.push(body);
-  }
-  async retryIn() {}
-}
-
-class MemorySecrets implements SecretStore {
-  private readonly values = new Map<string, SecretValues>();
-  async put(id: string, secrets: SecretValues) {
-    this.values.set(id, secrets);
-  }
-  async get(id: string) {
-    return this.values.get(id) ?? {};
-  }
-  async delete(id: string) {
-    this.values.delete(id);
-  }
-}
 
 const setUp = async ({ edgeEvent = false } = {}) => {
   const documents = DynamoDBDocumentClient.from(
@@ -140,7 +112,7 @@ const setUp = async ({ edgeEvent = false } = {}) => {
   const registry = new IntegrationRegistry({
     integrations,
     logs,
-    secrets: new MemorySecrets(),
+    secrets: new MemorySecretStore(),
     replays: jobs,
     remover: new IntegrationRemover({
       integrations,
@@ -148,7 +120,7 @@ const setUp = async ({ edgeEvent = false } = {}) => {
       rejected: new DynamoRejectedEventStore(documents, stateTable),
       deliveryState,
       replayJobs,
-      secrets: new MemorySecrets(),
+      secrets: new MemorySecretStore(),
     }),
     exportFiles,
     clock,

@@ -9,28 +9,13 @@ import { DynamoReplayStore } from '../../lambdas/adapters/dynamodb/replay-store.
 import type { LoggedEvent } from '../../lambdas/domain/event.ts';
 import type { Integration } from '../../lambdas/domain/integration.ts';
 import type { ReplayMessage } from '../../lambdas/domain/messages.ts';
-import type { MessageQueue } from '../../lambdas/domain/ports/platform.ts';
 import type { DeliveryRouter } from '../../lambdas/use-cases/delivery-router.ts';
 import { ReplayJobs } from '../../lambdas/use-cases/replay-jobs.ts';
 import { Replays } from '../../lambdas/use-cases/replays.ts';
+import { ListQueue } from '../support/list-queue.ts';
 import { useEmulators } from '../support/local-runtime.ts';
 
 const emulators = useEmulators({ applyEnv: false });
-
-/** The replay queue as a list: a crashed step's message is simply handed out again, as SQS would. */
-class ListQueue implements MessageQueue {
-  readonly messages: string[] = [];
-  async send(body: string) {
-    this.messages.push(body);
-  }
-  async sendAll(bodies: string[]) {
-    this.messages.push(...bodies);
-  }
-  async sendDelayed(body: string) {
-    this.messages.push(body);
-  }
-  async retryIn() {}
-}
 
 const setUp = async (events: number, crashOnRoute: Set<number>) => {
   const documents = DynamoDBDocumentClient.from(
