@@ -23,6 +23,8 @@ export interface TemporaryEndDeps {
   };
 }
 
+/** Longer than a global secondary index takes to show a write, as DynamoDB Local and AWS do it. */
+const INDEX_LAG_MS = 5_000;
 /** Between two looks at a temporary integration whose last deliveries are under way. */
 const PENDING_LOOK_MS = 10_000;
 /** Looks further ahead than this are left to the scheduled runs. */
@@ -48,6 +50,11 @@ export class TemporaryEnd {
     if (now < endsAt + grace) return notYet(endsAt + grace - now);
     const job = await deps.replayJobs.get(integration.id);
     if (job && !job.completed_at) return { finished: false };
+    // The pending index is eventually consistent: the records of the replay's last page may not show in
+    // it for a moment after they were written. Asked too early, it would say "nothing pending" and the
+    // integration would go before its last deliveries.
+    const indexedAt = job?.completed_at ? Date.parse(job.completed_at) + INDEX_LAG_MS : 0;
+    if (now < indexedAt) return notYet(indexedAt - now);
     if (await deps.pending(integration)) return notYet(PENDING_LOOK_MS);
     await deps.finish(integration);
     return { finished: true };

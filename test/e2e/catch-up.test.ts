@@ -138,6 +138,16 @@ describe('temporary integrations', () => {
     shiftClock(-1 * 3_600_000);
     const after = await publish(2);
     delete process.env.CLOCK_OFFSET_MS;
+    // A past range is in the log by the time anyone replays it: wait until these were logged (they were
+    // received "hours ago" only by the shifted clock, so a busy machine could still have them in the queue).
+    await eventually(
+      async () => {
+        const page = await api('GET', `${EVENTS}?from=${Date.now() - 4 * 3_600_000}&limit=500`);
+        const logged = new Set((page.body.events as { id: string }[]).map((event) => event.id));
+        expect([...before, ...inside, ...after].every((id) => logged.has(id))).toBe(true);
+      },
+      { timeoutMs: 30_000 },
+    );
     const now = Date.now();
     const { id, path } = await register({
       integration_type: 'temporary',

@@ -82,4 +82,21 @@ describe('TemporaryEnd', () => {
     expect(await world.integrations.get(integration.id)).toBeUndefined();
     expect(await world.logs.list(integration.id)).toEqual([]);
   });
+
+  it('asks the pending index only once its replay has been complete for a few seconds', async () => {
+    // The index is eventually consistent: right after the replay's last page it may not show its records.
+    const { world, temporaryEnd } = setUp();
+    const integration = temporary(world, HOUR_MS);
+    await world.replayJobs.begin(integration, integration.starts_at ?? '', integration.ends_at ?? '', 't', {
+      settle: false,
+    });
+    const job = await world.replayStore.get(integration.id);
+    await world.replayStore.put({
+      ...(job as NonNullable<typeof job>),
+      completed_at: world.clock.now().toISOString(),
+    });
+    expect(await temporaryEnd.finishIfDone(integration)).toEqual({ finished: false, lookAgainInMs: 5_000 });
+    world.clock.advance(5_000);
+    expect(await temporaryEnd.finishIfDone(integration)).toEqual({ finished: true });
+  });
 });
