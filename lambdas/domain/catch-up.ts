@@ -1,4 +1,4 @@
-import { retentionWindowStart } from './integration-rules.ts';
+import { retentionWindowStart } from './retention.ts';
 
 /** What a start replays: from where, and what is not replayed. */
 export interface CatchUpPlan {

@@ -1,6 +1,7 @@
 import { ValidationError } from './errors.ts';
 import type { CallbackParameters, RegisterIntegrationRequest } from './integration-schema.ts';
 import { isLocalHostName, nonPublicReason } from './network-address.ts';
+import { retentionWindowStart } from './retention.ts';
 
 /** Settings the registration rules depend on. */
 export interface IntegrationPolicy {
@@ -10,13 +11,8 @@ export interface IntegrationPolicy {
   maxIntegrations: number;
 }
 
-const DAY_MS = 86_400_000;
 /** Client clocks run a little ahead; a `starts_at` of "now" must not be refused for that. */
 const CLOCK_SKEW_MS = 60_000;
-
-/** The oldest instant whose events are still in the event log. */
-export const retentionWindowStart = (now: Date, retentionDays: number): Date =>
-  new Date(now.getTime() - retentionDays * DAY_MS);
 
 /**
  * Checks the time rules of a registration and returns log notes for what was accepted with an

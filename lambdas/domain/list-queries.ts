@@ -1,7 +1,7 @@
 import * as z from 'zod';
 import { ValidationError } from './errors.ts';
 import { ENTITY_PATTERN, EVENT_NAME_PATTERN } from './event-names.ts';
-import { retentionWindowStart } from './integration-rules.ts';
+import { retentionWindowStart } from './retention.ts';
 
 /** `from` / `to` as RFC 3339 or epoch milliseconds, as the seeds use both. */
 const instant = z.string().transform((value, ctx) => {

@@ -12,6 +12,7 @@ import { integrationRemover, integrationStopper } from './parts/integrations.ts'
 import type { Platform } from './parts/platform.ts';
 import { queue } from './parts/queues.ts';
 import { replayJobs } from './parts/replays.ts';
+import { secretStore } from './parts/secrets.ts';
 import {
   deliveryHistoryStore,
   deliveryStateStore,
@@ -20,7 +21,7 @@ import {
   integrationStore,
   rejectedEventStore,
 } from './parts/stores.ts';
-import { secretStore, webhookDispatcher } from './parts/webhooks.ts';
+import { webhookDispatcher } from './parts/webhooks.ts';
 
 export const API_ENTRY = 'lambdas/handlers/api/index.ts';
 

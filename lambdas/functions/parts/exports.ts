@@ -10,8 +10,8 @@ import { ExportFlush } from '../../use-cases/export-flush.ts';
 import { ExportUpload } from '../../use-cases/export-upload.ts';
 import { integrationStopper } from './integrations.ts';
 import type { Platform } from './platform.ts';
+import { secretStore } from './secrets.ts';
 import { deliveryStateStore, integrationLogStore, integrationStore, type State } from './stores.ts';
-import { secretStore } from './webhooks.ts';
 
 const HOUR_MS = 3_600_000;
 
