@@ -82,8 +82,11 @@ const CONSUMER_GRANTS: Readonly<Record<string, GrantConsumer>> = {
     access.table(EVENT_LOG_TABLE).grant(fn, 'dynamodb:Query');
     // Replay jobs (get, conditional advance, delete), integrations, catch-up points, log entries.
     access.table(STATE_TABLE).grantReadWriteData(fn);
-    // Pending delivery records of the replayed events, like the fanout's.
-    access.table(DELIVERIES_TABLE).grant(fn, 'dynamodb:PutItem', 'dynamodb:BatchWriteItem');
+    // Pending delivery records of the replayed events, like the fanout's; which of a page were delivered
+    // already (BatchGetItem), so a webhook does not get them twice.
+    access
+      .table(DELIVERIES_TABLE)
+      .grant(fn, 'dynamodb:PutItem', 'dynamodb:BatchWriteItem', 'dynamodb:BatchGetItem');
     access.queue(WEBHOOK_QUEUE).grantSendMessages(fn);
     access.queue(EXPORT_QUEUE).grantSendMessages(fn);
     // Every HANDOFF_RECEIVES receives a job continues on a fresh message, below maxReceiveCount.

@@ -25,9 +25,11 @@ class NextPageScheduled extends Error {}
 /** Replay queue consumer: one page of one replay per receive; the message returns for the next page. */
 export const createReplayHandler = (config: ConfigOf<typeof REPLAY_ENTRY>, platform: Platform) => {
   const jobs = replayStore(config, platform);
+  const history = deliveryHistoryStore(config, platform);
   const replays = new Replays({
     integrations: integrationStore(config, platform),
     replays: jobs,
+    history,
     jobs: replayJobs(config, platform),
     eventLog: eventLogStore(config, platform),
     router: deliveryRouter(config, platform),
@@ -39,7 +41,6 @@ export const createReplayHandler = (config: ConfigOf<typeof REPLAY_ENTRY>, platf
   });
   // Only temporary webhook integrations end from here (their replay's message); S3 ones wait for their last
   // file in housekeeping. So "pending" is the delivery history's, and ending one needs no export access.
-  const history = deliveryHistoryStore(config, platform);
   const remover = integrationRemover(config, platform);
   const temporaryEnd = new TemporaryEnd({
     replayJobs: jobs,

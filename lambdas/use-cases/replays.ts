@@ -2,7 +2,7 @@ import { earliest } from '../domain/catch-up.ts';
 import { EVENT_LOG_SHARDS } from '../domain/event.ts';
 import type { Integration } from '../domain/integration.ts';
 import type { ReplayMessage } from '../domain/messages.ts';
-import type { DeliveryStateStore } from '../domain/ports/deliveries.ts';
+import type { DeliveryHistory, DeliveryStateStore } from '../domain/ports/deliveries.ts';
 import type { EventLogStore } from '../domain/ports/events.ts';
 import type { IntegrationLog, IntegrationRepository } from '../domain/ports/integrations.ts';
 import type { Clock, Metrics } from '../domain/ports/platform.ts';
@@ -22,6 +22,8 @@ const ENDING_WATCH_MS = 10 * 60_000;
 export interface ReplaysDeps {
   integrations: IntegrationRepository;
   replays: ReplayStore;
+  /** Which events of a page a webhook integration already got. */
+  history: Pick<DeliveryHistory, 'deliveredAmong'>;
   /** Hands a job over to a fresh message. */
   jobs: Pick<ReplayJobs, 'send'>;
   eventLog: EventLogStore;
@@ -101,10 +103,19 @@ export class Replays {
         job.after_sk,
         deps.settings.pageSize,
       );
-      const wanted = page.items.filter(({ item }) => wants(integration, item));
-      await Promise.all(wanted.map(({ item }) => deps.router.route(integration, item)));
-      next.queued = job.queued + wanted.length;
-      deps.metrics.count('ReplayEventsQueued', wanted.length);
+      const wanted = page.items.filter(({ item }) => wants(integration, item)).map(({ item }) => item);
+      // What a webhook already got is not sent again: a catch-up often starts before events that were
+      // delivered (from a message dropped at the stop), and receivers that cannot deduplicate would book
+      // them twice. (S3 deliveries are accounted per file, not per event.)
+      const delivered =
+        integration.callback_parameters && wanted.length > 0
+          ? await deps.history.deliveredAmong(integration, wanted)
+          : new Set<string>();
+      const toSend = wanted.filter((event) => !delivered.has(event.id));
+      await Promise.all(toSend.map((event) => deps.router.route(integration, event)));
+      next.queued = job.queued + toSend.length;
+      if (delivered.size > 0) next.skipped = (job.skipped ?? 0) + delivered.size;
+      deps.metrics.count('ReplayEventsQueued', toSend.length);
       if (page.lastEvaluatedSk) {
         next.after_sk = page.lastEvaluatedSk;
       } else {
@@ -136,7 +147,7 @@ export class Replays {
       await deps.logs.append(integration.id, [
         {
           action: 'replay_completed',
-          reason: `Replay of events received from ${job.range_from} to ${job.to} completed: ${next.queued} events queued.`,
+          reason: `Replay of events received from ${job.range_from} to ${job.to} completed: ${next.queued} events queued${next.skipped ? `, ${next.skipped} already delivered not sent again` : ''}.`,
           created_at: next.completed_at,
         },
       ]);

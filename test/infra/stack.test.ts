@@ -880,8 +880,10 @@ describe('EventStreamStack with the default Cognito issuer', () => {
           'dynamodb:BatchWriteItem',
         ]),
       );
-      // Pending records of the replayed events; the PendingIndex query before it ends a temporary integration.
+      // Pending records of the replayed events; which were delivered already; the PendingIndex query before it
+      // ends a temporary integration.
       expect(actionsOn(statements, ids.deliveriesTable)).toEqual([
+        'dynamodb:BatchGetItem',
         'dynamodb:BatchWriteItem',
         'dynamodb:PutItem',
         'dynamodb:Query',

@@ -1,6 +1,7 @@
 import { DynamoDBClient } from '@aws-sdk/client-dynamodb';
 import { DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
 import { describe, expect, it } from 'vitest';
+import { DynamoDeliveryHistory } from '../../lambdas/adapters/dynamodb/delivery-history.ts';
 import { DynamoDeliveryStateStore } from '../../lambdas/adapters/dynamodb/delivery-state-store.ts';
 import { DynamoEventLog } from '../../lambdas/adapters/dynamodb/event-log.ts';
 import { DynamoIntegrationLog } from '../../lambdas/adapters/dynamodb/integration-log.ts';
@@ -95,8 +96,15 @@ const setUp = async ({ edgeEvent = false } = {}) => {
   const replayJobs = new DynamoReplayStore(documents, stateTable);
   const queue = new ListQueue();
   const jobs = new ReplayJobs({ replays: replayJobs, replayQueue: queue, logs, clock, settleMs: 0 });
+  const history = new DynamoDeliveryHistory(
+    documents,
+    emulators.env.DELIVERIES_TABLE_NAME as string,
+    30,
+    clock,
+  );
   const replays = new Replays({
     integrations,
+    history,
     replays: replayJobs,
     jobs,
     eventLog,

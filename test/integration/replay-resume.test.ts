@@ -1,6 +1,7 @@
 import { DynamoDBClient } from '@aws-sdk/client-dynamodb';
 import { DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
 import { describe, expect, it } from 'vitest';
+import { DynamoDeliveryHistory } from '../../lambdas/adapters/dynamodb/delivery-history.ts';
 import { DynamoDeliveryStateStore } from '../../lambdas/adapters/dynamodb/delivery-state-store.ts';
 import { DynamoEventLog } from '../../lambdas/adapters/dynamodb/event-log.ts';
 import { DynamoIntegrationLog } from '../../lambdas/adapters/dynamodb/integration-log.ts';
@@ -77,8 +78,15 @@ const setUp = async (events: number, crashOnRoute: Set<number>) => {
     clock,
     settleMs: 0,
   });
+  const history = new DynamoDeliveryHistory(
+    documents,
+    emulators.env.DELIVERIES_TABLE_NAME as string,
+    30,
+    clock,
+  );
   const replays = new Replays({
     integrations,
+    history,
     replays: new DynamoReplayStore(documents, stateTable),
     jobs,
     eventLog,
@@ -92,6 +100,7 @@ const setUp = async (events: number, crashOnRoute: Set<number>) => {
   return {
     replays,
     jobs,
+    history,
     queue,
     routed,
     ids,
@@ -207,5 +216,36 @@ describe('replay', () => {
     await drain(replays, queue);
     expect(new Set(routed)).toEqual(new Set(ids));
     expect(await jobs.rearmIfStalled(integration.id, 0)).toBe(false);
+  });
+
+  it('does not send a webhook again what its delivery record says it got', async () => {
+    const { replays, jobs, history, queue, routed, ids, integration, from, to } = await setUp(30, new Set());
+    const received = (i: number) => new Date(Date.parse(from) + 1000 + i * 1000).toISOString();
+    // Ten were delivered before the stop (the record says so); one was only attempted and failed.
+    for (const [i, id] of ids.slice(0, 10).entries()) {
+      await history.recordAttempt(
+        integration,
+        { id, name: 'order.created', received_at: received(i) },
+        'delivered',
+        {
+          at: to,
+          duration_ms: 3,
+          status_code: 200,
+        },
+      );
+    }
+    await history.recordAttempt(
+      integration,
+      { id: ids[10] as string, name: 'order.created', received_at: received(10) },
+      'failed',
+      {
+        at: to,
+        duration_ms: 3,
+        status_code: 500,
+      },
+    );
+    await jobs.begin(integration, from, to, 'test', { settle: false });
+    expect(await drain(replays, queue)).toBe(0);
+    expect([...routed].sort()).toEqual(ids.slice(10).sort());
   });
 });

@@ -1,4 +1,10 @@
-import { type DynamoDBDocumentClient, GetCommand, QueryCommand, UpdateCommand } from '@aws-sdk/lib-dynamodb';
+import {
+  BatchGetCommand,
+  type DynamoDBDocumentClient,
+  GetCommand,
+  QueryCommand,
+  UpdateCommand,
+} from '@aws-sdk/lib-dynamodb';
 import DataLoader from 'dataloader';
 import { shardOf } from '../../domain/event.ts';
 import type {
@@ -15,6 +21,10 @@ import {
 import type { Clock } from '../../domain/ports/platform.ts';
 import type { ShardPage } from '../../domain/sharded-merge.ts';
 import { putAll } from './partition.ts';
+
+/** Keys one BatchGetItem takes, and how often unprocessed ones are asked for again. */
+const BATCH_GET_LIMIT = 100;
+const MAX_BATCH_GET_ATTEMPTS = 8;
 
 const DAY_S = 86_400;
 
@@ -55,6 +65,41 @@ export class DynamoDeliveryHistory implements DeliveryHistory {
       // Only temporary integrations ask "anything left?", so only theirs go into the sparse index.
       ...(integration.integration_type === 'temporary' && { pending_for: this.generation(integration) }),
     });
+  }
+
+  async deliveredAmong(integration: Integration, events: readonly DeliveryEventRef[]): Promise<Set<string>> {
+    const delivered = new Set<string>();
+    const keys = [
+      ...new Map(
+        events.map((event) => [event.id, this.key(integration, event.received_at, event.id)]),
+      ).values(),
+    ];
+    for (let start = 0; start < keys.length; start += BATCH_GET_LIMIT) {
+      let pending: Record<string, unknown>[] = keys.slice(start, start + BATCH_GET_LIMIT);
+      for (let attempt = 0; pending.length > 0; attempt++) {
+        if (attempt >= MAX_BATCH_GET_ATTEMPTS)
+          throw new Error('DynamoDB left delivery record reads unprocessed');
+        if (attempt > 0)
+          await new Promise((resolve) => setTimeout(resolve, Math.min(1000, 25 * 2 ** attempt)));
+        const result = await this.client.send(
+          new BatchGetCommand({
+            RequestItems: {
+              [this.tableName]: {
+                Keys: pending,
+                ConsistentRead: true,
+                ProjectionExpression: 'event_id, #status, expires_at',
+                ExpressionAttributeNames: { '#status': 'status' },
+              },
+            },
+          }),
+        );
+        for (const item of result.Responses?.[this.tableName] ?? []) {
+          if (item.status === 'delivered' && !this.expired(item)) delivered.add(item.event_id as string);
+        }
+        pending = result.UnprocessedKeys?.[this.tableName]?.Keys ?? [];
+      }
+    }
+    return delivered;
   }
 
   async recordAttempt(

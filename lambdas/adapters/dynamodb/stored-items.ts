@@ -66,6 +66,7 @@ const replayJobItem = z.looseObject({
   after_sk: z.optional(text),
   settle_until: instant,
   queued: z.int(),
+  skipped: z.optional(z.int()),
   started_at: instant,
   advanced_at: z.optional(instant),
   reason: text,

@@ -22,6 +22,8 @@ export interface ReplayJob {
    */
   settle_until: string;
   queued: number;
+  /** Events of the range the webhook had already got, so not sent again. */
+  skipped?: number;
   started_at: string;
   /** When the job last moved (created or advanced): a job quiet for long has lost its message. */
   advanced_at?: string;

@@ -20,6 +20,7 @@ const setUp = (integration: Integration = webhookIntegration()) => {
   const replays = new Replays({
     integrations: world.integrations,
     replays: world.replayStore,
+    history: world.history,
     jobs: world.replayJobs,
     eventLog: world.eventLog,
     router: world.router,
@@ -180,5 +181,32 @@ describe('Replays', () => {
     const { world, replays, integration } = setUp(temporary);
     const message = await begin(world, integration, '2026-11-30T10:00:00.000Z');
     expect((await drive(world, replays, message)).last).toEqual({});
+  });
+});
+
+describe('Replays and delivered events', () => {
+  it('does not send a webhook again what it already got, and says so when it completes', async () => {
+    const { world, replays, integration } = setUp();
+    const events = await logEvents(world, 4);
+    for (const event of events.slice(0, 2)) {
+      await world.history.recordAttempt(integration, event, 'delivered', {
+        at: world.clock.now().toISOString(),
+        duration_ms: 1,
+        status_code: 200,
+      });
+    }
+    const message = await begin(world, integration, isoPlus(world.clock.now(), -2 * HOUR_MS));
+    world.clock.advance(1000);
+    await drive(world, replays, message);
+    expect(queuedIds(world).sort()).toEqual(
+      events
+        .slice(2)
+        .map((event) => event.id)
+        .sort(),
+    );
+    const completed = (await world.logs.list(integration.id)).find(
+      (entry) => entry.action === 'replay_completed',
+    );
+    expect(completed?.reason).toMatch(/2 events queued, 2 already delivered not sent again/);
   });
 });
