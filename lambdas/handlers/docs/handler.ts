@@ -39,11 +39,12 @@ const PAGE = `<!doctype html>
 `;
 
 // A separate script rather than an inline one, so the policy can forbid inline scripts. Scalar would
-// otherwise fetch its fonts from its own host and send telemetry.
+// otherwise fetch its fonts from its own host, send telemetry and offer its hosted AI chat ("Ask AI").
 const INIT = `Scalar.createApiReference('#app', ${JSON.stringify({
   url: OPENAPI_PATH,
   withDefaultFonts: false,
   telemetry: false,
+  agent: { disabled: true },
   showDeveloperTools: 'never',
   persistAuth: false,
 })});
