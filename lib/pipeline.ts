@@ -58,8 +58,9 @@ const CONSUMER_GRANTS: Readonly<Record<string, GrantConsumer>> = {
     access.table(EVENT_LOG_TABLE).grantReadData(fn);
     // Delivery state, rejected events, log entries, stopping an integration (a webhook one: no flush).
     access.table(STATE_TABLE).grantReadWriteData(fn);
-    // Each attempt is added to the event's delivery record.
-    access.table(DELIVERIES_TABLE).grant(fn, 'dynamodb:UpdateItem');
+    // Each attempt is added to the event's delivery record, which is read first: a message handed out again
+    // after its delivery is not sent twice.
+    access.table(DELIVERIES_TABLE).grant(fn, 'dynamodb:GetItem', 'dynamodb:UpdateItem');
     // Receiver credentials and signing secrets: read only, and only this deployment's.
     access.grantSecrets(fn, ['secretsmanager:GetSecretValue']);
   },

@@ -77,7 +77,15 @@ export class WebhookDelivery {
       await deps.deliveryState.recordMissed(integration.id, message.received_at);
       return DONE;
     }
+    // A message handed out again after a crash that followed its delivery (between the receiver's answer and
+    // SQS's delete) finds its record delivered: not sent twice. A consistent read per message.
+    const recordRead = deps.history.get(integration, message.received_at, message.event_id);
+    recordRead.catch(() => {}); // awaited below, or not needed
     const event = await eventRead;
+    if ((await recordRead)?.status === 'delivered') {
+      deps.metrics.count('WebhookAlreadyDelivered');
+      return DONE;
+    }
     // Filters changed (PATCH while stopped) since the message was queued: it no longer wants this event.
     if (event && !wants(integration, event)) return DONE;
     if (!event) {

@@ -864,7 +864,8 @@ describe('EventStreamStack with the default Cognito issuer', () => {
         ]),
       );
       // Each attempt is appended to the event's delivery record, nothing else.
-      expect(actionsOn(statements, ids.deliveriesTable)).toEqual(['dynamodb:UpdateItem']);
+      // The delivery record: read first (a message handed out again after its delivery is not sent twice), then updated.
+      expect(actionsOn(statements, ids.deliveriesTable)).toEqual(['dynamodb:GetItem', 'dynamodb:UpdateItem']);
     });
 
     it('lets replay page through the event log, route pages like fanout and pace its own message', () => {

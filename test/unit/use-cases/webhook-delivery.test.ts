@@ -166,3 +166,16 @@ describe('WebhookDelivery of messages that no longer apply', () => {
     expect([...world.sender.requests, ...fresh.world.sender.requests]).toEqual([]);
   });
 });
+
+describe('WebhookDelivery of a message delivered before', () => {
+  it('does not send again what its record says was delivered (a crash after the delivery)', async () => {
+    const { world, delivery, message, firstTry, record } = await setUp();
+    world.sender.answer(200);
+    expect(await delivery.deliver(message, firstTry)).toEqual({ done: true });
+    // The same message again: the function died after the receiver's answer, before SQS deleted it.
+    expect(await delivery.deliver(message, { ...firstTry, attempt: 2 })).toEqual({ done: true });
+    expect(world.sender.requests).toHaveLength(1);
+    expect((await record())?.attempts).toHaveLength(1);
+    expect(world.metrics.counts.get('WebhookAlreadyDelivered')).toBe(1);
+  });
+});
