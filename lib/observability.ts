@@ -36,7 +36,7 @@ export const DELIVERY_METRICS = {
  * infra test checks these names against the handlers' code.
  */
 export const PIPELINE_METRICS = {
-  /** Fanout: events logged and routed, and ingest messages dropped as invalid. */
+  /** Fanout: events logged and routed, and invalid ingest messages (sent on to the DLQ). */
   ingest: ['EventsIngested', 'EventsInvalid'],
   /** Delivery Lambda, one per attempt outcome, and its side effects. */
   webhook: [
@@ -47,6 +47,8 @@ export const PIPELINE_METRICS = {
     'WebhookGone',
     'WebhookEventExpired',
     'WebhookIntegrationStopped',
+    // A message handed out again after its delivery, not sent twice.
+    'WebhookAlreadyDelivered',
   ],
   /** Milliseconds from an event's receipt to its successful delivery (shown as p50 and p95). */
   latency: 'DeliveryLatency',
