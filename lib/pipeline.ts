@@ -47,8 +47,9 @@ const CONSUMER_GRANTS: Readonly<Record<string, GrantConsumer>> = {
     const stateTable = access.table(STATE_TABLE);
     stateTable.grantReadData(fn);
     stateTable.grant(fn, 'dynamodb:UpdateItem');
-    // A pending delivery record per routed event, batched (BatchWriteItem of PutRequests).
-    access.table(DELIVERIES_TABLE).grant(fn, 'dynamodb:PutItem', 'dynamodb:BatchWriteItem');
+    // A pending delivery record per event routed to a temporary integration (a conditional UpdateItem: never
+    // over a delivered record).
+    access.table(DELIVERIES_TABLE).grant(fn, 'dynamodb:UpdateItem');
     access.queue(WEBHOOK_QUEUE).grantSendMessages(fn);
     access.queue(EXPORT_QUEUE).grantSendMessages(fn);
   },
@@ -85,9 +86,7 @@ const CONSUMER_GRANTS: Readonly<Record<string, GrantConsumer>> = {
     access.table(STATE_TABLE).grantReadWriteData(fn);
     // Pending delivery records of the replayed events, like the fanout's; which of a page were delivered
     // already (BatchGetItem), so a webhook does not get them twice.
-    access
-      .table(DELIVERIES_TABLE)
-      .grant(fn, 'dynamodb:PutItem', 'dynamodb:BatchWriteItem', 'dynamodb:BatchGetItem');
+    access.table(DELIVERIES_TABLE).grant(fn, 'dynamodb:UpdateItem', 'dynamodb:BatchGetItem');
     access.queue(WEBHOOK_QUEUE).grantSendMessages(fn);
     access.queue(EXPORT_QUEUE).grantSendMessages(fn);
     // Every HANDOFF_RECEIVES receives a job continues on a fresh message, below maxReceiveCount.

@@ -3,10 +3,13 @@ import { logger, metricsPort } from '../shared/powertools.ts';
 import { sentAt, sqsBatchHandler } from '../shared/sqs-handler.ts';
 import { FanOut, InvalidIngestMessage } from '../use-cases/fan-out.ts';
 import type { Platform } from './parts/platform.ts';
-import { deliveryRouter } from './parts/queues.ts';
+import { deliveryRouter, queue } from './parts/queues.ts';
 import { deliveryStateStore, eventLogStore, integrationStore } from './parts/stores.ts';
 
 export const FANOUT_ENTRY = 'lambdas/handlers/sqs/fanout.ts';
+
+/** When an event that failed comes back. */
+const RETRY_SECONDS = 5;
 
 /** Ingest queue consumer: logs every event and queues its deliveries. */
 export const createFanoutHandler = (config: ConfigOf<typeof FANOUT_ENTRY>, platform: Platform) => {
@@ -17,11 +20,26 @@ export const createFanoutHandler = (config: ConfigOf<typeof FANOUT_ENTRY>, platf
     deliveryState: deliveryStateStore(config, platform),
     tenant: config.TENANT,
   });
+  const ingestQueue = queue(config.INGEST_QUEUE_URL, platform);
+  // An event that could not be logged or routed comes back in seconds, not at the queue's visibility
+  // timeout (190 s): a temporary integration's end waits only TEMPORARY_END_GRACE_SECONDS for late events.
+  const retrySoon = (receiptHandles: readonly string[]) =>
+    Promise.allSettled(receiptHandles.map((handle) => ingestQueue.retryIn(handle, RETRY_SECONDS)));
   return sqsBatchHandler(
-    (records) =>
-      fanOut.batch(
-        records.map((record) => ({ messageId: record.messageId, body: record.body, sentAt: sentAt(record) })),
-      ),
+    async (records) => {
+      try {
+        return await fanOut.batch(
+          records.map((record) => ({
+            messageId: record.messageId,
+            body: record.body,
+            sentAt: sentAt(record),
+          })),
+        );
+      } catch (error) {
+        await retrySoon(records.map((record) => record.receiptHandle));
+        throw error;
+      }
+    },
     async (record, batch) => {
       try {
         const event = await fanOut.process(record.messageId, batch);
@@ -35,6 +53,8 @@ export const createFanoutHandler = (config: ConfigOf<typeof FANOUT_ENTRY>, platf
             message_id: record.messageId,
             reason: error.message,
           });
+        } else {
+          await retrySoon([record.receiptHandle]);
         }
         throw error;
       }

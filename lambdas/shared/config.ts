@@ -135,7 +135,12 @@ export const FUNCTION_SETTINGS = {
     'MAX_INTEGRATIONS',
     ...EXPORT_FLUSH,
   ),
-  'lambdas/handlers/sqs/fanout.ts': settings('STATE_TABLE_NAME', ...EVENT_LOG, ...ROUTING),
+  'lambdas/handlers/sqs/fanout.ts': settings(
+    'STATE_TABLE_NAME',
+    ...EVENT_LOG,
+    ...ROUTING,
+    'INGEST_QUEUE_URL',
+  ),
   'lambdas/handlers/sqs/deliver-webhook.ts': settings(
     'STATE_TABLE_NAME',
     ...EVENT_LOG,

@@ -50,9 +50,13 @@ export class DeliveryRouter {
       return;
     }
     // A temporary integration finishes when nothing is pending: its pending records must exist before the
-    // message does. A permanent one's history starts at the first attempt.
-    if (integration.integration_type === 'temporary')
-      await this.deps.history.recordPending(integration, event);
+    // message does (and one already delivered is not queued again). A permanent one's history starts at the
+    // first attempt.
+    if (
+      integration.integration_type === 'temporary' &&
+      !(await this.deps.history.recordPending(integration, event))
+    )
+      return;
     await this.deps.webhookQueue.send(JSON.stringify(message));
   }
 }

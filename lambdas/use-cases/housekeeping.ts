@@ -1,3 +1,4 @@
+import { NotFoundError } from '../domain/errors.ts';
 import type { Integration } from '../domain/integration.ts';
 import type { DeliveryStateStore } from '../domain/ports/deliveries.ts';
 import type { IntegrationRepository } from '../domain/ports/integrations.ts';
@@ -29,10 +30,15 @@ export class Housekeeping {
     const finished: string[] = [];
     for (const integration of await this.deps.integrations.list()) {
       if (integration.status !== 'running') continue;
-      await this.deps.replays.rearmIfStalled(integration.id, this.deps.replayQuietMs);
-      await this.coverLateCatchUpPoint(integration);
-      if (integration.integration_type !== 'temporary') continue;
-      if ((await this.deps.temporaryEnd.finishIfDone(integration)).finished) finished.push(integration.id);
+      try {
+        await this.deps.replays.rearmIfStalled(integration.id, this.deps.replayQuietMs);
+        await this.coverLateCatchUpPoint(integration);
+        if (integration.integration_type !== 'temporary') continue;
+        if ((await this.deps.temporaryEnd.finishIfDone(integration)).finished) finished.push(integration.id);
+      } catch (error) {
+        // Deleted meanwhile (by its replay's end, or through the API): the others still get their turn.
+        if (!(error instanceof NotFoundError)) throw error;
+      }
     }
     return finished;
   }

@@ -329,6 +329,7 @@ describe('EventStreamStack with the default Cognito issuer', () => {
         'DELIVERIES_TABLE_NAME',
         'WEBHOOK_QUEUE_URL',
         'EXPORT_QUEUE_URL',
+        'INGEST_QUEUE_URL',
       ],
       [ids.delivery]: [
         'STATE_TABLE_NAME',
@@ -820,10 +821,8 @@ describe('EventStreamStack with the default Cognito issuer', () => {
       const onState = actionsOn(statements, ids.stateTable);
       expect(onState).toEqual(expect.arrayContaining(['dynamodb:GetItem', 'dynamodb:Query']));
       expect(onState.filter((action) => WRITES.test(action))).toEqual(['dynamodb:UpdateItem']);
-      expect(actionsOn(statements, ids.deliveriesTable)).toEqual([
-        'dynamodb:BatchWriteItem',
-        'dynamodb:PutItem',
-      ]);
+      // Pending records of events routed to temporary integrations: conditional updates.
+      expect(actionsOn(statements, ids.deliveriesTable)).toEqual(['dynamodb:UpdateItem']);
       for (const target of [WEBHOOK_QUEUE, EXPORT_QUEUE]) {
         expect(actionsOn(statements, ids.queue(target))).toContain('sqs:SendMessage');
       }
@@ -885,9 +884,8 @@ describe('EventStreamStack with the default Cognito issuer', () => {
       // ends a temporary integration.
       expect(actionsOn(statements, ids.deliveriesTable)).toEqual([
         'dynamodb:BatchGetItem',
-        'dynamodb:BatchWriteItem',
-        'dynamodb:PutItem',
         'dynamodb:Query',
+        'dynamodb:UpdateItem',
       ]);
       for (const target of [WEBHOOK_QUEUE, EXPORT_QUEUE]) {
         expect(actionsOn(statements, ids.queue(target))).toContain('sqs:SendMessage');

@@ -1,3 +1,4 @@
+import { ConditionalCheckFailedException } from '@aws-sdk/client-dynamodb';
 import {
   BatchGetCommand,
   type DynamoDBDocumentClient,
@@ -5,7 +6,6 @@ import {
   QueryCommand,
   UpdateCommand,
 } from '@aws-sdk/lib-dynamodb';
-import DataLoader from 'dataloader';
 import { shardOf } from '../../domain/event.ts';
 import type {
   DeliveryAttempt,
@@ -20,7 +20,6 @@ import {
 } from '../../domain/ports/deliveries.ts';
 import type { Clock } from '../../domain/ports/platform.ts';
 import type { ShardPage } from '../../domain/sharded-merge.ts';
-import { putAll } from './partition.ts';
 
 /** Keys one BatchGetItem takes, and how often unprocessed ones are asked for again. */
 const BATCH_GET_LIMIT = 100;
@@ -31,40 +30,53 @@ const DAY_S = 86_400;
 /**
  * The delivery history table. The partition key carries the integration's creation time, so an id
  * registered again starts with an empty history while the old one simply expires (TTL) instead of
- * being deleted item by item. Pending records from one tick go out in BatchWriteItem requests; they are
- * written for temporary integrations only (whose completion depends on them): a permanent integration's
+ * being deleted item by item. Pending records are conditional writes (never over a delivered record); they
+ * are written for temporary integrations only (whose completion depends on them): a permanent integration's
  * record starts with its first attempt, which halves the history's writes.
  */
 export class DynamoDeliveryHistory implements DeliveryHistory {
-  private readonly pending: DataLoader<Record<string, unknown>, true, string>;
-
   constructor(
     private readonly client: DynamoDBDocumentClient,
     private readonly tableName: string,
     private readonly retentionDays: number,
     private readonly clock: Clock,
-  ) {
-    this.pending = new DataLoader((items) => this.writeBatch(items), {
-      cache: false,
-      maxBatchSize: 25,
-      cacheKeyFn: (item) => `${item.pk}|${item.sk}`,
-    });
-  }
+  ) {}
 
-  async recordPending(integration: Integration, event: DeliveryEventRef): Promise<void> {
-    const now = this.clock.now().toISOString();
-    await this.pending.load({
-      ...this.key(integration, event.received_at, event.id),
-      event_id: event.id,
-      name: event.name,
-      received_at: event.received_at,
-      status: 'pending',
-      updated_at: now,
-      attempts: [],
-      expires_at: this.expiresAt(event.received_at),
-      // Only temporary integrations ask "anything left?", so only theirs go into the sparse index.
-      ...(integration.integration_type === 'temporary' && { pending_for: this.generation(integration) }),
-    });
+  async recordPending(integration: Integration, event: DeliveryEventRef): Promise<boolean> {
+    try {
+      await this.client.send(
+        new UpdateCommand({
+          TableName: this.tableName,
+          Key: this.key(integration, event.received_at, event.id),
+          // Never over a delivered record: a redelivered ingest message or a replay routing the event again
+          // would otherwise reset it to pending and have it sent twice. Earlier attempts are kept.
+          ConditionExpression: 'attribute_not_exists(#status) OR #status <> :delivered',
+          UpdateExpression:
+            'SET #status = :pending, updated_at = :now, event_id = :id, #name = :name, received_at = :received, ' +
+            'expires_at = :expires, attempts = if_not_exists(attempts, :none)' +
+            // Only temporary integrations ask "anything left?", so only theirs go into the sparse index.
+            (integration.integration_type === 'temporary' ? ', pending_for = :generation' : ''),
+          ExpressionAttributeNames: { '#status': 'status', '#name': 'name' },
+          ExpressionAttributeValues: {
+            ':pending': 'pending',
+            ':delivered': 'delivered',
+            ':now': this.clock.now().toISOString(),
+            ':id': event.id,
+            ':name': event.name,
+            ':received': event.received_at,
+            ':expires': this.expiresAt(event.received_at),
+            ':none': [],
+            ...(integration.integration_type === 'temporary' && {
+              ':generation': this.generation(integration),
+            }),
+          },
+        }),
+      );
+      return true;
+    } catch (error) {
+      if (error instanceof ConditionalCheckFailedException) return false;
+      throw error;
+    }
   }
 
   async deliveredAmong(integration: Integration, events: readonly DeliveryEventRef[]): Promise<Set<string>> {
@@ -228,17 +240,6 @@ export class DynamoDeliveryHistory implements DeliveryHistory {
     return (
       typeof item.expires_at === 'number' && item.expires_at <= Math.floor(this.clock.now().getTime() / 1000)
     );
-  }
-
-  private async writeBatch(items: readonly Record<string, unknown>[]): Promise<(true | Error)[]> {
-    // A record queued twice in one tick is one item: BatchWriteItem refuses duplicate keys.
-    const unique = [...new Map(items.map((item) => [`${item.pk}|${item.sk}`, item])).values()];
-    try {
-      await putAll(this.client, this.tableName, unique);
-      return items.map(() => true);
-    } catch (error) {
-      return items.map(() => error as Error);
-    }
   }
 }
 

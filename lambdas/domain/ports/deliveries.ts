@@ -40,8 +40,11 @@ export const DELIVERY_HISTORY_SHARDS = 8;
 
 /** Every delivery of every integration, 30 days. */
 export interface DeliveryHistory {
-  /** Notes deliveries as queued (writes made in the same tick are batched). */
-  recordPending(integration: Integration, event: DeliveryEventRef): Promise<void>;
+  /**
+   * Notes a delivery as queued; false (and nothing written) when its record already says delivered, so the
+   * caller does not queue it again.
+   */
+  recordPending(integration: Integration, event: DeliveryEventRef): Promise<boolean>;
   /** Appends an attempt and sets the status it led to. */
   recordAttempt(
     integration: Integration,

@@ -119,8 +119,11 @@ export class MemoryDeliveryHistory implements DeliveryHistory {
     private readonly retentionDays = 30,
   ) {}
 
-  async recordPending(integration: Integration, event: DeliveryEventRef): Promise<void> {
+  async recordPending(integration: Integration, event: DeliveryEventRef): Promise<boolean> {
     const key = this.key(integration, event.received_at, event.id);
+    const stored = this.items.get(`${key.pk}|${key.sk}`);
+    // As the table's conditional write: never over a delivered record; earlier attempts are kept.
+    if (stored?.record.status === 'delivered') return false;
     this.items.set(`${key.pk}|${key.sk}`, {
       ...key,
       record: {
@@ -129,11 +132,12 @@ export class MemoryDeliveryHistory implements DeliveryHistory {
         received_at: event.received_at,
         status: 'pending',
         updated_at: this.clock.now().toISOString(),
-        attempts: [],
+        attempts: stored?.record.attempts ?? [],
       },
       expiresAt: this.expiresAt(event.received_at),
       ...(integration.integration_type === 'temporary' && { pendingFor: generation(integration) }),
     });
+    return true;
   }
 
   async recordAttempt(

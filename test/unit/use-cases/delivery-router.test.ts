@@ -38,6 +38,28 @@ describe('DeliveryRouter', () => {
     expect(pendingWhenQueued).toBe(true);
   });
 
+  it('does not queue again what a temporary integration’s record says was delivered, nor reset the record', async () => {
+    // A redelivered ingest message, or a replay, routing an event the receiver already got.
+    const world = memoryWorld();
+    const integration = webhookIntegration({
+      integration_type: 'temporary',
+      starts_at: isoPlus(world.clock.now(), -3_600_000),
+      ends_at: world.clock.now().toISOString(),
+    });
+    const event = loggedEvent(world.clock.now().toISOString());
+    await world.history.recordAttempt(integration, event, 'delivered', {
+      at: world.clock.now().toISOString(),
+      duration_ms: 4,
+      status_code: 200,
+    });
+    await world.router.route(integration, event);
+    expect(world.queues.webhook.sent).toEqual([]);
+    expect(await world.history.get(integration, event.received_at, event.id)).toMatchObject({
+      status: 'delivered',
+      attempts: [{ status_code: 200 }],
+    });
+  });
+
   it('sends S3 deliveries to the export queue', async () => {
     const world = memoryWorld();
     const integration = s3Integration();
