@@ -13,7 +13,7 @@ export interface IntegrationLifecycleDeps {
   integrations: Pick<IntegrationRepository, 'get' | 'update'>;
   logs: Pick<IntegrationLog, 'append'>;
   stopper: Pick<IntegrationStopper, 'stop'>;
-  deliveryState: Pick<DeliveryStateStore, 'get' | 'clearCatchUp' | 'resetHealth'>;
+  deliveryState: Pick<DeliveryStateStore, 'get' | 'clearCatchUp' | 'resetHealth' | 'recordMissed'>;
   /** Tells a catch-up whether the part of its range that left the window held events. */
   eventLog: Pick<EventLogStore, 'hasEventsReceivedBetween'>;
   replays: Pick<ReplayJobs, 'begin'>;
@@ -42,6 +42,9 @@ export class IntegrationLifecycle {
       updated_at: now.toISOString(),
       version: current.version + 1,
     };
+    // Noted before the start takes effect: if the catch-up below fails midway (a 500), the point stays and
+    // housekeeping replays it, where a retried start would find the integration running and do nothing.
+    if (current.stopped_at) await this.deps.deliveryState.recordMissed(id, current.stopped_at);
     await this.deps.integrations.update(next);
     await appendLog(this.deps.logs, id, now, [['integration_started', 'Started via API.']]);
     await this.catchUp(next, current.stopped_at, now);

@@ -178,8 +178,9 @@ export class DynamoEventLog implements EventLogStore {
     return events.map(() => true);
   }
 
-  private async readBatch(keys: readonly Key[]): Promise<(LoggedEvent | undefined)[]> {
-    const found = new Map<string, LoggedEvent>();
+  private async readBatch(keys: readonly Key[]): Promise<(LoggedEvent | undefined | Error)[]> {
+    // A stored item of another shape fails its own read only, not every read batched with it.
+    const found = new Map<string, LoggedEvent | Error>();
     const unique = [...new Map(keys.map((key) => [`${key.pk}|${key.sk}`, key])).values()];
     let pending: Key[] = unique;
     const nowSeconds = Math.floor(this.clock.now().getTime() / 1000);
@@ -192,7 +193,11 @@ export class DynamoEventLog implements EventLogStore {
       for (const item of result.Responses?.[this.tableName] ?? []) {
         // TTL deletes up to days late: an expired item is treated as gone.
         if (typeof item.expires_at === 'number' && item.expires_at <= nowSeconds) continue;
-        found.set(`${item.pk}|${item.sk}`, loggedEventFromItem(item));
+        try {
+          found.set(`${item.pk}|${item.sk}`, loggedEventFromItem(item));
+        } catch (error) {
+          found.set(`${item.pk}|${item.sk}`, error as Error);
+        }
       }
       pending = (result.UnprocessedKeys?.[this.tableName]?.Keys ?? []) as Key[];
     }

@@ -130,3 +130,28 @@ describe('IntegrationLifecycle catch-up on start', () => {
     expect(await world.logs.actions(id)).not.toContain('catch_up_trimmed');
   });
 });
+
+describe('IntegrationLifecycle start that fails midway', () => {
+  it('leaves the stop as a catch-up point, so the events are replayed although a retried start does nothing', async () => {
+    const world = memoryWorld();
+    const lifecycle = new IntegrationLifecycle({
+      integrations: world.integrations,
+      logs: world.logs,
+      stopper: world.stopper,
+      deliveryState: world.deliveryState,
+      eventLog: world.eventLog,
+      replays: {
+        begin: async () => {
+          throw new Error('SQS unavailable');
+        },
+      },
+      exportFiles: world.exportFlusher,
+      clock: world.clock,
+      retentionDays: RETENTION_DAYS,
+    });
+    const integration = stoppedFor(world, HOUR_MS);
+    await expect(lifecycle.start(integration.id)).rejects.toThrow('SQS unavailable');
+    expect((await world.deliveryState.get(integration.id)).catch_up_from).toBe(integration.stopped_at);
+    expect((await lifecycle.start(integration.id)).status).toBe('running');
+  });
+});
