@@ -10,7 +10,7 @@ import type { ReplayStore } from '../domain/ports/replays.ts';
 import { integrationNotFound } from './integration-lookup.ts';
 
 export interface IntegrationRemoverDeps {
-  integrations: Pick<IntegrationRepository, 'delete'>;
+  integrations: Pick<IntegrationRepository, 'get' | 'delete'>;
   logs: Pick<IntegrationLog, 'deleteAll'>;
   rejected: Pick<RejectedEventStore, 'deleteAll'>;
   deliveryState: Pick<DeliveryStateStore, 'delete'>;
@@ -29,6 +29,11 @@ export class IntegrationRemover {
   async remove(integration: Integration): Promise<void> {
     const { deps } = this;
     const { id } = integration;
+    // The id may have been deleted and registered again since `integration` was read (a temporary one ending
+    // while someone re-registers it): that one is not ours to remove.
+    const current = await deps.integrations.get(id);
+    if (!current) throw integrationNotFound(id);
+    if (current.created_at !== integration.created_at) return;
     // Children first: if anything fails midway the integration still exists and a retry finishes the job.
     await Promise.all([
       deps.logs.deleteAll(id),

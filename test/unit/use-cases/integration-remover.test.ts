@@ -28,12 +28,22 @@ describe('IntegrationRemover', () => {
     expect(world.secrets.values.has(integration.id)).toBe(false);
   });
 
-  it('answers 404 when the integration is already gone', async () => {
+  it('answers 404 when the integration is already gone (its children went before it)', async () => {
     const world = memoryWorld();
-    const integration = webhookIntegration();
+    await expect(world.remover.remove(webhookIntegration())).rejects.toBeInstanceOf(NotFoundError);
+  });
+
+  it('leaves alone an id deleted and registered again since it was read', async () => {
+    // A temporary integration ending while someone deletes it and registers the same id anew.
+    const world = memoryWorld();
+    const stale = webhookIntegration({ created_at: '2026-11-01T00:00:00.000Z' });
+    const current = world.integrations.seed(
+      webhookIntegration({ id: stale.id, created_at: '2026-11-02T00:00:00.000Z' }),
+    );
     const event = loggedEvent(world.clock.now().toISOString());
-    await world.rejected.put(integration.id, { id: event.id, created_at: event.received_at, event });
-    await expect(world.remover.remove(integration)).rejects.toBeInstanceOf(NotFoundError);
-    expect(await world.rejected.list(integration.id)).toEqual([]);
+    await world.rejected.put(current.id, { id: event.id, created_at: event.received_at, event });
+    await world.remover.remove(stale);
+    expect(await world.integrations.get(current.id)).toBeDefined();
+    expect(await world.rejected.list(current.id)).toHaveLength(1);
   });
 });
