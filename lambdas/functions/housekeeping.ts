@@ -4,6 +4,7 @@ import type { ScheduledEvent } from 'aws-lambda';
 import type { ConfigOf } from '../shared/config.ts';
 import { logger } from '../shared/powertools.ts';
 import { Housekeeping } from '../use-cases/housekeeping.ts';
+import { removeWithExportFiles } from '../use-cases/integration-remover.ts';
 import { TemporaryEnd } from '../use-cases/temporary-end.ts';
 import { exportFlush, exportStateStore } from './parts/exports.ts';
 import { integrationRemover } from './parts/integrations.ts';
@@ -32,13 +33,7 @@ export const createHousekeepingHandler = (
       return files.open !== undefined || files.closed.length > 0;
     },
     // As the API's delete: an S3 integration's open file (empty by now) is written first, then dropped.
-    finish: async (integration) => {
-      if (integration.s3_parameters) {
-        await flush.flush(integration);
-        await flush.discard(integration.id);
-      }
-      await remover.remove(integration);
-    },
+    finish: (integration) => removeWithExportFiles(integration, { exportFiles: flush, remover }),
     clock: platform.clock,
     settings: {
       endGraceMs: config.TEMPORARY_END_GRACE_SECONDS * 1000,

@@ -25,7 +25,7 @@ import { type SecretValues, separateSecrets, signingPart } from '../domain/secre
 import { parseRequest } from '../domain/validate.ts';
 import { newSigningSecret } from '../domain/webhook-signature.ts';
 import { appendLog, loadIntegration } from './integration-lookup.ts';
-import type { IntegrationRemover } from './integration-remover.ts';
+import { type IntegrationRemover, removeWithExportFiles } from './integration-remover.ts';
 import type { ReplayJobs } from './replay-jobs.ts';
 
 export interface IntegrationRegistryDeps {
@@ -166,11 +166,7 @@ export class IntegrationRegistry {
 
   async delete(id: string): Promise<void> {
     const { deps } = this;
-    const current = await loadIntegration(deps.integrations, id);
-    // The open export file goes to the customer's bucket while the credentials to write it still exist.
-    if (current.s3_parameters) await deps.exportFiles.flush(current);
-    if (current.s3_parameters) await deps.exportFiles.discard(id);
-    await deps.remover.remove(current);
+    await removeWithExportFiles(await loadIntegration(deps.integrations, id), deps);
   }
 
   /** Ends a temporary integration whose range has been delivered: deleted with everything it had. */

@@ -1,5 +1,6 @@
 import type { Integration } from '../domain/integration.ts';
 import type { DeliveryStateStore } from '../domain/ports/deliveries.ts';
+import type { ExportFlusher } from '../domain/ports/exports.ts';
 import type {
   IntegrationLog,
   IntegrationRepository,
@@ -45,3 +46,22 @@ export class IntegrationRemover {
     if (!(await deps.integrations.delete(id))) throw integrationNotFound(id);
   }
 }
+
+/**
+ * Deletes an integration the way the API does: an S3 integration's open file is written to the customer's
+ * bucket first (while its credentials still exist) and what is left staged dropped, then the integration
+ * goes with everything it had.
+ */
+export const removeWithExportFiles = async (
+  integration: Integration,
+  deps: {
+    exportFiles: Pick<ExportFlusher, 'flush' | 'discard'>;
+    remover: Pick<IntegrationRemover, 'remove'>;
+  },
+): Promise<void> => {
+  if (integration.s3_parameters) {
+    await deps.exportFiles.flush(integration);
+    await deps.exportFiles.discard(integration.id);
+  }
+  await deps.remover.remove(integration);
+};

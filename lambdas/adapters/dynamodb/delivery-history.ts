@@ -1,11 +1,5 @@
 import { ConditionalCheckFailedException } from '@aws-sdk/client-dynamodb';
-import {
-  BatchGetCommand,
-  type DynamoDBDocumentClient,
-  GetCommand,
-  QueryCommand,
-  UpdateCommand,
-} from '@aws-sdk/lib-dynamodb';
+import { type DynamoDBDocumentClient, GetCommand, QueryCommand, UpdateCommand } from '@aws-sdk/lib-dynamodb';
 import { shardOf } from '../../domain/event.ts';
 import type {
   DeliveryAttempt,
@@ -20,10 +14,7 @@ import {
 } from '../../domain/ports/deliveries.ts';
 import type { Clock } from '../../domain/ports/platform.ts';
 import type { ShardPage } from '../../domain/sharded-merge.ts';
-
-/** Keys one BatchGetItem takes, and how often unprocessed ones are asked for again. */
-const BATCH_GET_LIMIT = 100;
-const MAX_BATCH_GET_ATTEMPTS = 8;
+import { getAll } from './partition.ts';
 
 const DAY_S = 86_400;
 
@@ -86,30 +77,13 @@ export class DynamoDeliveryHistory implements DeliveryHistory {
         events.map((event) => [event.id, this.key(integration, event.received_at, event.id)]),
       ).values(),
     ];
-    for (let start = 0; start < keys.length; start += BATCH_GET_LIMIT) {
-      let pending: Record<string, unknown>[] = keys.slice(start, start + BATCH_GET_LIMIT);
-      for (let attempt = 0; pending.length > 0; attempt++) {
-        if (attempt >= MAX_BATCH_GET_ATTEMPTS)
-          throw new Error('DynamoDB left delivery record reads unprocessed');
-        if (attempt > 0)
-          await new Promise((resolve) => setTimeout(resolve, Math.min(1000, 25 * 2 ** attempt)));
-        const result = await this.client.send(
-          new BatchGetCommand({
-            RequestItems: {
-              [this.tableName]: {
-                Keys: pending,
-                ConsistentRead: true,
-                ProjectionExpression: 'event_id, #status, expires_at',
-                ExpressionAttributeNames: { '#status': 'status' },
-              },
-            },
-          }),
-        );
-        for (const item of result.Responses?.[this.tableName] ?? []) {
-          if (item.status === 'delivered' && !this.expired(item)) delivered.add(item.event_id as string);
-        }
-        pending = result.UnprocessedKeys?.[this.tableName]?.Keys ?? [];
-      }
+    const items = await getAll(this.client, this.tableName, keys, {
+      consistent: true,
+      projection: 'event_id, #status, expires_at',
+      names: { '#status': 'status' },
+    });
+    for (const item of items) {
+      if (item.status === 'delivered' && !this.expired(item)) delivered.add(item.event_id as string);
     }
     return delivered;
   }

@@ -1,25 +1,16 @@
-import {
-  BatchGetCommand,
-  type DynamoDBDocumentClient,
-  GetCommand,
-  QueryCommand,
-} from '@aws-sdk/lib-dynamodb';
+import { type DynamoDBDocumentClient, GetCommand, QueryCommand } from '@aws-sdk/lib-dynamodb';
 import DataLoader from 'dataloader';
 import { EVENT_LOG_SHARDS, eventLogKey, eventLogPartition, type LoggedEvent } from '../../domain/event.ts';
 import { entityOf } from '../../domain/event-names.ts';
 import type { EventLogStore, EventRangeQuery } from '../../domain/ports/events.ts';
 import type { Clock } from '../../domain/ports/platform.ts';
 import type { ShardPage } from '../../domain/sharded-merge.ts';
-import { putAll } from './partition.ts';
+import { getAll, putAll } from './partition.ts';
 import { loggedEventFromItem } from './stored-items.ts';
 
 type Key = { pk: string; sk: string };
 
 const DAY_S = 86_400;
-const MAX_ATTEMPTS = 8;
-
-const backoff = (attempt: number) =>
-  new Promise((resolve) => setTimeout(resolve, Math.min(1000, 25 * 2 ** attempt)));
 
 /**
  * The event log table. Writes and reads made in the same tick (a batch of SQS records processed in
@@ -182,24 +173,15 @@ export class DynamoEventLog implements EventLogStore {
     // A stored item of another shape fails its own read only, not every read batched with it.
     const found = new Map<string, LoggedEvent | Error>();
     const unique = [...new Map(keys.map((key) => [`${key.pk}|${key.sk}`, key])).values()];
-    let pending: Key[] = unique;
     const nowSeconds = Math.floor(this.clock.now().getTime() / 1000);
-    for (let attempt = 0; pending.length > 0; attempt++) {
-      if (attempt >= MAX_ATTEMPTS) throw new Error('DynamoDB left event log reads unprocessed');
-      if (attempt > 0) await backoff(attempt);
-      const result = await this.client.send(
-        new BatchGetCommand({ RequestItems: { [this.tableName]: { Keys: pending } } }),
-      );
-      for (const item of result.Responses?.[this.tableName] ?? []) {
-        // TTL deletes up to days late: an expired item is treated as gone.
-        if (typeof item.expires_at === 'number' && item.expires_at <= nowSeconds) continue;
-        try {
-          found.set(`${item.pk}|${item.sk}`, loggedEventFromItem(item));
-        } catch (error) {
-          found.set(`${item.pk}|${item.sk}`, error as Error);
-        }
+    for (const item of await getAll(this.client, this.tableName, unique)) {
+      // TTL deletes up to days late: an expired item is treated as gone.
+      if (typeof item.expires_at === 'number' && item.expires_at <= nowSeconds) continue;
+      try {
+        found.set(`${item.pk}|${item.sk}`, loggedEventFromItem(item));
+      } catch (error) {
+        found.set(`${item.pk}|${item.sk}`, error as Error);
       }
-      pending = (result.UnprocessedKeys?.[this.tableName]?.Keys ?? []) as Key[];
     }
     return keys.map((key) => found.get(`${key.pk}|${key.sk}`));
   }

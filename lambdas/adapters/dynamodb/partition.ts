@@ -1,4 +1,5 @@
 import {
+  BatchGetCommand,
   BatchWriteCommand,
   type DynamoDBDocumentClient,
   paginateQuery,
@@ -65,6 +66,48 @@ export const writeAll = async (
       }
     }),
   );
+};
+
+/**
+ * The items of `keys` that exist, read 100 to a BatchGetItem (the requests in parallel), unprocessed keys
+ * asked for again with backoff. `projection` names attributes (`#status` style names go in `names`).
+ */
+export const getAll = async (
+  client: DynamoDBDocumentClient,
+  tableName: string,
+  keys: readonly Record<string, unknown>[],
+  options: { consistent?: boolean; projection?: string; names?: Record<string, string> } = {},
+): Promise<Record<string, unknown>[]> => {
+  const chunks = Array.from({ length: Math.ceil(keys.length / 100) }, (_, i) =>
+    keys.slice(i * 100, i * 100 + 100),
+  );
+  const pages = await Promise.all(
+    chunks.map(async (chunk) => {
+      const items: Record<string, unknown>[] = [];
+      let pending: Record<string, unknown>[] = [...chunk];
+      for (let attempt = 0; pending.length > 0; attempt++) {
+        if (attempt >= MAX_ATTEMPTS)
+          throw new Error(`DynamoDB left ${pending.length} reads of ${tableName} unprocessed`);
+        if (attempt > 0) await backoff(attempt);
+        const result = await client.send(
+          new BatchGetCommand({
+            RequestItems: {
+              [tableName]: {
+                Keys: pending,
+                ...(options.consistent && { ConsistentRead: true }),
+                ...(options.projection && { ProjectionExpression: options.projection }),
+                ...(options.names && { ExpressionAttributeNames: options.names }),
+              },
+            },
+          }),
+        );
+        items.push(...(result.Responses?.[tableName] ?? []));
+        pending = result.UnprocessedKeys?.[tableName]?.Keys ?? [];
+      }
+      return items;
+    }),
+  );
+  return pages.flat();
 };
 
 /** Puts items, 25 to a request. */
