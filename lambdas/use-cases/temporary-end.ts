@@ -23,6 +23,8 @@ export interface TemporaryEndDeps {
   };
 }
 
+/** Longer than a registration takes (the API's timeout is 29 s) to write its replay job. */
+const REGISTRATION_MS = 60_000;
 /** Longer than a global secondary index takes to show a write, as DynamoDB Local and AWS do it. */
 const INDEX_LAG_MS = 5_000;
 /** Between two looks at a temporary integration whose last deliveries are under way. */
@@ -50,6 +52,10 @@ export class TemporaryEnd {
     if (now < endsAt + grace) return notYet(endsAt + grace - now);
     const job = await deps.replayJobs.get(integration.id);
     if (job && !job.completed_at) return { finished: false };
+    // Registration writes the integration before its replay job: one without a job yet may be seconds old,
+    // its replay not even begun (nothing is pending because nothing was queued).
+    const age = now - Date.parse(integration.created_at);
+    if (!job && age < REGISTRATION_MS) return notYet(REGISTRATION_MS - age);
     // The pending index is eventually consistent: the records of the replay's last page may not show in
     // it for a moment after they were written. Asked too early, it would say "nothing pending" and the
     // integration would go before its last deliveries.

@@ -99,4 +99,14 @@ describe('TemporaryEnd', () => {
     world.clock.advance(5_000);
     expect(await temporaryEnd.finishIfDone(integration)).toEqual({ finished: true });
   });
+
+  it('does not finish one registered a moment ago whose replay job is not written yet', async () => {
+    const { world, temporaryEnd } = setUp();
+    const integration = world.integrations.seed({
+      ...temporary(world, HOUR_MS),
+      created_at: world.clock.now().toISOString(),
+    });
+    expect(await temporaryEnd.finishIfDone(integration)).toEqual({ finished: false, lookAgainInMs: 60_000 });
+    expect(await world.integrations.get(integration.id)).toBeDefined();
+  });
 });
