@@ -12,7 +12,11 @@ import {
   registerIntegrationSchema,
   updateIntegrationSchema,
 } from '../lambdas/domain/integration-schema.ts';
-import { deliveryQuerySchema, eventQuerySchema } from '../lambdas/domain/list-queries.ts';
+import {
+  deliveryQuerySchema,
+  eventQuerySchema,
+  retryDeliveryQuerySchema,
+} from '../lambdas/domain/list-queries.ts';
 import { publishedEventSchema } from '../lambdas/domain/published-event.ts';
 import { ROUTES, type RouteDefinition, type RouteName, SCOPES } from '../lambdas/handlers/api/routes.ts';
 import * as examples from './examples.ts';
@@ -223,9 +227,12 @@ const OPERATIONS: Record<RouteName, OperationDoc> = {
   },
   retryDelivery: {
     summary: 'Resend a delivery',
-    description: 'Sends one event to the webhook again now, whatever its status. 502 when refused.',
+    description:
+      'Sends one event to the webhook again now, whatever its status. 502 when refused. The delivery is ' +
+      'named by its event id and `received_at`, both as the delivery list shows them.',
     tag: 'Deliveries',
     errors: [400, 404, 502],
+    query: retryDeliveryQuerySchema,
   },
 };
 

@@ -328,7 +328,7 @@ export interface paths {
         put?: never;
         /**
          * Resend a delivery
-         * @description Sends one event to the webhook again now, whatever its status. 502 when refused.
+         * @description Sends one event to the webhook again now, whatever its status. 502 when refused. The delivery is named by its event id and `received_at`, both as the delivery list shows them.
          *
          *     Scope: `eventstream/write`.
          */
@@ -2500,7 +2500,10 @@ export interface operations {
     };
     retryDelivery: {
         parameters: {
-            query?: never;
+            query: {
+                /** @description The delivery's `received_at`, as the delivery list shows it. */
+                received_at: string;
+            };
             header?: never;
             path: {
                 /** @description The integration id: 1..50 lowercase letters, digits or dashes. */

@@ -122,13 +122,15 @@ export const registerHistoryCommands = (program: Command, cli: CliContext): void
         console.log(`next page: --next-token ${page.next_token}`);
     });
   deliveries
-    .command('retry <id> <event>')
-    .description('send one event to the webhook again now')
-    .action(async (id: string, eventId: string) => {
+    .command('retry <id> <event> <received_at>')
+    .description("send one event to the webhook again now (its received_at as 'deliveries list' shows it)")
+    .action(async (id: string, eventId: string, receivedAt: string) => {
       const client = await cli.client();
       cli.print(
         await unwrap(
-          client.POST(`${BY_ID}/deliveries/{event_id}/_retry`, { params: { path: event(id, eventId) } }),
+          client.POST(`${BY_ID}/deliveries/{event_id}/_retry`, {
+            params: { path: event(id, eventId), query: { received_at: receivedAt } },
+          }),
         ),
       );
     });

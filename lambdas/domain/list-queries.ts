@@ -77,6 +77,15 @@ export const deliveryQuerySchema = z.strictObject({
   next_token: z.string().max(8192).optional().describe(NEXT_TOKEN),
 });
 
+/**
+ * Where a delivery is found from its event id: the time the event was received, as the delivery list and
+ * the 202 of a publish hand it out. The event log keeps no item per id (one write less per event), so the
+ * time is part of a delivery's address.
+ */
+export const retryDeliveryQuerySchema = z.strictObject({
+  received_at: instant.describe("The delivery's `received_at`, as the delivery list shows it."),
+});
+
 /** The range a list covers: the event window unless narrowed; refused when inverted. */
 export const resolveRange = (
   from: string | undefined,

@@ -69,7 +69,6 @@ export const composeApi = (config: ConfigOf<typeof API_ENTRY>, platform: Platfor
       rejected: rejectedEventStore(config, platform),
       dispatcher,
       history,
-      eventLog,
       clock,
     }),
     publisher: new PublishEvents({

@@ -3,7 +3,12 @@ import { NotFoundError, ValidationError } from '../domain/errors.ts';
 import { EVENT_LOG_SHARDS, type LoggedEvent } from '../domain/event.ts';
 import type { DeliveryRecord, Integration } from '../domain/integration.ts';
 import { isIntegrationId } from '../domain/integration-id.ts';
-import { deliveryQuerySchema, eventQuerySchema, resolveRange } from '../domain/list-queries.ts';
+import {
+  deliveryQuerySchema,
+  eventQuerySchema,
+  resolveRange,
+  retryDeliveryQuerySchema,
+} from '../domain/list-queries.ts';
 import { decodePageToken, encodePageToken, queryFingerprint } from '../domain/page-token.ts';
 import { DELIVERY_HISTORY_SHARDS, type DeliveryHistory } from '../domain/ports/deliveries.ts';
 import type { EventLogStore } from '../domain/ports/events.ts';
@@ -111,19 +116,19 @@ export class HistoryQueries {
   }
 
   /** Sends one delivery again now, as the rejected-event retry does: 200 when accepted, else 502. */
-  async retryDelivery(integrationId: string, eventId: string) {
+  async retryDelivery(integrationId: string, eventId: string, query: Query) {
     const integration = await this.load(integrationId);
+    const { received_at: receivedAt } = parseRequest(retryDeliveryQuerySchema, query, 'query');
     if (!integration.callback_parameters) {
       throw new ValidationError(
         `Integration ${integrationId} delivers to S3; only webhook deliveries are resent.`,
       );
     }
-    const receivedAt = await this.deps.eventLog.receivedAtOf(eventId);
-    const record = receivedAt && (await this.deps.history.get(integration, receivedAt, eventId));
+    const record = await this.deps.history.get(integration, receivedAt, eventId);
     const event = record && (await this.deps.eventLog.get(record.received_at, eventId));
     if (!record || !event) {
       throw new NotFoundError(
-        `No delivery of event ${eventId} to integration ${integrationId} in the last 30 days.`,
+        `No delivery of event ${eventId} received at ${receivedAt} to integration ${integrationId} in the last 30 days.`,
       );
     }
     const result = await this.deps.dispatcher.dispatch(integration, event);

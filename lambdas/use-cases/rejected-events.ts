@@ -1,7 +1,6 @@
 import { NotFoundError } from '../domain/errors.ts';
 import type { RejectedEvent } from '../domain/integration.ts';
 import type { DeliveryHistory } from '../domain/ports/deliveries.ts';
-import type { EventLogStore } from '../domain/ports/events.ts';
 import type { IntegrationRepository, RejectedEventStore } from '../domain/ports/integrations.ts';
 import type { Clock } from '../domain/ports/platform.ts';
 import { loadIntegration } from './integration-lookup.ts';
@@ -14,8 +13,6 @@ export interface RejectedEventsDeps {
   dispatcher: Pick<WebhookDispatcher, 'dispatch'>;
   /** A retry's attempt goes into the event's delivery record, as a resent delivery's does. */
   history: Pick<DeliveryHistory, 'recordAttempt'>;
-  /** Where the delivery record of a rejection stored before `received_at` was kept is. */
-  eventLog: Pick<EventLogStore, 'receivedAtOf'>;
   clock: Clock;
 }
 
@@ -53,7 +50,8 @@ export class RejectedEvents {
     const rejected = await this.find(id, eventId);
     const result = await deps.dispatcher.dispatch(integration, rejected.event);
     const { outcome } = result;
-    const receivedAt = rejected.received_at ?? (await deps.eventLog.receivedAtOf(eventId));
+    // `received_at` addresses the event's delivery record; a rejection kept without it has none to update.
+    const receivedAt = rejected.received_at;
     const status = 'status' in outcome ? outcome.status : undefined;
     const delivered = outcome.kind === 'delivered';
     if (receivedAt) {

@@ -250,16 +250,29 @@ describe('delivery history', () => {
     expect(pages).toEqual([...pages].sort().reverse());
 
     const [again] = cancelled;
-    expect((await api('POST', `${BASE}/${id}/deliveries/${again}/_retry`)).status).toBe(502);
+    const listed = await api('GET', `${BASE}/${id}/deliveries?name=order.cancelled&limit=200`);
+    const receivedAt = listed.body.deliveries.find(
+      (d: { event_id: string }) => d.event_id === again,
+    )?.received_at;
+    const resend = `${BASE}/${id}/deliveries/${again}/_retry?received_at=${receivedAt}`;
+    expect((await api('POST', resend)).status).toBe(502);
     receiver.respondWith(() => undefined);
-    const resent = await api('POST', `${BASE}/${id}/deliveries/${again}/_retry`);
+    const resent = await api('POST', resend);
     expect(resent.status, resent.text).toBe(200);
     expect(resent.body).toMatchObject({ id: again, status: 'delivered' });
     const after = await api('GET', `${BASE}/${id}/deliveries?status=delivered&name=order.cancelled`);
     expect(after.body.deliveries.map((d: { event_id: string }) => d.event_id)).toEqual([again]);
     expect(
-      (await api('POST', `${BASE}/${id}/deliveries/00000000-0000-4000-8000-000000000000/_retry`)).status,
+      (
+        await api(
+          'POST',
+          `${BASE}/${id}/deliveries/00000000-0000-4000-8000-000000000000/_retry?received_at=${receivedAt}`,
+        )
+      ).status,
     ).toBe(404);
+    const unaddressed = await api('POST', `${BASE}/${id}/deliveries/${again}/_retry`);
+    expect(unaddressed.status).toBe(400);
+    expect(unaddressed.body).toMatchObject({ error_code: 'validation_error', field: 'received_at' });
   });
 
   it.each([

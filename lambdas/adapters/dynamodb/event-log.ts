@@ -1,4 +1,4 @@
-import { type DynamoDBDocumentClient, GetCommand, QueryCommand } from '@aws-sdk/lib-dynamodb';
+import { type DynamoDBDocumentClient, QueryCommand } from '@aws-sdk/lib-dynamodb';
 import DataLoader from 'dataloader';
 import { EVENT_LOG_SHARDS, eventLogKey, eventLogPartition, type LoggedEvent } from '../../domain/event.ts';
 import { entityOf } from '../../domain/event-names.ts';
@@ -47,14 +47,6 @@ export class DynamoEventLog implements EventLogStore {
 
   async get(receivedAt: string, eventId: string): Promise<LoggedEvent | undefined> {
     return this.reader.load(eventLogKey(this.tenant, receivedAt, eventId));
-  }
-
-  async receivedAtOf(eventId: string): Promise<string | undefined> {
-    const { Item } = await this.client.send(
-      new GetCommand({ TableName: this.tableName, Key: pointerKey(this.tenant, eventId) }),
-    );
-    if (!Item || this.expired(Item)) return undefined;
-    return Item.received_at as string;
   }
 
   async readShard(
@@ -153,13 +145,6 @@ export class DynamoEventLog implements EventLogStore {
         entity: entityOf(event.name),
         expires_at: expiresAt,
       });
-      // A pointer by id, so an event (and its deliveries) can be found from the id alone.
-      const pointer = pointerKey(this.tenant, event.id);
-      byKey.set(`${pointer.pk}|${pointer.sk}`, {
-        ...pointer,
-        received_at: event.received_at,
-        expires_at: expiresAt,
-      });
     }
     try {
       await putAll(this.client, this.tableName, [...byKey.values()]);
@@ -186,5 +171,3 @@ export class DynamoEventLog implements EventLogStore {
     return keys.map((key) => found.get(`${key.pk}|${key.sk}`));
   }
 }
-
-const pointerKey = (tenant: string, eventId: string) => ({ pk: `${tenant}#id#${eventId}`, sk: 'id' });

@@ -25,8 +25,6 @@ export interface EventLogStore {
   put(event: LoggedEvent): Promise<void>;
   /** The event, or undefined when it is not there or has expired (TTL deletes late). */
   get(receivedAt: string, eventId: string): Promise<LoggedEvent | undefined>;
-  /** When an event was received, from its id alone; undefined when unknown or expired. */
-  receivedAtOf(eventId: string): Promise<string | undefined>;
   /** One page of one shard of a range (expired events left out). */
   readShard(
     shard: number,

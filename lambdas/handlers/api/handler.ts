@@ -67,7 +67,7 @@ const routeHandlers = ({
   rotateSigningSecret: async (_, p) => signing.rotate(id(p)),
   queryEvents: async (event) => queries.events(query(event)),
   listDeliveries: async (event, p) => queries.deliveries(id(p), query(event)),
-  retryDelivery: async (_, p) => queries.retryDelivery(id(p), p.event_id ?? ''),
+  retryDelivery: async (event, p) => queries.retryDelivery(id(p), p.event_id ?? '', query(event)),
   publishEvents: async (event) => ({
     ids: await publisher.publish(readJsonBody(event, MAX_INGEST_BODY_BYTES)),
   }),

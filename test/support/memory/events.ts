@@ -43,11 +43,6 @@ export class MemoryEventLog implements EventLogStore {
     return item && !this.expired(item) ? structuredClone(item.event) : undefined;
   }
 
-  async receivedAtOf(eventId: string): Promise<string | undefined> {
-    const found = [...this.items.values()].filter((item) => item.event.id === eventId && !this.expired(item));
-    return found.at(-1)?.event.received_at;
-  }
-
   async readShard(
     shard: number,
     query: EventRangeQuery,

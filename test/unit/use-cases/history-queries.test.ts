@@ -127,10 +127,11 @@ describe('HistoryQueries.retryDelivery', () => {
     if (!event) throw new Error('no event');
     await record(world, integration, event, 'failed');
     world.sender.answer(500);
-    await expect(queries.retryDelivery(integration.id, event.id)).rejects.toBeInstanceOf(ReceiverError);
+    const at = { received_at: event.received_at };
+    await expect(queries.retryDelivery(integration.id, event.id, at)).rejects.toBeInstanceOf(ReceiverError);
     expect((await world.history.get(integration, event.received_at, event.id))?.status).toBe('failed');
     world.sender.answer(200);
-    expect(await queries.retryDelivery(integration.id, event.id)).toEqual({
+    expect(await queries.retryDelivery(integration.id, event.id, at)).toEqual({
       id: event.id,
       status: 'delivered',
       status_code: 200,
@@ -144,10 +145,27 @@ describe('HistoryQueries.retryDelivery', () => {
     const { world, queries } = setUp();
     const integration = world.integrations.seed(webhookIntegration());
     const [event] = await logEvents(world, 1);
-    await expect(queries.retryDelivery(integration.id, event?.id ?? '')).rejects.toBeInstanceOf(
+    if (!event) throw new Error('no event');
+    const at = { received_at: event.received_at };
+    await expect(queries.retryDelivery(integration.id, event.id, at)).rejects.toBeInstanceOf(NotFoundError);
+    await record(world, integration, event, 'failed');
+    // The same event id at another time is another delivery, and there is none.
+    const elsewhere = { received_at: isoPlus(new Date(event.received_at), 1) };
+    await expect(queries.retryDelivery(integration.id, event.id, elsewhere)).rejects.toBeInstanceOf(
       NotFoundError,
     );
     const s3 = world.integrations.seed(s3Integration());
-    await expect(queries.retryDelivery(s3.id, event?.id ?? '')).rejects.toBeInstanceOf(ValidationError);
+    await expect(queries.retryDelivery(s3.id, event.id, at)).rejects.toBeInstanceOf(ValidationError);
+  });
+
+  it('refuses a resend without the received time that addresses the delivery, naming the field', async () => {
+    const { world, queries } = setUp();
+    const integration = world.integrations.seed(webhookIntegration());
+    const refusal = await queries.retryDelivery(integration.id, 'e-1', {}).catch((error) => error);
+    expect(refusal).toBeInstanceOf(ValidationError);
+    expect(refusal.field).toBe('received_at');
+    await expect(
+      queries.retryDelivery(integration.id, 'e-1', { received_at: 'yesterday' }),
+    ).rejects.toBeInstanceOf(ValidationError);
   });
 });
