@@ -570,7 +570,7 @@ export interface components {
         /** @description One entry of an integration log. */
         LogEntry: {
             /** @enum {string} */
-            action: "integration_created" | "integration_started" | "integration_stopped" | "integration_updated" | "starts_at_clamped" | "retry_triggered" | "event_rejected" | "delivery_failed" | "signing_secret_rotated" | "replay_started" | "replay_completed" | "catch_up_skipped" | "catch_up_trimmed" | "integration_finished" | "file_uploaded";
+            action: "integration_created" | "integration_started" | "integration_stopped" | "integration_updated" | "starts_at_clamped" | "retry_triggered" | "event_rejected" | "delivery_failed" | "deliveries_paused" | "deliveries_resumed" | "signing_secret_rotated" | "replay_started" | "replay_completed" | "catch_up_skipped" | "catch_up_trimmed" | "integration_finished" | "file_uploaded";
             reason: string;
             /** Format: date-time */
             created_at: string;

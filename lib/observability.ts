@@ -49,6 +49,9 @@ export const PIPELINE_METRICS = {
     'WebhookIntegrationStopped',
     // A message handed out again after its delivery, not sent twice.
     'WebhookAlreadyDelivered',
+    // Circuit breakers: openings, and messages put back without a request while one was open.
+    'WebhookBreakerOpened',
+    'WebhookParked',
   ],
   /** Milliseconds from an event's receipt to its successful delivery (shown as p50 and p95). */
   latency: 'DeliveryLatency',

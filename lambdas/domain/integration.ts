@@ -65,6 +65,8 @@ export const LOG_ACTIONS = [
   'retry_triggered',
   'event_rejected',
   'delivery_failed',
+  'deliveries_paused',
+  'deliveries_resumed',
   'signing_secret_rotated',
   'replay_started',
   'replay_completed',

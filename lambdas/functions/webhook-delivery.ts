@@ -1,3 +1,4 @@
+import { breakerSettingsFor, CircuitBreakers } from '../domain/circuit-breaker.ts';
 import type { Integration } from '../domain/integration.ts';
 import { deliveryMessageSchema } from '../domain/messages.ts';
 import type { ConfigOf } from '../shared/config.ts';
@@ -34,6 +35,7 @@ export const createWebhookDeliveryHandler = (
     stopper: integrationStopper(config, platform),
     eventLog: eventLogStore(config, platform),
     dispatcher: webhookDispatcher(config, platform),
+    breakers: new CircuitBreakers(breakerSettingsFor(config.RETRY_SCHEDULE_SECONDS)),
     rejected: rejectedEventStore(config, platform),
     history: deliveryHistoryStore(config, platform),
     logs: integrationLogStore(config, platform),

@@ -1,3 +1,4 @@
+import type { CircuitBreakers } from '../domain/circuit-breaker.ts';
 import { retryDelaySeconds } from '../domain/delivery-rules.ts';
 import type { LoggedEvent } from '../domain/event.ts';
 import type { DeliveryStatus, Integration, LogAction } from '../domain/integration.ts';
@@ -19,6 +20,8 @@ export interface WebhookDeliveryDeps {
   stopper: Pick<IntegrationStopper, 'stopIfStill'>;
   eventLog: EventLogStore;
   dispatcher: WebhookDispatcher;
+  /** This process's breakers: one per integration, so a failing receiver does not take every slot. */
+  breakers: CircuitBreakers;
   rejected: RejectedEventStore;
   history: DeliveryHistory;
   logs: IntegrationLog;
@@ -51,7 +54,9 @@ const MAX_REASON = 400;
  * Delivers one queued (event, integration) pair and decides what happens next, per the product's
  * rules: 2xx delivered, 400 rejected and kept, 410 stops the integration, anything else retried with
  * backoff until the budget runs out (then failed, retriable by API); an integration failing for the
- * whole stop window is stopped. Every attempt goes into the delivery history.
+ * whole stop window is stopped. Every attempt goes into the delivery history. After a few consecutive
+ * failures an integration's messages are parked without a request (see CircuitBreakers) until a trial
+ * request gets an answer.
  */
 export class WebhookDelivery {
   constructor(private readonly deps: WebhookDeliveryDeps) {}
@@ -96,9 +101,18 @@ export class WebhookDelivery {
       });
       return DONE;
     }
+    const breakerKey = `${integration.id}#${integration.created_at}`;
+    const admission = deps.breakers.admit(breakerKey, deps.clock.now());
+    if (!admission.send) return this.park(integration, event, attempt, admission);
     const result = await deps.dispatcher.dispatch(integration, event);
     const { outcome, url } = result;
     const now = deps.clock.now();
+    if (outcome.kind === 'retry') {
+      if (deps.breakers.failed(breakerKey, now, admission.trial, outcome.reason) === 'opened')
+        await this.notePaused(integration.id, url, outcome.reason, now);
+    } else if (deps.breakers.succeeded(breakerKey) === 'closed') {
+      await this.noteResumed(integration.id, url, now);
+    }
     const fields = {
       integration_id: integration.id,
       event_id: event.id,
@@ -185,17 +199,10 @@ export class WebhookDelivery {
       );
       return DONE;
     }
-    if (now.getTime() - attempt.firstSentAt.getTime() >= deps.settings.retryBudgetMs) {
-      deps.metrics.count('WebhookFailed');
-      await Promise.all([
+    if (this.budgetSpent(attempt, now)) {
+      await this.giveUp(integration, event, attempt, now, reason, () =>
         this.record(integration, event, 'failed', result, now, outcome.reason),
-        this.log(
-          integration.id,
-          'delivery_failed',
-          `Gave up on event ${event.id} (${event.name}) after ${attempt.attempt} attempts; it can be sent again with POST .../deliveries/${event.id}/_retry. ${reason}`,
-          now,
-        ),
-      ]);
+      );
       return DONE;
     }
     deps.metrics.count('WebhookRetried');
@@ -216,6 +223,83 @@ export class WebhookDelivery {
         deps.settings.retryScheduleSeconds,
       ),
     };
+  }
+
+  /**
+   * Puts a message back without a request while its integration's breaker is open: until the breaker lets a
+   * trial through, and no sooner than its retry schedule says, so a parked message is received no more
+   * often than a failing one (the queue's maxReceiveCount holds) and keeps its retry budget.
+   */
+  private async park(
+    integration: Integration,
+    event: LoggedEvent,
+    attempt: AttemptInfo,
+    { until, lastFailure }: { until: Date; lastFailure: string },
+  ): Promise<DeliveryDecision> {
+    const { deps } = this;
+    const now = deps.clock.now();
+    deps.metrics.count('WebhookParked');
+    if (this.budgetSpent(attempt, now)) {
+      const error = `Not sent: deliveries are paused after consecutive failures. Last failure: ${lastFailure}`;
+      await this.giveUp(integration, event, attempt, now, `${error.slice(0, MAX_REASON)}.`, () =>
+        deps.history.recordAttempt(integration, event, 'failed', {
+          at: now.toISOString(),
+          duration_ms: 0,
+          error,
+        }),
+      );
+      return DONE;
+    }
+    const untilSeconds = Math.ceil((until.getTime() - now.getTime()) / 1000);
+    const scheduled = retryDelaySeconds(attempt.attempt, undefined, deps.settings.retryScheduleSeconds);
+    return { done: false, retryInSeconds: Math.max(1, untilSeconds, scheduled) };
+  }
+
+  private budgetSpent(attempt: AttemptInfo, now: Date): boolean {
+    return now.getTime() - attempt.firstSentAt.getTime() >= this.deps.settings.retryBudgetMs;
+  }
+
+  private async giveUp(
+    integration: Integration,
+    event: LoggedEvent,
+    attempt: AttemptInfo,
+    now: Date,
+    reason: string,
+    record: () => Promise<void>,
+  ): Promise<void> {
+    this.deps.metrics.count('WebhookFailed');
+    await Promise.all([
+      record(),
+      this.log(
+        integration.id,
+        'delivery_failed',
+        `Gave up on event ${event.id} (${event.name}) after ${attempt.attempt} attempts; it can be sent again with POST .../deliveries/${event.id}/_retry?received_at=${event.received_at}. ${reason}`,
+        now,
+      ),
+    ]);
+  }
+
+  /** Logs the opening once across processes: each process opens its own breaker, the first one says so. */
+  private async notePaused(integrationId: string, url: string, reason: string, now: Date): Promise<void> {
+    this.deps.metrics.count('WebhookBreakerOpened');
+    if (!(await this.deps.deliveryState.notePaused(integrationId, now))) return;
+    const { failureThreshold, cooldownMs } = this.deps.breakers.settings;
+    await this.log(
+      integrationId,
+      'deliveries_paused',
+      `Deliveries to URL ${url} paused after ${failureThreshold} consecutive failures (last: ${reason.slice(0, 200)}); events are kept and retried on their schedule, and one trial request is sent after ${Math.round(cooldownMs / 1000)} s, then less often while it fails.`,
+      now,
+    );
+  }
+
+  private async noteResumed(integrationId: string, url: string, now: Date): Promise<void> {
+    if (!(await this.deps.deliveryState.noteResumed(integrationId))) return;
+    await this.log(
+      integrationId,
+      'deliveries_resumed',
+      `Deliveries to URL ${url} resumed: a trial request was answered. Parked events are sent at their next retry.`,
+      now,
+    );
   }
 
   private record(

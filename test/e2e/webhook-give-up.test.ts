@@ -59,5 +59,7 @@ describe('a receiver that keeps failing', () => {
     );
     const stopped = (await entries(id)).find((entry) => entry.action === 'integration_stopped');
     expect(stopped?.reason).toMatch(/No successful delivery to URL .* since/);
+    // Its breaker opened on the way (once in the log), and later events were parked instead of sent.
+    expect((await entries(id)).filter((entry) => entry.action === 'deliveries_paused')).toHaveLength(1);
   });
 });

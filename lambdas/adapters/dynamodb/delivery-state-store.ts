@@ -98,6 +98,29 @@ export class DynamoDeliveryStateStore implements DeliveryStateStore {
     );
   }
 
+  async notePaused(integrationId: string, at: Date): Promise<boolean> {
+    return this.conditional(
+      new UpdateCommand({
+        TableName: this.tableName,
+        Key: keyOf(integrationId),
+        UpdateExpression: 'SET paused_since = :now',
+        ConditionExpression: 'attribute_not_exists(paused_since)',
+        ExpressionAttributeValues: { ':now': at.toISOString() },
+      }),
+    );
+  }
+
+  async noteResumed(integrationId: string): Promise<boolean> {
+    return this.conditional(
+      new UpdateCommand({
+        TableName: this.tableName,
+        Key: keyOf(integrationId),
+        UpdateExpression: 'REMOVE paused_since',
+        ConditionExpression: 'attribute_exists(paused_since)',
+      }),
+    );
+  }
+
   async claimRetryLogSlot(integrationId: string, at: Date): Promise<boolean> {
     return this.conditional(
       new UpdateCommand({
@@ -134,5 +157,6 @@ const toState = (item: Record<string, unknown> | undefined): DeliveryState => {
   if (typeof item?.last_success_at === 'string') state.last_success_at = item.last_success_at;
   if (typeof item?.failing_since === 'string') state.failing_since = item.failing_since;
   if (typeof item?.catch_up_from === 'string') state.catch_up_from = item.catch_up_from;
+  if (typeof item?.paused_since === 'string') state.paused_since = item.paused_since;
   return state;
 };

@@ -13,6 +13,8 @@ export interface DeliveryState {
   failing_since?: string;
   /** The earliest event it missed while stopped: where a start catches up from. */
   catch_up_from?: string;
+  /** Set while deliveries are paused by a breaker: since when. */
+  paused_since?: string;
 }
 
 export interface DeliveryStateStore {
@@ -27,6 +29,13 @@ export interface DeliveryStateStore {
   clearCatchUp(integrationId: string, seen: string): Promise<void>;
   /** Forgets past failures: a started integration gets a whole stop window before it is stopped again. */
   resetHealth(integrationId: string): Promise<void>;
+  /**
+   * Notes that deliveries to its receiver are paused (a breaker opened); true only for the first process
+   * to say so since they last resumed, which then logs it.
+   */
+  notePaused(integrationId: string, at: Date): Promise<boolean>;
+  /** Notes that they resumed; true only for the first process to say so since they were paused. */
+  noteResumed(integrationId: string): Promise<boolean>;
   /** True at most once a minute per integration: lets retry log entries be coalesced. */
   claimRetryLogSlot(integrationId: string, at: Date): Promise<boolean>;
   delete(integrationId: string): Promise<void>;

@@ -70,6 +70,20 @@ export class MemoryDeliveryStateStore implements DeliveryStateStore {
     delete this.state(integrationId).failing_since;
   }
 
+  async notePaused(integrationId: string, at: Date): Promise<boolean> {
+    const state = this.state(integrationId);
+    if (state.paused_since !== undefined) return false;
+    state.paused_since = at.toISOString();
+    return true;
+  }
+
+  async noteResumed(integrationId: string): Promise<boolean> {
+    const state = this.states.get(integrationId);
+    if (state?.paused_since === undefined) return false;
+    delete state.paused_since;
+    return true;
+  }
+
   async claimRetryLogSlot(integrationId: string, at: Date): Promise<boolean> {
     const state = this.state(integrationId);
     const stale = new Date(at.getTime() - MINUTE_MS).toISOString();

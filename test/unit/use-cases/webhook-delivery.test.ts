@@ -1,4 +1,5 @@
 import { describe, expect, it } from 'vitest';
+import { breakerSettingsFor, CircuitBreakers } from '../../../lambdas/domain/circuit-breaker.ts';
 import type { Integration } from '../../../lambdas/domain/integration.ts';
 import type { DeliveryMessage } from '../../../lambdas/domain/messages.ts';
 import { WebhookDelivery } from '../../../lambdas/use-cases/webhook-delivery.ts';
@@ -7,6 +8,7 @@ import { memoryWorld } from '../../support/memory/world.ts';
 
 const RETRY_BUDGET_MS = 12 * HOUR_MS;
 const STOP_WINDOW_MS = 24 * HOUR_MS;
+const RETRY_SCHEDULE_SECONDS = [10, 60, 300];
 
 const setUp = async (overrides: Partial<Integration> = {}) => {
   const world = memoryWorld();
@@ -15,6 +17,7 @@ const setUp = async (overrides: Partial<Integration> = {}) => {
     stopper: world.stopper,
     eventLog: world.eventLog,
     dispatcher: world.dispatcher,
+    breakers: new CircuitBreakers(breakerSettingsFor(RETRY_SCHEDULE_SECONDS)),
     rejected: world.rejected,
     history: world.history,
     logs: world.logs,
@@ -25,7 +28,7 @@ const setUp = async (overrides: Partial<Integration> = {}) => {
     settings: {
       retryBudgetMs: RETRY_BUDGET_MS,
       stopWindowMs: STOP_WINDOW_MS,
-      retryScheduleSeconds: [10, 60, 300],
+      retryScheduleSeconds: RETRY_SCHEDULE_SECONDS,
     },
   });
   const integration = world.integrations.seed(webhookIntegration(overrides));
@@ -177,5 +180,81 @@ describe('WebhookDelivery of a message delivered before', () => {
     expect(world.sender.requests).toHaveLength(1);
     expect((await record())?.attempts).toHaveLength(1);
     expect(world.metrics.counts.get('WebhookAlreadyDelivered')).toBe(1);
+  });
+});
+
+describe('WebhookDelivery of an integration whose receiver keeps failing', () => {
+  const failThreeTimes = async () => {
+    const context = await setUp();
+    const { world, delivery, message, firstTry } = context;
+    for (let i = 0; i < 3; i++) {
+      world.sender.fail('timeout after 10000 ms');
+      await delivery.deliver(message, firstTry);
+    }
+    return context;
+  };
+
+  it('parks its messages without a request after three consecutive failures, and logs it once', async () => {
+    const { world, delivery, message, firstTry, integration, record } = await failThreeTimes();
+    expect(world.sender.requests).toHaveLength(3);
+    const parked = await delivery.deliver(message, firstTry);
+    expect(world.sender.requests).toHaveLength(3);
+    // Back when the breaker lets a trial through (30 s), not sooner than its retry schedule says.
+    expect(parked).toEqual({ done: false, retryInSeconds: 30 });
+    expect(await delivery.deliver(message, { ...firstTry, attempt: 3 })).toMatchObject({ done: false });
+    const retryIn = (await delivery.deliver(message, { ...firstTry, attempt: 3 })) as {
+      retryInSeconds: number;
+    };
+    expect(retryIn.retryInSeconds).toBeGreaterThanOrEqual(240);
+    expect(world.metrics.counts.get('WebhookParked')).toBe(3);
+    expect((await world.logs.actions(integration.id)).filter((a) => a === 'deliveries_paused')).toHaveLength(
+      1,
+    );
+    expect((await world.deliveryState.get(integration.id)).paused_since).toBeDefined();
+    // Parking is not an attempt: the record holds the three requests only.
+    expect((await record())?.attempts).toHaveLength(3);
+  });
+
+  it('does not hold back another integration', async () => {
+    const { world, delivery, firstTry } = await failThreeTimes();
+    const other = world.integrations.seed(webhookIntegration());
+    const event = loggedEvent(isoPlus(world.clock.now(), -1000));
+    await world.eventLog.put(event);
+    const message = {
+      integration_id: other.id,
+      generation: other.created_at,
+      event_id: event.id,
+      received_at: event.received_at,
+    };
+    expect(await delivery.deliver(message, firstTry)).toEqual({ done: true });
+    expect(world.sender.requests).toHaveLength(4);
+  });
+
+  it('sends one trial after the cooldown; its answer resumes deliveries and says so in the log', async () => {
+    const { world, delivery, message, firstTry, integration, record } = await failThreeTimes();
+    world.clock.advance(30_000);
+    world.sender.answer(200);
+    expect(await delivery.deliver(message, firstTry)).toEqual({ done: true });
+    expect((await record())?.status).toBe('delivered');
+    const actions = await world.logs.actions(integration.id);
+    expect(actions.filter((a) => a === 'deliveries_resumed')).toHaveLength(1);
+    expect((await world.deliveryState.get(integration.id)).paused_since).toBeUndefined();
+    // Closed again: the next event is sent at once.
+    const next = loggedEvent(world.clock.now().toISOString());
+    await world.eventLog.put(next);
+    const nextMessage = { ...message, event_id: next.id, received_at: next.received_at };
+    expect(await delivery.deliver(nextMessage, firstTry)).toEqual({ done: true });
+    expect(world.sender.requests).toHaveLength(5);
+  });
+
+  it('gives up on a parked message whose retry budget is spent: failed, retriable, logged', async () => {
+    const { world, delivery, message, integration, record } = await failThreeTimes();
+    const late = { attempt: 9, firstSentAt: new Date(world.clock.now().getTime() - RETRY_BUDGET_MS) };
+    expect(await delivery.deliver(message, late)).toEqual({ done: true });
+    expect(world.sender.requests).toHaveLength(3);
+    expect((await record())?.status).toBe('failed');
+    const reason = (await world.logs.list(integration.id))[0]?.reason;
+    expect(reason).toContain('_retry?received_at=');
+    expect(reason).toContain('Last failure: timeout after 10000 ms');
   });
 });

@@ -1,0 +1,102 @@
+/**
+ * A circuit breaker per integration, kept by each delivery process for itself. A receiver that hangs or
+ * fails holds a delivery slot for the whole request timeout on every message; after a few consecutive
+ * failures the breaker opens and its messages are parked (put back on the queue without a request), so
+ * the slots serve the other integrations. After a cooldown one trial request goes through: an answer closes
+ * the breaker, another failure keeps it open for twice as long (up to a cap).
+ *
+ * Per process, not shared: a shared breaker would cost a read per message, and each process learns of a
+ * failing receiver after `failureThreshold` requests at most. Transitions are what the caller writes down
+ * (once, across processes) and logs.
+ */
+
+export interface BreakerSettings {
+  /** Consecutive failures that open the breaker. */
+  failureThreshold: number;
+  /** How long the first opening lasts; each failed trial doubles it. */
+  cooldownMs: number;
+  maxCooldownMs: number;
+  /**
+   * A trial whose outcome never came (its invocation died) stops blocking the next one after this long:
+   * longer than a request can take.
+   */
+  trialTimeoutMs: number;
+}
+
+/**
+ * Settings scaled to the retry schedule's first step (10 s deployed: a 30 s cooldown growing to 5 minutes),
+ * so a deployment or a test with a faster schedule gets a breaker as fast.
+ */
+export const breakerSettingsFor = (retryScheduleSeconds: readonly number[]): BreakerSettings => {
+  const stepMs = Math.max(1, retryScheduleSeconds[0] ?? 10) * 1000;
+  return { failureThreshold: 3, cooldownMs: 3 * stepMs, maxCooldownMs: 30 * stepMs, trialTimeoutMs: 60_000 };
+};
+
+/**
+ * Whether a message may be sent now: a normal send, the trial of an open breaker, or parked until `until`
+ * (with the failure that kept the breaker open, for whoever explains why nothing was sent).
+ */
+export type Admission = { send: true; trial: boolean } | { send: false; until: Date; lastFailure: string };
+
+interface Breaker {
+  failures: number;
+  /** Set while open: no request before this time, then one trial. */
+  openUntil?: number;
+  cooldownMs: number;
+  trialStartedAt?: number;
+  lastFailure: string;
+}
+
+/** The breakers of one process, by integration (and its generation: an id registered anew starts closed). */
+export class CircuitBreakers {
+  private readonly breakers = new Map<string, Breaker>();
+
+  constructor(readonly settings: BreakerSettings) {}
+
+  admit(key: string, now: Date): Admission {
+    const breaker = this.breakers.get(key);
+    if (breaker?.openUntil === undefined) return { send: true, trial: false };
+    const at = now.getTime();
+    const trialRunning =
+      breaker.trialStartedAt !== undefined && at - breaker.trialStartedAt < this.settings.trialTimeoutMs;
+    if (at < breaker.openUntil || trialRunning) {
+      const until = trialRunning ? Math.max(breaker.openUntil, at + 1000) : breaker.openUntil;
+      return { send: false, until: new Date(until), lastFailure: breaker.lastFailure };
+    }
+    breaker.trialStartedAt = at;
+    return { send: true, trial: true };
+  }
+
+  /** The receiver answered (any HTTP answer other than a retriable one): closes an open breaker. */
+  succeeded(key: string): 'closed' | undefined {
+    const breaker = this.breakers.get(key);
+    if (!breaker) return undefined;
+    this.breakers.delete(key);
+    return breaker.openUntil === undefined ? undefined : 'closed';
+  }
+
+  /** A retriable failure (timeout, refused, 5xx, 429...): 'opened' when this one opened the breaker. */
+  failed(key: string, now: Date, trial: boolean, reason: string): 'opened' | undefined {
+    const at = now.getTime();
+    const breaker = this.breakers.get(key) ?? {
+      failures: 0,
+      cooldownMs: this.settings.cooldownMs,
+      lastFailure: reason,
+    };
+    this.breakers.set(key, breaker);
+    breaker.failures += 1;
+    breaker.lastFailure = reason;
+    if (breaker.openUntil !== undefined) {
+      // A failed trial keeps it open for longer; a request sent before it opened changes nothing.
+      if (trial) {
+        breaker.cooldownMs = Math.min(breaker.cooldownMs * 2, this.settings.maxCooldownMs);
+        breaker.openUntil = at + breaker.cooldownMs;
+        delete breaker.trialStartedAt;
+      }
+      return undefined;
+    }
+    if (breaker.failures < this.settings.failureThreshold) return undefined;
+    breaker.openUntil = at + breaker.cooldownMs;
+    return 'opened';
+  }
+}

@@ -1,0 +1,64 @@
+import { describe, expect, it } from 'vitest';
+import { breakerSettingsFor, CircuitBreakers } from '../../lambdas/domain/circuit-breaker.ts';
+
+const at = (seconds: number) => new Date(Date.UTC(2026, 11, 1, 12, 0, seconds));
+const settings = breakerSettingsFor([10, 60, 300]);
+
+describe('CircuitBreakers', () => {
+  it('opens after three consecutive failures, and only then', () => {
+    const breakers = new CircuitBreakers(settings);
+    expect(breakers.failed('a', at(0), false, 'timeout')).toBeUndefined();
+    expect(breakers.failed('a', at(1), false, 'timeout')).toBeUndefined();
+    // A success in between starts the count again.
+    expect(breakers.succeeded('a')).toBeUndefined();
+    expect(breakers.failed('a', at(2), false, 'timeout')).toBeUndefined();
+    expect(breakers.failed('a', at(3), false, 'timeout')).toBeUndefined();
+    expect(breakers.admit('a', at(3))).toEqual({ send: true, trial: false });
+    expect(breakers.failed('a', at(4), false, 'timeout')).toBe('opened');
+    expect(breakers.admit('a', at(5))).toEqual({ send: false, until: at(34), lastFailure: 'timeout' });
+    // Another integration is not held back.
+    expect(breakers.admit('b', at(5))).toEqual({ send: true, trial: false });
+  });
+
+  it('lets one trial through after the cooldown; an answer closes it', () => {
+    const breakers = new CircuitBreakers(settings);
+    for (const s of [0, 1, 2]) breakers.failed('a', at(s), false, 'timeout');
+    expect(breakers.admit('a', at(32))).toEqual({ send: true, trial: true });
+    // While the trial runs, the rest stay parked.
+    expect(breakers.admit('a', at(33))).toMatchObject({ send: false });
+    expect(breakers.succeeded('a')).toBe('closed');
+    expect(breakers.admit('a', at(34))).toEqual({ send: true, trial: false });
+  });
+
+  it('doubles the cooldown after each failed trial, up to its cap', () => {
+    const breakers = new CircuitBreakers(settings);
+    for (const s of [0, 1, 2]) breakers.failed('a', at(s), false, 'timeout');
+    let now = 32;
+    const cooldowns: number[] = [];
+    for (let trial = 0; trial < 6; trial++) {
+      expect(breakers.admit('a', at(now))).toEqual({ send: true, trial: true });
+      expect(breakers.failed('a', at(now), true, 'timeout')).toBeUndefined();
+      const parked = breakers.admit('a', at(now));
+      if (parked.send) throw new Error('not parked');
+      const cooldown = (parked.until.getTime() - at(now).getTime()) / 1000;
+      cooldowns.push(cooldown);
+      now += cooldown;
+    }
+    expect(cooldowns).toEqual([60, 120, 240, 300, 300, 300]);
+  });
+
+  it('a failure of a request sent before it opened neither reopens nor extends it', () => {
+    const breakers = new CircuitBreakers(settings);
+    for (const s of [0, 1, 2]) breakers.failed('a', at(s), false, 'timeout');
+    expect(breakers.failed('a', at(20), false, 'timeout')).toBeUndefined();
+    expect(breakers.admit('a', at(32))).toEqual({ send: true, trial: true });
+  });
+
+  it('does not wait forever for a trial whose outcome never came', () => {
+    const breakers = new CircuitBreakers(settings);
+    for (const s of [0, 1, 2]) breakers.failed('a', at(s), false, 'timeout');
+    expect(breakers.admit('a', at(32))).toMatchObject({ send: true, trial: true });
+    expect(breakers.admit('a', at(91))).toMatchObject({ send: false });
+    expect(breakers.admit('a', at(93))).toEqual({ send: true, trial: true });
+  });
+});
