@@ -20,7 +20,7 @@ import {
   waitFor,
 } from './pipeline-latency.ts';
 import { LAMBDA_MEMORY_GB, PRICES, PRICES_AS_OF } from './prices.ts';
-import { printTable, progress } from './report.ts';
+import { printTable, progress, recordResults } from './report.ts';
 
 export interface CostBenchOptions {
   /** Events per scenario; counts are scaled to 1,000. */
@@ -29,6 +29,8 @@ export interface CostBenchOptions {
 
 interface Scenario {
   title: string;
+  /** Name of its total under `cost_usd_per_million` in bench/results.json; none: printed only. */
+  key?: string;
   /** Events per ingest request. */
   perRequest: 1 | 100;
   webhooks: number;
@@ -36,12 +38,12 @@ interface Scenario {
 }
 
 const SCENARIOS: Scenario[] = [
-  { title: 'ingest 1/req', perRequest: 1, webhooks: 0, s3: false },
-  { title: 'ingest 100/req', perRequest: 100, webhooks: 0, s3: false },
+  { title: 'ingest 1/req', key: 'ingest_1', perRequest: 1, webhooks: 0, s3: false },
+  { title: 'ingest 100/req', key: 'ingest_100', perRequest: 100, webhooks: 0, s3: false },
   { title: '1 webhook 1/req', perRequest: 1, webhooks: 1, s3: false },
-  { title: '1 webhook', perRequest: 100, webhooks: 1, s3: false },
-  { title: '3 webhooks', perRequest: 100, webhooks: 3, s3: false },
-  { title: '1 S3', perRequest: 100, webhooks: 0, s3: true },
+  { title: '1 webhook', key: 'webhook_1', perRequest: 100, webhooks: 1, s3: false },
+  { title: '3 webhooks', key: 'webhook_3', perRequest: 100, webhooks: 3, s3: false },
+  { title: '1 S3', key: 's3_1', perRequest: 100, webhooks: 0, s3: true },
 ];
 
 const DYNAMO_READS = new Set(['GetItem', 'Query', 'Scan', 'BatchGetItem', 'TransactGetItems']);
@@ -176,6 +178,10 @@ interface Measured {
   notes: string[];
 }
 
+/** USD per million events over all services; the delivery history (a DynamoDB table) is part of it. */
+const totalUsd = (result: Measured): number =>
+  [...result.usd.values()].reduce((sum, value) => sum + value, 0);
+
 const countLines = async (s3: S3Client, prefix: string): Promise<number> => {
   const { Contents = [] } = await s3.send(
     new ListObjectsV2Command({ Bucket: CUSTOMER_BUCKET, Prefix: prefix }),
@@ -191,7 +197,8 @@ const countLines = async (s3: S3Client, prefix: string): Promise<number> => {
 
 /**
  * AWS requests the pipeline makes per 1,000 events through the local runtime, by service and operation, and
- * what they cost per million events at list prices (bench/prices.ts), beside EventBridge doing the same.
+ * what they cost per million events at list prices (bench/prices.ts), beside EventBridge doing the same; each
+ * keyed scenario's total goes to bench/results.json under `cost_usd_per_million`.
  */
 export const benchAwsCost = async (options: CostBenchOptions): Promise<void> => {
   const { events } = options;
@@ -314,6 +321,15 @@ export const benchAwsCost = async (options: CostBenchOptions): Promise<void> => 
       }
     }
     printCostReport(scenarios, results, events);
+    recordResults(
+      'cost_usd_per_million',
+      Object.fromEntries(
+        scenarios.flatMap((scenario, index) => {
+          const result = results[index];
+          return scenario.key && result ? [[scenario.key, totalUsd(result)]] : [];
+        }),
+      ),
+    );
   } finally {
     s3.destroy();
     await pipeline.stop();
@@ -448,7 +464,7 @@ const printCostReport = (scenarios: Scenario[], results: Measured[], events: num
 
   const services = [...new Set(results.flatMap((result) => [...result.usd.keys()]))].sort();
   const usd = (value: number | undefined) => (value === undefined ? 'n/a' : `$${value.toFixed(2)}`);
-  const totals = results.map((result) => [...result.usd.values()].reduce((sum, value) => sum + value, 0));
+  const totals = results.map(totalUsd);
   console.log(`\nUSD per million events, us-east-1 list prices as of ${PRICES_AS_OF} (bench/prices.ts)`);
   printTable(
     ['per million events', ...scenarios.map((scenario) => scenario.title)],

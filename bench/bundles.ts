@@ -5,7 +5,7 @@ import { fileURLToPath } from 'node:url';
 import { type Bundle, bundleFunction } from './bundle.ts';
 import { coldImportMs, writeImportProbe } from './cold-import.ts';
 import { BASELINE_SOURCE, FUNCTIONS, functionEnv, lambdaRuntimeEnv } from './functions.ts';
-import { kib, median, printTable, progress, quantile, ratio, writeResults } from './report.ts';
+import { kib, median, printTable, progress, quantile, ratio, recordResults } from './report.ts';
 
 const root = fileURLToPath(new URL('..', import.meta.url));
 
@@ -21,8 +21,6 @@ interface Measured {
 
 /** What `bench/results.json` holds under `bundles`, per function. */
 export type BundleResults = Record<string, { size_ratio: number; import_ratio: number }>;
-
-const round = (value: number): number => Math.round(value * 100) / 100;
 
 /**
  * Bundle size and cold import time of every function, side by side with the baseline in the same run
@@ -73,7 +71,7 @@ export const benchBundles = async (runs: number): Promise<void> => {
       const sizeRatio = target.bundle.bytes / baseline.bundle.bytes;
       const importRatio = median(target.samples) / baselineMs;
       if (target !== baseline) {
-        results[target.name] = { size_ratio: round(sizeRatio), import_ratio: round(importRatio) };
+        results[target.name] = { size_ratio: sizeRatio, import_ratio: importRatio };
       }
       const missed = [
         ...(target.targetRatio !== undefined && sizeRatio > target.targetRatio ? ['size'] : []),
@@ -105,7 +103,7 @@ export const benchBundles = async (runs: number): Promise<void> => {
       const top = target.bundle.byPackage.slice(0, 6).map(([name, bytes]) => `${name} ${kib(bytes)}`);
       console.log(`  ${target.name}: ${top.join(', ')}`);
     }
-    progress(`ratios written to ${writeResults('bundles', results)}`);
+    recordResults('bundles', results);
   } finally {
     rmSync(dir, { recursive: true, force: true });
   }

@@ -53,3 +53,18 @@ export const writeResults = (key: string, value: unknown, file = RESULTS_FILE): 
   writeFileSync(file, `${JSON.stringify(results, null, 2)}\n`);
   return file;
 };
+
+/** A section's figures for bench/results.json: numbers, nested under names. */
+export type Figures = number | { readonly [name: string]: Figures };
+
+/** Two decimals: more would only be this machine's noise. */
+const rounded = (figures: Figures): Figures =>
+  typeof figures === 'number'
+    ? Math.round(figures * 100) / 100
+    : Object.fromEntries(Object.entries(figures).map(([name, value]) => [name, rounded(value)]));
+
+/** Writes a section's figures, rounded to 2 decimals, under `key` in bench/results.json and says so. */
+export const recordResults = (key: string, figures: Figures): void => {
+  const value = rounded(figures);
+  progress(`${key} written to ${writeResults(key, value)}: ${JSON.stringify(value)}`);
+};

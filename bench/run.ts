@@ -1,5 +1,6 @@
 /**
- * `npm run bench`: prints ratios measured side by side in one run, so they hold on any machine.
+ * `npm run bench`: prints ratios measured side by side in one run, so they hold on any machine, and writes them
+ * to bench/results.json, each section under its own key (bundles, webhook, s3, cost_usd_per_million).
  * Sections run in order; BENCH_ONLY=bundles,webhook picks some of them.
  * Settings: BENCH_RUNS (cold-import rounds, default 15), BENCH_EVENTS (webhook events, default 2000),
  * BENCH_ROUNDS (webhook rounds, default 3), BENCH_CONCURRENCY (webhook requests in flight, a multiple of 10,

@@ -15,7 +15,7 @@ import { parseConfig } from '../lambdas/shared/config.ts';
 import { startEmulators } from '../local/emulators/index.ts';
 import { localPlatform } from '../local/platform.ts';
 import { createResources, lambdaEnv, localResourceNames, localS3Client } from '../local/resources.ts';
-import { printTable, progress, ratio } from './report.ts';
+import { printTable, progress, ratio, recordResults } from './report.ts';
 
 export interface S3ExportBenchOptions {
   /** Bytes of events to export: one file's worth by default (just under 50 MiB). */
@@ -78,7 +78,8 @@ const peakMemory = async <T>(run: () => Promise<T>): Promise<{ result: T; rss: n
 /**
  * S3 export throughput: one ~50 MiB file through the real batcher (event log reads, staging, state) and
  * flusher (staged chunks streamed into a multipart upload) against a bare multipart upload of the same bytes
- * to the same emulated S3, in the same run; and the pipeline's peak memory for that file.
+ * to the same emulated S3, in the same run; and the pipeline's peak memory for that file. The throughput
+ * ratio and the batcher's peak RSS growth go to bench/results.json under `s3`.
  */
 export const benchS3Export = async (options: S3ExportBenchOptions): Promise<void> => {
   progress('s3: starting emulators (DynamoDB Local, fauxqs, Secrets Manager)');
@@ -229,6 +230,10 @@ export const benchS3Export = async (options: S3ExportBenchOptions): Promise<void
         [`flusher, one ${(fileBytes / MIB).toFixed(1)} MiB file`, mib(flushing.rss), mib(flushing.heap)],
       ],
     );
+    recordResults('s3', {
+      pipeline_vs_bare: mibps(pipelineMs) / mibps(bareMs),
+      batcher_peak_mib: staging.rss / MIB,
+    });
   } finally {
     s3.destroy();
     await Promise.all([emulators.stop(), s3Process.stop()]);

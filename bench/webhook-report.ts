@@ -14,11 +14,22 @@ export interface WebhookResults {
   requests: readonly [string, { calls: number; ms: number }][];
 }
 
+/** What `bench/results.json` holds under `webhook`: the medians over the rounds. */
+export type WebhookRatios = {
+  /** Handler deliveries per second as a fraction of the bare loop's. */
+  handler_vs_bare: number;
+  /** CPU time per delivery of the handler over the bare loop's. */
+  cpu_ratio: number;
+};
+
 const perSecond = (deliveries: number, run: Run) => (deliveries * 1000) / run.ms;
 const cpuUsPerDelivery = (deliveries: number, run: Run) => (run.cpuMs * 1000) / deliveries;
 
-/** Throughput per round and its median, then what the handler asked of AWS per delivery. */
-export const printWebhookReport = (results: WebhookResults): void => {
+/**
+ * Throughput per round and its median, then what the handler asked of AWS per delivery; returns the median
+ * ratios.
+ */
+export const printWebhookReport = (results: WebhookResults): WebhookRatios => {
   const { deliveries, rounds } = results;
   console.log(
     `\nWebhook delivery: ${results.events} events × ${results.integrations} integrations = ${deliveries} deliveries per run, ${results.concurrency} in flight` +
@@ -39,6 +50,10 @@ export const printWebhookReport = (results: WebhookResults): void => {
     `${(row.deliveredCpu / row.bareCpu).toFixed(1)}x`,
   ];
   const middle = (pick: (row: (typeof rows)[number]) => number) => median(rows.map(pick));
+  const ratios: WebhookRatios = {
+    handler_vs_bare: middle((row) => row.delivered / row.bare),
+    cpu_ratio: middle((row) => row.deliveredCpu / row.bareCpu),
+  };
   printTable(
     ['round', 'bare POST/s', 'handler/s', 'handler/bare', 'bare CPU µs', 'handler CPU µs', 'CPU ratio'],
     [
@@ -47,10 +62,10 @@ export const printWebhookReport = (results: WebhookResults): void => {
         'median',
         middle((row) => row.bare).toFixed(0),
         middle((row) => row.delivered).toFixed(0),
-        `${middle((row) => row.delivered / row.bare).toFixed(2)}x`,
+        `${ratios.handler_vs_bare.toFixed(2)}x`,
         middle((row) => row.bareCpu).toFixed(0),
         middle((row) => row.deliveredCpu).toFixed(0),
-        `${middle((row) => row.deliveredCpu / row.bareCpu).toFixed(1)}x`,
+        `${ratios.cpu_ratio.toFixed(1)}x`,
       ],
     ],
   );
@@ -70,4 +85,5 @@ export const printWebhookReport = (results: WebhookResults): void => {
     ]),
   );
   console.log();
+  return ratios;
 };

@@ -10,7 +10,7 @@ import { localPlatform } from '../local/platform.ts';
 import { createResources, lambdaEnv, localResourceNames } from '../local/resources.ts';
 import { countAwsRequests } from './aws-requests.ts';
 import { startCountingReceiver } from './receiver.ts';
-import { progress } from './report.ts';
+import { progress, recordResults } from './report.ts';
 import {
   type BarePost,
   bareHeaders,
@@ -32,7 +32,8 @@ export interface WebhookBenchOptions {
 
 /**
  * Webhook delivery throughput through the real delivery handler (DynamoDB and Secrets Manager emulated,
- * a receiver on loopback) against a bare keep-alive POST loop with the same bodies and concurrency.
+ * a receiver on loopback) against a bare keep-alive POST loop with the same bodies and concurrency; the
+ * median ratios (throughput, CPU per delivery) go to bench/results.json under `webhook`.
  */
 export const benchWebhookThroughput = async (options: WebhookBenchOptions): Promise<void> => {
   const { events, integrations, concurrency, rounds } = options;
@@ -74,7 +75,7 @@ export const benchWebhookThroughput = async (options: WebhookBenchOptions): Prom
     const invocations = concurrency / SQS_BATCH_SIZE;
     const contender = contenders(receiver, concurrency, invocations, handler as unknown as DeliveryHandler);
     try {
-      progress(`webhook: registering ${integrations} integrations, writing ${events} events to the log`);
+      progress(`webhook: registering ${integrations} integrations`);
       const ids: string[] = [];
       for (let i = 1; i <= integrations; i++) {
         const id = `bench-webhook-${i}`;
@@ -88,35 +89,47 @@ export const benchWebhookThroughput = async (options: WebhookBenchOptions): Prom
         });
         ids.push(id);
       }
-      const now = Date.now();
-      const logged = Array.from({ length: events }, (_, i) => benchEvent(config.TENANT, new Date(now + i)));
-      await Promise.all(logged.map((event) => eventLog.put(event)));
-      // Event-major order, as the fan-out enqueues them: a batch mixes the integrations' messages.
-      const pairs = logged.flatMap((event) => ids.map((id) => ({ event, id })));
-      const messages = pairs.map(
-        ({ event, id }): DeliveryMessage => ({
-          integration_id: id,
-          event_id: event.id,
-          received_at: event.received_at,
-        }),
-      );
-      const bare = pairs.map(
-        ({ event, id }): BarePost => ({
-          path: `/${id}`,
-          body: webhookBody(event),
-          headers: bareHeaders(event.id, apiKeys.get(`/${id}`) ?? ''),
-        }),
-      );
-      const batches = sqsBatches(messages);
+      // Every run delivers events of its own: the handler does not send again what the delivery history
+      // records as delivered (a message handed out again after a crash), so a second run of the same messages
+      // would time those skips instead of deliveries. All are logged up front, before the AWS calls are counted.
+      let receivedAt = Date.now();
+      const freshWork = async (count: number) => {
+        const logged = Array.from({ length: count }, () => benchEvent(config.TENANT, new Date(receivedAt++)));
+        await Promise.all(logged.map((event) => eventLog.put(event)));
+        // Event-major order, as the fan-out enqueues them: a batch mixes the integrations' messages.
+        const pairs = logged.flatMap((event) => ids.map((id) => ({ event, id })));
+        const messages = pairs.map(
+          ({ event, id }): DeliveryMessage => ({
+            integration_id: id,
+            event_id: event.id,
+            received_at: event.received_at,
+          }),
+        );
+        const bare = pairs.map(
+          ({ event, id }): BarePost => ({
+            path: `/${id}`,
+            body: webhookBody(event),
+            headers: bareHeaders(event.id, apiKeys.get(`/${id}`) ?? ''),
+          }),
+        );
+        return { bare, batches: sqsBatches(messages) };
+      };
+      const deliveries = events * integrations;
+
+      progress(`webhook: writing ${events} events to the log per round, half as many for the warm-up`);
+      const warmUp = await freshWork(Math.ceil(events / 2));
+      const work: Awaited<ReturnType<typeof freshWork>>[] = [];
+      for (let round = 1; round <= rounds; round++) work.push(await freshWork(events));
 
       // Warm-up on half the work: JIT, keep-alive sockets, the secret cache, DynamoDB Local's own JIT.
       progress('webhook: warm-up');
-      await contender.bare(bare.slice(0, bare.length / 2));
-      await contender.delivered(batches.slice(0, batches.length / 2));
+      await contender.bare(warmUp.bare);
+      await contender.delivered(warmUp.batches);
       awsCalls.reset();
 
       const results: { bare: Run; delivered: Run }[] = [];
-      for (let round = 1; round <= rounds; round++) {
+      for (const [index, { bare, batches }] of work.entries()) {
+        const round = index + 1;
         // Which one goes first alternates, so a change in the machine's load does not favour either.
         const runBare = () => contender.bare(bare);
         const runHandler = () => contender.delivered(batches);
@@ -125,21 +138,22 @@ export const benchWebhookThroughput = async (options: WebhookBenchOptions): Prom
             ? { bare: await runBare(), delivered: await runHandler() }
             : { delivered: await runHandler(), bare: await runBare() };
         results.push(result);
-        const rate = (run: Run) => ((messages.length * 1000) / run.ms).toFixed(0);
+        const rate = (run: Run) => ((deliveries * 1000) / run.ms).toFixed(0);
         progress(
           `webhook: round ${round}/${rounds}: bare ${rate(result.bare)}/s, handler ${rate(result.delivered)}/s`,
         );
       }
-      printWebhookReport({
+      const ratios = printWebhookReport({
         events,
         integrations,
         concurrency,
         invocations,
-        deliveries: messages.length,
-        batches: batches.length,
+        deliveries,
+        batches: Math.ceil(deliveries / SQS_BATCH_SIZE),
         rounds: results,
         requests: awsCalls.snapshot(),
       });
+      recordResults('webhook', ratios);
     } finally {
       contender.close();
       destroyClients(platform.aws);
