@@ -129,12 +129,19 @@ export const benchS3Export = async (options: S3ExportBenchOptions): Promise<void
       };
       return event;
     });
+    // The fan-out hands each export message the event log chunk it wrote the event into.
+    const chunks: string[] = [];
     for (let i = 0; i < messages.length; i += 500) {
-      await Promise.all(messages.slice(i, i + 500).map((event) => eventLog.put(event)));
+      chunks.push(...(await Promise.all(messages.slice(i, i + 500).map((event) => eventLog.put(event)))));
     }
     const records = messages.map((event, n) => ({
       recordId: String(n),
-      message: { integration_id: id, event_id: event.id, received_at: receivedAt },
+      message: {
+        integration_id: id,
+        event_id: event.id,
+        received_at: receivedAt,
+        ...(chunks[n] !== undefined && { chunk: chunks[n] }),
+      },
     }));
     messages = [];
 

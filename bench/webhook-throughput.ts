@@ -95,14 +95,16 @@ export const benchWebhookThroughput = async (options: WebhookBenchOptions): Prom
       let receivedAt = Date.now();
       const freshWork = async (count: number) => {
         const logged = Array.from({ length: count }, () => benchEvent(config.TENANT, new Date(receivedAt++)));
-        await Promise.all(logged.map((event) => eventLog.put(event)));
+        // The fan-out hands each delivery message the event log chunk it wrote the event into.
+        const chunks = await Promise.all(logged.map((event) => eventLog.put(event)));
         // Event-major order, as the fan-out enqueues them: a batch mixes the integrations' messages.
-        const pairs = logged.flatMap((event) => ids.map((id) => ({ event, id })));
+        const pairs = logged.flatMap((event, n) => ids.map((id) => ({ event, id, chunk: chunks[n] })));
         const messages = pairs.map(
-          ({ event, id }): DeliveryMessage => ({
+          ({ event, id, chunk }): DeliveryMessage => ({
             integration_id: id,
             event_id: event.id,
             received_at: event.received_at,
+            ...(chunk !== undefined && { chunk }),
           }),
         );
         const bare = pairs.map(

@@ -67,6 +67,16 @@ export class CircuitBreakers {
     return { send: true, trial: true };
   }
 
+  /**
+   * A trial that ended without an outcome of the receiver's (the send threw before or around the request:
+   * secrets unreachable, say): the next message after the cooldown may try again, rather than the rest
+   * waiting out `trialTimeoutMs`.
+   */
+  released(key: string): void {
+    const breaker = this.breakers.get(key);
+    if (breaker) delete breaker.trialStartedAt;
+  }
+
   /** The receiver answered (any HTTP answer other than a retriable one): closes an open breaker. */
   succeeded(key: string): 'closed' | undefined {
     const breaker = this.breakers.get(key);

@@ -33,9 +33,10 @@ export const passesFilters = (filters: FilterConditions | undefined, eventName: 
 };
 
 /**
- * Partitions per tenant in the event log. 1,000 events/s of one tenant spread over 8 partition keys is
- * about 125 writes/s each, far below a partition's 1,000; a time range is read by querying each shard's
- * sort-key range and merging, 8 queries however sparse the range is.
+ * Partitions per tenant in the event log. Each publish request's events go to one of 8 partition keys,
+ * so a steady stream of requests spreads evenly, far below a partition's 1,000 write units a second; a
+ * time range is read by querying each shard's sort-key range and merging, 8 queries however sparse the
+ * range is.
  */
 export const EVENT_LOG_SHARDS = 8;
 
@@ -43,15 +44,12 @@ export const EVENT_LOG_SHARDS = 8;
 export const shardOf = (eventId: string, shards = EVENT_LOG_SHARDS): number =>
   (createHash('sha1').update(eventId).digest()[0] ?? 0) % shards;
 
-/** Where an event lives in the event log (see EVENT_LOG_TABLE in lib/resource-definitions.ts). */
-export const eventLogKey = (
-  tenant: string,
-  receivedAt: string,
-  eventId: string,
-): { pk: string; sk: string } => ({
-  pk: eventLogPartition(tenant, shardOf(eventId)),
-  sk: `${receivedAt}#${eventId}`,
-});
+/**
+ * The event log's shard of the events received at one instant (one publish request, which the API stamps
+ * with one `received_at`): they are stored together, and found again from that instant alone.
+ */
+export const logShardOf = (receivedAt: string, shards = EVENT_LOG_SHARDS): number =>
+  shardOf(receivedAt, shards);
 
 /** Partition key of one shard of a tenant's event log. */
 export const eventLogPartition = (tenant: string, shard: number): string => `${tenant}#${shard}`;

@@ -49,6 +49,8 @@ export const deliveryMessageSchema = z.object({
   generation: z.optional(id()),
   event_id: id(),
   received_at: id(),
+  /** The event log chunk holding the event: its read is one item instead of its whole publish. */
+  chunk: z.optional(id()),
 });
 export type DeliveryMessage = z.infer<typeof deliveryMessageSchema>;
 

@@ -38,12 +38,14 @@ export const wants = (
 export class DeliveryRouter {
   constructor(private readonly deps: DeliveryRouterDeps) {}
 
-  async route(integration: Integration, event: LoggedEvent): Promise<void> {
+  /** `chunk`: where the event log keeps the event, when the caller knows (the fan-out that wrote it). */
+  async route(integration: Integration, event: LoggedEvent, chunk?: string): Promise<void> {
     const message: DeliveryMessage = {
       integration_id: integration.id,
       generation: integration.created_at,
       event_id: event.id,
       received_at: event.received_at,
+      ...(chunk !== undefined && { chunk }),
     };
     if (integration.s3_parameters) {
       await this.deps.exportQueue.send(JSON.stringify(message));

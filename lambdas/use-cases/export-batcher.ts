@@ -140,7 +140,9 @@ export class ExportBatcher {
   /** The events' lines, each event once (a redelivered message may repeat one in a batch). */
   private async lines(records: readonly ExportRecord[], integration: Integration): Promise<Line[]> {
     const events = await Promise.all(
-      records.map((record) => this.deps.eventLog.get(record.message.received_at, record.message.event_id)),
+      records.map((record) =>
+        this.deps.eventLog.get(record.message.received_at, record.message.event_id, record.message.chunk),
+      ),
     );
     const byId = new Map<string, Line>();
     records.forEach((record, index) => {

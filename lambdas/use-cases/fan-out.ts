@@ -29,6 +29,8 @@ export interface IngestRecord {
 export interface FanOutBatch {
   /** Per message: its event once logged, or why it could not be. */
   logged: Map<string, LoggedEvent | Error>;
+  /** Per message: the event log chunk its event went into, which its delivery messages carry. */
+  chunks: Map<string, string>;
   running: Integration[];
   stopped: Integration[];
   /** Earliest `received_at` noted as missed per stopped integration in this batch. */
@@ -52,11 +54,12 @@ export class FanOut {
 
   async batch(records: readonly IngestRecord[]): Promise<FanOutBatch> {
     const logged = new Map<string, LoggedEvent | Error>();
+    const chunks = new Map<string, string>();
     await Promise.all(
       records.map(async (record) => {
         try {
           const event = this.parse(record.body, record.sentAt);
-          await this.deps.eventLog.put(event);
+          chunks.set(record.messageId, await this.deps.eventLog.put(event));
           logged.set(record.messageId, event);
         } catch (error) {
           logged.set(record.messageId, error instanceof Error ? error : new Error(String(error)));
@@ -66,6 +69,7 @@ export class FanOut {
     const all = await this.deps.integrations.list();
     return {
       logged,
+      chunks,
       running: all.filter((integration) => integration.status === 'running'),
       stopped: all.filter((integration) => integration.status === 'stopped'),
       missed: new Map(),
@@ -79,7 +83,7 @@ export class FanOut {
     if (event instanceof Error) throw event;
     const work: Promise<void>[] = batch.running
       .filter((integration) => wants(integration, event))
-      .map((integration) => this.deps.router.route(integration, event));
+      .map((integration) => this.deps.router.route(integration, event, batch.chunks.get(messageId)));
     for (const integration of batch.stopped) {
       if (!wants(integration, event)) continue;
       const noted = batch.missed.get(integration.id);

@@ -73,7 +73,7 @@ export class WebhookDelivery {
       integrations.set(message.integration_id, pending);
     }
     // Read the event while the integration is looked up: the reads of a batch then share one request.
-    const eventRead = deps.eventLog.get(message.received_at, message.event_id);
+    const eventRead = deps.eventLog.get(message.received_at, message.event_id, message.chunk);
     eventRead.catch(() => {}); // awaited below, or not needed
     const integration = await pending;
     // Deleted, no longer a webhook integration, or the id registered anew since the message was queued.
@@ -104,7 +104,13 @@ export class WebhookDelivery {
     const breakerKey = `${integration.id}#${integration.created_at}`;
     const admission = deps.breakers.admit(breakerKey, deps.clock.now());
     if (!admission.send) return this.park(integration, event, attempt, admission);
-    const result = await deps.dispatcher.dispatch(integration, event);
+    let result: DispatchResult;
+    try {
+      result = await deps.dispatcher.dispatch(integration, event);
+    } catch (error) {
+      if (admission.trial) deps.breakers.released(breakerKey);
+      throw error;
+    }
     const { outcome, url } = result;
     const now = deps.clock.now();
     if (outcome.kind === 'retry') {

@@ -1,10 +1,12 @@
 import { randomUUID } from 'node:crypto';
 import { DynamoDBClient } from '@aws-sdk/client-dynamodb';
-import { DynamoDBDocumentClient, PutCommand } from '@aws-sdk/lib-dynamodb';
+import { DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
 import { describe, expect, it } from 'vitest';
 import { DynamoEventLog } from '../../lambdas/adapters/dynamodb/event-log.ts';
 import { putAll, queryAll } from '../../lambdas/adapters/dynamodb/partition.ts';
-import { eventLogKey, type LoggedEvent } from '../../lambdas/domain/event.ts';
+import { EVENT_LOG_SHARDS, type LoggedEvent } from '../../lambdas/domain/event.ts';
+import type { EventRangeQuery } from '../../lambdas/domain/ports/events.ts';
+import { readMerged, type ShardCursor } from '../../lambdas/domain/sharded-merge.ts';
 import { useEmulators } from '../support/local-runtime.ts';
 
 const emulators = useEmulators({ applyEnv: false });
@@ -51,20 +53,79 @@ describe('event log', () => {
     const tableName = emulators.env.EVENT_LOG_TABLE_NAME as string;
     const client = documents();
     const old = event('11111111-1111-4111-8111-111111111111', '2026-09-01T00:00:00.000Z');
-    await client.send(
-      new PutCommand({
-        TableName: tableName,
-        Item: {
-          ...eventLogKey('acme', old.received_at, old.id),
-          ...old,
-          expires_at: Math.floor(Date.parse(old.received_at) / 1000) + 30 * 86_400,
-        },
-      }),
-    );
     const at = (iso: string) =>
       new DynamoEventLog(client, tableName, 'acme', 30, { now: () => new Date(iso) });
+    const chunk = await at('2026-09-01T00:00:01.000Z').put(old);
+    expect(await at('2026-09-20T00:00:00.000Z').get(old.received_at, old.id, chunk)).toEqual(old);
     expect(await at('2026-09-20T00:00:00.000Z').get(old.received_at, old.id)).toEqual(old);
-    expect(await at('2026-10-02T00:00:00.000Z').get(old.received_at, old.id)).toBeUndefined();
+    expect(await at('2026-10-02T00:00:00.000Z').get(old.received_at, old.id, chunk)).toBeUndefined();
+  });
+
+  it('keeps a publish of 100 events in a few items, and reads ranges in order page after page', async () => {
+    const tableName = emulators.env.EVENT_LOG_TABLE_NAME as string;
+    const client = documents();
+    const tenant = `t-${randomUUID().slice(0, 8)}`;
+    const log = new DynamoEventLog(client, tableName, tenant, 30, { now: () => new Date() });
+    const base = Date.parse('2026-11-30T10:00:00.000Z');
+    // Twelve publishes (instants), each of ten events written by two fan-out batches of five; one batch
+    // runs twice with another composition (a redelivery), so some events sit in two chunks.
+    const published: LoggedEvent[] = [];
+    for (let p = 0; p < 12; p++) {
+      const receivedAt = new Date(base + p * 1000).toISOString();
+      const events = Array.from({ length: 10 }, () => event(randomUUID(), receivedAt)).map((e, i) => ({
+        ...e,
+        name: i % 2 === 0 ? 'order.created' : 'return.created',
+      }));
+      published.push(...events);
+      await Promise.all(events.slice(0, 5).map((e) => log.put(e)));
+      await Promise.all(events.slice(5).map((e) => log.put(e)));
+      if (p === 3) await Promise.all(events.slice(3, 8).map((e) => log.put(e)));
+    }
+    const items = await Promise.all(
+      Array.from({ length: 8 }, (_, shard) =>
+        queryAll(client, {
+          TableName: tableName,
+          KeyConditionExpression: 'pk = :pk',
+          ExpressionAttributeValues: { ':pk': `${tenant}#${shard}` },
+        }),
+      ),
+    );
+    expect(items.flat()).toHaveLength(25);
+
+    const sk = (e: LoggedEvent) => `${e.received_at}#${e.id}`;
+    const expected = [...published].sort((a, b) => (sk(a) < sk(b) ? -1 : 1));
+    const range = { from: new Date(base).toISOString(), to: new Date(base + 60_000).toISOString() };
+    const readAll = async (query: EventRangeQuery, limit: number) => {
+      const read: LoggedEvent[] = [];
+      let cursor: ShardCursor | undefined;
+      do {
+        const page = await readMerged(
+          EVENT_LOG_SHARDS,
+          (shard, after, max) => log.readShard(shard, query, after, max),
+          cursor,
+          limit,
+          query.descending,
+        );
+        read.push(...page.items);
+        cursor = page.cursor;
+      } while (cursor);
+      return read;
+    };
+    // Query pages of one chunk: every instant spans several pages.
+    expect(await readAll({ ...range }, 1)).toEqual(expected);
+    expect(await readAll({ ...range, descending: true }, 3)).toEqual([...expected].reverse());
+    expect(await readAll({ ...range, entity: 'return' }, 2)).toEqual(
+      expected.filter((e) => e.name === 'return.created'),
+    );
+    // A range that starts and ends inside the publishes.
+    const inner = { from: new Date(base + 2000).toISOString(), to: new Date(base + 4000).toISOString() };
+    expect(await readAll(inner, 4)).toEqual(
+      expected.filter((e) => e.received_at >= inner.from && e.received_at <= inner.to),
+    );
+    expect(await log.hasEventsReceivedBetween(inner.from, inner.to)).toBe(true);
+    expect(
+      await log.hasEventsReceivedBetween(new Date(base - 5000).toISOString(), new Date(base).toISOString()),
+    ).toBe(false);
   });
 });
 

@@ -62,3 +62,13 @@ describe('CircuitBreakers', () => {
     expect(breakers.admit('a', at(93))).toEqual({ send: true, trial: true });
   });
 });
+
+describe('CircuitBreakers.released', () => {
+  it('lets the next message try once a trial ended without the receiver’s outcome', () => {
+    const breakers = new CircuitBreakers(settings);
+    for (const s of [0, 1, 2]) breakers.failed('a', at(s), false, 'timeout');
+    expect(breakers.admit('a', at(32))).toMatchObject({ send: true, trial: true });
+    breakers.released('a');
+    expect(breakers.admit('a', at(33))).toEqual({ send: true, trial: true });
+  });
+});

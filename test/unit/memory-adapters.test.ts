@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { ConflictError, LimitExceededError } from '../../lambdas/domain/errors.ts';
-import { EVENT_LOG_SHARDS, shardOf } from '../../lambdas/domain/event.ts';
+import { EVENT_LOG_SHARDS, logShardOf } from '../../lambdas/domain/event.ts';
 import { LOG_ENTRY_LIMIT, REJECTED_EVENT_LIMIT } from '../../lambdas/domain/integration.ts';
 import type { ReplayJob } from '../../lambdas/domain/ports/replays.ts';
 import { MemoryDeliveryStateStore } from '../support/memory/deliveries.ts';
@@ -135,8 +135,8 @@ describe('in-memory event log', () => {
       }),
     );
     for (const event of events) await log.put(event);
-    const shard = shardOf(events[0]?.id ?? '');
-    const inShard = events.filter((event) => shardOf(event.id) === shard);
+    const shard = logShardOf(events[0]?.received_at ?? '');
+    const inShard = events.filter((event) => logShardOf(event.received_at) === shard);
     const query = { from: '2026-11-30T00:00:00.000Z', to: '2026-11-30T12:00:00.000Z', name: 'order.created' };
     const seen: string[] = [];
     let after: string | undefined;
@@ -157,7 +157,7 @@ describe('in-memory event log', () => {
     clock.advance(31 * DAY_MS);
     expect(await log.get(event.received_at, event.id)).toBeUndefined();
     const page = await log.readShard(
-      shardOf(event.id),
+      logShardOf(event.received_at),
       { from: '2026-11-01', to: '2027-01-31' },
       undefined,
       10,

@@ -1,7 +1,8 @@
+import { gzipSync } from 'node:zlib';
 import { describe, expect, it } from 'vitest';
 import {
   integrationFromItem,
-  loggedEventFromItem,
+  loggedEventsFromChunk,
   StoredItemError,
 } from '../../lambdas/adapters/dynamodb/stored-items.ts';
 
@@ -32,24 +33,46 @@ describe('stored items', () => {
     );
   });
 
-  it('reads a logged event read without its payload as one with an empty payload', () => {
-    const event = {
+  it('reads the events of an event log chunk, each with the chunk’s received_at', () => {
+    const events = [
+      {
+        id: 'e-1',
+        tenant: 'acme',
+        name: 'order.created',
+        published_at: '2026-11-01T00:00:00.000Z',
+        payload: {},
+      },
+      {
+        id: 'e-2',
+        tenant: 'acme',
+        name: 'order.updated',
+        published_at: '2026-11-01T00:00:00.000Z',
+        payload: { a: 1 },
+      },
+    ];
+    const chunk = {
       pk: 'acme#3',
-      sk: '2026-11-01T00:00:00.000Z#e-1',
-      id: 'e-1',
-      tenant: 'acme',
-      name: 'order.created',
-      published_at: '2026-11-01T00:00:00.000Z',
-      received_at: '2026-11-01T00:00:00.000Z',
+      sk: '2026-11-01T00:00:01.000Z#abc',
+      received_at: '2026-11-01T00:00:01.000Z',
+      events: gzipSync(JSON.stringify(events)),
       expires_at: 1_800_000_000,
     };
-    expect(loggedEventFromItem(event)).toEqual({
-      id: 'e-1',
-      tenant: 'acme',
-      name: 'order.created',
-      published_at: '2026-11-01T00:00:00.000Z',
-      payload: {},
-      received_at: '2026-11-01T00:00:00.000Z',
-    });
+    expect(loggedEventsFromChunk(chunk)).toEqual(
+      events.map((event) => ({ ...event, received_at: '2026-11-01T00:00:01.000Z' })),
+    );
+  });
+
+  it('refuses a chunk that does not unzip, or holds events of another shape, naming its key', () => {
+    const chunk = {
+      pk: 'acme#3',
+      sk: '2026-11-01T00:00:01.000Z#abc',
+      received_at: '2026-11-01T00:00:01.000Z',
+    };
+    expect(() => loggedEventsFromChunk({ ...chunk, events: Buffer.from('not gzip') })).toThrow(
+      /event chunk acme#3 \/ 2026-11-01T00:00:01.000Z#abc does not unzip/,
+    );
+    expect(() =>
+      loggedEventsFromChunk({ ...chunk, events: gzipSync(JSON.stringify([{ id: 'e-1' }])) }),
+    ).toThrow(/does not fit: 0\.tenant/);
   });
 });

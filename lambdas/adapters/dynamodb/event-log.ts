@@ -1,25 +1,58 @@
+import { createHash } from 'node:crypto';
+import { gzipSync } from 'node:zlib';
 import { type DynamoDBDocumentClient, QueryCommand } from '@aws-sdk/lib-dynamodb';
 import DataLoader from 'dataloader';
-import { EVENT_LOG_SHARDS, eventLogKey, eventLogPartition, type LoggedEvent } from '../../domain/event.ts';
+import { EVENT_LOG_SHARDS, eventLogPartition, type LoggedEvent, logShardOf } from '../../domain/event.ts';
 import { entityOf } from '../../domain/event-names.ts';
 import type { EventLogStore, EventRangeQuery } from '../../domain/ports/events.ts';
 import type { Clock } from '../../domain/ports/platform.ts';
-import type { ShardPage } from '../../domain/sharded-merge.ts';
-import { getAll, putAll } from './partition.ts';
-import { loggedEventFromItem } from './stored-items.ts';
-
-type Key = { pk: string; sk: string };
+import type { ShardItem, ShardPage } from '../../domain/sharded-merge.ts';
+import { getAll, putAll, queryAll } from './partition.ts';
+import { loggedEventsFromChunk } from './stored-items.ts';
 
 const DAY_S = 86_400;
 
 /**
- * The event log table. Writes and reads made in the same tick (a batch of SQS records processed in
- * parallel) are grouped into BatchWriteItem (25) and BatchGetItem (100) requests: a fraction of the
- * requests, and of the cost, of one call per event.
+ * Most JSON bytes of one chunk before compression: keeps an item far below DynamoDB's 400 KB whatever the
+ * payloads compress to, while a publish of 100 events of a few KiB stays a handful of items.
+ */
+const MAX_CHUNK_JSON_BYTES = 300_000;
+
+type Key = { pk: string; sk: string };
+type Read = { receivedAt: string; eventId: string; chunk?: string };
+
+/** `{received_at}#{chunk}` → `{received_at}`: the instant a sort key (of a chunk or an event) belongs to. */
+const instantOf = (sk: string): string => {
+  const hash = sk.indexOf('#');
+  return hash === -1 ? sk : sk.slice(0, hash);
+};
+
+/** A chunk's id: a digest of its event ids, so writing the same events again overwrites the same item. */
+const chunkIdOf = (events: readonly LoggedEvent[]): string =>
+  createHash('sha1')
+    .update(
+      events
+        .map((event) => event.id)
+        .sort()
+        .join('\n'),
+    )
+    .digest('base64url')
+    .slice(0, 16);
+
+/**
+ * The event log table, compact: the events received at one instant (one publish request) and written
+ * together are one gzipped item, `pk = {tenant}#{shard of the instant}`, `sk = {received_at}#{chunk id}`.
+ * A publish of 100 events of about 1 KiB costs a few write units instead of 100, and a range read costs
+ * what the compressed bytes do. Events are read back through the instant they were received at: with the
+ * chunk id (which `put` hands out and delivery messages carry) one item, without it every chunk of that
+ * instant (one publish request at most).
+ *
+ * Writes and reads made in the same tick (a batch of SQS records processed in parallel) are grouped, so
+ * a batch of the fan-out is one chunk per instant, and a delivery batch one BatchGetItem.
  */
 export class DynamoEventLog implements EventLogStore {
-  private readonly writer: DataLoader<LoggedEvent, true, string>;
-  private readonly reader: DataLoader<Key, LoggedEvent | undefined, string>;
+  private readonly writer: DataLoader<LoggedEvent, string, string>;
+  private readonly reader: DataLoader<Read, LoggedEvent | undefined, string>;
 
   constructor(
     private readonly client: DynamoDBDocumentClient,
@@ -31,22 +64,22 @@ export class DynamoEventLog implements EventLogStore {
   ) {
     this.writer = new DataLoader((events) => this.writeBatch(events), {
       cache: false,
-      maxBatchSize: 25,
+      maxBatchSize: 100,
       cacheKeyFn: (event) => `${event.received_at}#${event.id}`,
     });
-    this.reader = new DataLoader((keys) => this.readBatch(keys), {
+    this.reader = new DataLoader((reads) => this.readBatch(reads), {
       cache: false,
       maxBatchSize: 100,
-      cacheKeyFn: (key) => `${key.pk}|${key.sk}`,
+      cacheKeyFn: (read) => `${read.receivedAt}#${read.eventId}#${read.chunk ?? ''}`,
     });
   }
 
-  async put(event: LoggedEvent): Promise<void> {
-    await this.writer.load(event);
+  async put(event: LoggedEvent): Promise<string> {
+    return this.writer.load(event);
   }
 
-  async get(receivedAt: string, eventId: string): Promise<LoggedEvent | undefined> {
-    return this.reader.load(eventLogKey(this.tenant, receivedAt, eventId));
+  async get(receivedAt: string, eventId: string, chunk?: string): Promise<LoggedEvent | undefined> {
+    return this.reader.load({ receivedAt, eventId, ...(chunk !== undefined && { chunk }) });
   }
 
   async readShard(
@@ -57,49 +90,62 @@ export class DynamoEventLog implements EventLogStore {
   ): Promise<ShardPage<LoggedEvent>> {
     // DynamoDB refuses an inverted BETWEEN; an inverted range simply holds nothing.
     if (query.from > query.to) return { items: [] };
-    // A cursor from a page read when the range was different (an open range moves with the window) may lie
-    // outside it, which DynamoDB refuses as a start key: clamp it.
     const upper = `${query.to}\uffff`;
+    // A cursor from a page read when the range was different (an open range moves with the window) may lie
+    // outside it: clamp it.
     if (afterSk !== undefined && (query.descending ? afterSk > upper : afterSk < query.from))
       afterSk = undefined;
     if (afterSk !== undefined && (query.descending ? afterSk <= query.from : afterSk >= upper))
       return { items: [] };
+    // The events of one instant may span several chunks, sorted by chunk id rather than event id: a read
+    // starts at the cursor's instant and emits only instants it has read whole.
+    const lower = afterSk !== undefined && !query.descending ? instantOf(afterSk) : query.from;
+    const top = afterSk !== undefined && query.descending ? `${instantOf(afterSk)}#\uffff` : upper;
     const pk = eventLogPartition(this.tenant, shard);
-    const filters: string[] = [];
-    const values: Record<string, unknown> = { ':pk': pk, ':from': query.from, ':to': `${query.to}\uffff` };
-    const names: Record<string, string> = {};
-    if (query.name) {
-      filters.push('#name = :name');
-      names['#name'] = 'name';
-      values[':name'] = query.name;
-    }
-    if (query.entity) {
-      filters.push('entity = :entity');
-      values[':entity'] = query.entity;
-    }
-    const page = await this.client.send(
-      new QueryCommand({
-        TableName: this.tableName,
-        KeyConditionExpression: 'pk = :pk AND sk BETWEEN :from AND :to',
-        ...(filters.length > 0 && { FilterExpression: filters.join(' AND ') }),
-        ...(Object.keys(names).length > 0 && { ExpressionAttributeNames: names }),
-        ExpressionAttributeValues: values,
-        ...(afterSk !== undefined && { ExclusiveStartKey: { pk, sk: afterSk } }),
-        ...(query.consistent && { ConsistentRead: true }),
-        ScanIndexForward: !query.descending,
-        Limit: limit,
-        ...(query.includePayload === false && {
-          ProjectionExpression: 'pk, sk, id, tenant, #n2, published_at, received_at, expires_at',
-          ExpressionAttributeNames: { ...names, '#n2': 'name' },
+    const chunks: Record<string, unknown>[] = [];
+    let startKey: Record<string, unknown> | undefined;
+    let open: string | undefined;
+    do {
+      const page = await this.client.send(
+        new QueryCommand({
+          TableName: this.tableName,
+          KeyConditionExpression: 'pk = :pk AND sk BETWEEN :from AND :to',
+          ExpressionAttributeValues: { ':pk': pk, ':from': lower, ':to': top },
+          ...(startKey && { ExclusiveStartKey: startKey }),
+          ...(query.consistent && { ConsistentRead: true }),
+          ScanIndexForward: !query.descending,
+          Limit: limit,
         }),
-      }),
-    );
-    return {
-      items: (page.Items ?? [])
-        .filter((item) => !this.expired(item))
-        .map((item) => ({ sk: item.sk as string, item: loggedEventFromItem(item) })),
-      ...(page.LastEvaluatedKey && { lastEvaluatedSk: page.LastEvaluatedKey.sk as string }),
-    };
+      );
+      chunks.push(...(page.Items ?? []));
+      startKey = page.LastEvaluatedKey;
+      // The instant of the last chunk read may continue on the next page.
+      open = startKey ? instantOf(startKey.sk as string) : undefined;
+    } while (open !== undefined && chunks.every((chunk) => instantOf(chunk.sk as string) === open));
+
+    const entity = query.entity;
+    const items: ShardItem<LoggedEvent>[] = [];
+    const seen = new Set<string>();
+    for (const chunk of chunks) {
+      if (this.expired(chunk) || instantOf(chunk.sk as string) === open) continue;
+      for (const event of loggedEventsFromChunk(chunk)) {
+        const sk = `${event.received_at}#${event.id}`;
+        // A fan-out batch that ran twice may have written an event into two chunks of its instant.
+        if (seen.has(sk)) continue;
+        seen.add(sk);
+        if (afterSk !== undefined && (query.descending ? sk >= afterSk : sk <= afterSk)) continue;
+        if (query.name && event.name !== query.name) continue;
+        if (entity && entityOf(event.name) !== entity) continue;
+        items.push({
+          sk,
+          item: query.includePayload === false ? { ...event, payload: {} } : event,
+        });
+      }
+    }
+    items.sort((a, b) => (a.sk === b.sk ? 0 : a.sk < b.sk !== Boolean(query.descending) ? -1 : 1));
+    if (open === undefined) return { items };
+    // Everything before the open instant was read: it is where the next read of this shard starts.
+    return { items, lastEvaluatedSk: query.descending ? `${open}#\uffff` : open };
   }
 
   async hasEventsReceivedBetween(from: string, to: string): Promise<boolean> {
@@ -133,41 +179,112 @@ export class DynamoEventLog implements EventLogStore {
     );
   }
 
-  private async writeBatch(events: readonly LoggedEvent[]): Promise<(true | Error)[]> {
-    const byKey = new Map<string, Record<string, unknown>>();
+  private chunkKey(receivedAt: string, chunk: string): Key {
+    return { pk: eventLogPartition(this.tenant, logShardOf(receivedAt)), sk: `${receivedAt}#${chunk}` };
+  }
+
+  /** One item per instant (split when large), each event resolved with the id of the chunk it went into. */
+  private async writeBatch(events: readonly LoggedEvent[]): Promise<(string | Error)[]> {
+    const byInstant = new Map<string, Map<string, LoggedEvent>>();
     for (const event of events) {
-      const key = eventLogKey(this.tenant, event.received_at, event.id);
-      const expiresAt = Math.floor(Date.parse(event.received_at) / 1000) + this.retentionDays * DAY_S;
-      // The same event twice in one batch (a redelivered message) is one item: BatchWriteItem refuses duplicates.
-      byKey.set(`${key.pk}|${key.sk}`, {
-        ...key,
-        ...event,
-        entity: entityOf(event.name),
-        expires_at: expiresAt,
-      });
+      const group = byInstant.get(event.received_at) ?? new Map<string, LoggedEvent>();
+      // The same event twice in one batch (a redelivered message) is written once.
+      group.set(event.id, event);
+      byInstant.set(event.received_at, group);
+    }
+    const chunkOf = new Map<string, string>();
+    const items: Record<string, unknown>[] = [];
+    for (const [receivedAt, group] of byInstant) {
+      const sorted = [...group.values()].sort((a, b) => (a.id < b.id ? -1 : 1));
+      for (const part of splitBySize(sorted)) {
+        const chunk = chunkIdOf(part);
+        const json = JSON.stringify(
+          part.map(({ id, tenant, name, published_at, payload }) => ({
+            id,
+            tenant,
+            name,
+            published_at,
+            payload,
+          })),
+        );
+        items.push({
+          ...this.chunkKey(receivedAt, chunk),
+          received_at: receivedAt,
+          count: part.length,
+          events: gzipSync(json),
+          expires_at: Math.floor(Date.parse(receivedAt) / 1000) + this.retentionDays * DAY_S,
+        });
+        for (const event of part) chunkOf.set(`${receivedAt}#${event.id}`, chunk);
+      }
     }
     try {
-      await putAll(this.client, this.tableName, [...byKey.values()]);
+      await putAll(this.client, this.tableName, items);
     } catch (error) {
       return events.map(() => error as Error);
     }
-    return events.map(() => true);
+    return events.map((event) => chunkOf.get(`${event.received_at}#${event.id}`) ?? new Error('not written'));
   }
 
-  private async readBatch(keys: readonly Key[]): Promise<(LoggedEvent | undefined | Error)[]> {
-    // A stored item of another shape fails its own read only, not every read batched with it.
-    const found = new Map<string, LoggedEvent | Error>();
-    const unique = [...new Map(keys.map((key) => [`${key.pk}|${key.sk}`, key])).values()];
-    const nowSeconds = Math.floor(this.clock.now().getTime() / 1000);
-    for (const item of await getAll(this.client, this.tableName, unique)) {
-      // TTL deletes up to days late: an expired item is treated as gone.
-      if (typeof item.expires_at === 'number' && item.expires_at <= nowSeconds) continue;
-      try {
-        found.set(`${item.pk}|${item.sk}`, loggedEventFromItem(item));
-      } catch (error) {
-        found.set(`${item.pk}|${item.sk}`, error as Error);
+  private async readBatch(reads: readonly Read[]): Promise<(LoggedEvent | undefined | Error)[]> {
+    const found = new Map<string, LoggedEvent>();
+    // A chunk that does not parse fails the reads of its instant only, not every read batched with it.
+    const failed = new Map<string, Error>();
+    const collect = (chunks: Record<string, unknown>[]) => {
+      for (const chunk of chunks) {
+        if (this.expired(chunk)) continue;
+        try {
+          for (const event of loggedEventsFromChunk(chunk))
+            found.set(`${event.received_at}#${event.id}`, event);
+        } catch (error) {
+          failed.set(instantOf(chunk.sk as string), error as Error);
+        }
       }
+    };
+    const exact = new Map<string, Key>();
+    for (const read of reads) {
+      if (read.chunk === undefined) continue;
+      const key = this.chunkKey(read.receivedAt, read.chunk);
+      exact.set(key.sk, key);
     }
-    return keys.map((key) => found.get(`${key.pk}|${key.sk}`));
+    if (exact.size > 0) collect(await getAll(this.client, this.tableName, [...exact.values()]));
+    // Without a chunk id (or with one that no longer holds the event): every chunk of its instant.
+    const instants = new Set(
+      reads.filter((read) => !found.has(`${read.receivedAt}#${read.eventId}`)).map((read) => read.receivedAt),
+    );
+    const groups = await Promise.all(
+      [...instants].map((receivedAt) =>
+        queryAll(this.client, {
+          TableName: this.tableName,
+          KeyConditionExpression: 'pk = :pk AND begins_with(sk, :instant)',
+          ExpressionAttributeValues: {
+            ':pk': eventLogPartition(this.tenant, logShardOf(receivedAt)),
+            ':instant': `${receivedAt}#`,
+          },
+        }),
+      ),
+    );
+    collect(groups.flat());
+    return reads.map(
+      (read) => found.get(`${read.receivedAt}#${read.eventId}`) ?? failed.get(read.receivedAt),
+    );
   }
 }
+
+/** Consecutive runs of events whose JSON stays within MAX_CHUNK_JSON_BYTES (one event alone always fits). */
+const splitBySize = (events: readonly LoggedEvent[]): LoggedEvent[][] => {
+  const parts: LoggedEvent[][] = [];
+  let current: LoggedEvent[] = [];
+  let bytes = 0;
+  for (const event of events) {
+    const size = Buffer.byteLength(JSON.stringify(event.payload)) + 200;
+    if (current.length > 0 && bytes + size > MAX_CHUNK_JSON_BYTES) {
+      parts.push(current);
+      current = [];
+      bytes = 0;
+    }
+    current.push(event);
+    bytes += size;
+  }
+  if (current.length > 0) parts.push(current);
+  return parts;
+};

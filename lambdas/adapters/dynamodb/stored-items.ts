@@ -1,3 +1,4 @@
+import { gunzipSync } from 'node:zlib';
 import * as z from 'zod/mini';
 import type { LoggedEvent } from '../../domain/event.ts';
 import type { Integration, RejectedEvent } from '../../domain/integration.ts';
@@ -38,12 +39,12 @@ const envelope = {
   payload: z.record(z.string(), z.unknown()),
 };
 
-// Reads that leave payloads out (event queries without include_payload) have none.
-const loggedEventItem = z.looseObject({
-  ...envelope,
-  payload: z.optional(envelope.payload),
+/** An item of the event log: the events of one publish (or part of one), gzipped JSON in `events`. */
+const eventChunkItem = z.looseObject({
   received_at: instant,
+  events: z.instanceof(Uint8Array),
 });
+const chunkEvents = z.array(z.looseObject(envelope));
 
 const rejectedEventItem = z.looseObject({
   id: z.string().check(z.minLength(1)),
@@ -92,17 +93,33 @@ const parse = <T>(schema: z.ZodMiniType, what: string, item: Record<string, unkn
 export const integrationFromItem = (item: Record<string, unknown>): Integration =>
   parse<Integration>(integrationItem, 'integration', item);
 
-export const loggedEventFromItem = (item: Record<string, unknown>): LoggedEvent => {
-  const event = parse<LoggedEvent & Record<string, unknown>>(loggedEventItem, 'event', item);
-  // Only the event's own fields: the log's bookkeeping attributes (entity, expires_at) stay in the table.
-  return {
+/** The events of an event log item, each with the chunk's `received_at`. */
+export const loggedEventsFromChunk = (item: Record<string, unknown>): LoggedEvent[] => {
+  const chunk = parse<{ received_at: string; events: Uint8Array }>(eventChunkItem, 'event chunk', item);
+  let json: unknown;
+  try {
+    json = JSON.parse(gunzipSync(chunk.events).toString('utf8'));
+  } catch (error) {
+    throw new StoredItemError(
+      `The stored event chunk ${String(item.pk)} / ${String(item.sk)} does not unzip to JSON: ${(error as Error).message}`,
+    );
+  }
+  const result = chunkEvents.safeParse(json);
+  if (!result.success) {
+    const issue = result.error.issues[0];
+    throw new StoredItemError(
+      `The stored event chunk ${String(item.pk)} / ${String(item.sk)} does not fit: ${issue?.path.join('.')}: ${issue?.message}`,
+    );
+  }
+  // Only the event's own fields, whatever else a newer version stored beside them.
+  return result.data.map((event) => ({
     id: event.id,
     tenant: event.tenant,
     name: event.name,
     published_at: event.published_at,
-    payload: event.payload ?? {},
-    received_at: event.received_at,
-  };
+    payload: event.payload,
+    received_at: chunk.received_at,
+  }));
 };
 
 export const rejectedEventFromItem = (item: Record<string, unknown>): RejectedEvent =>

@@ -21,10 +21,16 @@ export interface EventRangeQuery {
 
 /** The 30-day event log. */
 export interface EventLogStore {
-  /** Writes events; writing the same event again (same id and received_at) changes nothing. */
-  put(event: LoggedEvent): Promise<void>;
-  /** The event, or undefined when it is not there or has expired (TTL deletes late). */
-  get(receivedAt: string, eventId: string): Promise<LoggedEvent | undefined>;
+  /**
+   * Writes an event; writing the same event again (same id and received_at) changes nothing a reader
+   * sees. Resolves to the id of the chunk it went into: handed to `get`, it makes the read one item.
+   */
+  put(event: LoggedEvent): Promise<string>;
+  /**
+   * The event, or undefined when it is not there or has expired (TTL deletes late). Without its chunk id,
+   * the read covers every event received at that instant (one publish request).
+   */
+  get(receivedAt: string, eventId: string, chunk?: string): Promise<LoggedEvent | undefined>;
   /** One page of one shard of a range (expired events left out). */
   readShard(
     shard: number,

@@ -1,4 +1,4 @@
-import { type LoggedEvent, shardOf } from '../../../lambdas/domain/event.ts';
+import { type LoggedEvent, logShardOf } from '../../../lambdas/domain/event.ts';
 import { entityOf } from '../../../lambdas/domain/event-names.ts';
 import type { EventLogStore, EventRangeQuery } from '../../../lambdas/domain/ports/events.ts';
 import type { Clock } from '../../../lambdas/domain/ports/platform.ts';
@@ -14,8 +14,8 @@ interface StoredEvent {
 }
 
 /**
- * The event log as the DynamoDB adapter keeps it: one item per (received_at, id) in shard `shardOf(id)`,
- * sort key `{received_at}#{id}`, a TTL of `retentionDays` after `received_at` that reads honour (TTL itself
+ * The event log as the DynamoDB adapter reads it: per event, shard `logShardOf(received_at)` and sort key
+ * `{received_at}#{id}` (the adapter stores the events of an instant together, in chunks), a TTL of `retentionDays` after `received_at` that reads honour (TTL itself
  * deletes late, so `hasEventsReceivedBetween` still sees expired items). `readShard`'s `limit` counts items
  * evaluated before the name and entity filters, and a page that stopped at the limit has a
  * `lastEvaluatedSk` even if nothing follows, as DynamoDB's Query does.
@@ -28,14 +28,16 @@ export class MemoryEventLog implements EventLogStore {
     private readonly retentionDays = 30,
   ) {}
 
-  async put(event: LoggedEvent): Promise<void> {
+  /** Chunk ids are the DynamoDB adapter's concern; this one hands out a constant that `get` ignores. */
+  async put(event: LoggedEvent): Promise<string> {
     const sk = `${event.received_at}#${event.id}`;
     this.items.set(sk, {
       sk,
-      shard: shardOf(event.id),
+      shard: logShardOf(event.received_at),
       expiresAt: Math.floor(Date.parse(event.received_at) / 1000) + this.retentionDays * DAY_S,
       event: structuredClone(event),
     });
+    return 'memory';
   }
 
   async get(receivedAt: string, eventId: string): Promise<LoggedEvent | undefined> {

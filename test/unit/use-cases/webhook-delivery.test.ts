@@ -1,4 +1,4 @@
-import { describe, expect, it } from 'vitest';
+import { describe, expect, it, vi } from 'vitest';
 import { breakerSettingsFor, CircuitBreakers } from '../../../lambdas/domain/circuit-breaker.ts';
 import type { Integration } from '../../../lambdas/domain/integration.ts';
 import type { DeliveryMessage } from '../../../lambdas/domain/messages.ts';
@@ -245,6 +245,16 @@ describe('WebhookDelivery of an integration whose receiver keeps failing', () =>
     const nextMessage = { ...message, event_id: next.id, received_at: next.received_at };
     expect(await delivery.deliver(nextMessage, firstTry)).toEqual({ done: true });
     expect(world.sender.requests).toHaveLength(5);
+  });
+
+  it('lets the next message try at once when a trial failed before the receiver answered', async () => {
+    const { world, delivery, message, firstTry } = await failThreeTimes();
+    world.clock.advance(30_000);
+    vi.spyOn(world.dispatcher, 'dispatch').mockRejectedValueOnce(new Error('secrets unreachable'));
+    await expect(delivery.deliver(message, firstTry)).rejects.toThrow('secrets unreachable');
+    world.sender.answer(200);
+    expect(await delivery.deliver(message, firstTry)).toEqual({ done: true });
+    expect(world.sender.requests).toHaveLength(4);
   });
 
   it('gives up on a parked message whose retry budget is spent: failed, retriable, logged', async () => {
