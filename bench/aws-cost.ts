@@ -10,10 +10,10 @@ import { localS3Client } from '../local/resources.ts';
 import { startRecordingProxy } from '../test/support/s3-stubs.ts';
 import {
   type BenchPipeline,
-  benchPayload,
   currentFunction,
   EVENTS_PATH,
   INTEGRATIONS_PATH,
+  orderPayload,
   startBenchPipeline,
   startTimingReceiver,
   type TimingReceiver,
@@ -266,7 +266,7 @@ export const benchAwsCost = async (options: CostBenchOptions): Promise<void> => 
       const started = performance.now();
       const requests = Array.from({ length: Math.ceil(events / scenario.perRequest) }, (_, r) =>
         Array.from({ length: Math.min(scenario.perRequest, events - r * scenario.perRequest) }, (_, n) =>
-          benchPayload(r * scenario.perRequest + n),
+          orderPayload(r * scenario.perRequest + n),
         ),
       );
       // Four requests in flight: a steady producer, not a burst the API would queue.

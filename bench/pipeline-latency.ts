@@ -1,4 +1,5 @@
 import { AsyncLocalStorage } from 'node:async_hooks';
+import { createHash } from 'node:crypto';
 import { createServer } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { GetQueueAttributesCommand } from '@aws-sdk/client-sqs';
@@ -274,6 +275,54 @@ export const benchPayload = (n: number) => ({
   name: 'order.created',
   payload: { order_id: `order-${n}`, total: { amount: 4200 + n, currency: 'EUR' }, lines: 3 },
 });
+
+/**
+ * An order of about 1 KiB as commerce platforms send them: the cost figures depend on how well a publish
+ * compresses, so its values vary as real ones do (ids, SKUs, amounts, addresses, timestamps) while the
+ * keys repeat from event to event. Deterministic in `n`.
+ */
+export const orderPayload = (n: number) => {
+  const hex = (salt: number, length: number) =>
+    createHash('sha256').update(`${n}:${salt}`).digest('hex').slice(0, length);
+  const pick = <T>(list: readonly T[], salt: number): T =>
+    list[parseInt(hex(salt, 4), 16) % list.length] as T;
+  const cities = ['Berlin', 'Hamburg', 'München', 'Köln', 'Wien', 'Zürich', 'Oslo', 'Stockholm'] as const;
+  const streets = ['Hauptstraße', 'Bahnhofstraße', 'Lindenweg', 'Gartenstraße', 'Schulstraße'] as const;
+  const lines = Array.from({ length: 3 }, (_, line) => ({
+    line_id: hex(10 + line, 12),
+    sku: `${pick(['SHOE', 'SHIRT', 'JACKET', 'BAG', 'CAP'], 20 + line)}-${hex(30 + line, 8).toUpperCase()}`,
+    quantity: 1 + (parseInt(hex(40 + line, 2), 16) % 3),
+    price: { amount: 1000 + (parseInt(hex(50 + line, 4), 16) % 20_000), currency: 'EUR' },
+    fulfillment_location: `store-${parseInt(hex(60 + line, 2), 16) % 40}`,
+  }));
+  return {
+    name: 'order.created',
+    payload: {
+      id: `${hex(1, 8)}-${hex(2, 4)}-4${hex(3, 3)}-a${hex(4, 3)}-${hex(5, 12)}`,
+      external_id: `ORD-${String(100_000 + n)}`,
+      channel: pick(['web', 'store', 'app'], 6),
+      created_at: new Date(Date.UTC(2026, 10, 1) + n * 7_919).toISOString(),
+      customer: {
+        id: hex(7, 24),
+        email: `${hex(8, 10)}@example.com`,
+        shipping_address: {
+          name: `${pick(['Anna', 'Jonas', 'Lea', 'Noah', 'Mia'], 9)} ${pick(['Müller', 'Schmidt', 'Weber', 'Fischer'], 11)}`,
+          street: `${pick(streets, 12)} ${1 + (parseInt(hex(13, 2), 16) % 120)}`,
+          zip: String(10_000 + (parseInt(hex(14, 4), 16) % 89_999)),
+          city: pick(cities, 15),
+          country: pick(['DE', 'AT', 'CH', 'NO', 'SE'], 16),
+        },
+      },
+      lines,
+      totals: {
+        amount: lines.reduce((sum, line) => sum + line.price.amount * line.quantity, 0),
+        tax: parseInt(hex(17, 4), 16) % 5_000,
+        currency: 'EUR',
+      },
+      payment: { method: pick(['card', 'paypal', 'invoice'], 18), reference: hex(19, 20) },
+    },
+  };
+};
 
 export interface LatencyBenchOptions {
   /** Events published one per request. */
