@@ -51,17 +51,19 @@ export const createWebhookDeliveryHandler = (
   });
   const webhookQueue = queue(config.WEBHOOK_QUEUE_URL, platform);
   return sqsBatchHandler(
-    async () => new Map<string, Promise<Integration | undefined>>(),
-    async (record, integrationsOfBatch) => {
+    async () => delivery.newBatch(),
+    async (record, batch) => {
       const message = parseRecord(deliveryMessageSchema, record);
       const decision = await delivery.deliver(
         message,
         { attempt: receiveCount(record), firstSentAt: sentAt(record) },
-        integrationsOfBatch,
+        batch,
       );
       if (decision.done) return;
       await webhookQueue.retryIn(record.receiptHandle, decision.retryInSeconds);
       throw new RetryScheduled(`retry in ${decision.retryInSeconds} s`);
     },
+    // The batch's attempts, one history write per integration and publish, before SQS deletes anything.
+    (batch) => batch.history.flush(),
   );
 };

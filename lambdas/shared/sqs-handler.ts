@@ -10,11 +10,14 @@ import { logger, publishMetrics } from './powertools.ts';
  * An SQS consumer with partial batch responses: `prepare` runs once per batch (shared lookups), then
  * every record is handled in parallel; a record whose handler throws is reported as failed and only it
  * comes back. A batch where every record failed is reported the same way rather than as a Lambda
- * error, so one bad receiver does not show up as function errors.
+ * error, so one bad receiver does not show up as function errors. `finish` runs after every record, before
+ * the answer that lets SQS delete them (writes the records' work shares); if it throws, the invocation
+ * fails and the whole batch comes back.
  */
 export const sqsBatchHandler = <Batch>(
   prepare: (records: SQSRecord[]) => Promise<Batch>,
   handleRecord: (record: SQSRecord, batch: Batch) => Promise<void>,
+  finish?: (batch: Batch) => Promise<void>,
 ) =>
   middy<SQSEvent, SQSBatchResponse>()
     .use(injectLambdaContext(logger, { resetKeys: true }))
@@ -22,10 +25,14 @@ export const sqsBatchHandler = <Batch>(
     .handler(async (event, context) => {
       const batch = await prepare(event.Records);
       const processor = new BatchProcessor(EventType.SQS);
-      return processPartialResponse(event, (record: SQSRecord) => handleRecord(record, batch), processor, {
-        context,
-        throwOnFullBatchFailure: false,
-      });
+      const response = await processPartialResponse(
+        event,
+        (record: SQSRecord) => handleRecord(record, batch),
+        processor,
+        { context, throwOnFullBatchFailure: false },
+      );
+      await finish?.(batch);
+      return response;
     });
 
 /** When SQS first accepted the message (the `SentTimestamp` attribute). */

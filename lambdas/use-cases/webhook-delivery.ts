@@ -3,7 +3,7 @@ import { retryDelaySeconds } from '../domain/delivery-rules.ts';
 import type { LoggedEvent } from '../domain/event.ts';
 import type { DeliveryStatus, Integration, LogAction } from '../domain/integration.ts';
 import type { DeliveryMessage } from '../domain/messages.ts';
-import type { DeliveryHistory, DeliveryStateStore } from '../domain/ports/deliveries.ts';
+import type { DeliveryHistory, DeliveryStateStore, HistoryWriter } from '../domain/ports/deliveries.ts';
 import type { EventLogStore } from '../domain/ports/events.ts';
 import type {
   IntegrationLog,
@@ -44,6 +44,15 @@ export interface AttemptInfo {
   firstSentAt: Date;
 }
 
+/**
+ * What the messages of one delivery batch share: the integrations they read (one read each) and the
+ * writer their attempts go into (written together when the batch is done).
+ */
+export interface DeliveryBatch {
+  integrations: Map<string, Promise<Integration | undefined>>;
+  history: HistoryWriter;
+}
+
 /** Done (delivered, rejected, dropped, failed for good) or to be tried again after a delay. */
 export type DeliveryDecision = { done: true } | { done: false; retryInSeconds: number };
 
@@ -61,12 +70,36 @@ const MAX_REASON = 400;
 export class WebhookDelivery {
   constructor(private readonly deps: WebhookDeliveryDeps) {}
 
+  /** A batch context for `deliver`; its history must be flushed before the batch's messages are deleted. */
+  newBatch(): DeliveryBatch {
+    return { integrations: new Map(), history: this.deps.history.batch() };
+  }
+
+  /**
+   * Delivers one message of `batch`. Without a batch, the message is a batch of its own, its attempt
+   * written before this returns.
+   */
   async deliver(
     message: DeliveryMessage,
     attempt: AttemptInfo,
-    integrations = new Map<string, Promise<Integration | undefined>>(),
+    batch?: DeliveryBatch,
+  ): Promise<DeliveryDecision> {
+    if (batch) return this.deliverIn(message, attempt, batch);
+    const own = this.newBatch();
+    try {
+      return await this.deliverIn(message, attempt, own);
+    } finally {
+      await own.history.flush();
+    }
+  }
+
+  private async deliverIn(
+    message: DeliveryMessage,
+    attempt: AttemptInfo,
+    batch: DeliveryBatch,
   ): Promise<DeliveryDecision> {
     const { deps } = this;
+    const { integrations, history: writer } = batch;
     let pending = integrations.get(message.integration_id);
     if (!pending) {
       pending = deps.integrations.get(message.integration_id);
@@ -103,7 +136,7 @@ export class WebhookDelivery {
     }
     const breakerKey = `${integration.id}#${integration.created_at}`;
     const admission = deps.breakers.admit(breakerKey, deps.clock.now());
-    if (!admission.send) return this.park(integration, event, attempt, admission);
+    if (!admission.send) return this.park(writer, integration, event, attempt, admission);
     let result: DispatchResult;
     try {
       result = await deps.dispatcher.dispatch(integration, event);
@@ -140,10 +173,8 @@ export class WebhookDelivery {
     switch (outcome.kind) {
       case 'delivered':
         deps.metrics.count('WebhookDelivered');
-        await Promise.all([
-          this.record(integration, event, 'delivered', result, now),
-          deps.deliveryState.recordSuccess(integration.id, now),
-        ]);
+        this.record(writer, integration, event, 'delivered', result, now);
+        await deps.deliveryState.recordSuccess(integration.id, now);
         return DONE;
       case 'rejected':
         deps.metrics.count('WebhookRejected');
@@ -155,8 +186,8 @@ export class WebhookDelivery {
           status_code: outcome.status,
           response_excerpt: outcome.excerpt.slice(0, 1000),
         });
+        this.record(writer, integration, event, 'rejected', result, now);
         await Promise.all([
-          this.record(integration, event, 'rejected', result, now),
           this.log(
             integration.id,
             'event_rejected',
@@ -169,7 +200,7 @@ export class WebhookDelivery {
         return DONE;
       case 'gone':
         deps.metrics.count('WebhookGone');
-        await this.record(integration, event, 'pending', result, now, 'HTTP status code 410 (Gone)');
+        this.record(writer, integration, event, 'pending', result, now, 'HTTP status code 410 (Gone)');
         await deps.deliveryState.recordMissed(integration.id, message.received_at);
         await this.stop(
           integration.id,
@@ -177,11 +208,12 @@ export class WebhookDelivery {
         );
         return DONE;
       case 'retry':
-        return this.retryOrGiveUp(integration, message, event, attempt, result, outcome, now);
+        return this.retryOrGiveUp(writer, integration, message, event, attempt, result, outcome, now);
     }
   }
 
   private async retryOrGiveUp(
+    writer: HistoryWriter,
     integration: Integration,
     message: DeliveryMessage,
     event: LoggedEvent,
@@ -196,7 +228,7 @@ export class WebhookDelivery {
     const failingSince = state.failing_since ? Date.parse(state.failing_since) : now.getTime();
     if (now.getTime() - failingSince >= deps.settings.stopWindowMs) {
       deps.metrics.count('WebhookIntegrationStopped');
-      await this.record(integration, event, 'pending', result, now, outcome.reason);
+      this.record(writer, integration, event, 'pending', result, now, outcome.reason);
       await deps.deliveryState.recordMissed(integration.id, message.received_at);
       const hours = Math.round((deps.settings.stopWindowMs / 3_600_000) * 10) / 10;
       await this.stop(
@@ -206,13 +238,12 @@ export class WebhookDelivery {
       return DONE;
     }
     if (this.budgetSpent(attempt, now)) {
-      await this.giveUp(integration, event, attempt, now, reason, () =>
-        this.record(integration, event, 'failed', result, now, outcome.reason),
-      );
+      this.record(writer, integration, event, 'failed', result, now, outcome.reason);
+      await this.giveUp(event, integration.id, attempt, now, reason);
       return DONE;
     }
     deps.metrics.count('WebhookRetried');
-    await this.record(integration, event, 'pending', result, now, outcome.reason);
+    this.record(writer, integration, event, 'pending', result, now, outcome.reason);
     if (await deps.deliveryState.claimRetryLogSlot(integration.id, now)) {
       await this.log(
         integration.id,
@@ -237,6 +268,7 @@ export class WebhookDelivery {
    * often than a failing one (the queue's maxReceiveCount holds) and keeps its retry budget.
    */
   private async park(
+    writer: HistoryWriter,
     integration: Integration,
     event: LoggedEvent,
     attempt: AttemptInfo,
@@ -247,13 +279,8 @@ export class WebhookDelivery {
     deps.metrics.count('WebhookParked');
     if (this.budgetSpent(attempt, now)) {
       const error = `Not sent: deliveries are paused after consecutive failures. Last failure: ${lastFailure}`;
-      await this.giveUp(integration, event, attempt, now, `${error.slice(0, MAX_REASON)}.`, () =>
-        deps.history.recordAttempt(integration, event, 'failed', {
-          at: now.toISOString(),
-          duration_ms: 0,
-          error,
-        }),
-      );
+      writer.record(integration, event, 'failed', { at: now.toISOString(), duration_ms: 0, error });
+      await this.giveUp(event, integration.id, attempt, now, `${error.slice(0, MAX_REASON)}.`);
       return DONE;
     }
     const untilSeconds = Math.ceil((until.getTime() - now.getTime()) / 1000);
@@ -266,23 +293,19 @@ export class WebhookDelivery {
   }
 
   private async giveUp(
-    integration: Integration,
     event: LoggedEvent,
+    integrationId: string,
     attempt: AttemptInfo,
     now: Date,
     reason: string,
-    record: () => Promise<void>,
   ): Promise<void> {
     this.deps.metrics.count('WebhookFailed');
-    await Promise.all([
-      record(),
-      this.log(
-        integration.id,
-        'delivery_failed',
-        `Gave up on event ${event.id} (${event.name}) after ${attempt.attempt} attempts; it can be sent again with POST .../deliveries/${event.id}/_retry?received_at=${event.received_at}. ${reason}`,
-        now,
-      ),
-    ]);
+    await this.log(
+      integrationId,
+      'delivery_failed',
+      `Gave up on event ${event.id} (${event.name}) after ${attempt.attempt} attempts; it can be sent again with POST .../deliveries/${event.id}/_retry?received_at=${event.received_at}. ${reason}`,
+      now,
+    );
   }
 
   /** Logs the opening once across processes: each process opens its own breaker, the first one says so. */
@@ -309,15 +332,16 @@ export class WebhookDelivery {
   }
 
   private record(
+    writer: HistoryWriter,
     integration: Integration,
     event: LoggedEvent,
     status: DeliveryStatus,
     result: DispatchResult,
     now: Date,
     error?: string,
-  ): Promise<void> {
+  ): void {
     const statusCode = 'status' in result.outcome ? result.outcome.status : undefined;
-    return this.deps.history.recordAttempt(integration, event, status, {
+    writer.record(integration, event, status, {
       at: now.toISOString(),
       duration_ms: result.durationMs,
       ...(statusCode !== undefined && { status_code: statusCode }),

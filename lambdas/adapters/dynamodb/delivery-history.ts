@@ -1,5 +1,5 @@
-import { ConditionalCheckFailedException } from '@aws-sdk/client-dynamodb';
-import { type DynamoDBDocumentClient, QueryCommand, UpdateCommand } from '@aws-sdk/lib-dynamodb';
+import { randomBytes } from 'node:crypto';
+import { type DynamoDBDocumentClient, PutCommand, QueryCommand } from '@aws-sdk/lib-dynamodb';
 import DataLoader from 'dataloader';
 import { shardOf } from '../../domain/event.ts';
 import type {
@@ -12,28 +12,48 @@ import {
   DELIVERY_HISTORY_SHARDS,
   type DeliveryEventRef,
   type DeliveryHistory,
+  type HistoryWriter,
 } from '../../domain/ports/deliveries.ts';
 import type { Clock } from '../../domain/ports/platform.ts';
-import type { ShardPage } from '../../domain/sharded-merge.ts';
-import { getAll } from './partition.ts';
+import type { ShardItem, ShardPage } from '../../domain/sharded-merge.ts';
+import { deleteKeys, frontierOf, queryAll, readWholeInstants, writeAll } from './partition.ts';
+import { type DeliveryEntry, deliveryEntriesFromItem } from './stored-items.ts';
 
 const DAY_S = 86_400;
+/** Sort-key prefix of a temporary integration's pending markers: after every `{received_at}` key. */
+const PENDING = 'P#';
 
 type Key = { pk: string; sk: string };
+type Noted = {
+  integration: Integration;
+  event: DeliveryEventRef;
+  status: DeliveryStatus;
+  attempt: DeliveryAttempt;
+};
+/** The records of one instant of one integration, by event id. */
+type Instant = Map<string, DeliveryRecord>;
+
+const isFinal = (status: DeliveryStatus) => status !== 'pending';
 
 /**
- * The delivery history table. The partition key carries the integration's creation time, so an id
- * registered again starts with an empty history while the old one simply expires (TTL) instead of
- * being deleted item by item. Pending records are conditional writes (never over a delivered record); they
- * are written for temporary integrations only (whose completion depends on them): a permanent integration's
- * record starts with its first attempt, which halves the history's writes.
+ * The delivery history table, written per batch: the attempts a delivery batch made for the events of one
+ * publish (one `received_at`) are one item, `pk = {integration id}@{created_at}#{shard of the instant}`,
+ * `sk = {received_at}#{write id}`, holding an entry per attempt. An event's record is the merge of the
+ * entries of its instant: its attempts in order, the status of the latest. With publishes of 100 events,
+ * a delivery batch of 10 costs one or two writes instead of ten. The partition key carries the
+ * integration's creation time, so an id registered again starts with an empty history while the old one
+ * expires (TTL).
+ *
+ * A temporary integration's queued deliveries also get a marker item each (`sk = P#{received_at}#{event id}`,
+ * in the sparse `PendingIndex`), removed with the attempt that ends them, so "anything left?" is one small
+ * query.
  */
 export class DynamoDeliveryHistory implements DeliveryHistory {
   /**
-   * Record reads made in the same tick (the messages of one delivery batch, each checking its record
-   * before sending) go out as one consistent BatchGetItem instead of one GetItem each.
+   * Reads of one instant made in the same tick (the messages of a delivery batch, each checking its record
+   * before sending) are one consistent query.
    */
-  private readonly reader: DataLoader<Key, DeliveryRecord | undefined, string>;
+  private readonly reader: DataLoader<{ integration: Integration; receivedAt: string }, Instant, string>;
 
   constructor(
     private readonly client: DynamoDBDocumentClient,
@@ -41,66 +61,45 @@ export class DynamoDeliveryHistory implements DeliveryHistory {
     private readonly retentionDays: number,
     private readonly clock: Clock,
   ) {
-    this.reader = new DataLoader((keys) => this.readBatch(keys), {
-      cache: false,
-      maxBatchSize: 100,
-      cacheKeyFn: (key) => `${key.pk}|${key.sk}`,
-    });
+    this.reader = new DataLoader(
+      (keys) =>
+        Promise.all(keys.map(({ integration, receivedAt }) => this.readInstant(integration, receivedAt))),
+      {
+        cache: false,
+        cacheKeyFn: ({ integration, receivedAt }) => `${this.generation(integration)}|${receivedAt}`,
+      },
+    );
   }
 
   async recordPending(integration: Integration, event: DeliveryEventRef): Promise<boolean> {
-    try {
-      await this.client.send(
-        new UpdateCommand({
-          TableName: this.tableName,
-          Key: this.key(integration, event.received_at, event.id),
-          // Never over a delivered record: a redelivered ingest message or a replay routing the event again
-          // would otherwise reset it to pending and have it sent twice. Earlier attempts are kept.
-          ConditionExpression: 'attribute_not_exists(#status) OR #status <> :delivered',
-          UpdateExpression:
-            'SET #status = :pending, updated_at = :now, event_id = :id, #name = :name, received_at = :received, ' +
-            'expires_at = :expires, attempts = if_not_exists(attempts, :none)' +
-            // Only temporary integrations ask "anything left?", so only theirs go into the sparse index.
-            (integration.integration_type === 'temporary' ? ', pending_for = :generation' : ''),
-          ExpressionAttributeNames: { '#status': 'status', '#name': 'name' },
-          ExpressionAttributeValues: {
-            ':pending': 'pending',
-            ':delivered': 'delivered',
-            ':now': this.clock.now().toISOString(),
-            ':id': event.id,
-            ':name': event.name,
-            ':received': event.received_at,
-            ':expires': this.expiresAt(event.received_at),
-            ':none': [],
-            ...(integration.integration_type === 'temporary' && {
-              ':generation': this.generation(integration),
-            }),
-          },
-        }),
-      );
-      return true;
-    } catch (error) {
-      if (error instanceof ConditionalCheckFailedException) return false;
-      throw error;
-    }
+    // Never for a delivered event: a redelivered ingest message or a replay routing it again would otherwise
+    // have it sent twice. A marker written just after a delivery ended is stale, and `hasPending` drops it.
+    if (integration.integration_type !== 'temporary') return true;
+    if ((await this.get(integration, event.received_at, event.id))?.status === 'delivered') return false;
+    await this.client.send(
+      new PutCommand({
+        TableName: this.tableName,
+        Item: {
+          ...this.markerKey(integration, event.received_at, event.id),
+          pending_for: this.generation(integration),
+          expires_at: this.expiresAt(event.received_at),
+        },
+      }),
+    );
+    return true;
   }
 
-  async deliveredAmong(integration: Integration, events: readonly DeliveryEventRef[]): Promise<Set<string>> {
-    const delivered = new Set<string>();
-    const keys = [
-      ...new Map(
-        events.map((event) => [event.id, this.key(integration, event.received_at, event.id)]),
-      ).values(),
-    ];
-    const items = await getAll(this.client, this.tableName, keys, {
-      consistent: true,
-      projection: 'event_id, #status, expires_at',
-      names: { '#status': 'status' },
-    });
-    for (const item of items) {
-      if (item.status === 'delivered' && !this.expired(item)) delivered.add(item.event_id as string);
-    }
-    return delivered;
+  batch(): HistoryWriter {
+    const noted: Noted[] = [];
+    return {
+      record: (integration, event, status, attempt) => {
+        noted.push({ integration, event, status, attempt });
+      },
+      flush: async () => {
+        const written = noted.splice(0);
+        if (written.length > 0) await this.write(written);
+      },
+    };
   }
 
   async recordAttempt(
@@ -109,24 +108,7 @@ export class DynamoDeliveryHistory implements DeliveryHistory {
     status: DeliveryStatus,
     attempt: DeliveryAttempt,
   ): Promise<void> {
-    await this.client.send(
-      new UpdateCommand({
-        TableName: this.tableName,
-        Key: this.key(integration, event.received_at, event.id),
-        UpdateExpression: `SET #status = :status, updated_at = :at, event_id = :id, #name = :name, received_at = :received, expires_at = :expires, attempts = list_append(if_not_exists(attempts, :none), :attempt)${status === 'pending' ? '' : ' REMOVE pending_for'}`,
-        ExpressionAttributeNames: { '#status': 'status', '#name': 'name' },
-        ExpressionAttributeValues: {
-          ':status': status,
-          ':at': attempt.at,
-          ':id': event.id,
-          ':name': event.name,
-          ':received': event.received_at,
-          ':expires': this.expiresAt(event.received_at),
-          ':none': [],
-          ':attempt': [attempt],
-        },
-      }),
-    );
+    await this.write([{ integration, event, status, attempt }]);
   }
 
   async get(
@@ -134,22 +116,21 @@ export class DynamoDeliveryHistory implements DeliveryHistory {
     receivedAt: string,
     eventId: string,
   ): Promise<DeliveryRecord | undefined> {
-    return this.reader.load(this.key(integration, receivedAt, eventId));
+    return (await this.reader.load({ integration, receivedAt })).get(eventId);
   }
 
-  private async readBatch(keys: readonly Key[]): Promise<(DeliveryRecord | undefined | Error)[]> {
-    const unique = [...new Map(keys.map((key) => [`${key.pk}|${key.sk}`, key])).values()];
-    const found = new Map<string, DeliveryRecord | Error>();
-    for (const item of await getAll(this.client, this.tableName, unique, { consistent: true })) {
-      if (this.expired(item)) continue;
-      try {
-        found.set(`${item.pk}|${item.sk}`, toRecord(item));
-      } catch (error) {
-        // A stored item of another shape fails its own read only, not every read batched with it.
-        found.set(`${item.pk}|${item.sk}`, error as Error);
-      }
+  async deliveredAmong(integration: Integration, events: readonly DeliveryEventRef[]): Promise<Set<string>> {
+    const instants = await Promise.all(
+      [...new Set(events.map((event) => event.received_at))].map((receivedAt) =>
+        this.reader.load({ integration, receivedAt }),
+      ),
+    );
+    const delivered = new Set<string>();
+    for (const instant of instants) {
+      for (const record of instant.values())
+        if (record.status === 'delivered') delivered.add(record.event_id);
     }
-    return keys.map((key) => found.get(`${key.pk}|${key.sk}`));
+    return delivered;
   }
 
   async readShard(
@@ -159,58 +140,116 @@ export class DynamoDeliveryHistory implements DeliveryHistory {
     afterSk: string | undefined,
     limit: number,
   ): Promise<ShardPage<DeliveryRecord>> {
-    const pk = this.partition(integration, shard);
     // A cursor from an earlier page of a range that has moved since (an open `from` follows the window) may
-    // lie outside it, which DynamoDB refuses as a start key: clamp it. Pages go newest first.
+    // lie outside it: clamp it. Pages go newest first.
     const upper = `${query.to}\uffff`;
     if (afterSk !== undefined && afterSk > upper) afterSk = undefined;
     if (afterSk !== undefined && afterSk <= query.from) return { items: [] };
-    const filters: string[] = [];
-    const names: Record<string, string> = {};
-    const values: Record<string, unknown> = { ':pk': pk, ':from': query.from, ':to': `${query.to}\uffff` };
-    if (query.status) {
-      filters.push('#status = :status');
-      names['#status'] = 'status';
-      values[':status'] = query.status;
+    const { items, open } = await readWholeInstants(this.client, {
+      tableName: this.tableName,
+      pk: this.partition(integration, shard),
+      from: query.from,
+      to: query.to,
+      ...(afterSk !== undefined && { afterSk }),
+      descending: true,
+      limit,
+    });
+    const page: ShardItem<DeliveryRecord>[] = [];
+    for (const record of mergeEntries(this.entriesOf(items)).values()) {
+      const sk = `${record.received_at}#${record.event_id}`;
+      if (afterSk !== undefined && sk >= afterSk) continue;
+      if (query.status && record.status !== query.status) continue;
+      if (query.name && record.name !== query.name) continue;
+      page.push({ sk, item: record });
     }
-    if (query.name) {
-      filters.push('#name = :name');
-      names['#name'] = 'name';
-      values[':name'] = query.name;
-    }
-    const page = await this.client.send(
-      new QueryCommand({
-        TableName: this.tableName,
-        KeyConditionExpression: 'pk = :pk AND sk BETWEEN :from AND :to',
-        ...(filters.length > 0 && {
-          FilterExpression: filters.join(' AND '),
-          ExpressionAttributeNames: names,
-        }),
-        ExpressionAttributeValues: values,
-        ...(afterSk !== undefined && { ExclusiveStartKey: { pk, sk: afterSk } }),
-        ScanIndexForward: false,
-        Limit: limit,
-      }),
-    );
-    return {
-      items: (page.Items ?? [])
-        .filter((item) => !this.expired(item))
-        .map((item) => ({ sk: item.sk as string, item: toRecord(item) })),
-      ...(page.LastEvaluatedKey && { lastEvaluatedSk: page.LastEvaluatedKey.sk as string }),
-    };
+    page.sort((a, b) => (a.sk < b.sk ? 1 : a.sk > b.sk ? -1 : 0));
+    return { items: page, ...(open !== undefined && { lastEvaluatedSk: frontierOf(open, true) }) };
   }
 
   async hasPending(integration: Integration): Promise<boolean> {
-    const { Items = [] } = await this.client.send(
+    const { Items = [], LastEvaluatedKey } = await this.client.send(
       new QueryCommand({
         TableName: this.tableName,
         IndexName: 'PendingIndex',
         KeyConditionExpression: 'pending_for = :generation',
         ExpressionAttributeValues: { ':generation': this.generation(integration) },
-        Limit: 1,
+        Limit: 100,
       }),
     );
-    return Items.length > 0;
+    const stale: Key[] = [];
+    let pending = false;
+    await Promise.all(
+      Items.map(async (marker) => {
+        // The index keeps keys only: the marker's sort key says which delivery it stands for.
+        const [receivedAt = '', eventId = ''] = splitOnce((marker.sk as string).slice(PENDING.length));
+        const record = await this.get(integration, receivedAt, eventId);
+        if (record && isFinal(record.status))
+          stale.push({ pk: marker.pk as string, sk: marker.sk as string });
+        else pending = true;
+      }),
+    );
+    // A marker written after its delivery ended (see recordPending) would otherwise wait forever.
+    if (stale.length > 0) await deleteKeys(this.client, this.tableName, stale);
+    return pending || LastEvaluatedKey !== undefined;
+  }
+
+  /**
+   * One item per integration and instant, with an entry per attempt; the markers of deliveries that ended
+   * go in the same batch writes.
+   */
+  private async write(noted: readonly Noted[]): Promise<void> {
+    const groups = new Map<string, { key: Key; receivedAt: string; entries: DeliveryEntry[] }>();
+    const ended: Key[] = [];
+    for (const { integration, event, status, attempt } of noted) {
+      const pk = this.partition(integration, shardOf(event.received_at, DELIVERY_HISTORY_SHARDS));
+      const id = `${pk}|${event.received_at}`;
+      let group = groups.get(id);
+      if (!group) {
+        group = {
+          key: { pk, sk: `${event.received_at}#${writeId()}` },
+          receivedAt: event.received_at,
+          entries: [],
+        };
+        groups.set(id, group);
+      }
+      group.entries.push({ event_id: event.id, name: event.name, status, attempt });
+      if (integration.integration_type === 'temporary' && isFinal(status))
+        ended.push(this.markerKey(integration, event.received_at, event.id));
+    }
+    await writeAll(this.client, this.tableName, [
+      ...[...groups.values()].map(({ key, receivedAt, entries }) => ({
+        PutRequest: {
+          Item: { ...key, received_at: receivedAt, expires_at: this.expiresAt(receivedAt), entries },
+        },
+      })),
+      ...ended.map((key) => ({ DeleteRequest: { Key: key } })),
+    ]);
+  }
+
+  private async readInstant(integration: Integration, receivedAt: string): Promise<Instant> {
+    const items = await queryAll(this.client, {
+      TableName: this.tableName,
+      KeyConditionExpression: 'pk = :pk AND begins_with(sk, :instant)',
+      ExpressionAttributeValues: {
+        ':pk': this.partition(integration, shardOf(receivedAt, DELIVERY_HISTORY_SHARDS)),
+        ':instant': `${receivedAt}#`,
+      },
+      ConsistentRead: true,
+    });
+    return mergeEntries(this.entriesOf(items));
+  }
+
+  /** The entries of history items, with their instant; expired items left out (TTL deletes late). */
+  private entriesOf(
+    items: readonly Record<string, unknown>[],
+  ): { receivedAt: string; entry: DeliveryEntry }[] {
+    const now = Math.floor(this.clock.now().getTime() / 1000);
+    return items
+      .filter((item) => !(typeof item.expires_at === 'number' && item.expires_at <= now))
+      .flatMap((item) => {
+        const { received_at, entries } = deliveryEntriesFromItem(item);
+        return entries.map((entry) => ({ receivedAt: received_at, entry }));
+      });
   }
 
   /** One registration of an integration id: its history starts empty even if the id was used before. */
@@ -222,29 +261,48 @@ export class DynamoDeliveryHistory implements DeliveryHistory {
     return `${this.generation(integration)}#${shard}`;
   }
 
-  private key(integration: Integration, receivedAt: string, eventId: string) {
+  private markerKey(integration: Integration, receivedAt: string, eventId: string): Key {
     return {
-      pk: this.partition(integration, shardOf(eventId, DELIVERY_HISTORY_SHARDS)),
-      sk: `${receivedAt}#${eventId}`,
+      pk: this.partition(integration, shardOf(receivedAt, DELIVERY_HISTORY_SHARDS)),
+      sk: `${PENDING}${receivedAt}#${eventId}`,
     };
   }
 
   private expiresAt(receivedAt: string): number {
     return Math.floor(Date.parse(receivedAt) / 1000) + this.retentionDays * DAY_S;
   }
-
-  private expired(item: Record<string, unknown>): boolean {
-    return (
-      typeof item.expires_at === 'number' && item.expires_at <= Math.floor(this.clock.now().getTime() / 1000)
-    );
-  }
 }
 
-const toRecord = (item: Record<string, unknown>): DeliveryRecord => ({
-  event_id: item.event_id as string,
-  name: item.name as string,
-  received_at: item.received_at as string,
-  status: item.status as DeliveryStatus,
-  updated_at: item.updated_at as string,
-  attempts: (item.attempts ?? []) as DeliveryAttempt[],
-});
+/** `{received_at}#{event id}` → both (an RFC 3339 time has no `#`). */
+const splitOnce = (value: string): [string, string] => {
+  const hash = value.indexOf('#');
+  return [value.slice(0, hash), value.slice(hash + 1)];
+};
+
+/** Unique per item and sorting by write time, so entries of one instant merge in the order they happened. */
+const writeId = (): string => `${Date.now().toString(36)}${randomBytes(6).toString('base64url')}`;
+
+/**
+ * Records from entries: per event, its attempts in time order and the status of the latest (a final status
+ * wins a tie with `pending`, as an attempt that ended a delivery is noted after the one that retried it).
+ */
+const mergeEntries = (entries: readonly { receivedAt: string; entry: DeliveryEntry }[]): Instant => {
+  const records: Instant = new Map();
+  const sorted = [...entries].sort(
+    (a, b) =>
+      a.entry.attempt.at.localeCompare(b.entry.attempt.at) ||
+      Number(isFinal(a.entry.status)) - Number(isFinal(b.entry.status)),
+  );
+  for (const { receivedAt, entry } of sorted) {
+    const record = records.get(entry.event_id);
+    records.set(entry.event_id, {
+      event_id: entry.event_id,
+      name: entry.name,
+      received_at: receivedAt,
+      status: entry.status,
+      updated_at: entry.attempt.at,
+      attempts: [...(record?.attempts ?? []), entry.attempt],
+    });
+  }
+  return records;
+};

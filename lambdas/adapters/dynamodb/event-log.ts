@@ -7,7 +7,7 @@ import { entityOf } from '../../domain/event-names.ts';
 import type { EventLogStore, EventRangeQuery } from '../../domain/ports/events.ts';
 import type { Clock } from '../../domain/ports/platform.ts';
 import type { ShardItem, ShardPage } from '../../domain/sharded-merge.ts';
-import { getAll, putAll, queryAll } from './partition.ts';
+import { frontierOf, getAll, instantOf, putAll, queryAll, readWholeInstants } from './partition.ts';
 import { loggedEventsFromChunk } from './stored-items.ts';
 
 const DAY_S = 86_400;
@@ -20,12 +20,6 @@ const MAX_CHUNK_JSON_BYTES = 300_000;
 
 type Key = { pk: string; sk: string };
 type Read = { receivedAt: string; eventId: string; chunk?: string };
-
-/** `{received_at}#{chunk}` → `{received_at}`: the instant a sort key (of a chunk or an event) belongs to. */
-const instantOf = (sk: string): string => {
-  const hash = sk.indexOf('#');
-  return hash === -1 ? sk : sk.slice(0, hash);
-};
 
 /** A chunk's id: a digest of its event ids, so writing the same events again overwrites the same item. */
 const chunkIdOf = (events: readonly LoggedEvent[]): string =>
@@ -97,37 +91,23 @@ export class DynamoEventLog implements EventLogStore {
       afterSk = undefined;
     if (afterSk !== undefined && (query.descending ? afterSk <= query.from : afterSk >= upper))
       return { items: [] };
-    // The events of one instant may span several chunks, sorted by chunk id rather than event id: a read
-    // starts at the cursor's instant and emits only instants it has read whole.
-    const lower = afterSk !== undefined && !query.descending ? instantOf(afterSk) : query.from;
-    const top = afterSk !== undefined && query.descending ? `${instantOf(afterSk)}#\uffff` : upper;
-    const pk = eventLogPartition(this.tenant, shard);
-    const chunks: Record<string, unknown>[] = [];
-    let startKey: Record<string, unknown> | undefined;
-    let open: string | undefined;
-    do {
-      const page = await this.client.send(
-        new QueryCommand({
-          TableName: this.tableName,
-          KeyConditionExpression: 'pk = :pk AND sk BETWEEN :from AND :to',
-          ExpressionAttributeValues: { ':pk': pk, ':from': lower, ':to': top },
-          ...(startKey && { ExclusiveStartKey: startKey }),
-          ...(query.consistent && { ConsistentRead: true }),
-          ScanIndexForward: !query.descending,
-          Limit: limit,
-        }),
-      );
-      chunks.push(...(page.Items ?? []));
-      startKey = page.LastEvaluatedKey;
-      // The instant of the last chunk read may continue on the next page.
-      open = startKey ? instantOf(startKey.sk as string) : undefined;
-    } while (open !== undefined && chunks.every((chunk) => instantOf(chunk.sk as string) === open));
+    // The events of one instant may span several chunks, sorted by chunk id rather than event id.
+    const { items: chunks, open } = await readWholeInstants(this.client, {
+      tableName: this.tableName,
+      pk: eventLogPartition(this.tenant, shard),
+      from: query.from,
+      to: query.to,
+      ...(afterSk !== undefined && { afterSk }),
+      ...(query.descending && { descending: true }),
+      ...(query.consistent && { consistent: true }),
+      limit,
+    });
 
     const entity = query.entity;
     const items: ShardItem<LoggedEvent>[] = [];
     const seen = new Set<string>();
     for (const chunk of chunks) {
-      if (this.expired(chunk) || instantOf(chunk.sk as string) === open) continue;
+      if (this.expired(chunk)) continue;
       for (const event of loggedEventsFromChunk(chunk)) {
         const sk = `${event.received_at}#${event.id}`;
         // A fan-out batch that ran twice may have written an event into two chunks of its instant.
@@ -143,9 +123,7 @@ export class DynamoEventLog implements EventLogStore {
       }
     }
     items.sort((a, b) => (a.sk === b.sk ? 0 : a.sk < b.sk !== Boolean(query.descending) ? -1 : 1));
-    if (open === undefined) return { items };
-    // Everything before the open instant was read: it is where the next read of this shard starts.
-    return { items, lastEvaluatedSk: query.descending ? `${open}#\uffff` : open };
+    return { items, ...(open !== undefined && { lastEvaluatedSk: frontierOf(open, query.descending) }) };
   }
 
   async hasEventsReceivedBetween(from: string, to: string): Promise<boolean> {

@@ -3,6 +3,7 @@ import {
   BatchWriteCommand,
   type DynamoDBDocumentClient,
   paginateQuery,
+  QueryCommand,
   type QueryCommandInput,
 } from '@aws-sdk/lib-dynamodb';
 
@@ -125,3 +126,66 @@ export const deleteKeys = (client: DynamoDBDocumentClient, tableName: string, ke
     tableName,
     keys.map((key) => ({ DeleteRequest: { Key: { pk: key.pk, sk: key.sk } } })),
   );
+
+/** `{instant}#{rest}` → `{instant}`: the instant a sort key belongs to. */
+export const instantOf = (sk: string): string => {
+  const hash = sk.indexOf('#');
+  return hash === -1 ? sk : sk.slice(0, hash);
+};
+
+export interface InstantRange {
+  tableName: string;
+  pk: string;
+  /** Inclusive bounds of the instants read (RFC 3339 strings). */
+  from: string;
+  to: string;
+  /** A virtual sort key (`{instant}#{id}`) or frontier the previous read of this partition ended at. */
+  afterSk?: string;
+  descending?: boolean;
+  consistent?: boolean;
+  /** Items per Query page. */
+  limit: number;
+}
+
+/**
+ * Reads a partition whose items are keyed `{instant}#{item id}`, several items to an instant (the events,
+ * or the delivery outcomes, written together), and returns only instants it has read whole: those of an
+ * instant may continue on the next page, and what they hold must be merged before it is sorted. `open` is
+ * the instant cut off by the page, where the next read starts (undefined when the range is done). Reads
+ * from the cursor's instant on, since entries of that instant sort by their own ids, not by item.
+ */
+export const readWholeInstants = async (
+  client: DynamoDBDocumentClient,
+  range: InstantRange,
+): Promise<{ items: Record<string, unknown>[]; open?: string }> => {
+  const { afterSk, descending } = range;
+  const lower = afterSk !== undefined && !descending ? instantOf(afterSk) : range.from;
+  const upper = afterSk !== undefined && descending ? `${instantOf(afterSk)}#\uffff` : `${range.to}\uffff`;
+  const items: Record<string, unknown>[] = [];
+  let startKey: Record<string, unknown> | undefined;
+  let open: string | undefined;
+  do {
+    const page = await client.send(
+      new QueryCommand({
+        TableName: range.tableName,
+        KeyConditionExpression: 'pk = :pk AND sk BETWEEN :from AND :to',
+        ExpressionAttributeValues: { ':pk': range.pk, ':from': lower, ':to': upper },
+        ...(startKey && { ExclusiveStartKey: startKey }),
+        ...(range.consistent && { ConsistentRead: true }),
+        ScanIndexForward: !descending,
+        Limit: range.limit,
+      }),
+    );
+    items.push(...(page.Items ?? []));
+    startKey = page.LastEvaluatedKey;
+    open = startKey ? instantOf(startKey.sk as string) : undefined;
+  } while (open !== undefined && items.every((item) => instantOf(item.sk as string) === open));
+  return {
+    items: items.filter((item) => instantOf(item.sk as string) !== open),
+    ...(open !== undefined && { open }),
+  };
+};
+
+/** The `lastEvaluatedSk` of a page cut at instant `open`: everything before it (in the read's direction) is read. */
+export const frontierOf = (open: string, descending?: boolean): string =>
+  descending ? `${open}#\uffff` : open;

@@ -1,7 +1,12 @@
 import { gunzipSync } from 'node:zlib';
 import * as z from 'zod/mini';
 import type { LoggedEvent } from '../../domain/event.ts';
-import type { Integration, RejectedEvent } from '../../domain/integration.ts';
+import type {
+  DeliveryAttempt,
+  DeliveryStatus,
+  Integration,
+  RejectedEvent,
+} from '../../domain/integration.ts';
 import type { ReplayJob } from '../../domain/ports/replays.ts';
 
 /**
@@ -53,6 +58,31 @@ const rejectedEventItem = z.looseObject({
   received_at: z.optional(instant),
   status_code: z.optional(z.int()),
   response_excerpt: z.optional(text),
+});
+
+/** One attempt of one delivery, as a delivery history item keeps it. */
+export interface DeliveryEntry {
+  event_id: string;
+  name: string;
+  status: DeliveryStatus;
+  attempt: DeliveryAttempt;
+}
+
+const deliveryHistoryItem = z.looseObject({
+  received_at: instant,
+  entries: z.array(
+    z.looseObject({
+      event_id: z.string().check(z.minLength(1)),
+      name: text,
+      status: z.enum(['pending', 'delivered', 'rejected', 'failed']),
+      attempt: z.looseObject({
+        at: instant,
+        duration_ms: z.number(),
+        status_code: z.optional(z.int()),
+        error: z.optional(text),
+      }),
+    }),
+  ),
 });
 
 const replayJobItem = z.looseObject({
@@ -121,6 +151,15 @@ export const loggedEventsFromChunk = (item: Record<string, unknown>): LoggedEven
     received_at: chunk.received_at,
   }));
 };
+
+export const deliveryEntriesFromItem = (
+  item: Record<string, unknown>,
+): { received_at: string; entries: DeliveryEntry[] } =>
+  parse<{ received_at: string; entries: DeliveryEntry[] }>(
+    deliveryHistoryItem,
+    'delivery history item',
+    item,
+  );
 
 export const rejectedEventFromItem = (item: Record<string, unknown>): RejectedEvent =>
   parse<RejectedEvent>(rejectedEventItem, 'rejected event', item);

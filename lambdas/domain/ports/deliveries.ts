@@ -47,14 +47,32 @@ export type DeliveryEventRef = Pick<LoggedEvent, 'id' | 'name' | 'received_at'>;
 /** The shards of one integration's history, as `readShard` reads them. */
 export const DELIVERY_HISTORY_SHARDS = 8;
 
+/**
+ * Attempts noted one by one and written together: a delivery batch's outcomes cost one write per
+ * integration and publish they belong to, not one per delivery.
+ */
+export interface HistoryWriter {
+  /** Notes an attempt and the status it led to; nothing is written before `flush`. */
+  record(
+    integration: Integration,
+    event: DeliveryEventRef,
+    status: DeliveryStatus,
+    attempt: DeliveryAttempt,
+  ): void;
+  /** Writes what was noted since the last flush; throws when it could not. */
+  flush(): Promise<void>;
+}
+
 /** Every delivery of every integration, 30 days. */
 export interface DeliveryHistory {
   /**
-   * Notes a delivery as queued; false (and nothing written) when its record already says delivered, so the
-   * caller does not queue it again.
+   * Notes a temporary integration's delivery as queued (what `hasPending` asks about); false (and nothing
+   * written) when its record already says delivered, so the caller does not queue it again.
    */
   recordPending(integration: Integration, event: DeliveryEventRef): Promise<boolean>;
-  /** Appends an attempt and sets the status it led to. */
+  /** A writer for the attempts of one batch of deliveries. */
+  batch(): HistoryWriter;
+  /** Appends an attempt and sets the status it led to, written now (a resend, one at a time). */
   recordAttempt(
     integration: Integration,
     event: DeliveryEventRef,

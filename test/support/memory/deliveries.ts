@@ -12,6 +12,7 @@ import {
   type DeliveryHistory,
   type DeliveryState,
   type DeliveryStateStore,
+  type HistoryWriter,
   type HttpSender,
   type ReceiverAuthorizer,
   type SendResult,
@@ -152,6 +153,19 @@ export class MemoryDeliveryHistory implements DeliveryHistory {
       ...(integration.integration_type === 'temporary' && { pendingFor: generation(integration) }),
     });
     return true;
+  }
+
+  /** Notes attempts and applies them on `flush`, as the table's batch writes do. */
+  batch(): HistoryWriter {
+    const noted: Parameters<HistoryWriter['record']>[] = [];
+    return {
+      record: (...args) => {
+        noted.push(args);
+      },
+      flush: async () => {
+        for (const args of noted.splice(0)) await this.recordAttempt(...args);
+      },
+    };
   }
 
   async recordAttempt(
