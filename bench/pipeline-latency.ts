@@ -146,7 +146,11 @@ export const startBenchPipeline = async (
     SecretsManager: clients.secretsManager(),
     SQS: clients.sqs(),
   });
-  const token = await runtime.issueToken();
+  // The runtime is up: a failure from here on stops it, since the caller never gets it to stop.
+  const token = await runtime.issueToken().catch(async (error: unknown) => {
+    await runtime.stop();
+    throw error;
+  });
   const sqs = localSqsClient(runtime.endpoints);
 
   const call: BenchPipeline['call'] = async (method, path, body) => {
@@ -221,8 +225,15 @@ export interface TimingReceiver {
   arrivals: Map<string, number>;
   /** Distinct event ids that arrived on `path`. */
   distinct(path: string): number;
-  /** Requests, duplicates included. */
+  /** Requests, duplicates included (held ones not). */
   requests(): number;
+  /**
+   * While on, requests are read and then held open unanswered (a receiver that hangs), not counted as
+   * arrivals; `close()` drops them.
+   */
+  hang(on: boolean): void;
+  /** Requests held unanswered so far. */
+  held(): number;
   close(): Promise<void>;
 }
 
@@ -230,10 +241,16 @@ export const startTimingReceiver = async (): Promise<TimingReceiver> => {
   const arrivals = new Map<string, number>();
   const byPath = new Map<string, Set<string>>();
   let requests = 0;
+  let hanging = false;
+  let held = 0;
   const server = createServer({ keepAlive: true }, (request, response) => {
     const chunks: Buffer[] = [];
     request.on('data', (chunk: Buffer) => chunks.push(chunk));
     request.on('end', () => {
+      if (hanging) {
+        held++;
+        return;
+      }
       const at = performance.now();
       requests++;
       let id: string | undefined;
@@ -260,6 +277,10 @@ export const startTimingReceiver = async (): Promise<TimingReceiver> => {
     arrivals,
     distinct: (path) => byPath.get(path)?.size ?? 0,
     requests: () => requests,
+    hang: (on) => {
+      hanging = on;
+    },
+    held: () => held,
     close: () =>
       new Promise((resolve, reject) => {
         server.close((error) => (error ? reject(error) : resolve()));
@@ -324,6 +345,48 @@ export const orderPayload = (n: number) => {
   };
 };
 
+/** When each published event's request was sent and when its 202 arrived (performance.now()), by event id. */
+export interface Published {
+  sent: Map<string, number>;
+  accepted: Map<string, number>;
+  /** Round trip of each ingest request. */
+  postMs: number[];
+}
+
+/**
+ * A steady producer: one ingest request per element of `requests` (a single event is sent alone, more as a
+ * batch), started every `gapMs` on a fixed schedule without waiting for the answers; resolves once every
+ * request got its 202, and throws if one did not.
+ */
+export const publishPaced = async (
+  pipeline: Pick<BenchPipeline, 'call'>,
+  requests: readonly ReturnType<typeof benchPayload>[][],
+  gapMs: number,
+): Promise<Published> => {
+  const published: Published = { sent: new Map(), accepted: new Map(), postMs: [] };
+  const answers: Promise<void>[] = [];
+  const started = performance.now();
+  for (const [n, events] of requests.entries()) {
+    const sent = performance.now();
+    const answer = pipeline
+      .call('POST', EVENTS_PATH, events.length === 1 ? events[0] : { events })
+      .then((response) => {
+        if (response.status !== 202) throw new Error(`ingest answered ${response.status}: ${response.text}`);
+        const accepted = performance.now();
+        published.postMs.push(response.ms);
+        for (const id of (response.body as { ids: string[] }).ids) {
+          published.sent.set(id, sent);
+          published.accepted.set(id, accepted);
+        }
+      });
+    answer.catch(() => {}); // awaited below; not unhandled while the producer sleeps
+    answers.push(answer);
+    await sleep(Math.max(0, started + (n + 1) * gapMs - performance.now()));
+  }
+  await Promise.all(answers);
+  return published;
+};
+
 export interface LatencyBenchOptions {
   /** Events published one per request. */
   single: number;
@@ -365,27 +428,8 @@ export const benchPipelineLatency = async (options: LatencyBenchOptions): Promis
     });
     if (registered.status !== 200) throw new Error(`registration failed: ${registered.text}`);
 
-    /** Publishes `events` (one request), returning each id with the time its 202 arrived. */
-    const publish = async (events: ReturnType<typeof benchPayload>[]) => {
-      const response = await pipeline.call('POST', EVENTS_PATH, events.length === 1 ? events[0] : { events });
-      if (response.status !== 202) throw new Error(`ingest answered ${response.status}: ${response.text}`);
-      const accepted = performance.now();
-      return { ids: (response.body as { ids: string[] }).ids, accepted, ms: response.ms };
-    };
     const run = async (label: string, requests: ReturnType<typeof benchPayload>[][], gapMs: number) => {
-      const accepted = new Map<string, number>();
-      const postMs: number[] = [];
-      const sent: Promise<void>[] = [];
-      for (const events of requests) {
-        sent.push(
-          publish(events).then((result) => {
-            postMs.push(result.ms);
-            for (const id of result.ids) accepted.set(id, result.accepted);
-          }),
-        );
-        await sleep(gapMs);
-      }
-      await Promise.all(sent);
+      const { accepted, postMs } = await publishPaced(pipeline, requests, gapMs);
       await waitFor(
         () => [...accepted.keys()].every((id) => receiver.arrivals.has(id)),
         60_000,

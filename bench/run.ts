@@ -1,13 +1,15 @@
 /**
  * `npm run bench`: prints ratios measured side by side in one run, so they hold on any machine, and writes them
- * to bench/results.json, each section under its own key (bundles, webhook, s3, cost_usd_per_million).
+ * to bench/results.json, each section under its own key (bundles, webhook, s3, cost_usd_per_million, isolation).
  * Sections run in order; BENCH_ONLY=bundles,webhook picks some of them.
  * Settings: BENCH_RUNS (cold-import rounds, default 15), BENCH_EVENTS (webhook events, default 2000),
  * BENCH_ROUNDS (webhook rounds, default 3), BENCH_CONCURRENCY (webhook requests in flight, a multiple of 10,
  * default 10), BENCH_S3_BYTES (bytes of events exported, default 52,000,000: one file), BENCH_S3_PAYLOAD (payload
  * bytes per exported event, default 10,000), BENCH_LATENCY_EVENTS (latency: events one per request, and again in
  * requests of 100; default 300), BENCH_COST_EVENTS (cost: events per scenario, default 1000), BENCH_REPLAY_EVENTS
- * (replay: events replayed, default 20,000). Above 10, invocations run side by side in one module scope, unlike Lambda: Powertools then
+ * (replay: events replayed, default 20,000), BENCH_ISOLATION_SECONDS (isolation: length of the baseline and hanging
+ * phases, default 40), BENCH_ISOLATION_RECOVERY_SECONDS (isolation: longest wait for the hanging receiver's events
+ * once it answers again, default 600). Above 10, invocations run side by side in one module scope, unlike Lambda: Powertools then
  * warns "No application metrics to publish" whenever one invocation's flush has emptied the other's metrics.
  */
 import { spawn } from 'node:child_process';
@@ -15,6 +17,7 @@ import { once } from 'node:events';
 import { fileURLToPath } from 'node:url';
 import { benchAwsCost } from './aws-cost.ts';
 import { benchBundles } from './bundles.ts';
+import { benchIsolation } from './isolation.ts';
 import { benchPipelineLatency } from './pipeline-latency.ts';
 import { benchReplayMemory } from './replay-memory.ts';
 import { progress } from './report.ts';
@@ -66,6 +69,16 @@ const sections: Record<string, { title: string; isolated?: true; run: () => Prom
       return benchPipelineLatency({ single: events, rate: 20, batched: events });
     },
   },
+  isolation: {
+    title: 'one hanging webhook receiver: latency of the other integration, recovery of its events',
+    isolated: true,
+    run: () =>
+      benchIsolation({
+        seconds: positive('BENCH_ISOLATION_SECONDS', 40),
+        rate: 20,
+        recoverySeconds: positive('BENCH_ISOLATION_RECOVERY_SECONDS', 600),
+      }),
+  },
   cost: {
     title: 'AWS requests and USD per million events, beside EventBridge',
     isolated: true,
@@ -83,7 +96,19 @@ const runIsolated = async (name: string): Promise<void> => {
   const child = spawn(
     process.execPath,
     [...process.execArgv, '--expose-gc', fileURLToPath(import.meta.url)],
-    { env: { ...process.env, BENCH_ONLY: name, BENCH_CHILD: '1' }, stdio: 'inherit' },
+    {
+      env: {
+        // This script imports every section, and with them lambdas/shared/powertools.ts, whose logger and
+        // metrics read these at import, before a section's runtime could set them: without them every
+        // delivery prints its EMF metrics and every failed one an INFO line.
+        POWERTOOLS_LOG_LEVEL: 'ERROR',
+        POWERTOOLS_METRICS_DISABLED: 'true',
+        ...process.env,
+        BENCH_ONLY: name,
+        BENCH_CHILD: '1',
+      },
+      stdio: 'inherit',
+    },
   );
   const [code, signal] = (await once(child, 'exit')) as [number | null, string | null];
   if (code !== 0) throw new Error(`section ${name} failed (exit ${code ?? signal})`);
