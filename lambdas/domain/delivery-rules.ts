@@ -59,6 +59,18 @@ const MAX_VISIBILITY_SECONDS = 12 * 3600;
  * with ±20 % jitter (so a recovering receiver is not hit by every retry at once); a `Retry-After` is
  * honoured between the step and twice the step, so a receiver can slow us down but not stall us.
  */
+/**
+ * A delivery message first received within this long of its event's receipt cannot repeat a delivery: it
+ * comes from the fan-out's first run (a second run only starts after the ingest queue's visibility timeout,
+ * far longer; `lib/resource-definitions.ts` and the local runtime keep it so) and not from a replay (whose
+ * events are older). Such a message skips the read of its delivery record.
+ */
+export const FRESH_MESSAGE_MS = 2000;
+
+/** Whether a delivery message may repeat one that was already sent, so its delivery record must be read. */
+export const mayRepeatDelivery = (receiveCount: number, sentAt: Date, receivedAt: string): boolean =>
+  receiveCount > 1 || sentAt.getTime() - Date.parse(receivedAt) >= FRESH_MESSAGE_MS;
+
 export const retryDelaySeconds = (
   attempt: number,
   retryAfterSeconds: number | undefined,

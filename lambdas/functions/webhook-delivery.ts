@@ -1,5 +1,4 @@
 import { breakerSettingsFor, CircuitBreakers } from '../domain/circuit-breaker.ts';
-import type { Integration } from '../domain/integration.ts';
 import { deliveryMessageSchema } from '../domain/messages.ts';
 import type { ConfigOf } from '../shared/config.ts';
 import { metricsPort, operationLog } from '../shared/powertools.ts';

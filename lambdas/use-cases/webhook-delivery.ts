@@ -1,5 +1,5 @@
 import type { CircuitBreakers } from '../domain/circuit-breaker.ts';
-import { retryDelaySeconds } from '../domain/delivery-rules.ts';
+import { mayRepeatDelivery, retryDelaySeconds } from '../domain/delivery-rules.ts';
 import type { LoggedEvent } from '../domain/event.ts';
 import type { DeliveryStatus, Integration, LogAction } from '../domain/integration.ts';
 import type { DeliveryMessage } from '../domain/messages.ts';
@@ -116,8 +116,11 @@ export class WebhookDelivery {
       return DONE;
     }
     // A message handed out again after a crash that followed its delivery (between the receiver's answer and
-    // SQS's delete) finds its record delivered: not sent twice. A consistent read per message.
-    const recordRead = deps.history.get(integration, message.received_at, message.event_id);
+    // SQS's delete), or queued again by a fan-out that ran twice, finds its record delivered: not sent twice.
+    // One consistent read per publish, only where the message may repeat a delivery (most live ones cannot).
+    const recordRead = mayRepeatDelivery(attempt.attempt, attempt.firstSentAt, message.received_at)
+      ? deps.history.get(integration, message.received_at, message.event_id)
+      : Promise.resolve(undefined);
     recordRead.catch(() => {}); // awaited below, or not needed
     const event = await eventRead;
     if ((await recordRead)?.status === 'delivered') {

@@ -62,9 +62,9 @@ describe('delivery history written per batch', () => {
     await batch.flush();
     // A second batch: all but one delivered, the last still failing.
     const second = history.batch();
-    events.forEach((event, i) =>
-      second.record(integration, event, i < 9 ? 'delivered' : 'pending', attemptAt(10, i < 9 ? 200 : 503)),
-    );
+    for (const [i, event] of events.entries()) {
+      second.record(integration, event, i < 9 ? 'delivered' : 'pending', attemptAt(10, i < 9 ? 200 : 503));
+    }
     await second.flush();
     await second.flush(); // nothing noted since: nothing written
     expect(await items()).toHaveLength(2);

@@ -1,9 +1,16 @@
 import { Webhook } from 'standardwebhooks';
 import { describe, expect, it } from 'vitest';
-import { classifyResponse, parseRetryAfter, retryDelaySeconds } from '../../lambdas/domain/delivery-rules.ts';
+import {
+  classifyResponse,
+  FRESH_MESSAGE_MS,
+  mayRepeatDelivery,
+  parseRetryAfter,
+  retryDelaySeconds,
+} from '../../lambdas/domain/delivery-rules.ts';
 import { EVENT_LOG_SHARDS, logShardOf, passesFilters } from '../../lambdas/domain/event.ts';
 import { activeSigningSecrets } from '../../lambdas/domain/secrets.ts';
 import { newSigningSecret, signatureHeaders } from '../../lambdas/domain/webhook-signature.ts';
+import { INGEST_QUEUE } from '../../lib/resource-definitions.ts';
 
 describe('receiver answers', () => {
   it.each([
@@ -129,5 +136,19 @@ describe('Standard Webhooks signatures', () => {
         later,
       ),
     ).toEqual([newSecret]);
+  });
+});
+
+describe('which delivery messages may repeat a delivery', () => {
+  const receivedAt = '2026-11-30T12:00:00.000Z';
+  const sent = (ms: number) => new Date(Date.parse(receivedAt) + ms);
+  it('a fresh first receive cannot; a redelivery, a late or replayed message may', () => {
+    expect(mayRepeatDelivery(1, sent(300), receivedAt)).toBe(false);
+    expect(mayRepeatDelivery(2, sent(300), receivedAt)).toBe(true);
+    expect(mayRepeatDelivery(1, sent(FRESH_MESSAGE_MS), receivedAt)).toBe(true);
+  });
+
+  it('holds only while a second fan-out run comes later than a fresh message can', () => {
+    expect(INGEST_QUEUE.visibilityTimeoutSeconds * 1000).toBeGreaterThan(10 * FRESH_MESSAGE_MS);
   });
 });

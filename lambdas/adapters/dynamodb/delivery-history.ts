@@ -61,13 +61,19 @@ export class DynamoDeliveryHistory implements DeliveryHistory {
     private readonly retentionDays: number,
     private readonly clock: Clock,
   ) {
+    const keyOf = ({ integration, receivedAt }: { integration: Integration; receivedAt: string }) =>
+      `${this.generation(integration)}|${receivedAt}`;
     this.reader = new DataLoader(
-      (keys) =>
-        Promise.all(keys.map(({ integration, receivedAt }) => this.readInstant(integration, receivedAt))),
-      {
-        cache: false,
-        cacheKeyFn: ({ integration, receivedAt }) => `${this.generation(integration)}|${receivedAt}`,
+      async (keys) => {
+        // Without a cache, DataLoader hands over every load: one query per instant, however many asked.
+        const reads = new Map<string, Promise<Instant>>();
+        for (const key of keys) {
+          if (!reads.has(keyOf(key)))
+            reads.set(keyOf(key), this.readInstant(key.integration, key.receivedAt));
+        }
+        return Promise.all(keys.map((key) => reads.get(keyOf(key)) as Promise<Instant>));
       },
+      { cache: false, cacheKeyFn: keyOf },
     );
   }
 

@@ -181,6 +181,25 @@ describe('WebhookDelivery of a message delivered before', () => {
     expect((await record())?.attempts).toHaveLength(1);
     expect(world.metrics.counts.get('WebhookAlreadyDelivered')).toBe(1);
   });
+
+  it('does not send again an event a second fan-out run queued again (a first receive, but not fresh)', async () => {
+    const { world, delivery, message, firstTry, event } = await setUp();
+    world.sender.answer(200);
+    await delivery.deliver(message, firstTry);
+    const requeued = { attempt: 1, firstSentAt: new Date(Date.parse(event.received_at) + 190_000) };
+    expect(await delivery.deliver(message, requeued)).toEqual({ done: true });
+    expect(world.sender.requests).toHaveLength(1);
+  });
+
+  it('reads no delivery record for a fresh message received for the first time', async () => {
+    const { world, delivery, message, firstTry } = await setUp();
+    const reads = vi.spyOn(world.history, 'get');
+    world.sender.answer(200);
+    expect(await delivery.deliver(message, firstTry)).toEqual({ done: true });
+    expect(reads).not.toHaveBeenCalled();
+    await delivery.deliver(message, { ...firstTry, attempt: 2 });
+    expect(reads).toHaveBeenCalledTimes(1);
+  });
 });
 
 describe('WebhookDelivery of an integration whose receiver keeps failing', () => {
