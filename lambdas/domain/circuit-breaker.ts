@@ -21,6 +21,13 @@ export interface BreakerSettings {
    * longer than a request can take.
    */
   trialTimeoutMs: number;
+  /**
+   * A request counts as hanging once it has run `hangFactor` times the slowest recent answer of its
+   * receiver, and at least `hangFloorMs`; with `failureThreshold` requests hanging at once the breaker opens
+   * without waiting for their timeouts. A receiver not yet heard from is judged by its timeouts alone.
+   */
+  hangFactor: number;
+  hangFloorMs: number;
 }
 
 /**
@@ -29,7 +36,14 @@ export interface BreakerSettings {
  */
 export const breakerSettingsFor = (retryScheduleSeconds: readonly number[]): BreakerSettings => {
   const stepMs = Math.max(1, retryScheduleSeconds[0] ?? 10) * 1000;
-  return { failureThreshold: 3, cooldownMs: 3 * stepMs, maxCooldownMs: 30 * stepMs, trialTimeoutMs: 60_000 };
+  return {
+    failureThreshold: 3,
+    cooldownMs: 3 * stepMs,
+    maxCooldownMs: 30 * stepMs,
+    trialTimeoutMs: 60_000,
+    hangFactor: 5,
+    hangFloorMs: 1000,
+  };
 };
 
 /**
@@ -47,9 +61,22 @@ interface Breaker {
   lastFailure: string;
 }
 
+/** A request on its way to a receiver, and how to call it off. */
+interface Flight {
+  startedAt: number;
+  trial: boolean;
+  abort: () => void;
+}
+
+/** Answers remembered per receiver to judge what a hanging request is. */
+const ANSWERS_KEPT = 20;
+
 /** The breakers of one process, by integration (and its generation: an id registered anew starts closed). */
 export class CircuitBreakers {
   private readonly breakers = new Map<string, Breaker>();
+  private readonly flights = new Map<string, Set<Flight>>();
+  /** Durations of recent answers (any HTTP status), newest last. */
+  private readonly answers = new Map<string, number[]>();
 
   constructor(readonly settings: BreakerSettings) {}
 
@@ -75,6 +102,60 @@ export class CircuitBreakers {
   released(key: string): void {
     const breaker = this.breakers.get(key);
     if (breaker) delete breaker.trialStartedAt;
+  }
+
+  /**
+   * Notes a request going out; `abort` calls it off. The returned function notes that it came back, with
+   * the receiver's answer time when it answered (any HTTP status), which sets what counts as hanging.
+   */
+  started(key: string, now: Date, trial: boolean, abort: () => void): (answeredInMs?: number) => void {
+    const flight: Flight = { startedAt: now.getTime(), trial, abort };
+    const flights = this.flights.get(key) ?? new Set<Flight>();
+    flights.add(flight);
+    this.flights.set(key, flights);
+    return (answeredInMs) => {
+      flights.delete(flight);
+      if (flights.size === 0) this.flights.delete(key);
+      if (answeredInMs === undefined) return;
+      const answers = this.answers.get(key) ?? [];
+      answers.push(answeredInMs);
+      if (answers.length > ANSWERS_KEPT) answers.shift();
+      this.answers.set(key, answers);
+    };
+  }
+
+  /** How long a request to this receiver may run before it counts as hanging; undefined before any answer. */
+  hangsAfterMs(key: string): number | undefined {
+    const answers = this.answers.get(key);
+    if (!answers?.length) return undefined;
+    return Math.max(this.settings.hangFloorMs, this.settings.hangFactor * Math.max(...answers));
+  }
+
+  /**
+   * Looks at the requests in flight to a receiver (when one of them has run `hangsAfterMs`): with
+   * `failureThreshold` of them hanging, opens the breaker and calls them all off ('opened'), so their
+   * delivery slots are free long before their timeouts; while it is open, a hanging trial is called off.
+   */
+  checkHanging(key: string, now: Date): 'opened' | undefined {
+    const hangsAfter = this.hangsAfterMs(key);
+    const flights = this.flights.get(key);
+    if (hangsAfter === undefined || !flights) return undefined;
+    const at = now.getTime();
+    const hanging = [...flights].filter((flight) => at - flight.startedAt >= hangsAfter);
+    const breaker = this.breakers.get(key);
+    if (breaker?.openUntil !== undefined) {
+      for (const flight of hanging) if (flight.trial) flight.abort();
+      return undefined;
+    }
+    if (hanging.length < this.settings.failureThreshold) return undefined;
+    this.breakers.set(key, {
+      failures: hanging.length,
+      cooldownMs: this.settings.cooldownMs,
+      openUntil: at + this.settings.cooldownMs,
+      lastFailure: `${hanging.length} requests without an answer after ${hangsAfter} ms`,
+    });
+    for (const flight of flights) flight.abort();
+    return 'opened';
   }
 
   /** The receiver answered (any HTTP answer other than a retriable one): closes an open breaker. */

@@ -140,13 +140,7 @@ export class WebhookDelivery {
     const breakerKey = `${integration.id}#${integration.created_at}`;
     const admission = deps.breakers.admit(breakerKey, deps.clock.now());
     if (!admission.send) return this.park(writer, integration, event, attempt, admission);
-    let result: DispatchResult;
-    try {
-      result = await deps.dispatcher.dispatch(integration, event);
-    } catch (error) {
-      if (admission.trial) deps.breakers.released(breakerKey);
-      throw error;
-    }
+    const result = await this.sendWatched(integration, event, breakerKey, admission.trial);
     const { outcome, url } = result;
     const now = deps.clock.now();
     if (outcome.kind === 'retry') {
@@ -263,6 +257,53 @@ export class WebhookDelivery {
         deps.settings.retryScheduleSeconds,
       ),
     };
+  }
+
+  /**
+   * Sends with the breaker watching: once this request has run as long as a hanging one to its receiver
+   * does, the breaker looks at every request in flight there, and may open and call them all off.
+   */
+  private async sendWatched(
+    integration: Integration,
+    event: LoggedEvent,
+    key: string,
+    trial: boolean,
+  ): Promise<DispatchResult> {
+    const { deps } = this;
+    const controller = new AbortController();
+    const landed = deps.breakers.started(key, deps.clock.now(), trial, () =>
+      controller.abort('called off: requests to this receiver hang, deliveries paused'),
+    );
+    const hangsAfter = deps.breakers.hangsAfterMs(key);
+    let pausing: Promise<void> | undefined;
+    const watch =
+      hangsAfter === undefined
+        ? undefined
+        : setTimeout(() => {
+            const now = deps.clock.now();
+            if (deps.breakers.checkHanging(key, now) !== 'opened') return;
+            const url = integration.callback_parameters?.callback_url ?? '';
+            pausing = this.notePaused(
+              integration.id,
+              url,
+              `requests without an answer for ${hangsAfter} ms`,
+              now,
+            );
+          }, hangsAfter);
+    try {
+      const result = await deps.dispatcher.dispatch(integration, event, controller.signal);
+      const { outcome } = result;
+      landed('status' in outcome && outcome.status !== undefined ? result.durationMs : undefined);
+      return result;
+    } catch (error) {
+      landed();
+      // A trial that ended without the receiver's outcome: the next message may try.
+      if (trial) deps.breakers.released(key);
+      throw error;
+    } finally {
+      clearTimeout(watch);
+      await pausing;
+    }
   }
 
   /**

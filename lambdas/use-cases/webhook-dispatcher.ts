@@ -30,7 +30,12 @@ export interface DispatchResult {
 export class WebhookDispatcher {
   constructor(private readonly deps: WebhookDispatcherDeps) {}
 
-  async dispatch(integration: Integration, event: EventEnvelope): Promise<DispatchResult> {
+  /** `signal` calls the request off (see CircuitBreakers.checkHanging): a failed attempt, retried. */
+  async dispatch(
+    integration: Integration,
+    event: EventEnvelope,
+    signal?: AbortSignal,
+  ): Promise<DispatchResult> {
     const params = integration.callback_parameters;
     if (!params) throw new Error(`Integration ${integration.id} has no callback_parameters`);
     const secrets = integration.has_secrets
@@ -65,7 +70,7 @@ export class WebhookDispatcher {
         return { ok: false as const, error: (error as Error).message, durationMs: 0 };
       }
       if (authorization) headers.authorization = authorization;
-      return this.deps.sender.post(params.callback_url, body, headers);
+      return this.deps.sender.post(params.callback_url, body, headers, signal);
     };
     let result = await send(false);
     if (result.ok && result.status === 401 && params.oauth) {

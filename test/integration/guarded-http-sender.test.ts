@@ -105,6 +105,19 @@ describe('transport', () => {
     expect(result.durationMs).toBeGreaterThanOrEqual(450);
   });
 
+  it('calls a request off when its signal says so, before the timeout', async () => {
+    const controller = new AbortController();
+    const sent = local.post(`http://127.0.0.1:${port}/slow`, '{}', {}, controller.signal);
+    controller.abort('called off: receiver hangs');
+    expect(await sent).toMatchObject({ ok: false, error: 'called off: receiver hangs' });
+    const already = new AbortController();
+    already.abort('called off before');
+    expect(await local.post(`http://127.0.0.1:${port}/slow`, '{}', {}, already.signal)).toMatchObject({
+      ok: false,
+      error: 'called off before',
+    });
+  });
+
   it('reports a reset connection and a refused one', async () => {
     expect(await local.post(`http://127.0.0.1:${port}/reset`, '{}', {})).toMatchObject({
       ok: false,

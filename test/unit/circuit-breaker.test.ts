@@ -72,3 +72,53 @@ describe('CircuitBreakers.released', () => {
     expect(breakers.admit('a', at(33))).toEqual({ send: true, trial: true });
   });
 });
+
+describe('CircuitBreakers.checkHanging', () => {
+  const flying = (breakers: CircuitBreakers, count: number, startedAt: Date, trial = false) =>
+    Array.from({ length: count }, () => {
+      const flight = { aborted: false, landed: (_?: number) => {} };
+      flight.landed = breakers.started('a', startedAt, trial, () => {
+        flight.aborted = true;
+      });
+      return flight;
+    });
+
+  it('judges nothing as hanging before the receiver has answered once', () => {
+    const breakers = new CircuitBreakers(settings);
+    flying(breakers, 5, at(0));
+    expect(breakers.hangsAfterMs('a')).toBeUndefined();
+    expect(breakers.checkHanging('a', at(50))).toBeUndefined();
+  });
+
+  it('opens when three requests run past five times the slowest recent answer, and calls them all off', () => {
+    const breakers = new CircuitBreakers(settings);
+    breakers.started('a', at(0), false, () => {})(150);
+    breakers.started('a', at(0), false, () => {})(400);
+    expect(breakers.hangsAfterMs('a')).toBe(2000);
+    const early = flying(breakers, 2, at(10));
+    const late = flying(breakers, 1, at(11));
+    // Two hang, the third has not run long enough yet.
+    expect(breakers.checkHanging('a', at(12))).toBeUndefined();
+    expect(breakers.checkHanging('a', at(13))).toBe('opened');
+    expect([...early, ...late].every((flight) => flight.aborted)).toBe(true);
+    expect(breakers.admit('a', at(14))).toMatchObject({ send: false });
+    // Another receiver's requests are left alone.
+    expect(breakers.checkHanging('b', at(13))).toBeUndefined();
+  });
+
+  it('never judges a request hanging before a second, however fast the receiver', () => {
+    const breakers = new CircuitBreakers(settings);
+    breakers.started('a', at(0), false, () => {})(5);
+    expect(breakers.hangsAfterMs('a')).toBe(1000);
+  });
+
+  it('calls off a hanging trial while the breaker is open', () => {
+    const breakers = new CircuitBreakers(settings);
+    breakers.started('a', at(0), false, () => {})(100);
+    for (const s of [0, 1, 2]) breakers.failed('a', at(s), false, 'timeout');
+    expect(breakers.admit('a', at(40))).toMatchObject({ send: true, trial: true });
+    const [trial] = flying(breakers, 1, at(40), true);
+    expect(breakers.checkHanging('a', at(42))).toBeUndefined();
+    expect(trial?.aborted).toBe(true);
+  });
+});

@@ -39,16 +39,23 @@ export class GuardedHttpSender implements HttpSender {
     this.excerptBytes = options.excerptBytes ?? 8192;
   }
 
-  post(url: string, body: string, headers: Record<string, string>): Promise<SendResult> {
+  post(
+    url: string,
+    body: string,
+    headers: Record<string, string>,
+    signal?: AbortSignal,
+  ): Promise<SendResult> {
     const started = performance.now();
     const elapsed = () => Math.round(performance.now() - started);
     return new Promise<SendResult>((resolve) => {
       let settled = false;
       let timer: NodeJS.Timeout | undefined;
+      let callOff: (() => void) | undefined;
       const finish = (result: SendResult) => {
         if (settled) return;
         settled = true;
         clearTimeout(timer);
+        if (callOff) signal?.removeEventListener('abort', callOff);
         resolve(result);
       };
       let target: URL;
@@ -74,6 +81,9 @@ export class GuardedHttpSender implements HttpSender {
       timer = setTimeout(() => {
         request.destroy(new Error(`timeout after ${this.options.timeoutMs} ms`));
       }, this.options.timeoutMs);
+      callOff = () => request.destroy(new Error(String(signal?.reason ?? 'called off')));
+      if (signal?.aborted) callOff();
+      else signal?.addEventListener('abort', callOff, { once: true });
       request.on('socket', (socket) => {
         const check = () => {
           const reason = socket.remoteAddress ? this.refusal(socket.remoteAddress) : undefined;

@@ -109,7 +109,8 @@ export type SendResult =
 
 /** POSTs to receivers, refusing addresses the deployment must not reach. */
 export interface HttpSender {
-  post(url: string, body: string, headers: Record<string, string>): Promise<SendResult>;
+  /** `signal` calls the request off: it then ends as a failure saying why. */
+  post(url: string, body: string, headers: Record<string, string>, signal?: AbortSignal): Promise<SendResult>;
 }
 
 /** Builds the Authorization header a receiver asked for (api_key, OAuth client credentials, JWT). */

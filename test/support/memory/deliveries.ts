@@ -273,7 +273,7 @@ export interface SentRequest {
  */
 export class FakeHttpSender implements HttpSender {
   readonly requests: SentRequest[] = [];
-  private readonly script: SendResult[] = [];
+  private readonly script: (SendResult | 'hang')[] = [];
 
   answer(status: number, headers: Record<string, string> = {}, excerpt = ''): this {
     this.script.push({ ok: true, status, headers, excerpt, durationMs: 12 });
@@ -285,9 +285,26 @@ export class FakeHttpSender implements HttpSender {
     return this;
   }
 
-  async post(url: string, body: string, headers: Record<string, string>): Promise<SendResult> {
+  /** The next request hangs until its signal calls it off. */
+  hang(): this {
+    this.script.push('hang');
+    return this;
+  }
+
+  async post(
+    url: string,
+    body: string,
+    headers: Record<string, string>,
+    signal?: AbortSignal,
+  ): Promise<SendResult> {
     this.requests.push({ url, body, headers });
-    return this.script.shift() ?? { ok: true, status: 200, headers: {}, excerpt: '', durationMs: 12 };
+    const next = this.script.shift() ?? { ok: true, status: 200, headers: {}, excerpt: '', durationMs: 12 };
+    if (next !== 'hang') return next;
+    return new Promise((resolve) =>
+      signal?.addEventListener('abort', () =>
+        resolve({ ok: false, error: String(signal.reason), durationMs: 0 }),
+      ),
+    );
   }
 }
 

@@ -276,6 +276,47 @@ describe('WebhookDelivery of an integration whose receiver keeps failing', () =>
     expect(world.sender.requests).toHaveLength(4);
   });
 
+  it('opens on requests that hang, well before their timeout, calling them off', async () => {
+    vi.useFakeTimers();
+    try {
+      const { world, delivery, integration, message, firstTry } = await setUp();
+      // The receiver answered in 12 ms before: a request still running after a second hangs.
+      world.sender.answer(200);
+      await delivery.deliver(message, firstTry);
+      const events = await Promise.all(
+        [1, 2, 3].map(async () => {
+          const event = loggedEvent(isoPlus(world.clock.now(), -1000));
+          await world.eventLog.put(event);
+          return event;
+        }),
+      );
+      world.sender.hang().hang().hang();
+      const batch = delivery.newBatch();
+      const deliveries = events.map((event) =>
+        delivery.deliver({ ...message, event_id: event.id, received_at: event.received_at }, firstTry, batch),
+      );
+      // Let the three requests start, then a second pass (the world's clock is the use case's).
+      await vi.advanceTimersByTimeAsync(0);
+      world.clock.advance(1000);
+      await vi.advanceTimersByTimeAsync(1000);
+      const decisions = await Promise.all(deliveries);
+      expect(decisions.every((decision) => !decision.done)).toBe(true);
+      expect(await world.logs.actions(integration.id)).toContain('deliveries_paused');
+      // Paused: the next message is put back without a request.
+      expect((await delivery.deliver(message, { ...firstTry, attempt: 2 })).done).toBe(true);
+      const next = loggedEvent(isoPlus(world.clock.now(), -500));
+      await world.eventLog.put(next);
+      const parked = await delivery.deliver(
+        { ...message, event_id: next.id, received_at: next.received_at },
+        firstTry,
+      );
+      expect(parked.done).toBe(false);
+      expect(world.sender.requests).toHaveLength(4);
+    } finally {
+      vi.useRealTimers();
+    }
+  });
+
   it('gives up on a parked message whose retry budget is spent: failed, retriable, logged', async () => {
     const { world, delivery, message, integration, record } = await failThreeTimes();
     const late = { attempt: 9, firstSentAt: new Date(world.clock.now().getTime() - RETRY_BUDGET_MS) };
