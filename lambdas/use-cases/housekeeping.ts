@@ -45,7 +45,8 @@ export class Housekeeping {
 
   /**
    * A delivery that read its integration as stopped just before a start can note a catch-up point after
-   * the start's replay has finished looking for one (a delivery runs up to its function's timeout). Such a
+   * the start's replay has finished looking for one (a delivery runs up to its function's timeout), and a
+   * delivery whose trial request ended a pause notes one for what was held back meanwhile. Such a
    * point on an integration that has been running for a while, with no replay under way, gets a replay
    * of its own, so it is delivered now rather than at the next stop and start.
    */
@@ -56,9 +57,15 @@ export class Housekeeping {
     if (!missed) return;
     const job = await this.deps.replayJobs.get(integration.id);
     if (job && !job.completed_at) return;
-    await this.deps.replays.begin(integration, missed, now.toISOString(), 'events missed around a start', {
-      settle: true,
-    });
+    await this.deps.replays.begin(
+      integration,
+      missed,
+      now.toISOString(),
+      'events missed around a start or while deliveries were paused',
+      {
+        settle: true,
+      },
+    );
     await this.deps.deliveryState.clearCatchUp(integration.id, missed);
   }
 }

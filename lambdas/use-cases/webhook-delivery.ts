@@ -57,6 +57,8 @@ export interface DeliveryBatch {
 export type DeliveryDecision = { done: true } | { done: false; retryInSeconds: number };
 
 const DONE: DeliveryDecision = { done: true };
+/** How far before its first failure the catch-up after a pause starts. */
+const RESUME_MARGIN_MS = 60_000;
 const MAX_REASON = 400;
 
 /**
@@ -365,12 +367,29 @@ export class WebhookDelivery {
     );
   }
 
+  /**
+   * Logs the closing once across processes, and notes a catch-up point: what was parked or failed while the
+   * receiver was down would otherwise come back on its retry schedule (up to hours later); housekeeping
+   * replays from the point within a minute, skipping what was delivered, and the parked messages then find
+   * their records delivered.
+   */
   private async noteResumed(integrationId: string, url: string, now: Date): Promise<void> {
-    if (!(await this.deps.deliveryState.noteResumed(integrationId))) return;
+    const { deps } = this;
+    const state = await deps.deliveryState.get(integrationId);
+    if (!(await deps.deliveryState.noteResumed(integrationId))) return;
+    const since = [state.failing_since, state.paused_since]
+      .filter((at): at is string => at !== undefined)
+      .sort()[0];
+    // Events received a little before the first failure may have failed with it (queue lag).
+    if (since)
+      await deps.deliveryState.recordMissed(
+        integrationId,
+        new Date(Date.parse(since) - RESUME_MARGIN_MS).toISOString(),
+      );
     await this.log(
       integrationId,
       'deliveries_resumed',
-      `Deliveries to URL ${url} resumed: a trial request was answered. Parked events are sent at their next retry.`,
+      `Deliveries to URL ${url} resumed: a trial request was answered. What was held back since ${since ?? 'the pause'} is replayed within a minute.`,
       now,
     );
   }

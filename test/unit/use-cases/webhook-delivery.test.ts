@@ -257,7 +257,10 @@ describe('WebhookDelivery of an integration whose receiver keeps failing', () =>
     expect((await record())?.status).toBe('delivered');
     const actions = await world.logs.actions(integration.id);
     expect(actions.filter((a) => a === 'deliveries_resumed')).toHaveLength(1);
-    expect((await world.deliveryState.get(integration.id)).paused_since).toBeUndefined();
+    const state = await world.deliveryState.get(integration.id);
+    expect(state.paused_since).toBeUndefined();
+    // What was held back is replayed (housekeeping takes the point): from a minute before the first failure.
+    expect(state.catch_up_from).toBe(isoPlus(world.clock.now(), -30_000 - 60_000));
     // Closed again: the next event is sent at once.
     const next = loggedEvent(world.clock.now().toISOString());
     await world.eventLog.put(next);
