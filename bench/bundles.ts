@@ -2,6 +2,7 @@ import { mkdirSync, mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
+import { LAMBDA_NODE_OPTIONS } from '../lib/bundling.ts';
 import { type Bundle, bundleFunction } from './bundle.ts';
 import { coldImportMs, writeImportProbe } from './cold-import.ts';
 import { BASELINE_SOURCE, FUNCTIONS, functionEnv, lambdaRuntimeEnv } from './functions.ts';
@@ -44,11 +45,12 @@ export const benchBundles = async (runs: number): Promise<void> => {
       progress(`bundled ${name}: ${kib(bundle.bytes)} KiB in ${Math.round(performance.now() - started)} ms`);
       targets.push({ name, bundle, env, ...(targetRatio !== undefined && { targetRatio }), samples: [] });
     };
-    // The baseline runs in a Lambda environment too (region, keys), without the stack's variables it never reads.
+    // The baseline runs in a Lambda environment too (region, keys) and with the Node options AppFunction gives
+    // every function (its bundle has a source map like theirs), without the stack's variables it never reads.
     await bundleInto(
       'baseline (DynamoDB client)',
       { source: BASELINE_SOURCE, resolveDir: root },
-      lambdaRuntimeEnv('baseline'),
+      { ...lambdaRuntimeEnv('baseline'), NODE_OPTIONS: LAMBDA_NODE_OPTIONS },
     );
     for (const fn of FUNCTIONS) {
       await bundleInto(fn.name, { entry: join(root, fn.entry) }, functionEnv(fn), fn.targetRatio);

@@ -7,6 +7,7 @@ import { existsSync } from 'node:fs';
 import { basename, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { settingNames } from '../lambdas/shared/config.ts';
+import { LAMBDA_NODE_OPTIONS } from '../lib/bundling.ts';
 import { QUEUES, SCHEDULES } from '../lib/resource-definitions.ts';
 import { progress } from './report.ts';
 
@@ -72,8 +73,7 @@ export const stackEnv = (fn: BenchFunction): Record<string, string> => {
   // Each function gets the variables its own config reads (lib/app-function.ts), and Powertools' own.
   const own = new Set(settingNames(fn.entry));
   // A function without settings (the docs page) is given none, only AppFunction's own defaults.
-  if (own.size === 0)
-    return { POWERTOOLS_SERVICE_NAME: 'event-stream', NODE_OPTIONS: '--enable-source-maps' };
+  if (own.size === 0) return { POWERTOOLS_SERVICE_NAME: 'event-stream', NODE_OPTIONS: LAMBDA_NODE_OPTIONS };
   return Object.fromEntries(
     Object.entries(allStackSettings()).filter(
       ([name]) => own.has(name) || name.startsWith('POWERTOOLS_') || name === 'NODE_OPTIONS',
@@ -101,7 +101,7 @@ const allStackSettings = (): Record<string, string> => ({
   DELIVERY_TIMEOUT_MS: '10000',
   POWERTOOLS_SERVICE_NAME: 'event-stream',
   POWERTOOLS_METRICS_NAMESPACE: 'EventStream',
-  NODE_OPTIONS: '--enable-source-maps',
+  NODE_OPTIONS: LAMBDA_NODE_OPTIONS,
 });
 
 /**

@@ -12,7 +12,7 @@ import {
 import { LogGroup, RetentionDays } from 'aws-cdk-lib/aws-logs';
 import type { Construct, IConstruct } from 'constructs';
 import { settingNames } from '../lambdas/shared/config.ts';
-import { LAMBDA_BUNDLING } from './bundling.ts';
+import { LAMBDA_BUNDLING, LAMBDA_NODE_OPTIONS } from './bundling.ts';
 import { acknowledgeWildcardResource } from './nag.ts';
 
 /** NodejsFunction bundling built from the shared esbuild settings (local esbuild, no Docker needed). */
@@ -108,7 +108,7 @@ export class AppFunction extends NodejsFunction {
       bundling: { ...APP_FUNCTION_BUNDLING, ...props.bundling },
       environment: {
         POWERTOOLS_SERVICE_NAME: 'event-stream',
-        NODE_OPTIONS: '--enable-source-maps',
+        NODE_OPTIONS: LAMBDA_NODE_OPTIONS,
         ...ownSettings(props.entry, props.environment ?? {}),
       },
     });

@@ -8,6 +8,12 @@
 export const ESM_REQUIRE_SHIM =
   "import { createRequire } from 'module'; const require = createRequire(import.meta.url);";
 
+/**
+ * Node's options in every function (AppFunction sets them): stack traces through the bundle's source map.
+ * The benchmark imports the bare-client baseline with them too, as a function of this stack would run.
+ */
+export const LAMBDA_NODE_OPTIONS = '--enable-source-maps';
+
 export const LAMBDA_BUNDLING = {
   format: 'esm',
   platform: 'node',
