@@ -389,7 +389,7 @@ export class WebhookDelivery {
     await this.log(
       integrationId,
       'deliveries_resumed',
-      `Deliveries to URL ${url} resumed: a trial request was answered. What was held back since ${since ?? 'the pause'} is replayed within a minute.`,
+      `Deliveries to URL ${url} resumed: a trial request was answered. What was held back since ${since ?? 'the pause'} is replayed by housekeeping (within a minute once the integration is 5 minutes past its last change); the rest follows at its next retry.`,
       now,
     );
   }
