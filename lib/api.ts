@@ -60,11 +60,11 @@ export const SECRET_ACTIONS = [
 const grantApi = (fn: AppFunction, access: FunctionAccess): void => {
   // Integrations, their logs and rejected events, delivery state, replay jobs: read and written.
   access.table(STATE_TABLE).grantReadWriteData(fn);
-  // GET /api/v1/org/events and retries: event pages (Query), events by key (BatchGetItem), an event's
-  // receive time by id (GetItem). Never written here.
-  access.table(EVENT_LOG_TABLE).grant(fn, 'dynamodb:GetItem', 'dynamodb:BatchGetItem', 'dynamodb:Query');
-  // Delivery history pages (Query) and records (GetItem); a resend records its attempt (UpdateItem).
-  access.table(DELIVERIES_TABLE).grant(fn, 'dynamodb:GetItem', 'dynamodb:Query', 'dynamodb:UpdateItem');
+  // GET /api/v1/org/events, payloads in delivery lists and resends: event pages and the chunks of one
+  // publish (Query). Never written here.
+  access.table(EVENT_LOG_TABLE).grant(fn, 'dynamodb:Query');
+  // Delivery history pages and records (Query); a resend records its attempt (BatchWriteItem).
+  access.table(DELIVERIES_TABLE).grant(fn, 'dynamodb:Query', 'dynamodb:BatchWriteItem');
   // Create on register, rotate on update, delete; an S3 flush reads access keys (in SECRET_ACTIONS).
   access.grantSecrets(fn, SECRET_ACTIONS, EXPORT_FLUSH_SECRET_ACTIONS);
   // POST /events hands accepted events to the ingest queue (SendMessageBatch is authorized as SendMessage).

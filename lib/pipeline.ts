@@ -41,15 +41,16 @@ const CONSUMER_GRANTS: Readonly<Record<string, GrantConsumer>> = {
   // fanout (FanOut → event log, integrations, DeliveryRouter, delivery state): logs each event once and
   // enqueues one delivery per matching integration.
   [INGEST_QUEUE.id]: (fn, access) => {
-    // Write-only on the event log: conditional puts keep it idempotent per event id; it never reads it.
-    access.table(EVENT_LOG_TABLE).grant(fn, 'dynamodb:PutItem', 'dynamodb:BatchWriteItem');
+    // Write-only on the event log: a batch's events of one publish are one chunk item (BatchWriteItem), keyed
+    // by their ids so a second run overwrites it; it never reads the log.
+    access.table(EVENT_LOG_TABLE).grant(fn, 'dynamodb:BatchWriteItem');
     // Reads the integrations; its only write is a catch-up point (UpdateItem) for a stopped integration.
     const stateTable = access.table(STATE_TABLE);
     stateTable.grantReadData(fn);
     stateTable.grant(fn, 'dynamodb:UpdateItem');
-    // A pending delivery record per event routed to a temporary integration (a conditional UpdateItem: never
-    // over a delivered record).
-    access.table(DELIVERIES_TABLE).grant(fn, 'dynamodb:UpdateItem');
+    // A pending marker per event routed to a temporary integration (PutItem), unless its publish's history
+    // (Query) says it was delivered.
+    access.table(DELIVERIES_TABLE).grant(fn, 'dynamodb:Query', 'dynamodb:PutItem');
     access.queue(WEBHOOK_QUEUE).grantSendMessages(fn);
     access.queue(EXPORT_QUEUE).grantSendMessages(fn);
   },
@@ -59,17 +60,18 @@ const CONSUMER_GRANTS: Readonly<Record<string, GrantConsumer>> = {
     access.table(EVENT_LOG_TABLE).grantReadData(fn);
     // Delivery state, rejected events, log entries, stopping an integration (a webhook one: no flush).
     access.table(STATE_TABLE).grantReadWriteData(fn);
-    // Each attempt is added to the event's delivery record, which is read first: a message handed out again
-    // after its delivery is not sent twice.
-    access.table(DELIVERIES_TABLE).grant(fn, 'dynamodb:GetItem', 'dynamodb:UpdateItem');
+    // A batch's attempts are one item per publish, with the pending markers they end deleted in the same
+    // BatchWriteItem; a message that may repeat a delivery first reads its publish's history (Query).
+    access.table(DELIVERIES_TABLE).grant(fn, 'dynamodb:Query', 'dynamodb:BatchWriteItem');
     // Receiver credentials and signing secrets: read only, and only this deployment's.
     access.grantSecrets(fn, ['secretsmanager:GetSecretValue']);
   },
   // export batcher (ExportBatcher, then ExportFlush.uploadClosed for the files a batch filled): stages
   // each batch's lines as chunks of the integrations' open files.
   [EXPORT_QUEUE.id]: (fn, access) => {
-    // The events' payloads by key (BatchGetItem); messages carry references only.
-    access.table(EVENT_LOG_TABLE).grant(fn, 'dynamodb:BatchGetItem');
+    // The events' payloads: their chunks by key (BatchGetItem), or every chunk of their publish (Query) for a
+    // message without a chunk id (a replay's); messages carry references only.
+    access.table(EVENT_LOG_TABLE).grant(fn, 'dynamodb:BatchGetItem', 'dynamodb:Query');
     // New chunks; reading and deleting them is part of the flush grant below.
     grantStagingObjects(fn, access.bucket(EXPORT_STAGING_BUCKET), ['s3:PutObject']);
     access.grantSecrets(fn, EXPORT_FLUSH_SECRET_ACTIONS);
@@ -84,17 +86,18 @@ const CONSUMER_GRANTS: Readonly<Record<string, GrantConsumer>> = {
     access.table(EVENT_LOG_TABLE).grant(fn, 'dynamodb:Query');
     // Replay jobs (get, conditional advance, delete), integrations, catch-up points, log entries.
     access.table(STATE_TABLE).grantReadWriteData(fn);
-    // Pending delivery records of the replayed events, like the fanout's; which of a page were delivered
-    // already (BatchGetItem), so a webhook does not get them twice.
-    access.table(DELIVERIES_TABLE).grant(fn, 'dynamodb:UpdateItem', 'dynamodb:BatchGetItem');
+    // Pending markers of the replayed events, like the fanout's (PutItem); which of a page were delivered
+    // already (a Query per publish), so a webhook does not get them twice.
+    access.table(DELIVERIES_TABLE).grant(fn, 'dynamodb:Query', 'dynamodb:PutItem');
     access.queue(WEBHOOK_QUEUE).grantSendMessages(fn);
     access.queue(EXPORT_QUEUE).grantSendMessages(fn);
     // Every HANDOFF_RECEIVES receives a job continues on a fresh message, below maxReceiveCount.
     access.queue(REPLAY_QUEUE).grantSendMessages(fn);
     // At the end of a temporary webhook integration's replay it finishes the integration as housekeeping
-    // does: "is anything pending?" on the PendingIndex, then the delete with its secret. (S3 ones, which
-    // wait for their last file, are left to housekeeping: no S3 access here.)
-    access.table(DELIVERIES_TABLE).grant(fn, 'dynamodb:Query');
+    // does: "is anything pending?" on the PendingIndex (markers whose delivery ended are deleted, with
+    // BatchWriteItem), then the delete with its secret. (S3 ones, which wait for their last file, are left
+    // to housekeeping: no S3 access here.)
+    access.table(DELIVERIES_TABLE).grant(fn, 'dynamodb:Query', 'dynamodb:BatchWriteItem');
     access.grantSecrets(fn, ['secretsmanager:DeleteSecret']);
   },
 };

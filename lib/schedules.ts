@@ -50,8 +50,9 @@ const SCHEDULE_GRANTS: Readonly<Record<string, GrantSchedule>> = {
   [HOUSEKEEPING_SCHEDULE.functionId]: (fn, access) => {
     // Integrations, replay jobs, log entries, rejected events and delivery state: read, then deleted.
     access.table(STATE_TABLE).grantReadWriteData(fn);
-    // "Is anything still pending?": one Query of the sparse PendingIndex.
-    access.table(DELIVERIES_TABLE).grant(fn, 'dynamodb:Query');
+    // "Is anything still pending?": a Query of the sparse PendingIndex, and of a marker's publish history;
+    // markers whose delivery ended are deleted (BatchWriteItem).
+    access.table(DELIVERIES_TABLE).grant(fn, 'dynamodb:Query', 'dynamodb:BatchWriteItem');
     // A replay that lost its message gets a new one.
     access.queue(REPLAY_QUEUE).grantSendMessages(fn);
     // A finished integration's secret is deleted with it; a stop flush may read S3 access keys.
