@@ -198,7 +198,7 @@ export const benchIsolation = async (options: IsolationBenchOptions): Promise<vo
         `${options.rate} events/s one per request, both integrations take every event, ` +
         `DELIVERY_TIMEOUT_MS ${bench.runtime.env.DELIVERY_TIMEOUT_MS ?? '10000 (default)'}, ` +
         `retry schedule ${bench.runtime.env.RETRY_SCHEDULE_SECONDS ?? `${DEFAULT_RETRY_SCHEDULE_SECONDS.join(',')} s (default)`}, ` +
-        `breaker: opens after ${breaker.failureThreshold} failures, first trial after ${breaker.cooldownMs / 1000} s`,
+        `breaker: opens after ${breaker.failureThreshold} consecutive failures or ${breaker.hangingThreshold} requests hanging, first trial after ${breaker.cooldownMs / 1000} s`,
     );
     const row = (label: string, phaseResult: typeof baseline) => [
       label,

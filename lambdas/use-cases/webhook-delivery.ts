@@ -146,8 +146,15 @@ export class WebhookDelivery {
     const { outcome, url } = result;
     const now = deps.clock.now();
     if (outcome.kind === 'retry') {
-      if (deps.breakers.failed(breakerKey, now, admission.trial, outcome.reason) === 'opened')
-        await this.notePaused(integration.id, url, outcome.reason, now);
+      if (deps.breakers.failed(breakerKey, now, admission.trial, outcome.reason) === 'opened') {
+        const { failureThreshold } = deps.breakers.settings;
+        await this.notePaused(
+          integration.id,
+          url,
+          `${failureThreshold} consecutive failures, the last: ${outcome.reason}`,
+          now,
+        );
+      }
     } else if (deps.breakers.succeeded(breakerKey) === 'closed') {
       await this.noteResumed(integration.id, url, now);
     }
@@ -358,11 +365,11 @@ export class WebhookDelivery {
   private async notePaused(integrationId: string, url: string, reason: string, now: Date): Promise<void> {
     this.deps.metrics.count('WebhookBreakerOpened');
     if (!(await this.deps.deliveryState.notePaused(integrationId, now))) return;
-    const { failureThreshold, cooldownMs } = this.deps.breakers.settings;
+    const { cooldownMs } = this.deps.breakers.settings;
     await this.log(
       integrationId,
       'deliveries_paused',
-      `Deliveries to URL ${url} paused after ${failureThreshold} consecutive failures (last: ${reason.slice(0, 200)}); events are kept and retried on their schedule, and one trial request is sent after ${Math.round(cooldownMs / 1000)} s, then less often while it fails.`,
+      `Deliveries to URL ${url} paused (${reason.slice(0, 300)}); events are kept and retried on their schedule, and one trial request is sent after ${Math.round(cooldownMs / 1000)} s, then less often while it fails.`,
       now,
     );
   }

@@ -3,16 +3,22 @@ import { breakerSettingsFor, CircuitBreakers } from '../../lambdas/domain/circui
 
 const at = (seconds: number) => new Date(Date.UTC(2026, 11, 1, 12, 0, seconds));
 const settings = breakerSettingsFor([10, 60, 300]);
+const THRESHOLD = settings.failureThreshold;
+/** Fails `a` THRESHOLD times at second `second`: the last one opens it. */
+const failAll = (breakers: CircuitBreakers, second = 0, times = THRESHOLD) => {
+  let transition: 'opened' | undefined;
+  for (let n = 0; n < times; n++) transition = breakers.failed('a', at(second), false, 'timeout');
+  return transition;
+};
 
 describe('CircuitBreakers', () => {
-  it('opens after three consecutive failures, and only then', () => {
+  it('opens after ten consecutive failures, and only then', () => {
     const breakers = new CircuitBreakers(settings);
-    expect(breakers.failed('a', at(0), false, 'timeout')).toBeUndefined();
-    expect(breakers.failed('a', at(1), false, 'timeout')).toBeUndefined();
+    expect(THRESHOLD).toBe(10);
+    expect(failAll(breakers, 0, THRESHOLD - 1)).toBeUndefined();
     // A success in between starts the count again.
     expect(breakers.succeeded('a')).toBeUndefined();
-    expect(breakers.failed('a', at(2), false, 'timeout')).toBeUndefined();
-    expect(breakers.failed('a', at(3), false, 'timeout')).toBeUndefined();
+    expect(failAll(breakers, 2, THRESHOLD - 1)).toBeUndefined();
     expect(breakers.admit('a', at(3))).toEqual({ send: true, trial: false });
     expect(breakers.failed('a', at(4), false, 'timeout')).toBe('opened');
     expect(breakers.admit('a', at(5))).toEqual({ send: false, until: at(34), lastFailure: 'timeout' });
@@ -20,9 +26,18 @@ describe('CircuitBreakers', () => {
     expect(breakers.admit('b', at(5))).toEqual({ send: true, trial: false });
   });
 
+  it('stays closed for a receiver that fails now and then', () => {
+    const breakers = new CircuitBreakers(settings);
+    for (let n = 0; n < 1000; n++) {
+      // Three in ten fail, never ten in a row.
+      const transition = n % 10 < 3 ? breakers.failed('a', at(0), false, '500') : breakers.succeeded('a');
+      expect(transition).toBeUndefined();
+    }
+  });
+
   it('lets one trial through after the cooldown; an answer closes it', () => {
     const breakers = new CircuitBreakers(settings);
-    for (const s of [0, 1, 2]) breakers.failed('a', at(s), false, 'timeout');
+    failAll(breakers);
     expect(breakers.admit('a', at(32))).toEqual({ send: true, trial: true });
     // While the trial runs, the rest stay parked.
     expect(breakers.admit('a', at(33))).toMatchObject({ send: false });
@@ -32,7 +47,7 @@ describe('CircuitBreakers', () => {
 
   it('doubles the cooldown after each failed trial, up to its cap', () => {
     const breakers = new CircuitBreakers(settings);
-    for (const s of [0, 1, 2]) breakers.failed('a', at(s), false, 'timeout');
+    failAll(breakers);
     let now = 32;
     const cooldowns: number[] = [];
     for (let trial = 0; trial < 6; trial++) {
@@ -49,14 +64,14 @@ describe('CircuitBreakers', () => {
 
   it('a failure of a request sent before it opened neither reopens nor extends it', () => {
     const breakers = new CircuitBreakers(settings);
-    for (const s of [0, 1, 2]) breakers.failed('a', at(s), false, 'timeout');
+    failAll(breakers);
     expect(breakers.failed('a', at(20), false, 'timeout')).toBeUndefined();
     expect(breakers.admit('a', at(32))).toEqual({ send: true, trial: true });
   });
 
   it('does not wait forever for a trial whose outcome never came', () => {
     const breakers = new CircuitBreakers(settings);
-    for (const s of [0, 1, 2]) breakers.failed('a', at(s), false, 'timeout');
+    failAll(breakers);
     expect(breakers.admit('a', at(32))).toMatchObject({ send: true, trial: true });
     expect(breakers.admit('a', at(91))).toMatchObject({ send: false });
     expect(breakers.admit('a', at(93))).toEqual({ send: true, trial: true });
@@ -66,7 +81,7 @@ describe('CircuitBreakers', () => {
 describe('CircuitBreakers.released', () => {
   it('lets the next message try once a trial ended without the receiver’s outcome', () => {
     const breakers = new CircuitBreakers(settings);
-    for (const s of [0, 1, 2]) breakers.failed('a', at(s), false, 'timeout');
+    failAll(breakers);
     expect(breakers.admit('a', at(32))).toMatchObject({ send: true, trial: true });
     breakers.released('a');
     expect(breakers.admit('a', at(33))).toEqual({ send: true, trial: true });
@@ -90,7 +105,7 @@ describe('CircuitBreakers.checkHanging', () => {
     expect(breakers.checkHanging('a', at(50))).toBeUndefined();
   });
 
-  it('opens when three requests run past five times the slowest recent answer, and calls them all off', () => {
+  it('opens when three requests run past five times the slowest recent answer with no answer meanwhile, and calls them off', () => {
     const breakers = new CircuitBreakers(settings);
     breakers.started('a', at(0), false, () => {})(150);
     breakers.started('a', at(0), false, () => {})(400);
@@ -106,6 +121,17 @@ describe('CircuitBreakers.checkHanging', () => {
     expect(breakers.checkHanging('b', at(13))).toBeUndefined();
   });
 
+  it('stays closed while the receiver still answers other requests', () => {
+    const breakers = new CircuitBreakers(settings);
+    breakers.started('a', at(0), false, () => {})(400);
+    const slow = flying(breakers, 3, at(10));
+    // Another request, sent at 12, is answered at 12.5 s.
+    breakers.started('a', new Date(at(12).getTime()), false, () => {})(500);
+    expect(breakers.checkHanging('a', at(13))).toBeUndefined();
+    expect(slow.some((flight) => flight.aborted)).toBe(false);
+    expect(breakers.checkHanging('a', at(15))).toBe('opened');
+  });
+
   it('never judges a request hanging before a second, however fast the receiver', () => {
     const breakers = new CircuitBreakers(settings);
     breakers.started('a', at(0), false, () => {})(5);
@@ -115,7 +141,7 @@ describe('CircuitBreakers.checkHanging', () => {
   it('calls off a hanging trial while the breaker is open', () => {
     const breakers = new CircuitBreakers(settings);
     breakers.started('a', at(0), false, () => {})(100);
-    for (const s of [0, 1, 2]) breakers.failed('a', at(s), false, 'timeout');
+    failAll(breakers);
     expect(breakers.admit('a', at(40))).toMatchObject({ send: true, trial: true });
     const [trial] = flying(breakers, 1, at(40), true);
     expect(breakers.checkHanging('a', at(42))).toBeUndefined();

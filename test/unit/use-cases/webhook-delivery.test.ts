@@ -9,6 +9,8 @@ import { memoryWorld } from '../../support/memory/world.ts';
 const RETRY_BUDGET_MS = 12 * HOUR_MS;
 const STOP_WINDOW_MS = 24 * HOUR_MS;
 const RETRY_SCHEDULE_SECONDS = [10, 60, 300];
+/** Consecutive failures that open a breaker. */
+const FAILURES = breakerSettingsFor(RETRY_SCHEDULE_SECONDS).failureThreshold;
 
 const setUp = async (overrides: Partial<Integration> = {}) => {
   const world = memoryWorld();
@@ -203,21 +205,21 @@ describe('WebhookDelivery of a message delivered before', () => {
 });
 
 describe('WebhookDelivery of an integration whose receiver keeps failing', () => {
-  const failThreeTimes = async () => {
+  const failUntilOpen = async () => {
     const context = await setUp();
     const { world, delivery, message, firstTry } = context;
-    for (let i = 0; i < 3; i++) {
+    for (let i = 0; i < FAILURES; i++) {
       world.sender.fail('timeout after 10000 ms');
       await delivery.deliver(message, firstTry);
     }
     return context;
   };
 
-  it('parks its messages without a request after three consecutive failures, and logs it once', async () => {
-    const { world, delivery, message, firstTry, integration, record } = await failThreeTimes();
-    expect(world.sender.requests).toHaveLength(3);
+  it('parks its messages without a request after ten consecutive failures, and logs it once', async () => {
+    const { world, delivery, message, firstTry, integration, record } = await failUntilOpen();
+    expect(world.sender.requests).toHaveLength(FAILURES);
     const parked = await delivery.deliver(message, firstTry);
-    expect(world.sender.requests).toHaveLength(3);
+    expect(world.sender.requests).toHaveLength(FAILURES);
     // Back when the breaker lets a trial through (30 s), not sooner than its retry schedule says.
     expect(parked).toEqual({ done: false, retryInSeconds: 30 });
     expect(await delivery.deliver(message, { ...firstTry, attempt: 3 })).toMatchObject({ done: false });
@@ -231,11 +233,11 @@ describe('WebhookDelivery of an integration whose receiver keeps failing', () =>
     );
     expect((await world.deliveryState.get(integration.id)).paused_since).toBeDefined();
     // Parking is not an attempt: the record holds the three requests only.
-    expect((await record())?.attempts).toHaveLength(3);
+    expect((await record())?.attempts).toHaveLength(FAILURES);
   });
 
   it('does not hold back another integration', async () => {
-    const { world, delivery, firstTry } = await failThreeTimes();
+    const { world, delivery, firstTry } = await failUntilOpen();
     const other = world.integrations.seed(webhookIntegration());
     const event = loggedEvent(isoPlus(world.clock.now(), -1000));
     await world.eventLog.put(event);
@@ -246,11 +248,11 @@ describe('WebhookDelivery of an integration whose receiver keeps failing', () =>
       received_at: event.received_at,
     };
     expect(await delivery.deliver(message, firstTry)).toEqual({ done: true });
-    expect(world.sender.requests).toHaveLength(4);
+    expect(world.sender.requests).toHaveLength(FAILURES + 1);
   });
 
   it('sends one trial after the cooldown; its answer resumes deliveries and says so in the log', async () => {
-    const { world, delivery, message, firstTry, integration, record } = await failThreeTimes();
+    const { world, delivery, message, firstTry, integration, record } = await failUntilOpen();
     world.clock.advance(30_000);
     world.sender.answer(200);
     expect(await delivery.deliver(message, firstTry)).toEqual({ done: true });
@@ -266,17 +268,17 @@ describe('WebhookDelivery of an integration whose receiver keeps failing', () =>
     await world.eventLog.put(next);
     const nextMessage = { ...message, event_id: next.id, received_at: next.received_at };
     expect(await delivery.deliver(nextMessage, firstTry)).toEqual({ done: true });
-    expect(world.sender.requests).toHaveLength(5);
+    expect(world.sender.requests).toHaveLength(FAILURES + 2);
   });
 
   it('lets the next message try at once when a trial failed before the receiver answered', async () => {
-    const { world, delivery, message, firstTry } = await failThreeTimes();
+    const { world, delivery, message, firstTry } = await failUntilOpen();
     world.clock.advance(30_000);
     vi.spyOn(world.dispatcher, 'dispatch').mockRejectedValueOnce(new Error('secrets unreachable'));
     await expect(delivery.deliver(message, firstTry)).rejects.toThrow('secrets unreachable');
     world.sender.answer(200);
     expect(await delivery.deliver(message, firstTry)).toEqual({ done: true });
-    expect(world.sender.requests).toHaveLength(4);
+    expect(world.sender.requests).toHaveLength(FAILURES + 1);
   });
 
   it('opens on requests that hang, well before their timeout, calling them off', async () => {
@@ -300,7 +302,7 @@ describe('WebhookDelivery of an integration whose receiver keeps failing', () =>
       );
       // Let the three requests start, then a second pass (the world's clock is the use case's).
       await vi.advanceTimersByTimeAsync(0);
-      world.clock.advance(1000);
+      world.clock.advance(1100);
       await vi.advanceTimersByTimeAsync(1000);
       const decisions = await Promise.all(deliveries);
       expect(decisions.every((decision) => !decision.done)).toBe(true);
@@ -321,10 +323,10 @@ describe('WebhookDelivery of an integration whose receiver keeps failing', () =>
   });
 
   it('gives up on a parked message whose retry budget is spent: failed, retriable, logged', async () => {
-    const { world, delivery, message, integration, record } = await failThreeTimes();
+    const { world, delivery, message, integration, record } = await failUntilOpen();
     const late = { attempt: 9, firstSentAt: new Date(world.clock.now().getTime() - RETRY_BUDGET_MS) };
     expect(await delivery.deliver(message, late)).toEqual({ done: true });
-    expect(world.sender.requests).toHaveLength(3);
+    expect(world.sender.requests).toHaveLength(FAILURES);
     expect((await record())?.status).toBe('failed');
     const reason = (await world.logs.list(integration.id))[0]?.reason;
     expect(reason).toContain('_retry?received_at=');
