@@ -142,6 +142,9 @@ export const benchS3Export = async (options: S3ExportBenchOptions): Promise<void
         received_at: receivedAt,
         ...(chunks[n] !== undefined && { chunk: chunks[n] }),
       },
+      // First receives, sent as the events were received: nothing to check against the history.
+      receiveCount: 1,
+      sentAt: new Date(receivedAt),
     }));
     messages = [];
 

@@ -56,7 +56,14 @@ export const PIPELINE_METRICS = {
   /** Milliseconds from an event's receipt to its successful delivery (shown as p50 and p95). */
   latency: 'DeliveryLatency',
   /** S3 export: what reached the customers' buckets, and what was staged on the way. */
-  export: ['ExportFilesUploaded', 'ExportEventsUploaded', 'ExportBytesUploaded', 'ExportEventsStaged'],
+  export: [
+    'ExportFilesUploaded',
+    'ExportEventsUploaded',
+    'ExportBytesUploaded',
+    'ExportEventsStaged',
+    // Events of repeated messages that were staged before, not put into another file.
+    'ExportAlreadyStaged',
+  ],
   /** Replays: events queued page by page (the replay queue's depth and age show jobs waiting). */
   replay: ['ReplayEventsQueued'],
   /** S3 export trouble: failed uploads, events expired before staging, integrations stopped by failures. */

@@ -77,6 +77,9 @@ const CONSUMER_GRANTS: Readonly<Record<string, GrantConsumer>> = {
     access.grantSecrets(fn, EXPORT_FLUSH_SECRET_ACTIONS);
     // File records (open, append, close), integrations, missed ranges; and the upload of full files.
     access.grantExportFlush(fn);
+    // Staged events noted per publish (BatchWriteItem); a message that may repeat one reads its publish's
+    // history first (Query).
+    access.table(DELIVERIES_TABLE).grant(fn, 'dynamodb:Query', 'dynamodb:BatchWriteItem');
   },
   // replay (Replays.step → event log, DeliveryRouter, replay store; Housekeeping.finishIfDone at the end of a
   // temporary integration's replay): one page of a job per receive. The

@@ -4,11 +4,11 @@ import type { SQSBatchResponse, SQSEvent } from 'aws-lambda';
 import { deliveryMessageSchema } from '../domain/messages.ts';
 import type { ConfigOf } from '../shared/config.ts';
 import { logger, metricsPort, publishMetrics } from '../shared/powertools.ts';
-import { parseRecord } from '../shared/sqs-handler.ts';
+import { parseRecord, receiveCount, sentAt } from '../shared/sqs-handler.ts';
 import { ExportBatcher, type ExportRecord } from '../use-cases/export-batcher.ts';
 import { exportFlush, exportStagingStore, exportStateStore } from './parts/exports.ts';
 import type { Platform } from './parts/platform.ts';
-import { deliveryStateStore, eventLogStore, integrationStore } from './parts/stores.ts';
+import { deliveryHistoryStore, deliveryStateStore, eventLogStore, integrationStore } from './parts/stores.ts';
 
 export const EXPORT_BATCHER_ENTRY = 'lambdas/handlers/sqs/export-batcher.ts';
 
@@ -23,6 +23,7 @@ export const composeExportBatcher = (config: ConfigOf<typeof EXPORT_BATCHER_ENTR
     state: exportStateStore(config, platform),
     staging: exportStagingStore(config, platform),
     deliveryState: deliveryStateStore(config, platform),
+    history: deliveryHistoryStore(config, platform),
     metrics: metricsPort,
     clock: platform.clock,
     settings: {
@@ -52,7 +53,12 @@ export const createExportBatcherHandler = (
       const failed: string[] = [];
       for (const record of event.Records) {
         try {
-          records.push({ recordId: record.messageId, message: parseRecord(deliveryMessageSchema, record) });
+          records.push({
+            recordId: record.messageId,
+            message: parseRecord(deliveryMessageSchema, record),
+            receiveCount: receiveCount(record),
+            sentAt: sentAt(record),
+          });
         } catch {
           failed.push(record.messageId); // logged by parseRecord; the DLQ keeps it for an operator
         }

@@ -154,6 +154,7 @@ export const FUNCTION_SETTINGS = {
   'lambdas/handlers/sqs/export-batcher.ts': settings(
     'STATE_TABLE_NAME',
     ...EVENT_LOG,
+    'DELIVERIES_TABLE_NAME',
     ...EXPORT_FLUSH,
     'EXPORT_MAX_FILE_BYTES',
     'EXPORT_CHUNK_BYTES',

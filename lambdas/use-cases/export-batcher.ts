@@ -1,4 +1,5 @@
 import { randomUUID } from 'node:crypto';
+import { mayRepeatDelivery } from '../domain/delivery-rules.ts';
 import type { LoggedEvent } from '../domain/event.ts';
 import {
   type ExportFile,
@@ -10,7 +11,7 @@ import {
 } from '../domain/export-file.ts';
 import type { Integration } from '../domain/integration.ts';
 import type { DeliveryMessage } from '../domain/messages.ts';
-import type { DeliveryStateStore } from '../domain/ports/deliveries.ts';
+import type { DeliveryHistory, DeliveryStateStore } from '../domain/ports/deliveries.ts';
 import type { EventLogStore } from '../domain/ports/events.ts';
 import type { ExportStateStore, StagingStore } from '../domain/ports/exports.ts';
 import type { IntegrationRepository } from '../domain/ports/integrations.ts';
@@ -23,6 +24,12 @@ export interface ExportBatcherDeps {
   state: ExportStateStore;
   staging: StagingStore;
   deliveryState: DeliveryStateStore;
+  /**
+   * What each integration got: a staged event is noted delivered (one history item per publish and batch),
+   * so a message that repeats one (a redelivered batch, a fan-out that ran twice, a catch-up) is not staged
+   * into another file.
+   */
+  history: Pick<DeliveryHistory, 'batch' | 'deliveredAmong'>;
   metrics: Metrics;
   clock: Clock;
   settings: {
@@ -37,6 +44,9 @@ export interface ExportBatcherDeps {
 export interface ExportRecord {
   recordId: string;
   message: DeliveryMessage;
+  /** How often SQS handed it out, and when it was first sent: whether it may repeat a staged event. */
+  receiveCount: number;
+  sentAt: Date;
 }
 
 /** What a batch came to: records to retry, and the files it filled up (ready to upload now). */
@@ -49,8 +59,11 @@ export interface StageResult {
 
 interface Line {
   text: Buffer;
+  event: Pick<LoggedEvent, 'id' | 'name' | 'received_at'>;
   receivedAt: string;
   recordIds: string[];
+  /** One of its records may repeat an event already staged. */
+  mayRepeat: boolean;
 }
 
 /** Attempts at registering one chunk while other batchers and the flusher change the open file. */
@@ -108,10 +121,14 @@ export class ExportBatcher {
       return { failed: [], fullFileIds: [] };
     }
     // Records for an earlier integration of the same id, or for events its filters no longer want, are done.
-    const lines = await this.lines(
-      records.filter((record) => sameGeneration(integration, record.message)),
+    const lines = await this.unstaged(
       integration,
+      await this.lines(
+        records.filter((record) => sameGeneration(integration, record.message)),
+        integration,
+      ),
     );
+    const staged = deps.history.batch();
     const fullFileIds: string[] = [];
     let open = await deps.state.openFile(integrationId);
     for (let next = 0; next < lines.length; ) {
@@ -126,6 +143,8 @@ export class ExportBatcher {
       try {
         await deps.staging.put(chunk.key, body);
         open = await this.register(integrationId, open, chunk, fullFileIds);
+        const attempt = { at: deps.clock.now().toISOString(), duration_ms: 0 };
+        for (const line of chunkLines) staged.record(integration, line.event, 'delivered', attempt);
       } catch (error) {
         // This chunk and the rest come back with their messages; earlier chunks are durable.
         const failed = lines.slice(next).flatMap((line) => line.recordIds);
@@ -134,7 +153,18 @@ export class ExportBatcher {
       deps.metrics.count('ExportEventsStaged', chunk.events);
       next = end;
     }
+    // Before the records are reported done: a crash here stages them again (duplicates, never a loss).
+    await staged.flush();
     return { failed: [], fullFileIds, integration };
+  }
+
+  /** The lines whose events were not staged for this integration already (read only where one may repeat). */
+  private async unstaged(integration: Integration, lines: Line[]): Promise<Line[]> {
+    const checked = lines.filter((line) => line.mayRepeat).map((line) => line.event);
+    if (checked.length === 0) return lines;
+    const staged = await this.deps.history.deliveredAmong(integration, checked);
+    if (staged.size > 0) this.deps.metrics.count('ExportAlreadyStaged', staged.size);
+    return lines.filter((line) => !staged.has(line.event.id));
   }
 
   /** The events' lines, each event once (a redelivered message may repeat one in a batch). */
@@ -152,13 +182,18 @@ export class ExportBatcher {
         return;
       }
       if (!wants(integration, event)) return;
+      const mayRepeat = mayRepeatDelivery(record.receiveCount, record.sentAt, event.received_at);
       const seen = byId.get(event.id);
-      if (seen) seen.recordIds.push(record.recordId);
-      else {
+      if (seen) {
+        seen.recordIds.push(record.recordId);
+        seen.mayRepeat ||= mayRepeat;
+      } else {
         byId.set(event.id, {
           text: Buffer.from(exportLine(event)),
+          event: { id: event.id, name: event.name, received_at: event.received_at },
           receivedAt: event.received_at,
           recordIds: [record.recordId],
+          mayRepeat,
         });
       }
     });

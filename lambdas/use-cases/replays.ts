@@ -104,13 +104,11 @@ export class Replays {
         deps.settings.pageSize,
       );
       const wanted = page.items.filter(({ item }) => wants(integration, item)).map(({ item }) => item);
-      // What a webhook already got is not sent again: a catch-up often starts before events that were
+      // What an integration already got is not sent again: a catch-up often starts before events that were
       // delivered (from a message dropped at the stop), and receivers that cannot deduplicate would book
-      // them twice. (S3 deliveries are accounted per file, not per event.)
+      // them twice; an S3 integration would get them in a second file.
       const delivered =
-        integration.callback_parameters && wanted.length > 0
-          ? await deps.history.deliveredAmong(integration, wanted)
-          : new Set<string>();
+        wanted.length > 0 ? await deps.history.deliveredAmong(integration, wanted) : new Set<string>();
       const toSend = wanted.filter((event) => !delivered.has(event.id));
       await Promise.all(toSend.map((event) => deps.router.route(integration, event)));
       next.queued = job.queued + toSend.length;

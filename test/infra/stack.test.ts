@@ -340,7 +340,7 @@ describe('EventStreamStack with the default Cognito issuer', () => {
         'RETRY_BUDGET_HOURS',
         'STOP_WINDOW_HOURS',
       ],
-      [ids.exportBatcher]: ['STATE_TABLE_NAME', ...events, ...exportFlush],
+      [ids.exportBatcher]: ['STATE_TABLE_NAME', ...events, 'DELIVERIES_TABLE_NAME', ...exportFlush],
       [ids.replay]: [
         'STATE_TABLE_NAME',
         ...events,
@@ -920,7 +920,10 @@ describe('EventStreamStack with the default Cognito issuer', () => {
           'dynamodb:UpdateItem',
         ]),
       );
-      expect(actionsOn(statements, ids.deliveriesTable)).toEqual([]);
+      expect(actionsOn(statements, ids.deliveriesTable)).toEqual([
+        'dynamodb:BatchWriteItem',
+        'dynamodb:Query',
+      ]);
       expect(actionsOnResource(statements, objectsOf(ids.stagingBucket))).toEqual([
         's3:DeleteObject',
         's3:GetObject',

@@ -3,6 +3,7 @@ import { DynamoDBClient } from '@aws-sdk/client-dynamodb';
 import { CreateBucketCommand, ListObjectsV2Command, S3Client } from '@aws-sdk/client-s3';
 import { DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
 import { beforeAll, describe, expect, it } from 'vitest';
+import { DynamoDeliveryHistory } from '../../lambdas/adapters/dynamodb/delivery-history.ts';
 import { DynamoDeliveryStateStore } from '../../lambdas/adapters/dynamodb/delivery-state-store.ts';
 import { DynamoEventLog } from '../../lambdas/adapters/dynamodb/event-log.ts';
 import { DynamoExportStateStore } from '../../lambdas/adapters/dynamodb/export-state-store.ts';
@@ -140,6 +141,7 @@ const setUp = (options: PipelineOptions = {}) => {
     state,
     staging,
     deliveryState,
+    history: new DynamoDeliveryHistory(documents, emulators.env.DELIVERIES_TABLE_NAME as string, 30, clock),
     metrics,
     clock,
     settings: { maxFileBytes, maxFileAgeMs: 5 * MINUTE, chunkBytes: 4 * 1024 * 1024 },
@@ -201,6 +203,8 @@ const setUp = (options: PipelineOptions = {}) => {
     return logged.map((event) => ({
       recordId: event.id,
       message: { integration_id: target.id, event_id: event.id, received_at: receivedAt },
+      receiveCount: 1,
+      sentAt: new Date(receivedAt),
     }));
   };
 

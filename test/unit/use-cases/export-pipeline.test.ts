@@ -22,6 +22,7 @@ const setUp = (
     state: world.exportState,
     staging: world.staging,
     deliveryState: world.deliveryState,
+    history: world.history,
     metrics: world.metrics,
     clock: world.clock,
     settings: {
@@ -82,6 +83,8 @@ const exportRecords = async (
         event_id: event.id,
         received_at: event.received_at,
       },
+      receiveCount: 1,
+      sentAt: new Date(event.received_at),
     });
   }
   return { events, records };
@@ -165,6 +168,31 @@ describe('S3 export: files', () => {
         .sort(),
     ).toEqual(ids(events));
     expect(bucket.openUploads).toBe(0);
+  });
+});
+
+describe('S3 export: events staged before', () => {
+  it('does not put an event into a second file when its batch comes back after the first one closed', async () => {
+    const { world, batcher, flush, integration, bucket } = setUp();
+    const { events, records } = await exportRecords(world, integration, 4);
+    await batcher.stage(records);
+    await flush.flush(integration);
+    // The batcher crashed after staging, before SQS deleted the batch: handed out again.
+    const again = records.map((record) => ({ ...record, receiveCount: 2 }));
+    expect((await batcher.stage(again)).failedRecordIds).toEqual([]);
+    world.clock.advance(MAX_FILE_AGE_MS);
+    await flush.flushDue();
+    expect(
+      files(bucket)
+        .flatMap((file) => file.ids)
+        .sort(),
+    ).toEqual(ids(events));
+    expect(world.metrics.counts.get('ExportAlreadyStaged')).toBe(4);
+    // What it staged is in the integration's delivery history.
+    const [first] = events;
+    expect((await world.history.get(integration, first?.received_at ?? '', first?.id ?? ''))?.status).toBe(
+      'delivered',
+    );
   });
 });
 
