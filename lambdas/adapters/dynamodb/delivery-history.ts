@@ -205,7 +205,9 @@ export class DynamoDeliveryHistory implements DeliveryHistory {
    */
   private async write(noted: readonly Noted[]): Promise<void> {
     const groups = new Map<string, { key: Key; receivedAt: string; entries: DeliveryEntry[] }>();
-    const ended: Key[] = [];
+    // By key: BatchWriteItem refuses a key twice, and one batch may end one delivery twice (a message SQS
+    // handed out twice at once).
+    const ended = new Map<string, Key>();
     for (const { integration, event, status, attempt } of noted) {
       const pk = this.partition(integration, shardOf(event.received_at, DELIVERY_HISTORY_SHARDS));
       const id = `${pk}|${event.received_at}`;
@@ -219,8 +221,10 @@ export class DynamoDeliveryHistory implements DeliveryHistory {
         groups.set(id, group);
       }
       group.entries.push({ event_id: event.id, name: event.name, status, attempt });
-      if (integration.integration_type === 'temporary' && isFinal(status))
-        ended.push(this.markerKey(integration, event.received_at, event.id));
+      if (integration.integration_type === 'temporary' && isFinal(status)) {
+        const marker = this.markerKey(integration, event.received_at, event.id);
+        ended.set(`${marker.pk}|${marker.sk}`, marker);
+      }
     }
     await writeAll(this.client, this.tableName, [
       ...[...groups.values()].map(({ key, receivedAt, entries }) => ({
@@ -228,7 +232,7 @@ export class DynamoDeliveryHistory implements DeliveryHistory {
           Item: { ...key, received_at: receivedAt, expires_at: this.expiresAt(receivedAt), entries },
         },
       })),
-      ...ended.map((key) => ({ DeleteRequest: { Key: key } })),
+      ...[...ended.values()].map((key) => ({ DeleteRequest: { Key: key } })),
     ]);
   }
 
