@@ -103,3 +103,21 @@ export const readMerged = async <T>(
   });
   return { items: taken, cursor: next };
 };
+
+/**
+ * Where one shard's read of `range` starts, from the cursor a page handed out: `'done'` when nothing is left
+ * (an inverted range, or a cursor at or past the range's far end). A cursor from a page read while the range
+ * was different (an open range moves with the window) may lie before its near end: it is dropped, and the
+ * read starts at the range's edge (DynamoDB refuses a start key outside the key condition).
+ */
+export const shardReadStart = (
+  range: { from: string; to: string; descending?: boolean },
+  afterSk: string | undefined,
+): { afterSk: string | undefined } | 'done' => {
+  if (range.from > range.to) return 'done';
+  if (afterSk === undefined) return { afterSk };
+  const upper = `${range.to}\uffff`;
+  if (range.descending ? afterSk > upper : afterSk < range.from) return { afterSk: undefined };
+  if (range.descending ? afterSk <= range.from : afterSk >= upper) return 'done';
+  return { afterSk };
+};

@@ -15,8 +15,16 @@ import {
   type HistoryWriter,
 } from '../../domain/ports/deliveries.ts';
 import type { Clock } from '../../domain/ports/platform.ts';
-import type { ShardItem, ShardPage } from '../../domain/sharded-merge.ts';
-import { deleteKeys, frontierOf, queryAll, readWholeInstants, writeAll } from './partition.ts';
+import { type ShardItem, type ShardPage, shardReadStart } from '../../domain/sharded-merge.ts';
+import {
+  deleteKeys,
+  frontierOf,
+  instantOf,
+  isExpired,
+  queryAll,
+  readWholeInstants,
+  writeAll,
+} from './partition.ts';
 import { type DeliveryEntry, deliveryEntriesFromItem } from './stored-items.ts';
 
 const DAY_S = 86_400;
@@ -143,14 +151,13 @@ export class DynamoDeliveryHistory implements DeliveryHistory {
     integration: Integration,
     shard: number,
     query: { from: string; to: string; status?: DeliveryStatus; name?: string },
-    afterSk: string | undefined,
+    cursor: string | undefined,
     limit: number,
   ): Promise<ShardPage<DeliveryRecord>> {
-    // A cursor from an earlier page of a range that has moved since (an open `from` follows the window) may
-    // lie outside it: clamp it. Pages go newest first.
-    const upper = `${query.to}\uffff`;
-    if (afterSk !== undefined && afterSk > upper) afterSk = undefined;
-    if (afterSk !== undefined && afterSk <= query.from) return { items: [] };
+    // Pages go newest first.
+    const start = shardReadStart({ ...query, descending: true }, cursor);
+    if (start === 'done') return { items: [] };
+    const { afterSk } = start;
     const { items, open } = await readWholeInstants(this.client, {
       tableName: this.tableName,
       pk: this.partition(integration, shard),
@@ -187,7 +194,9 @@ export class DynamoDeliveryHistory implements DeliveryHistory {
     await Promise.all(
       Items.map(async (marker) => {
         // The index keeps keys only: the marker's sort key says which delivery it stands for.
-        const [receivedAt = '', eventId = ''] = splitOnce((marker.sk as string).slice(PENDING.length));
+        const delivery = (marker.sk as string).slice(PENDING.length);
+        const receivedAt = instantOf(delivery);
+        const eventId = delivery.slice(receivedAt.length + 1);
         const record = await this.get(integration, receivedAt, eventId);
         if (record && isFinal(record.status))
           stale.push({ pk: marker.pk as string, sk: marker.sk as string });
@@ -253,9 +262,9 @@ export class DynamoDeliveryHistory implements DeliveryHistory {
   private entriesOf(
     items: readonly Record<string, unknown>[],
   ): { receivedAt: string; entry: DeliveryEntry }[] {
-    const now = Math.floor(this.clock.now().getTime() / 1000);
+    const now = this.clock.now();
     return items
-      .filter((item) => !(typeof item.expires_at === 'number' && item.expires_at <= now))
+      .filter((item) => !isExpired(item, now))
       .flatMap((item) => {
         const { received_at, entries } = deliveryEntriesFromItem(item);
         return entries.map((entry) => ({ receivedAt: received_at, entry }));
@@ -282,12 +291,6 @@ export class DynamoDeliveryHistory implements DeliveryHistory {
     return Math.floor(Date.parse(receivedAt) / 1000) + this.retentionDays * DAY_S;
   }
 }
-
-/** `{received_at}#{event id}` → both (an RFC 3339 time has no `#`). */
-const splitOnce = (value: string): [string, string] => {
-  const hash = value.indexOf('#');
-  return [value.slice(0, hash), value.slice(hash + 1)];
-};
 
 /** Unique per item and sorting by write time, so entries of one instant merge in the order they happened. */
 const writeId = (): string => `${Date.now().toString(36)}${randomBytes(6).toString('base64url')}`;

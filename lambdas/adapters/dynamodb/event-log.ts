@@ -6,8 +6,16 @@ import { EVENT_LOG_SHARDS, eventLogPartition, type LoggedEvent, logShardOf } fro
 import { entityOf } from '../../domain/event-names.ts';
 import type { EventLogStore, EventRangeQuery } from '../../domain/ports/events.ts';
 import type { Clock } from '../../domain/ports/platform.ts';
-import type { ShardItem, ShardPage } from '../../domain/sharded-merge.ts';
-import { frontierOf, getAll, instantOf, putAll, queryAll, readWholeInstants } from './partition.ts';
+import { type ShardItem, type ShardPage, shardReadStart } from '../../domain/sharded-merge.ts';
+import {
+  frontierOf,
+  getAll,
+  instantOf,
+  isExpired,
+  putAll,
+  queryAll,
+  readWholeInstants,
+} from './partition.ts';
 import { loggedEventsFromChunk } from './stored-items.ts';
 
 const DAY_S = 86_400;
@@ -79,18 +87,12 @@ export class DynamoEventLog implements EventLogStore {
   async readShard(
     shard: number,
     query: EventRangeQuery,
-    afterSk: string | undefined,
+    cursor: string | undefined,
     limit: number,
   ): Promise<ShardPage<LoggedEvent>> {
-    // DynamoDB refuses an inverted BETWEEN; an inverted range simply holds nothing.
-    if (query.from > query.to) return { items: [] };
-    const upper = `${query.to}\uffff`;
-    // A cursor from a page read when the range was different (an open range moves with the window) may lie
-    // outside it: clamp it.
-    if (afterSk !== undefined && (query.descending ? afterSk > upper : afterSk < query.from))
-      afterSk = undefined;
-    if (afterSk !== undefined && (query.descending ? afterSk <= query.from : afterSk >= upper))
-      return { items: [] };
+    const start = shardReadStart(query, cursor);
+    if (start === 'done') return { items: [] };
+    const { afterSk } = start;
     // The events of one instant may span several chunks, sorted by chunk id rather than event id.
     const { items: chunks, open } = await readWholeInstants(this.client, {
       tableName: this.tableName,
@@ -107,7 +109,7 @@ export class DynamoEventLog implements EventLogStore {
     const items: ShardItem<LoggedEvent>[] = [];
     const seen = new Set<string>();
     for (const chunk of chunks) {
-      if (this.expired(chunk)) continue;
+      if (isExpired(chunk, this.clock.now())) continue;
       for (const event of loggedEventsFromChunk(chunk)) {
         const sk = `${event.received_at}#${event.id}`;
         // A fan-out batch that ran twice may have written an event into two chunks of its instant.
@@ -148,13 +150,6 @@ export class DynamoEventLog implements EventLogStore {
       }),
     );
     return found.some(Boolean);
-  }
-
-  /** TTL deletes up to days late: an expired item is treated as gone. */
-  private expired(item: Record<string, unknown>): boolean {
-    return (
-      typeof item.expires_at === 'number' && item.expires_at <= Math.floor(this.clock.now().getTime() / 1000)
-    );
   }
 
   private chunkKey(receivedAt: string, chunk: string): Key {
@@ -209,7 +204,7 @@ export class DynamoEventLog implements EventLogStore {
     const failed = new Map<string, Error>();
     const collect = (chunks: Record<string, unknown>[]) => {
       for (const chunk of chunks) {
-        if (this.expired(chunk)) continue;
+        if (isExpired(chunk, this.clock.now())) continue;
         try {
           for (const event of loggedEventsFromChunk(chunk))
             found.set(`${event.received_at}#${event.id}`, event);

@@ -189,3 +189,7 @@ export const readWholeInstants = async (
 /** The `lastEvaluatedSk` of a page cut at instant `open`: everything before it (in the read's direction) is read. */
 export const frontierOf = (open: string, descending?: boolean): string =>
   descending ? `${open}#\uffff` : open;
+
+/** Whether an item's TTL has passed: DynamoDB deletes expired items up to days late, so reads skip them. */
+export const isExpired = (item: Record<string, unknown>, now: Date): boolean =>
+  typeof item.expires_at === 'number' && item.expires_at <= Math.floor(now.getTime() / 1000);

@@ -19,7 +19,7 @@ import {
 } from '../../../lambdas/domain/ports/deliveries.ts';
 import type { Clock } from '../../../lambdas/domain/ports/platform.ts';
 import type { SecretValues } from '../../../lambdas/domain/secrets.ts';
-import type { ShardPage } from '../../../lambdas/domain/sharded-merge.ts';
+import { type ShardPage, shardReadStart } from '../../../lambdas/domain/sharded-merge.ts';
 
 const MINUTE_MS = 60_000;
 const DAY_S = 86_400;
@@ -219,10 +219,10 @@ export class MemoryDeliveryHistory implements DeliveryHistory {
     limit: number,
   ): Promise<ShardPage<DeliveryRecord>> {
     const pk = `${generation(integration)}#${shard}`;
+    const start = shardReadStart({ ...query, descending: true }, afterSk);
+    if (start === 'done') return { items: [] };
+    const after = start.afterSk;
     const upper = `${query.to}\uffff`;
-    let after = afterSk;
-    if (after !== undefined && after > upper) after = undefined;
-    if (after !== undefined && after <= query.from) return { items: [] };
     const evaluated = [...this.items.values()]
       .filter((item) => item.pk === pk && item.sk >= query.from && item.sk <= upper)
       .filter((item) => after === undefined || item.sk < after)

@@ -2,7 +2,7 @@ import { type LoggedEvent, logShardOf } from '../../../lambdas/domain/event.ts';
 import { entityOf } from '../../../lambdas/domain/event-names.ts';
 import type { EventLogStore, EventRangeQuery } from '../../../lambdas/domain/ports/events.ts';
 import type { Clock } from '../../../lambdas/domain/ports/platform.ts';
-import type { ShardPage } from '../../../lambdas/domain/sharded-merge.ts';
+import { type ShardPage, shardReadStart } from '../../../lambdas/domain/sharded-merge.ts';
 
 const DAY_S = 86_400;
 
@@ -51,12 +51,10 @@ export class MemoryEventLog implements EventLogStore {
     afterSk: string | undefined,
     limit: number,
   ): Promise<ShardPage<LoggedEvent>> {
-    if (query.from > query.to) return { items: [] };
+    const start = shardReadStart(query, afterSk);
+    if (start === 'done') return { items: [] };
+    const after = start.afterSk;
     const upper = `${query.to}\uffff`;
-    let after = afterSk;
-    if (after !== undefined && (query.descending ? after > upper : after < query.from)) after = undefined;
-    if (after !== undefined && (query.descending ? after <= query.from : after >= upper))
-      return { items: [] };
     const direction = query.descending ? -1 : 1;
     const inRange = [...this.items.values()]
       .filter((item) => item.shard === shard && item.sk >= query.from && item.sk <= upper)
