@@ -206,9 +206,11 @@ describe('delivery history', () => {
     const created = await publish(5, 'order.created');
     const cancelled = await publish(2, 'order.cancelled');
     await receiver.waitFor(receivedAll(path, [...created, ...cancelled]), { timeoutMs: 45_000 });
+    // A delivery batch writes its history when it is done: wait for every record, not only the first ones.
     await eventually(async () => {
       const all = (await api('GET', `${BASE}/${id}/deliveries?limit=200`)).body.deliveries;
       expect(all.filter((d: { status: string }) => d.status === 'delivered')).toHaveLength(5);
+      expect(all.filter((d: { status: string }) => d.status === 'rejected')).toHaveLength(2);
     });
 
     const rejected = await api('GET', `${BASE}/${id}/deliveries?status=rejected&include_attempts=true`);

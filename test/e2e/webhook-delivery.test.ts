@@ -320,6 +320,11 @@ describe('receiver answers', () => {
     await eventually(async () => {
       expect((await api('GET', `${BASE}/${id}/rejected_events`)).body.rejected_events).toHaveLength(1);
     });
+    // The delivery batch writes the rejected attempt into the history when it is done.
+    await eventually(async () => {
+      const deliveries = (await api('GET', `${BASE}/${id}/deliveries`)).body.deliveries;
+      expect(deliveries.some((d: { event_id: string }) => d.event_id === eventId)).toBe(true);
+    });
     const refused = await api('POST', `${BASE}/${id}/rejected_events/${eventId}/_retry`);
     expect(refused.status).toBe(502);
     expect(refused.body).toMatchObject({ error_code: 'receiver_error', status_code: 400 });
