@@ -446,6 +446,7 @@ export interface components {
             name: string;
             /** Format: date-time */
             published_at?: string;
+            entity_id?: string;
             payload: {
                 [key: string]: unknown;
             };
@@ -458,6 +459,7 @@ export interface components {
                 name: string;
                 /** Format: date-time */
                 published_at?: string;
+                entity_id?: string;
                 payload: {
                     [key: string]: unknown;
                 };
@@ -596,6 +598,8 @@ export interface components {
             payload: {
                 [key: string]: unknown;
             };
+            /** @description Not in webhook bodies (the `event-entity-id` header carries it); in S3 lines. The business object it is about (given, or `payload.id`). */
+            entity_id?: string;
         };
         /** @description The receiver accepted the event on this try. */
         RetryResult: {
@@ -629,6 +633,8 @@ export interface components {
             name: string;
             /** Format: date-time */
             published_at: string;
+            /** @description The business object it is about (given, or `payload.id`). */
+            entity_id?: string;
             /**
              * Format: date-time
              * @description When the stack took the event: the order of the event log.
@@ -649,6 +655,8 @@ export interface components {
         Delivery: {
             event_id: string;
             name: string;
+            /** @description The business object it is about (given, or `payload.id`). */
+            entity_id?: string;
             /** @enum {string} */
             status: "pending" | "delivered" | "rejected" | "failed";
             /** Format: date-time */
@@ -2186,6 +2194,8 @@ export interface operations {
                 name?: string;
                 /** @description Only events of this entity (the part of the name before the first dot), such as `order`. */
                 entity?: string;
+                /** @description Only events about this entity, such as an order id. */
+                entity_id?: string;
                 /** @description Start of the range (received time): RFC 3339 or epoch milliseconds; default 30 days ago. */
                 from?: string;
                 /** @description End of the range: RFC 3339 or epoch milliseconds; default now. */
@@ -2394,6 +2404,8 @@ export interface operations {
                 status?: "pending" | "delivered" | "rejected" | "failed";
                 /** @description Only deliveries of events of this name. */
                 name?: string;
+                /** @description Only deliveries of events about this entity, such as an order id. */
+                entity_id?: string;
                 /** @description Start of the range (received time): RFC 3339 or epoch milliseconds; default 30 days ago. */
                 from?: string;
                 /** @description End of the range: RFC 3339 or epoch milliseconds; default now. */

@@ -110,6 +110,7 @@ export const registerEventCommands = (program: Command, cli: CliContext): void =
     .description('events of the last 30 days, oldest first')
     .option('--name <event_name>', 'only events of this name, such as order.created')
     .option('--entity <entity>', 'only events of this entity, such as order')
+    .option('--entity-id <id>', 'only events about this entity, such as an order id')
     .option('--from <time>', 'received from (RFC 3339 or epoch ms)')
     .option('--to <time>', 'received until (RFC 3339 or epoch ms)')
     .option('--include-payload', "include each event's payload")
@@ -119,6 +120,7 @@ export const registerEventCommands = (program: Command, cli: CliContext): void =
       async (flags: {
         name?: string;
         entity?: string;
+        entityId?: string;
         from?: string;
         to?: string;
         includePayload?: boolean;
@@ -128,6 +130,7 @@ export const registerEventCommands = (program: Command, cli: CliContext): void =
         const query: EventQuery = {
           ...(flags.name && { name: flags.name }),
           ...(flags.entity && { entity: flags.entity }),
+          ...(flags.entityId && { entity_id: flags.entityId }),
           ...(flags.from && { from: flags.from }),
           ...(flags.to && { to: flags.to }),
           ...(flags.includePayload && { include_payload: 'true' }),
@@ -136,7 +139,10 @@ export const registerEventCommands = (program: Command, cli: CliContext): void =
         };
         const client = await cli.client();
         const page = await unwrap(client.GET('/api/v1/org/events', { params: { query } }));
-        cli.print(page, { rows: page.events, columns: ['received_at', 'id', 'name', 'published_at'] });
+        cli.print(page, {
+          rows: page.events,
+          columns: ['received_at', 'id', 'name', 'entity_id', 'published_at'],
+        });
         if (cli.format() === 'table' && page.next_token)
           console.log(`next page: --next-token ${page.next_token}`);
       },

@@ -14,6 +14,7 @@ const DELIVERY_COLUMNS = [
   'received_at',
   'event_id',
   'name',
+  'entity_id',
   'status',
   'attempt_count',
   'last_status',
@@ -29,6 +30,7 @@ const deliveryRow = (delivery: Delivery): Record<string, unknown> => ({
 interface DeliveryFlags {
   status?: DeliveryQuery['status'];
   name?: string;
+  entityId?: string;
   from?: string;
   to?: string;
   includePayload?: boolean;
@@ -40,6 +42,7 @@ interface DeliveryFlags {
 const deliveryQuery = (flags: DeliveryFlags): DeliveryQuery => ({
   ...(flags.status && { status: flags.status }),
   ...(flags.name && { name: flags.name }),
+  ...(flags.entityId && { entity_id: flags.entityId }),
   ...(flags.from && { from: flags.from }),
   ...(flags.to && { to: flags.to }),
   ...(flags.includePayload && { include_payload: 'true' }),
@@ -106,6 +109,7 @@ export const registerHistoryCommands = (program: Command, cli: CliContext): void
     .description('one page of deliveries, newest first')
     .option('--status <status>', 'pending, delivered, rejected or failed')
     .option('--name <event_name>', 'only events of this name')
+    .option('--entity-id <id>', 'only events about this entity, such as an order id')
     .option('--from <time>', 'received from (RFC 3339 or epoch ms)')
     .option('--to <time>', 'received until (RFC 3339 or epoch ms)')
     .option('--include-payload', 'include each event')

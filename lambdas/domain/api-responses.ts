@@ -82,6 +82,12 @@ export const eventEnvelopeSchema = z
     name: z.string().describe('`entity.event`, such as `order.created`.'),
     published_at: instant,
     payload: z.record(z.string(), z.unknown()),
+    entity_id: z
+      .string()
+      .optional()
+      .describe(
+        'Not in webhook bodies (the `event-entity-id` header carries it); in S3 lines. The business object it is about (given, or `payload.id`).',
+      ),
   })
   .meta({ id: 'Event', description: 'An event as receivers get it.' });
 
@@ -91,6 +97,7 @@ const loggedEventSchema = z
     tenant: z.string(),
     name: z.string(),
     published_at: instant,
+    entity_id: z.string().optional().describe('The business object it is about (given, or `payload.id`).'),
     received_at: instant.describe('When the stack took the event: the order of the event log.'),
     payload: z.record(z.string(), z.unknown()).optional().describe('Only with `include_payload=true`.'),
   })
@@ -109,6 +116,7 @@ export const deliveryViewSchema = z
   .object({
     event_id: z.string(),
     name: z.string(),
+    entity_id: z.string().optional().describe('The business object it is about (given, or `payload.id`).'),
     status: z.enum(['pending', 'delivered', 'rejected', 'failed']),
     received_at: instant,
     updated_at: instant,

@@ -9,6 +9,11 @@ export interface EventEnvelope {
   name: string;
   published_at: string;
   payload: Record<string, unknown>;
+  /**
+   * The business object the event is about (an order id, say): given by the producer, else `payload.id`
+   * when that is a string. "What happened to order X" queries by it.
+   */
+  entity_id?: string;
 }
 
 /** An event as kept in the event log: the envelope plus when the stack received it. */
@@ -16,6 +21,18 @@ export interface LoggedEvent extends EventEnvelope {
   /** When the ingest API (or the queue, for EventBridge) took it: the log's order and replay cursor. */
   received_at: string;
 }
+
+export const MAX_ENTITY_ID_LENGTH = 256;
+
+/** The entity id of an event: the one given, else `payload.id` when it is a string that fits the rules. */
+export const resolveEntityId = (
+  entityId: string | undefined,
+  payload: Record<string, unknown>,
+): string | undefined => {
+  if (entityId !== undefined) return entityId;
+  const id = payload.id;
+  return typeof id === 'string' && id.length > 0 && id.length <= MAX_ENTITY_ID_LENGTH ? id : undefined;
+};
 
 export const MAX_PAYLOAD_BYTES = 256 * 1024;
 export const MAX_EVENTS_PER_REQUEST = 100;

@@ -102,6 +102,7 @@ export const exportLine = (event: EventEnvelope): string =>
     name: event.name,
     published_at: event.published_at,
     payload: event.payload,
+    ...(event.entity_id !== undefined && { entity_id: event.entity_id }),
   })}\n`;
 
 const ID_PREFIX = Buffer.from('{"id":"');

@@ -115,6 +115,7 @@ export interface DeliveryAttempt {
 export interface DeliveryRecord {
   event_id: string;
   name: string;
+  entity_id?: string;
   received_at: string;
   status: DeliveryStatus;
   updated_at: string;

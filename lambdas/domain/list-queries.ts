@@ -49,6 +49,12 @@ export const eventQuerySchema = z.strictObject({
     .regex(ENTITY_PATTERN, 'must be an entity such as order')
     .optional()
     .describe('Only events of this entity (the part of the name before the first dot), such as `order`.'),
+  entity_id: z
+    .string()
+    .min(1, 'must not be empty')
+    .max(256, 'must be at most 256 characters')
+    .optional()
+    .describe('Only events about this entity, such as an order id.'),
   from: instant.optional().describe(FROM),
   to: instant.optional().describe(TO),
   include_payload: flag.default(false).describe("Include each event's payload."),
@@ -69,6 +75,12 @@ export const deliveryQuerySchema = z.strictObject({
     .regex(EVENT_NAME_PATTERN, 'must be an event name such as order.created')
     .optional()
     .describe('Only deliveries of events of this name.'),
+  entity_id: z
+    .string()
+    .min(1, 'must not be empty')
+    .max(256, 'must be at most 256 characters')
+    .optional()
+    .describe('Only deliveries of events about this entity, such as an order id.'),
   from: instant.optional().describe(FROM),
   to: instant.optional().describe(TO),
   include_payload: flag.default(false).describe('Include each delivered event.'),

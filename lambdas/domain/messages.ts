@@ -1,5 +1,5 @@
 import * as z from 'zod/mini';
-import { type EventEnvelope, MAX_PAYLOAD_BYTES } from './event.ts';
+import { type EventEnvelope, MAX_ENTITY_ID_LENGTH, MAX_PAYLOAD_BYTES } from './event.ts';
 import { EVENT_NAME_PATTERN, MAX_NAME_LENGTH } from './event-names.ts';
 
 /**
@@ -30,6 +30,14 @@ export const ingestEventSchema = z.object({
       z.regex(EVENT_NAME_PATTERN, 'must be a lowercase entity.event name such as order.created'),
     ),
   published_at: z.optional(z.iso.datetime({ offset: true, error: 'must be an RFC 3339 date-time' })),
+  entity_id: z.optional(
+    z
+      .string()
+      .check(
+        z.minLength(1, 'must not be empty'),
+        z.maxLength(MAX_ENTITY_ID_LENGTH, `must be at most ${MAX_ENTITY_ID_LENGTH} characters`),
+      ),
+  ),
   payload: z
     .record(z.string(), z.unknown(), 'must be a JSON object')
     .check(

@@ -1,6 +1,6 @@
 import { randomUUID } from 'node:crypto';
 import * as z from 'zod';
-import { type EventEnvelope, MAX_PAYLOAD_BYTES } from './event.ts';
+import { type EventEnvelope, MAX_ENTITY_ID_LENGTH, MAX_PAYLOAD_BYTES, resolveEntityId } from './event.ts';
 import { EVENT_NAME_PATTERN, MAX_NAME_LENGTH } from './event-names.ts';
 
 /** One event as producers publish it; `id` and `published_at` are filled when absent. */
@@ -11,6 +11,11 @@ export const publishedEventSchema = z.strictObject({
     .max(MAX_NAME_LENGTH)
     .regex(EVENT_NAME_PATTERN, 'must be a lowercase entity.event name such as order.created'),
   published_at: z.iso.datetime({ offset: true, message: 'must be an RFC 3339 date-time' }).optional(),
+  entity_id: z
+    .string()
+    .min(1, 'must not be empty')
+    .max(MAX_ENTITY_ID_LENGTH, `must be at most ${MAX_ENTITY_ID_LENGTH} characters`)
+    .optional(),
   payload: z
     .record(z.string(), z.unknown(), { message: 'must be a JSON object' })
     .refine((payload) => Buffer.byteLength(JSON.stringify(payload)) <= MAX_PAYLOAD_BYTES, {
@@ -21,10 +26,14 @@ export const publishedEventSchema = z.strictObject({
 export type PublishedEvent = z.infer<typeof publishedEventSchema>;
 
 /** Completes a published event into the envelope receivers get. */
-export const toEnvelope = (event: PublishedEvent, tenant: string, now: Date): EventEnvelope => ({
-  id: event.id ?? randomUUID(),
-  tenant,
-  name: event.name,
-  published_at: event.published_at ?? now.toISOString(),
-  payload: event.payload,
-});
+export const toEnvelope = (event: PublishedEvent, tenant: string, now: Date): EventEnvelope => {
+  const entityId = resolveEntityId(event.entity_id, event.payload);
+  return {
+    id: event.id ?? randomUUID(),
+    tenant,
+    name: event.name,
+    published_at: event.published_at ?? now.toISOString(),
+    payload: event.payload,
+    ...(entityId !== undefined && { entity_id: entityId }),
+  };
+};

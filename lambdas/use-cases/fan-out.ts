@@ -1,4 +1,4 @@
-import type { LoggedEvent } from '../domain/event.ts';
+import { type LoggedEvent, resolveEntityId } from '../domain/event.ts';
 import type { Integration } from '../domain/integration.ts';
 import { type IngestMessage, ingestEventSchema } from '../domain/messages.ts';
 import type { DeliveryStateStore } from '../domain/ports/deliveries.ts';
@@ -114,12 +114,15 @@ export class FanOut {
       throw new InvalidIngestMessage(`event ${issue?.path.join('.')}: ${issue?.message}`);
     }
     const receivedAt = message.received_at ?? sentAt.toISOString();
+    // EventBridge events come without one: the same default as the API's.
+    const entityId = resolveEntityId(result.data.entity_id, result.data.payload);
     return {
       id: result.data.id,
       tenant: this.deps.tenant,
       name: result.data.name,
       published_at: result.data.published_at ?? receivedAt,
       payload: result.data.payload,
+      ...(entityId !== undefined && { entity_id: entityId }),
       received_at: receivedAt,
     };
   }

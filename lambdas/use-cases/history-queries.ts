@@ -58,6 +58,7 @@ export class HistoryQueries {
             ...range,
             ...(params.name && { name: params.name }),
             ...(params.entity && { entity: params.entity }),
+            ...(params.entity_id && { entityId: params.entity_id }),
             includePayload: params.include_payload,
           },
           after,
@@ -96,6 +97,7 @@ export class HistoryQueries {
             ...range,
             ...(params.status && { status: params.status }),
             ...(params.name && { name: params.name }),
+            ...(params.entity_id && { entityId: params.entity_id }),
           },
           after,
           limit,
@@ -155,6 +157,7 @@ export class HistoryQueries {
     return {
       event_id: record.event_id,
       name: record.name,
+      ...(record.entity_id !== undefined && { entity_id: record.entity_id }),
       status: record.status,
       received_at: record.received_at,
       updated_at: record.updated_at,

@@ -435,4 +435,5 @@ export const envelopeOf = (event: LoggedEvent) => ({
   name: event.name,
   published_at: event.published_at,
   payload: event.payload,
+  ...(event.entity_id !== undefined && { entity_id: event.entity_id }),
 });

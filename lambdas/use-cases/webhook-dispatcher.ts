@@ -69,6 +69,7 @@ export class WebhookDispatcher {
         // No credentials (token endpoint down, bad key): a failed attempt like any other, retried.
         return { ok: false as const, error: (error as Error).message, durationMs: 0 };
       }
+      if (event.entity_id !== undefined) headers[ENTITY_ID_HEADER] = headerSafe(event.entity_id);
       if (authorization) headers.authorization = authorization;
       return this.deps.sender.post(params.callback_url, body, headers, signal);
     };
@@ -83,6 +84,19 @@ export class WebhookDispatcher {
     return { outcome, url: params.callback_url, durationMs: result.durationMs };
   }
 }
+
+/** Names the entity an event is about, for receivers that route or order by it without parsing the body. */
+export const ENTITY_ID_HEADER = 'event-entity-id';
+
+/**
+ * A header value carries visible ASCII only, and HTTP trims its ends: an entity id with anything else
+ * (non-Latin letters, control characters, a `%`, spaces at an end) is sent percent-encoded as UTF-8, which
+ * leaves every plain id as it is.
+ */
+export const headerSafe = (value: string): string =>
+  /^[\x21-\x7e]([\x20-\x7e]*[\x21-\x7e])?$/.test(value) && !value.includes('%')
+    ? value
+    : encodeURIComponent(value);
 
 /** The 502 for a send on request that ended in anything but delivered, with what the receiver answered. */
 export const receiverRefused = (eventId: string, outcome: DeliveryOutcome): ReceiverError => {

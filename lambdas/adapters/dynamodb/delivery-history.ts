@@ -150,7 +150,7 @@ export class DynamoDeliveryHistory implements DeliveryHistory {
   async readShard(
     integration: Integration,
     shard: number,
-    query: { from: string; to: string; status?: DeliveryStatus; name?: string },
+    query: { from: string; to: string; status?: DeliveryStatus; name?: string; entityId?: string },
     cursor: string | undefined,
     limit: number,
   ): Promise<ShardPage<DeliveryRecord>> {
@@ -173,6 +173,7 @@ export class DynamoDeliveryHistory implements DeliveryHistory {
       if (afterSk !== undefined && sk >= afterSk) continue;
       if (query.status && record.status !== query.status) continue;
       if (query.name && record.name !== query.name) continue;
+      if (query.entityId && record.entity_id !== query.entityId) continue;
       page.push({ sk, item: record });
     }
     page.sort((a, b) => (a.sk < b.sk ? 1 : a.sk > b.sk ? -1 : 0));
@@ -229,7 +230,13 @@ export class DynamoDeliveryHistory implements DeliveryHistory {
         };
         groups.set(id, group);
       }
-      group.entries.push({ event_id: event.id, name: event.name, status, attempt });
+      group.entries.push({
+        event_id: event.id,
+        name: event.name,
+        ...(event.entity_id !== undefined && { entity_id: event.entity_id }),
+        status,
+        attempt,
+      });
       if (integration.integration_type === 'temporary' && isFinal(status)) {
         const marker = this.markerKey(integration, event.received_at, event.id);
         ended.set(`${marker.pk}|${marker.sk}`, marker);
@@ -308,9 +315,11 @@ const mergeEntries = (entries: readonly { receivedAt: string; entry: DeliveryEnt
   );
   for (const { receivedAt, entry } of sorted) {
     const record = records.get(entry.event_id);
+    const entityId = entry.entity_id ?? record?.entity_id;
     records.set(entry.event_id, {
       event_id: entry.event_id,
       name: entry.name,
+      ...(entityId !== undefined && { entity_id: entityId }),
       received_at: receivedAt,
       status: entry.status,
       updated_at: entry.attempt.at,

@@ -118,6 +118,7 @@ export class DynamoEventLog implements EventLogStore {
         if (afterSk !== undefined && (query.descending ? sk >= afterSk : sk <= afterSk)) continue;
         if (query.name && event.name !== query.name) continue;
         if (entity && entityOf(event.name) !== entity) continue;
+        if (query.entityId && event.entity_id !== query.entityId) continue;
         items.push({
           sk,
           item: query.includePayload === false ? { ...event, payload: {} } : event,
@@ -172,12 +173,13 @@ export class DynamoEventLog implements EventLogStore {
       for (const part of splitBySize(sorted)) {
         const chunk = chunkIdOf(part);
         const json = JSON.stringify(
-          part.map(({ id, tenant, name, published_at, payload }) => ({
+          part.map(({ id, tenant, name, published_at, payload, entity_id }) => ({
             id,
             tenant,
             name,
             published_at,
             payload,
+            ...(entity_id !== undefined && { entity_id }),
           })),
         );
         items.push({

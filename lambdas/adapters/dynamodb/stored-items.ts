@@ -42,6 +42,7 @@ const envelope = {
   name: z.string().check(z.minLength(1)),
   published_at: instant,
   payload: z.record(z.string(), z.unknown()),
+  entity_id: z.optional(z.string().check(z.minLength(1))),
 };
 
 /** An item of the event log: the events of one publish (or part of one), gzipped JSON in `events`. */
@@ -64,6 +65,7 @@ const rejectedEventItem = z.looseObject({
 export interface DeliveryEntry {
   event_id: string;
   name: string;
+  entity_id?: string;
   status: DeliveryStatus;
   attempt: DeliveryAttempt;
 }
@@ -74,6 +76,7 @@ const deliveryHistoryItem = z.looseObject({
     z.looseObject({
       event_id: z.string().check(z.minLength(1)),
       name: text,
+      entity_id: z.optional(text),
       status: z.enum(['pending', 'delivered', 'rejected', 'failed']),
       attempt: z.looseObject({
         at: instant,
@@ -148,6 +151,7 @@ export const loggedEventsFromChunk = (item: Record<string, unknown>): LoggedEven
     name: event.name,
     published_at: event.published_at,
     payload: event.payload,
+    ...(event.entity_id !== undefined && { entity_id: event.entity_id }),
     received_at: chunk.received_at,
   }));
 };

@@ -42,7 +42,7 @@ export interface DeliveryStateStore {
 }
 
 /** The event of a delivery, as far as the history needs it. */
-export type DeliveryEventRef = Pick<LoggedEvent, 'id' | 'name' | 'received_at'>;
+export type DeliveryEventRef = Pick<LoggedEvent, 'id' | 'name' | 'received_at' | 'entity_id'>;
 
 /** The shards of one integration's history, as `readShard` reads them. */
 export const DELIVERY_HISTORY_SHARDS = 8;
@@ -83,7 +83,7 @@ export interface DeliveryHistory {
   readShard(
     integration: Integration,
     shard: number,
-    query: { from: string; to: string; status?: DeliveryStatus; name?: string },
+    query: { from: string; to: string; status?: DeliveryStatus; name?: string; entityId?: string },
     afterSk: string | undefined,
     limit: number,
   ): Promise<ShardPage<DeliveryRecord>>;

@@ -9,6 +9,7 @@ export interface EventRangeQuery {
   to: string;
   name?: string;
   entity?: string;
+  entityId?: string;
   /** Default true; false leaves payloads out of the read. */
   includePayload?: boolean;
   /**

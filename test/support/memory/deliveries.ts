@@ -144,6 +144,7 @@ export class MemoryDeliveryHistory implements DeliveryHistory {
       record: {
         event_id: event.id,
         name: event.name,
+        ...(event.entity_id !== undefined && { entity_id: event.entity_id }),
         received_at: event.received_at,
         status: 'pending',
         updated_at: this.clock.now().toISOString(),
@@ -181,6 +182,7 @@ export class MemoryDeliveryHistory implements DeliveryHistory {
       record: {
         event_id: event.id,
         name: event.name,
+        ...(event.entity_id !== undefined && { entity_id: event.entity_id }),
         received_at: event.received_at,
         status,
         updated_at: attempt.at,
@@ -214,7 +216,7 @@ export class MemoryDeliveryHistory implements DeliveryHistory {
   async readShard(
     integration: Integration,
     shard: number,
-    query: { from: string; to: string; status?: DeliveryStatus; name?: string },
+    query: { from: string; to: string; status?: DeliveryStatus; name?: string; entityId?: string },
     afterSk: string | undefined,
     limit: number,
   ): Promise<ShardPage<DeliveryRecord>> {
@@ -231,6 +233,7 @@ export class MemoryDeliveryHistory implements DeliveryHistory {
     const items = evaluated
       .filter((item) => !query.status || item.record.status === query.status)
       .filter((item) => !query.name || item.record.name === query.name)
+      .filter((item) => !query.entityId || item.record.entity_id === query.entityId)
       .filter((item) => !this.expired(item))
       .map((item) => ({ sk: item.sk, item: structuredClone(item.record) }));
     const last = evaluated.at(-1);

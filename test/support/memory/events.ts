@@ -64,6 +64,7 @@ export class MemoryEventLog implements EventLogStore {
     const items = evaluated
       .filter((item) => !query.name || item.event.name === query.name)
       .filter((item) => !query.entity || entityOf(item.event.name) === query.entity)
+      .filter((item) => !query.entityId || item.event.entity_id === query.entityId)
       .filter((item) => !this.expired(item))
       .map((item) => {
         const event = structuredClone(item.event);

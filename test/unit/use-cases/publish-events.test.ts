@@ -20,7 +20,14 @@ describe('PublishEvents', () => {
     const now = world.clock.now().toISOString();
     expect(world.queues.ingest.bodies<IngestMessage>()).toEqual([
       {
-        event: { id, tenant: TENANT, name: 'order.created', published_at: now, payload: { id: 'o-1' } },
+        event: {
+          id,
+          tenant: TENANT,
+          name: 'order.created',
+          published_at: now,
+          payload: { id: 'o-1' },
+          entity_id: 'o-1',
+        },
         received_at: now,
       },
     ]);
