@@ -109,7 +109,7 @@ describe('S3 export files', () => {
   it('closes a file 5 minutes after it started and writes every event once, as NewStore names and formats it', async () => {
     const { id, prefix } = await registerS3();
     const before = Date.now() + clockOffset();
-    const ids = await publish(50);
+    const ids = await publish(50, (n) => ({ id: `o-${n}` }));
     await eventually(async () => expect(await stagedEvents(id)).toBe(50), { timeoutMs: 20_000 });
 
     // Staged, but younger than 5 minutes: not in the bucket yet (the exact boundary is pinned by
@@ -128,8 +128,10 @@ describe('S3 export files', () => {
     expect(Number(match?.[1])).toBeGreaterThanOrEqual(before);
     expect(Number(match?.[1])).toBeLessThanOrEqual(Date.now() + clockOffset());
     for (const event of file?.events ?? []) {
-      expect(Object.keys(event)).toEqual(['id', 'tenant', 'name', 'published_at', 'payload']);
+      expect(Object.keys(event)).toEqual(['id', 'tenant', 'name', 'published_at', 'payload', 'entity_id']);
       expect(event).toMatchObject({ tenant: 'local', name: 'order.created' });
+      // No entity_id given: the payload's id is the entity's.
+      expect(event.entity_id).toBe((event.payload as { id: string }).id);
     }
     expect(file?.events.map((event) => event.id).sort()).toEqual([...ids].sort());
 

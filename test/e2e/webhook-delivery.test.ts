@@ -134,7 +134,9 @@ describe('ingest', () => {
 describe('delivery', () => {
   it('POSTs the event, signed, with the api key as bearer token', async () => {
     const { id, path } = await registerWebhook({}, { api_key: 'receiver-api-key-0001' });
-    const [eventId] = await publish([{ name: 'order.created', payload: { order_id: 'o-1' } }]);
+    const [eventId] = await publish([
+      { name: 'order.created', entity_id: 'o-1', payload: { order_id: 'o-1' } },
+    ]);
     // Events of earlier tests may still be on their way to this new integration: pick this one.
     const [request] = await receiver.waitForCount(
       1,
@@ -152,6 +154,7 @@ describe('delivery', () => {
       'content-type': 'application/json',
       authorization: 'Bearer receiver-api-key-0001',
       'webhook-id': eventId,
+      'event-entity-id': 'o-1',
       'user-agent': expect.stringMatching(/^event-stream\/\d/),
     });
     const { signing_secret: secret } = (await api('GET', `${BASE}/${id}/signing_secret`)).body;

@@ -6,7 +6,14 @@ export interface ExportObject {
   size: number;
   body: string;
   /** Every line parsed; the body must end with `\n` and have no empty line. */
-  events: { id: string; tenant: string; name: string; published_at: string; payload: unknown }[];
+  events: {
+    id: string;
+    tenant: string;
+    name: string;
+    published_at: string;
+    payload: unknown;
+    entity_id?: string;
+  }[];
 }
 
 /** NewStore's naming: `{key_prefix}/{tenant}/{timestamp}-data-{random}.export`. */
