@@ -15,6 +15,7 @@ import {
 import {
   deliveryQuerySchema,
   eventQuerySchema,
+  orgDeliveryQuerySchema,
   retryDeliveryQuerySchema,
 } from '../lambdas/domain/list-queries.ts';
 import { publishedEventSchema } from '../lambdas/domain/published-event.ts';
@@ -233,6 +234,17 @@ const OPERATIONS: Record<RouteName, OperationDoc> = {
     tag: 'Deliveries',
     errors: [400, 404, 502],
     query: retryDeliveryQuerySchema,
+  },
+  listOrgDeliveries: {
+    summary: 'List deliveries across integrations',
+    description:
+      'Every integration\'s deliveries in one list, newest event first: "did the ERP get everything for order ' +
+      '1234?" is `?entity_id=1234`. With the entity index (deployment setting `entityIndex`) an `entity_id` ' +
+      "query reads only that entity's events whatever the range; without it the history is read and filtered, " +
+      'so a page may come back short with a `next_token`. S3 deliveries name the file the event went into.',
+    tag: 'Deliveries',
+    errors: [400, 404],
+    query: orgDeliveryQuerySchema,
   },
 };
 

@@ -339,6 +339,28 @@ export interface paths {
         patch?: never;
         trace?: never;
     };
+    "/api/v1/org/deliveries": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /**
+         * List deliveries across integrations
+         * @description Every integration's deliveries in one list, newest event first: "did the ERP get everything for order 1234?" is `?entity_id=1234`. With the entity index (deployment setting `entityIndex`) an `entity_id` query reads only that entity's events whatever the range; without it the history is read and filtered, so a page may come back short with a `next_token`. S3 deliveries name the file the event went into.
+         *
+         *     Scope: `eventstream/read`.
+         */
+        get: operations["listOrgDeliveries"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
 }
 export type webhooks = Record<string, never>;
 export interface components {
@@ -678,6 +700,47 @@ export interface components {
             status_code?: number;
             duration_ms: number;
             error?: string;
+            /** @description S3 integrations: the file (`s3://bucket/key`) the event went into, uploaded when it closes. */
+            file?: string;
+        };
+        /** @description One page of deliveries of every integration. */
+        OrgDeliveryPage: {
+            deliveries: components["schemas"]["OrgDelivery"][];
+            /** @description Present when there is more: pass it as `next_token` with the same filters for the next page. */
+            next_token?: string;
+        };
+        /** @description The delivery of one event to one integration, with the integration. */
+        OrgDelivery: {
+            integration_id: string;
+            /** @enum {string} */
+            integration_type: "permanent" | "temporary";
+            /** @enum {string} */
+            target: "webhook" | "s3";
+            /** @enum {string} */
+            status: "pending" | "delivered" | "rejected" | "failed";
+            event_id: string;
+            event_name: string;
+            /** @description The entity type: the part of the event name before the dot. */
+            entity: string;
+            entity_id?: string;
+            /**
+             * Format: date-time
+             * @description When the stack took the event; with `event_id` it names the delivery.
+             */
+            received_at: string;
+            /**
+             * Format: date-time
+             * @description The latest attempt (for S3: when the event was staged into its file).
+             */
+            attempted_at: string;
+            /** @description How many attempts were made. */
+            attempts: number;
+            /** @description The receiver's HTTP status on the latest attempt. */
+            status_code?: number;
+            /** @description How long the latest attempt took (webhooks). */
+            response_time_ms?: number;
+            /** @description S3 integrations: the file (`s3://bucket/key`) the event went into, uploaded when it closes. */
+            file?: string;
         };
     };
     responses: never;
@@ -2605,6 +2668,116 @@ export interface operations {
                 };
                 content: {
                     "application/json": components["schemas"]["DestinationError"];
+                };
+            };
+            /** @description The API did not answer in time; retry. */
+            503: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["GatewayError"];
+                };
+            };
+        };
+    };
+    listOrgDeliveries: {
+        parameters: {
+            query?: {
+                /** @description Only the deliveries of this integration. */
+                integration_id?: string;
+                /** @description Only deliveries in this state. */
+                status?: "pending" | "delivered" | "rejected" | "failed";
+                /** @description Only deliveries of events of this name. */
+                event_name?: string;
+                /** @description Only deliveries of events of this entity type (the part of the name before the dot). */
+                entity?: string;
+                /** @description Only deliveries of events about this entity, such as an order id: "what happened to order X". */
+                entity_id?: string;
+                /** @description Start of the range (received time): RFC 3339 or epoch milliseconds; default 30 days ago. */
+                from?: string;
+                /** @description End of the range: RFC 3339 or epoch milliseconds; default now. */
+                to?: string;
+                /** @description Deliveries per page, 1..200 (default 50). */
+                limit?: string;
+                /** @description The `next_token` of the previous page; send the same filters with it. */
+                next_token?: string;
+            };
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description One page of deliveries across integrations, newest event first. */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["OrgDeliveryPage"];
+                };
+            };
+            /** @description The request is invalid (`validation_error`, `field` names the field) or over a limit (`limit_exceeded`). */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "error_code": "validation_error",
+                     *       "message": "callback_parameters.callback_url: must be an https URL",
+                     *       "request_id": "c6af9ac6-7b61-11e6-9a41-93e8deadbeef",
+                     *       "field": "callback_parameters.callback_url"
+                     *     }
+                     */
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description No token, or an invalid or expired one. */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["GatewayError"];
+                };
+            };
+            /** @description The token lacks this route's scope. */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["GatewayError"];
+                };
+            };
+            /** @description No such integration or event. */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description Throttled: retry with backoff. */
+            429: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["GatewayError"];
+                };
+            };
+            /** @description Internal error: nothing about it is disclosed; quote `request_id`. */
+            500: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
                 };
             };
             /** @description The API did not answer in time; retry. */

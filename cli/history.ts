@@ -8,6 +8,7 @@ import { formatTable } from './output.ts';
 
 type Delivery = components['schemas']['Delivery'];
 type DeliveryQuery = NonNullable<operations['listDeliveries']['parameters']['query']>;
+type OrgDeliveryQuery = NonNullable<operations['listOrgDeliveries']['parameters']['query']>;
 
 const BY_ID = '/api/v1/org/integrations/eventstream/{integration_id}' as const;
 const DELIVERY_COLUMNS = [
@@ -19,6 +20,19 @@ const DELIVERY_COLUMNS = [
   'attempt_count',
   'last_status',
   'last_error',
+];
+
+const ORG_DELIVERY_COLUMNS = [
+  'received_at',
+  'integration_id',
+  'target',
+  'event_id',
+  'event_name',
+  'entity_id',
+  'status',
+  'attempts',
+  'status_code',
+  'file',
 ];
 
 const deliveryRow = (delivery: Delivery): Record<string, unknown> => ({
@@ -103,7 +117,7 @@ export const registerHistoryCommands = (program: Command, cli: CliContext): void
 
   const deliveries = program
     .command('deliveries')
-    .description('delivery history of an integration (30 days)');
+    .description('delivery history (30 days): of an integration, or of all of them');
   deliveries
     .command('list <id>')
     .description('one page of deliveries, newest first')
@@ -122,6 +136,38 @@ export const registerHistoryCommands = (program: Command, cli: CliContext): void
         client.GET(`${BY_ID}/deliveries`, { params: { path: path(id), query: deliveryQuery(flags) } }),
       );
       cli.print(page, { rows: page.deliveries.map(deliveryRow), columns: DELIVERY_COLUMNS });
+      if (cli.format() === 'table' && page.next_token)
+        console.log(`next page: --next-token ${page.next_token}`);
+    });
+  deliveries
+    .command('search')
+    .description(
+      'deliveries of every integration, newest event first: --entity-id 1234 says what happened to order 1234',
+    )
+    .option('--integration <id>', 'only the deliveries of this integration')
+    .option('--status <status>', 'pending, delivered, rejected or failed')
+    .option('--name <event_name>', 'only events of this name')
+    .option('--entity <entity>', 'only events of this entity type, such as order')
+    .option('--entity-id <id>', 'only events about this entity, such as an order id')
+    .option('--from <time>', 'received from (RFC 3339 or epoch ms)')
+    .option('--to <time>', 'received until (RFC 3339 or epoch ms)')
+    .option('--limit <n>', 'deliveries per page, 1..200')
+    .option('--next-token <token>', 'the next_token of the previous page')
+    .action(async (flags: DeliveryFlags & { integration?: string; entity?: string }) => {
+      const client = await cli.client();
+      const query: OrgDeliveryQuery = {
+        ...(flags.integration && { integration_id: flags.integration }),
+        ...(flags.status && { status: flags.status }),
+        ...(flags.name && { event_name: flags.name }),
+        ...(flags.entity && { entity: flags.entity }),
+        ...(flags.entityId && { entity_id: flags.entityId }),
+        ...(flags.from && { from: flags.from }),
+        ...(flags.to && { to: flags.to }),
+        ...(flags.limit && { limit: flags.limit }),
+        ...(flags.nextToken && { next_token: flags.nextToken }),
+      };
+      const page = await unwrap(client.GET('/api/v1/org/deliveries', { params: { query } }));
+      cli.print(page, { rows: page.deliveries, columns: ORG_DELIVERY_COLUMNS });
       if (cli.format() === 'table' && page.next_token)
         console.log(`next page: --next-token ${page.next_token}`);
     });

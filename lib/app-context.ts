@@ -142,6 +142,7 @@ export const appSettingsFromContext = (node: Node): AppSettings => {
   }
   const buckets = exportBuckets(node);
   const telemetry = openTelemetry(node);
+  const entityIndex = flag(node, 'entityIndex');
   return {
     stackName,
     props: {
@@ -155,6 +156,7 @@ export const appSettingsFromContext = (node: Node): AppSettings => {
       ...(alarmEmail ? { alarmEmail } : {}),
       ...(buckets.length > 0 ? { exportBuckets: buckets } : {}),
       ...(telemetry ? { openTelemetry: telemetry } : {}),
+      ...(entityIndex !== undefined ? { entityIndex } : {}),
       env: { account: process.env.CDK_DEFAULT_ACCOUNT, region: process.env.CDK_DEFAULT_REGION },
       description: 'Event stream: webhook and S3 integrations for business events',
     },

@@ -293,6 +293,7 @@ const baseEnv = (
   TENANT: 'local',
   ALLOW_INSECURE_CALLBACKS: 'true',
   MAX_INTEGRATIONS: env.MAX_INTEGRATIONS ?? '10',
+  ENTITY_INDEX: env.ENTITY_INDEX ?? 'false',
   EVENT_RETENTION_DAYS: env.EVENT_RETENTION_DAYS ?? '30',
   // Powertools: metrics would print an EMF blob per request to the console.
   POWERTOOLS_SERVICE_NAME: 'event-stream',

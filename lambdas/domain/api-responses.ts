@@ -109,6 +109,12 @@ const deliveryAttemptSchema = z
     status_code: z.number().int().optional().describe("The receiver's HTTP status, when it answered."),
     duration_ms: z.number(),
     error: z.string().optional(),
+    file: z
+      .string()
+      .optional()
+      .describe(
+        'S3 integrations: the file (`s3://bucket/key`) the event went into, uploaded when it closes.',
+      ),
   })
   .meta({ id: 'DeliveryAttempt', description: 'One try to hand an event to a receiver.' });
 
@@ -126,6 +132,33 @@ export const deliveryViewSchema = z
     event: eventEnvelopeSchema.optional().describe('Only with `include_payload=true`.'),
   })
   .meta({ id: 'Delivery', description: 'The delivery of one event to one integration.' });
+
+export const orgDeliveryViewSchema = z
+  .object({
+    integration_id: z.string(),
+    integration_type: z.enum(['permanent', 'temporary']),
+    target: z.enum(['webhook', 's3']),
+    status: z.enum(['pending', 'delivered', 'rejected', 'failed']),
+    event_id: z.string(),
+    event_name: z.string(),
+    entity: z.string().describe('The entity type: the part of the event name before the dot.'),
+    entity_id: z.string().optional(),
+    received_at: instant.describe('When the stack took the event; with `event_id` it names the delivery.'),
+    attempted_at: instant.describe('The latest attempt (for S3: when the event was staged into its file).'),
+    attempts: z.number().int().describe('How many attempts were made.'),
+    status_code: z.number().int().optional().describe("The receiver's HTTP status on the latest attempt."),
+    response_time_ms: z.number().optional().describe('How long the latest attempt took (webhooks).'),
+    file: z
+      .string()
+      .optional()
+      .describe(
+        'S3 integrations: the file (`s3://bucket/key`) the event went into, uploaded when it closes.',
+      ),
+  })
+  .meta({
+    id: 'OrgDelivery',
+    description: 'The delivery of one event to one integration, with the integration.',
+  });
 
 const nextToken = z
   .string()
@@ -281,6 +314,13 @@ export const SUCCESS_RESPONSES = {
       .meta({ id: 'DeliveryPage', description: 'One page of delivery history.' }),
   },
   retryDelivery: { status: 200, description: 'Delivered on this try.', schema: retryResultSchema },
+  listOrgDeliveries: {
+    status: 200,
+    description: 'One page of deliveries across integrations, newest event first.',
+    schema: z
+      .object({ deliveries: z.array(orgDeliveryViewSchema), next_token: nextToken })
+      .meta({ id: 'OrgDeliveryPage', description: 'One page of deliveries of every integration.' }),
+  },
 } as const satisfies Record<string, SuccessResponse>;
 
 export type SuccessRoute = keyof typeof SUCCESS_RESPONSES;
@@ -289,3 +329,4 @@ export type SuccessRoute = keyof typeof SUCCESS_RESPONSES;
 export type SuccessBody<K extends SuccessRoute> = z.input<(typeof SUCCESS_RESPONSES)[K]['schema']>;
 export type DeliveryView = z.input<typeof deliveryViewSchema>;
 export type LoggedEventView = z.input<typeof loggedEventSchema>;
+export type OrgDeliveryView = z.input<typeof orgDeliveryViewSchema>;

@@ -70,3 +70,9 @@ export const logShardOf = (receivedAt: string, shards = EVENT_LOG_SHARDS): numbe
 
 /** Partition key of one shard of a tenant's event log. */
 export const eventLogPartition = (tenant: string, shard: number): string => `${tenant}#${shard}`;
+
+/**
+ * Partition key of one entity's index items (`sk = {received_at}#{event id}`), in the event log table:
+ * `#E#` keeps it apart from the log's own `{tenant}#{shard}` keys.
+ */
+export const entityIndexPartition = (tenant: string, entityId: string): string => `${tenant}#E#${entityId}`;

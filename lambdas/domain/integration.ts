@@ -109,6 +109,8 @@ export interface DeliveryAttempt {
   status_code?: number;
   duration_ms: number;
   error?: string;
+  /** S3 integrations: the file the event was staged into (`s3://bucket/key`), uploaded when it closes. */
+  file?: string;
 }
 
 /** The delivery of one event to one integration, as the history keeps it (30 days). */

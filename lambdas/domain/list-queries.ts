@@ -1,6 +1,7 @@
 import * as z from 'zod';
 import { ValidationError } from './errors.ts';
 import { ENTITY_PATTERN, EVENT_NAME_PATTERN } from './event-names.ts';
+import { INTEGRATION_ID_PATTERN } from './integration-id.ts';
 import { retentionWindowStart } from './retention.ts';
 
 /** `from` / `to` as RFC 3339 or epoch milliseconds, as the seeds use both. */
@@ -85,6 +86,45 @@ export const deliveryQuerySchema = z.strictObject({
   to: instant.optional().describe(TO),
   include_payload: flag.default(false).describe('Include each delivered event.'),
   include_attempts: flag.default(false).describe('Include every attempt, not only the last.'),
+  limit: limit(200, 50).describe('Deliveries per page, 1..200 (default 50).'),
+  next_token: z.string().max(8192).optional().describe(NEXT_TOKEN),
+});
+
+/** `GET /org/deliveries`: the deliveries of every integration (or one), newest event first. */
+export const orgDeliveryQuerySchema = z.strictObject({
+  integration_id: z
+    .string()
+    .regex(INTEGRATION_ID_PATTERN, 'must be an integration id (lowercase letters, digits and -, at most 50)')
+    .optional()
+    .describe('Only the deliveries of this integration.'),
+  status: z
+    .enum(['pending', 'delivered', 'rejected', 'failed'], {
+      message: 'must be pending, delivered, rejected or failed',
+    })
+    .optional()
+    .describe('Only deliveries in this state.'),
+  event_name: z
+    .string()
+    .max(128)
+    .regex(EVENT_NAME_PATTERN, 'must be an event name such as order.created')
+    .optional()
+    .describe('Only deliveries of events of this name.'),
+  entity: z
+    .string()
+    .max(128)
+    .regex(ENTITY_PATTERN, 'must be an entity such as order')
+    .optional()
+    .describe('Only deliveries of events of this entity type (the part of the name before the dot).'),
+  entity_id: z
+    .string()
+    .min(1, 'must not be empty')
+    .max(256, 'must be at most 256 characters')
+    .optional()
+    .describe(
+      'Only deliveries of events about this entity, such as an order id: "what happened to order X".',
+    ),
+  from: instant.optional().describe(FROM),
+  to: instant.optional().describe(TO),
   limit: limit(200, 50).describe('Deliveries per page, 1..200 (default 50).'),
   next_token: z.string().max(8192).optional().describe(NEXT_TOKEN),
 });

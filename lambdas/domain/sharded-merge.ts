@@ -38,7 +38,10 @@ const MAX_ROUNDS = 20;
 
 /**
  * The next `limit` items of the merged range after `cursor`, and the cursor to continue from (undefined
- * when the range is done). Ascending by sort key unless `descending`.
+ * when the range is done). Ascending by sort key unless `descending`. With a cursor comes `position`: one
+ * key before which (in the read's direction) every shard has consumed everything, so a reader whose keys
+ * are unique across shards can continue every shard from it, a cursor whose size does not grow with the
+ * number of shards.
  */
 export const readMerged = async <T>(
   shards: number,
@@ -46,7 +49,7 @@ export const readMerged = async <T>(
   cursor: ShardCursor | undefined,
   limit: number,
   descending = false,
-): Promise<{ items: T[]; cursor?: ShardCursor }> => {
+): Promise<{ items: T[]; cursor?: ShardCursor; position?: string }> => {
   const before = (a: string, b: string) => (descending ? a > b : a < b);
   const state: ShardState<T>[] = Array.from({ length: shards }, (_, shard) => {
     const position = cursor?.[shard];
@@ -97,11 +100,19 @@ export const readMerged = async <T>(
     }
   }
   const next: ShardCursor = {};
+  let position: string | undefined;
   state.forEach((shard, index) => {
-    if (shard.exhausted && shard.buffer.length === 0) next[index] = null;
-    else if (shard.after !== undefined) next[index] = shard.after;
+    if (shard.exhausted && shard.buffer.length === 0) {
+      next[index] = null;
+      return;
+    }
+    if (shard.after !== undefined) next[index] = shard.after;
+    // Everything of this shard before this key (in the read's direction) is consumed.
+    const head = shard.buffer[0]?.sk;
+    const consumed = head !== undefined ? (descending ? `${head}\u0000` : head.slice(0, -1)) : shard.after;
+    if (consumed !== undefined && (position === undefined || before(consumed, position))) position = consumed;
   });
-  return { items: taken, cursor: next };
+  return { items: taken, cursor: next, ...(position !== undefined && { position }) };
 };
 
 /**

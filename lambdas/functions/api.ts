@@ -4,6 +4,7 @@ import { HistoryQueries } from '../use-cases/history-queries.ts';
 import { IntegrationLifecycle } from '../use-cases/integration-lifecycle.ts';
 import { IntegrationRegistry } from '../use-cases/integration-registry.ts';
 import { IntegrationTest } from '../use-cases/integration-test.ts';
+import { OrgDeliveries } from '../use-cases/org-deliveries.ts';
 import { PublishEvents } from '../use-cases/publish-events.ts';
 import { RejectedEvents } from '../use-cases/rejected-events.ts';
 import { SigningSecrets } from '../use-cases/signing-secrets.ts';
@@ -16,6 +17,7 @@ import { secretStore } from './parts/secrets.ts';
 import {
   deliveryHistoryStore,
   deliveryStateStore,
+  entityEvents,
   eventLogStore,
   integrationLogStore,
   integrationStore,
@@ -33,6 +35,9 @@ export const composeApi = (config: ConfigOf<typeof API_ENTRY>, platform: Platfor
   const secrets = secretStore(config, platform);
   const eventLog = eventLogStore(config, platform);
   const history = deliveryHistoryStore(config, platform);
+  const entities = entityEvents(config, platform);
+  // Tokens only need to survive as long as a listing; the key only has to be this deployment's.
+  const tokenKey = `${config.STATE_TABLE_NAME}|${config.EVENT_LOG_TABLE_NAME}`;
   const dispatcher = webhookDispatcher(config, platform);
   const deliveryState = deliveryStateStore(config, platform);
   const replays = replayJobs(config, platform);
@@ -79,12 +84,20 @@ export const composeApi = (config: ConfigOf<typeof API_ENTRY>, platform: Platfor
     queries: new HistoryQueries({
       integrations,
       eventLog,
+      entityEvents: entities,
       history,
       dispatcher,
       clock,
       retentionDays: config.EVENT_RETENTION_DAYS,
-      // Tokens only need to survive as long as a listing; the key only has to be this deployment's.
-      tokenKey: `${config.STATE_TABLE_NAME}|${config.EVENT_LOG_TABLE_NAME}`,
+      tokenKey,
+    }),
+    deliveries: new OrgDeliveries({
+      integrations,
+      history,
+      entityEvents: entities,
+      clock,
+      retentionDays: config.EVENT_RETENTION_DAYS,
+      tokenKey,
     }),
     tester: new IntegrationTest({
       integrations,

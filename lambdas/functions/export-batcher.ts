@@ -30,6 +30,7 @@ export const composeExportBatcher = (config: ConfigOf<typeof EXPORT_BATCHER_ENTR
       maxFileBytes: config.EXPORT_MAX_FILE_BYTES,
       maxFileAgeMs: config.EXPORT_MAX_FILE_AGE_SECONDS * 1000,
       chunkBytes: config.EXPORT_CHUNK_BYTES,
+      tenant: config.TENANT,
     },
   }),
   flush: exportFlush(config, platform),

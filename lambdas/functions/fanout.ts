@@ -4,7 +4,7 @@ import { sentAt, sqsBatchHandler } from '../shared/sqs-handler.ts';
 import { FanOut, InvalidIngestMessage } from '../use-cases/fan-out.ts';
 import type { Platform } from './parts/platform.ts';
 import { deliveryRouter, queue } from './parts/queues.ts';
-import { deliveryStateStore, eventLogStore, integrationStore } from './parts/stores.ts';
+import { deliveryStateStore, eventLogWriter, integrationStore } from './parts/stores.ts';
 
 export const FANOUT_ENTRY = 'lambdas/handlers/sqs/fanout.ts';
 
@@ -15,7 +15,7 @@ const RETRY_SECONDS = 5;
 export const createFanoutHandler = (config: ConfigOf<typeof FANOUT_ENTRY>, platform: Platform) => {
   const fanOut = new FanOut({
     integrations: integrationStore(config, platform),
-    eventLog: eventLogStore(config, platform),
+    eventLog: eventLogWriter(config, platform),
     router: deliveryRouter(config, platform),
     deliveryState: deliveryStateStore(config, platform),
     tenant: config.TENANT,

@@ -51,6 +51,11 @@ const settingsSchema = z.object({
   /** Local runtime only: lets callbacks use http:// and loopback or private addresses. */
   ALLOW_INSECURE_CALLBACKS: flag,
   EVENT_RETENTION_DAYS: whole(1, 365, 30),
+  /**
+   * Keep the entity index: an item per event with an entity id, written by the fan-out, read by the
+   * entity_id queries (one write unit per event more; without it they read the range they cover).
+   */
+  ENTITY_INDEX: flag,
   /** How long a webhook delivery is retried before the event is marked failed. */
   RETRY_BUDGET_HOURS: amount(0, 24 * 13, 24),
   /** An integration with no successful delivery for this long, while deliveries fail, is stopped. */
@@ -128,6 +133,7 @@ export const FUNCTION_SETTINGS = {
   'lambdas/handlers/api/index.ts': settings(
     'STATE_TABLE_NAME',
     ...EVENT_LOG,
+    'ENTITY_INDEX',
     'DELIVERIES_TABLE_NAME',
     'INGEST_QUEUE_URL',
     ...REPLAY_START,
@@ -138,6 +144,7 @@ export const FUNCTION_SETTINGS = {
   'lambdas/handlers/sqs/fanout.ts': settings(
     'STATE_TABLE_NAME',
     ...EVENT_LOG,
+    'ENTITY_INDEX',
     ...ROUTING,
     'INGEST_QUEUE_URL',
   ),

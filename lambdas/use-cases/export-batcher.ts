@@ -4,6 +4,7 @@ import type { LoggedEvent } from '../domain/event.ts';
 import {
   type ExportFile,
   exportLine,
+  exportObjectKey,
   MAX_CHUNKS_PER_FILE,
   newExportFile,
   roomLeft,
@@ -37,6 +38,8 @@ export interface ExportBatcherDeps {
     maxFileAgeMs: number;
     /** Largest staged chunk: bounds the batcher's memory per integration. */
     chunkBytes: number;
+    /** Part of every file's key. */
+    tenant: string;
   };
 }
 
@@ -143,7 +146,10 @@ export class ExportBatcher {
       try {
         await deps.staging.put(chunk.key, body);
         open = await this.register(integrationId, open, chunk, fullFileIds);
-        const attempt = { at: deps.clock.now().toISOString(), duration_ms: 0 };
+        // The file's key is fixed when it opens: the history can say which file an event went into.
+        const { bucket, key_prefix: prefix } = integration.s3_parameters;
+        const file = `s3://${bucket}/${exportObjectKey(prefix, deps.settings.tenant, open)}`;
+        const attempt = { at: deps.clock.now().toISOString(), duration_ms: 0, file };
         for (const line of chunkLines) staged.record(integration, line.event, 'delivered', attempt);
       } catch (error) {
         // This chunk and the rest come back with their messages; earlier chunks are durable.
@@ -190,7 +196,12 @@ export class ExportBatcher {
       } else {
         byId.set(event.id, {
           text: Buffer.from(exportLine(event)),
-          event: { id: event.id, name: event.name, received_at: event.received_at },
+          event: {
+            id: event.id,
+            name: event.name,
+            received_at: event.received_at,
+            ...(event.entity_id !== undefined && { entity_id: event.entity_id }),
+          },
           receivedAt: event.received_at,
           recordIds: [record.recordId],
           mayRepeat,

@@ -11,7 +11,7 @@ import {
 } from '../domain/list-queries.ts';
 import { decodePageToken, encodePageToken, queryFingerprint } from '../domain/page-token.ts';
 import { DELIVERY_HISTORY_SHARDS, type DeliveryHistory } from '../domain/ports/deliveries.ts';
-import type { EventLogStore } from '../domain/ports/events.ts';
+import type { EntityEvents, EventLogStore } from '../domain/ports/events.ts';
 import type { IntegrationRepository } from '../domain/ports/integrations.ts';
 import type { Clock } from '../domain/ports/platform.ts';
 import { readMerged } from '../domain/sharded-merge.ts';
@@ -22,6 +22,8 @@ import { receiverRefused, type WebhookDispatcher } from './webhook-dispatcher.ts
 export interface HistoryQueriesDeps {
   integrations: IntegrationRepository;
   eventLog: EventLogStore;
+  /** The events about one entity: `entity_id` queries read these instead of the whole range. */
+  entityEvents: EntityEvents;
   history: DeliveryHistory;
   dispatcher: WebhookDispatcher;
   clock: Clock;
@@ -47,26 +49,28 @@ export class HistoryQueries {
     if (range.from > range.to) return { events: [] };
     const { next_token: token, ...rest } = params;
     // The parameters as given: a range left open keeps growing with `now`, page after page.
-    const fingerprint = queryFingerprint({ ...rest, kind: 'events' });
+    const byEntity = params.entity_id !== undefined;
+    // An index page's cursor means nothing to a range read: a token names the way it was read.
+    const fingerprint = queryFingerprint({
+      ...rest,
+      kind: 'events',
+      ...(byEntity && { indexed: this.deps.entityEvents.indexed }),
+    });
     const cursor = token ? decodePageToken(this.deps.tokenKey, fingerprint, token) : undefined;
-    const page = await readMerged(
-      EVENT_LOG_SHARDS,
-      (shard, after, limit) =>
-        this.deps.eventLog.readShard(
-          shard,
-          {
-            ...range,
-            ...(params.name && { name: params.name }),
-            ...(params.entity && { entity: params.entity }),
-            ...(params.entity_id && { entityId: params.entity_id }),
-            includePayload: params.include_payload,
-          },
-          after,
-          limit,
-        ),
-      cursor,
-      params.limit,
-    );
+    const filters = {
+      ...range,
+      ...(params.name && { name: params.name }),
+      ...(params.entity && { entity: params.entity }),
+      includePayload: params.include_payload,
+    };
+    const page = params.entity_id
+      ? await this.deps.entityEvents.page(params.entity_id, filters, cursor, params.limit)
+      : await readMerged(
+          EVENT_LOG_SHARDS,
+          (shard, after, limit) => this.deps.eventLog.readShard(shard, filters, after, limit),
+          cursor,
+          params.limit,
+        );
     return {
       events: page.items.map((event) => {
         const { payload, ...rest } = event;

@@ -296,6 +296,7 @@ describe('EventStreamStack with the default Cognito issuer', () => {
       SECRET_NAME_PREFIX: 'EventStream/integrations/',
       TENANT: 'default',
       MAX_INTEGRATIONS: '10',
+      ENTITY_INDEX: 'false',
       ALLOW_INSECURE_CALLBACKS: 'false',
       EVENT_RETENTION_DAYS: '30',
       RETRY_BUDGET_HOURS: '24',
@@ -316,6 +317,7 @@ describe('EventStreamStack with the default Cognito issuer', () => {
       [ids.api]: [
         'STATE_TABLE_NAME',
         ...events,
+        'ENTITY_INDEX',
         'DELIVERIES_TABLE_NAME',
         'INGEST_QUEUE_URL',
         'REPLAY_QUEUE_URL',
@@ -326,6 +328,7 @@ describe('EventStreamStack with the default Cognito issuer', () => {
       [ids.fanout]: [
         'STATE_TABLE_NAME',
         ...events,
+        'ENTITY_INDEX',
         'DELIVERIES_TABLE_NAME',
         'WEBHOOK_QUEUE_URL',
         'EXPORT_QUEUE_URL',
@@ -1161,6 +1164,7 @@ describe('EventStreamStack with a configured issuer, an event bus and an alarm e
     audience: 'api://eventstream, other-client',
     eventBusName: 'orders',
     alarmEmail: 'ops@example.com',
+    entityIndex: 'true',
   });
   const { template, resources } = synthesized;
   const ids = idsOf(synthesized);
@@ -1191,7 +1195,9 @@ describe('EventStreamStack with a configured issuer, an event bus and an alarm e
       if ('SECRET_NAME_PREFIX' in environment)
         expect(environment.SECRET_NAME_PREFIX, id).toBe('Acme/integrations/');
     }
-    expect(environmentOf(resources, ids.api)).toMatchObject({ MAX_INTEGRATIONS: '25' });
+    expect(environmentOf(resources, ids.api)).toMatchObject({ MAX_INTEGRATIONS: '25', ENTITY_INDEX: 'true' });
+    // The fan-out writes the entity index; the API reads it.
+    expect(environmentOf(resources, ids.fanout)).toMatchObject({ ENTITY_INDEX: 'true' });
     for (const id of [ids.api, ids.delivery]) {
       const statements = JSON.stringify(roleStatements(template, id));
       expect(statements).toContain(':secret:Acme/integrations/*');

@@ -55,6 +55,7 @@ const setUp = async ({ edgeEvent = false } = {}) => {
     tenant,
     30,
     clock,
+    false,
   );
   // Events spread over the whole window, the oldest a minute after its start.
   const ids: string[] = [];

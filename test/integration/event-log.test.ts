@@ -2,11 +2,13 @@ import { randomUUID } from 'node:crypto';
 import { DynamoDBClient } from '@aws-sdk/client-dynamodb';
 import { DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
 import { describe, expect, it } from 'vitest';
+import { DynamoEntityIndex } from '../../lambdas/adapters/dynamodb/entity-index.ts';
 import { DynamoEventLog } from '../../lambdas/adapters/dynamodb/event-log.ts';
 import { putAll, queryAll } from '../../lambdas/adapters/dynamodb/partition.ts';
 import { EVENT_LOG_SHARDS, type LoggedEvent } from '../../lambdas/domain/event.ts';
 import type { EventRangeQuery } from '../../lambdas/domain/ports/events.ts';
 import { readMerged, type ShardCursor } from '../../lambdas/domain/sharded-merge.ts';
+import { ScannedEntityEvents } from '../../lambdas/use-cases/scanned-entity-events.ts';
 import { useEmulators } from '../support/local-runtime.ts';
 
 const emulators = useEmulators({ applyEnv: false });
@@ -38,6 +40,7 @@ describe('event log', () => {
       'acme',
       30,
       clock,
+      false,
     );
     const receivedAt = new Date().toISOString();
     const events = Array.from({ length: 60 }, (_, i) =>
@@ -54,7 +57,7 @@ describe('event log', () => {
     const client = documents();
     const old = event('11111111-1111-4111-8111-111111111111', '2026-09-01T00:00:00.000Z');
     const at = (iso: string) =>
-      new DynamoEventLog(client, tableName, 'acme', 30, { now: () => new Date(iso) });
+      new DynamoEventLog(client, tableName, 'acme', 30, { now: () => new Date(iso) }, false);
     const chunk = await at('2026-09-01T00:00:01.000Z').put(old);
     expect(await at('2026-09-20T00:00:00.000Z').get(old.received_at, old.id, chunk)).toEqual(old);
     expect(await at('2026-09-20T00:00:00.000Z').get(old.received_at, old.id)).toEqual(old);
@@ -65,7 +68,7 @@ describe('event log', () => {
     const tableName = emulators.env.EVENT_LOG_TABLE_NAME as string;
     const client = documents();
     const tenant = `t-${randomUUID().slice(0, 8)}`;
-    const log = new DynamoEventLog(client, tableName, tenant, 30, { now: () => new Date() });
+    const log = new DynamoEventLog(client, tableName, tenant, 30, { now: () => new Date() }, false);
     const base = Date.parse('2026-11-30T10:00:00.000Z');
     // Twelve publishes (instants), each of ten events written by two fan-out batches of five; one batch
     // runs twice with another composition (a redelivery), so some events sit in two chunks.
@@ -147,5 +150,62 @@ describe('partition reads', () => {
       Limit: 2,
     });
     expect(items.map((item) => item.n)).toEqual([0, 1, 2, 3, 4]);
+  });
+
+  it('reads the events about one entity from its index page by page, as a scan of the log finds them', async () => {
+    const tableName = emulators.env.EVENT_LOG_TABLE_NAME as string;
+    const client = documents();
+    const tenant = `t-${randomUUID().slice(0, 8)}`;
+    const clock = { now: () => new Date() };
+    const indexed = new DynamoEventLog(client, tableName, tenant, 30, clock, true);
+    const plain = new DynamoEventLog(client, tableName, `${tenant}-plain`, 30, clock, false);
+    const base = Date.parse('2026-11-30T10:00:00.000Z');
+    // Five publishes of four events; order o-1 has an event in each, o-2 in every other.
+    const written: LoggedEvent[] = [];
+    for (let p = 0; p < 5; p++) {
+      const receivedAt = new Date(base + p * 1000).toISOString();
+      const events = ['o-1', 'o-2', 'o-3', 'o-4'].map((entityId, i) => ({
+        ...event(randomUUID(), receivedAt),
+        name: i === 0 && p % 2 ? 'order.updated' : 'order.created',
+        entity_id: p % 2 && entityId === 'o-2' ? 'o-9' : entityId,
+      }));
+      await Promise.all(events.map((e) => Promise.all([indexed.put(e), plain.put(e)])));
+      written.push(...events);
+    }
+    const index = new DynamoEntityIndex(client, tableName, tenant, indexed, clock);
+    const scan = new ScannedEntityEvents(new DynamoEventLog(client, tableName, tenant, 30, clock, false));
+    const range = { from: '2026-11-30T00:00:00.000Z', to: '2026-11-30T23:00:00.000Z', descending: true };
+    const all = async (reader: typeof index | typeof scan, entityId: string, query = range) => {
+      const ids: string[] = [];
+      let cursor: ShardCursor | undefined;
+      do {
+        const page = await reader.page(entityId, query, cursor, 2);
+        expect(page.items.length).toBeLessThanOrEqual(2);
+        ids.push(...page.items.map((e) => e.id));
+        cursor = page.cursor;
+      } while (cursor);
+      return ids;
+    };
+    const newestFirst = (entityId: string, name?: string) =>
+      written
+        .filter((e) => e.entity_id === entityId && (!name || e.name === name))
+        .reverse()
+        .map((e) => e.id);
+    expect(await all(index, 'o-1')).toEqual(newestFirst('o-1'));
+    expect(await all(index, 'o-2')).toEqual(newestFirst('o-2'));
+    expect(await all(index, 'o-1', { ...range, name: 'order.updated' } as typeof range)).toEqual(
+      newestFirst('o-1', 'order.updated'),
+    );
+    expect(await all(scan, 'o-1')).toEqual(newestFirst('o-1'));
+    expect((await index.page('o-1', range, undefined, 10)).items[0]).toEqual(
+      written.filter((e) => e.entity_id === 'o-1').at(-1),
+    );
+    // A log without the index writes none: its partition is empty.
+    const plainIndex = await queryAll(client, {
+      TableName: tableName,
+      KeyConditionExpression: 'pk = :pk',
+      ExpressionAttributeValues: { ':pk': `${tenant}-plain#E#o-1` },
+    });
+    expect(plainIndex).toEqual([]);
   });
 });

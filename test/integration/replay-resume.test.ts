@@ -32,7 +32,7 @@ const setUp = async (events: number, crashOnRoute: Set<number>) => {
   // A tenant per test: the event log is shared by the whole file.
   const tenant = `replay-${Math.random().toString(36).slice(2, 8)}`;
   const table = emulators.env.EVENT_LOG_TABLE_NAME as string;
-  const eventLog = new DynamoEventLog(documents, table, tenant, 30, clock);
+  const eventLog = new DynamoEventLog(documents, table, tenant, 30, clock, false);
   const integrations = new DynamoIntegrationRepository(documents, stateTable);
   const now = new Date();
   const integration: Integration = {

@@ -97,6 +97,7 @@ const setUp = (options: PipelineOptions = {}) => {
     'acme',
     30,
     clock,
+    false,
   );
   const state = crash('state', new DynamoExportStateStore(documents, table));
   const staging = crash('staging', new S3StagingStore(s3, stagingBucket));
@@ -144,7 +145,7 @@ const setUp = (options: PipelineOptions = {}) => {
     history: new DynamoDeliveryHistory(documents, emulators.env.DELIVERIES_TABLE_NAME as string, 30, clock),
     metrics,
     clock,
-    settings: { maxFileBytes, maxFileAgeMs: 5 * MINUTE, chunkBytes: 4 * 1024 * 1024 },
+    settings: { maxFileBytes, maxFileAgeMs: 5 * MINUTE, chunkBytes: 4 * 1024 * 1024, tenant: 'acme' },
   });
   const flush = new ExportFlush({
     integrations,

@@ -113,6 +113,7 @@ describe('entity ids in queries', () => {
     const queries = new HistoryQueries({
       integrations: world.integrations,
       eventLog: world.eventLog,
+      entityEvents: world.entityIndex,
       history: world.history,
       dispatcher: world.dispatcher,
       clock: world.clock,

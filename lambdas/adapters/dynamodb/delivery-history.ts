@@ -2,6 +2,7 @@ import { randomBytes } from 'node:crypto';
 import { type DynamoDBDocumentClient, PutCommand, QueryCommand } from '@aws-sdk/lib-dynamodb';
 import DataLoader from 'dataloader';
 import { shardOf } from '../../domain/event.ts';
+import { entityOf } from '../../domain/event-names.ts';
 import type {
   DeliveryAttempt,
   DeliveryRecord,
@@ -12,6 +13,7 @@ import {
   DELIVERY_HISTORY_SHARDS,
   type DeliveryEventRef,
   type DeliveryHistory,
+  type DeliveryRangeQuery,
   type HistoryWriter,
 } from '../../domain/ports/deliveries.ts';
 import type { Clock } from '../../domain/ports/platform.ts';
@@ -150,7 +152,7 @@ export class DynamoDeliveryHistory implements DeliveryHistory {
   async readShard(
     integration: Integration,
     shard: number,
-    query: { from: string; to: string; status?: DeliveryStatus; name?: string; entityId?: string },
+    query: DeliveryRangeQuery,
     cursor: string | undefined,
     limit: number,
   ): Promise<ShardPage<DeliveryRecord>> {
@@ -173,6 +175,7 @@ export class DynamoDeliveryHistory implements DeliveryHistory {
       if (afterSk !== undefined && sk >= afterSk) continue;
       if (query.status && record.status !== query.status) continue;
       if (query.name && record.name !== query.name) continue;
+      if (query.entity && entityOf(record.name) !== query.entity) continue;
       if (query.entityId && record.entity_id !== query.entityId) continue;
       page.push({ sk, item: record });
     }

@@ -52,6 +52,21 @@ const eventChunkItem = z.looseObject({
 });
 const chunkEvents = z.array(z.looseObject(envelope));
 
+/** An entity index item: where one event about an entity is kept. */
+const entityIndexItem = z.looseObject({
+  received_at: instant,
+  event_id: z.string().check(z.minLength(1)),
+  name: text,
+  chunk: z.optional(z.string().check(z.minLength(1))),
+});
+
+export interface EntityIndexEntry {
+  received_at: string;
+  event_id: string;
+  name: string;
+  chunk?: string;
+}
+
 const rejectedEventItem = z.looseObject({
   id: z.string().check(z.minLength(1)),
   created_at: instant,
@@ -83,6 +98,7 @@ const deliveryHistoryItem = z.looseObject({
         duration_ms: z.number(),
         status_code: z.optional(z.int()),
         error: z.optional(text),
+        file: z.optional(text),
       }),
     }),
   ),
@@ -164,6 +180,9 @@ export const deliveryEntriesFromItem = (
     'delivery history item',
     item,
   );
+
+export const entityIndexEntryFromItem = (item: Record<string, unknown>): EntityIndexEntry =>
+  parse<EntityIndexEntry>(entityIndexItem, 'entity index item', item);
 
 export const rejectedEventFromItem = (item: Record<string, unknown>): RejectedEvent =>
   parse<RejectedEvent>(rejectedEventItem, 'rejected event', item);

@@ -63,6 +63,17 @@ export interface HistoryWriter {
   flush(): Promise<void>;
 }
 
+/** A time range of an integration's delivery history (by `received_at`, inclusive), optionally filtered. */
+export interface DeliveryRangeQuery {
+  from: string;
+  to: string;
+  status?: DeliveryStatus;
+  name?: string;
+  /** The entity type: the part of the event name before the dot. */
+  entity?: string;
+  entityId?: string;
+}
+
 /** Every delivery of every integration, 30 days. */
 export interface DeliveryHistory {
   /**
@@ -83,7 +94,7 @@ export interface DeliveryHistory {
   readShard(
     integration: Integration,
     shard: number,
-    query: { from: string; to: string; status?: DeliveryStatus; name?: string; entityId?: string },
+    query: DeliveryRangeQuery,
     afterSk: string | undefined,
     limit: number,
   ): Promise<ShardPage<DeliveryRecord>>;

@@ -1,5 +1,5 @@
 import type { LoggedEvent } from '../event.ts';
-import type { ShardPage } from '../sharded-merge.ts';
+import type { ShardCursor, ShardPage } from '../sharded-merge.ts';
 
 /** The 30-day event log, as the use cases see it. */
 
@@ -45,4 +45,25 @@ export interface EventLogStore {
    * when there was something).
    */
   hasEventsReceivedBetween(from: string, to: string): Promise<boolean>;
+}
+
+/** A page of the events about one entity, and the cursor to go on from (undefined when done). */
+export interface EntityEventsPage {
+  items: LoggedEvent[];
+  cursor?: ShardCursor;
+}
+
+/**
+ * The events about one entity (`entity_id`) in a range, a page at a time: "what happened to order X".
+ * Served by the entity index where the deployment keeps one, else by reading the range and filtering.
+ */
+export interface EntityEvents {
+  page(
+    entityId: string,
+    query: Omit<EventRangeQuery, 'entityId' | 'consistent'>,
+    cursor: ShardCursor | undefined,
+    limit: number,
+  ): Promise<EntityEventsPage>;
+  /** Whether a page reads an index (cheap over any range) rather than the range itself. */
+  readonly indexed: boolean;
 }

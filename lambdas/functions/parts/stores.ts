@@ -1,5 +1,6 @@
 import { DynamoDeliveryHistory } from '../../adapters/dynamodb/delivery-history.ts';
 import { DynamoDeliveryStateStore } from '../../adapters/dynamodb/delivery-state-store.ts';
+import { DynamoEntityIndex } from '../../adapters/dynamodb/entity-index.ts';
 import { DynamoEventLog } from '../../adapters/dynamodb/event-log.ts';
 import { DynamoIntegrationLog } from '../../adapters/dynamodb/integration-log.ts';
 import { DynamoIntegrationRepository } from '../../adapters/dynamodb/integration-repository.ts';
@@ -7,6 +8,7 @@ import { DynamoRejectedEventStore } from '../../adapters/dynamodb/rejected-event
 import { DynamoReplayStore } from '../../adapters/dynamodb/replay-store.ts';
 import { dynamoDocumentClient } from '../../shared/clients/dynamodb.ts';
 import type { Settings } from '../../shared/config.ts';
+import { ScannedEntityEvents } from '../../use-cases/scanned-entity-events.ts';
 import type { Platform } from './platform.ts';
 
 /*
@@ -31,17 +33,38 @@ export const deliveryStateStore = (config: State, { aws }: Platform) =>
 export const replayStore = (config: State, { aws }: Platform) =>
   new DynamoReplayStore(dynamoDocumentClient(aws), config.STATE_TABLE_NAME);
 
-export const eventLogStore = (
-  config: Pick<Settings, 'EVENT_LOG_TABLE_NAME' | 'TENANT' | 'EVENT_RETENTION_DAYS'>,
-  { aws, clock }: Platform,
-) =>
+type EventLog = Pick<Settings, 'EVENT_LOG_TABLE_NAME' | 'TENANT' | 'EVENT_RETENTION_DAYS'>;
+
+/** The event log as its readers use it (no function but the fan-out writes it). */
+export const eventLogStore = (config: EventLog, platform: Platform) => eventLogOf(config, platform, false);
+
+/** The event log as the fan-out writes it: with the entity index where the deployment keeps one. */
+export const eventLogWriter = (config: EventLog & Pick<Settings, 'ENTITY_INDEX'>, platform: Platform) =>
+  eventLogOf(config, platform, config.ENTITY_INDEX);
+
+const eventLogOf = (config: EventLog, { aws, clock }: Platform, indexEntities: boolean) =>
   new DynamoEventLog(
     dynamoDocumentClient(aws),
     config.EVENT_LOG_TABLE_NAME,
     config.TENANT,
     config.EVENT_RETENTION_DAYS,
     clock,
+    indexEntities,
   );
+
+/** The events about one entity: from the entity index where kept, else read from the event log's range. */
+export const entityEvents = (config: EventLog & Pick<Settings, 'ENTITY_INDEX'>, platform: Platform) => {
+  const eventLog = eventLogStore(config, platform);
+  return config.ENTITY_INDEX
+    ? new DynamoEntityIndex(
+        dynamoDocumentClient(platform.aws),
+        config.EVENT_LOG_TABLE_NAME,
+        config.TENANT,
+        eventLog,
+        platform.clock,
+      )
+    : new ScannedEntityEvents(eventLog);
+};
 
 export const deliveryHistoryStore = (
   config: Pick<Settings, 'DELIVERIES_TABLE_NAME' | 'EVENT_RETENTION_DAYS'>,

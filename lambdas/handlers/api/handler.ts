@@ -10,6 +10,7 @@ import type { HistoryQueries } from '../../use-cases/history-queries.ts';
 import type { IntegrationLifecycle } from '../../use-cases/integration-lifecycle.ts';
 import type { IntegrationRegistry } from '../../use-cases/integration-registry.ts';
 import type { IntegrationTest } from '../../use-cases/integration-test.ts';
+import type { OrgDeliveries } from '../../use-cases/org-deliveries.ts';
 import type { PublishEvents } from '../../use-cases/publish-events.ts';
 import type { RejectedEvents } from '../../use-cases/rejected-events.ts';
 import type { SigningSecrets } from '../../use-cases/signing-secrets.ts';
@@ -32,6 +33,7 @@ export interface ApiUseCases {
   rejected: RejectedEvents;
   publisher: PublishEvents;
   queries: HistoryQueries;
+  deliveries: OrgDeliveries;
   tester: IntegrationTest;
 }
 
@@ -42,6 +44,7 @@ const routeHandlers = ({
   rejected,
   publisher,
   queries,
+  deliveries,
   tester,
 }: ApiUseCases): RouteHandlers => ({
   listIntegrations: async () => ({ integrations: await registry.list() }),
@@ -68,6 +71,7 @@ const routeHandlers = ({
   queryEvents: async (event) => queries.events(query(event)),
   listDeliveries: async (event, p) => queries.deliveries(id(p), query(event)),
   retryDelivery: async (event, p) => queries.retryDelivery(id(p), p.event_id ?? '', query(event)),
+  listOrgDeliveries: async (event) => deliveries.list(query(event)),
   publishEvents: async (event) => ({
     ids: await publisher.publish(readJsonBody(event, MAX_INGEST_BODY_BYTES)),
   }),

@@ -7,6 +7,8 @@
 export const API_BASE = '/api/v1/org/integrations/eventstream';
 /** Where producers publish events. */
 export const EVENTS_PATH = '/api/v1/org/events';
+/** Every integration's deliveries in one list. */
+export const ORG_DELIVERIES_PATH = '/api/v1/org/deliveries';
 
 /** OAuth scopes the JWT authorizer checks per route. */
 export const SCOPES = {
@@ -37,7 +39,8 @@ export type RouteName =
   | 'publishEvents'
   | 'queryEvents'
   | 'listDeliveries'
-  | 'retryDelivery';
+  | 'retryDelivery'
+  | 'listOrgDeliveries';
 
 export interface RouteDefinition {
   name: RouteName;
@@ -81,6 +84,7 @@ export const ROUTES: readonly RouteDefinition[] = [
     path: `${byId}/deliveries/{event_id}/_retry`,
     scope: SCOPES.write,
   },
+  { name: 'listOrgDeliveries', method: 'GET', path: ORG_DELIVERIES_PATH, scope: SCOPES.read },
 ];
 
 /** Where the OpenAPI document is served, without a token. */

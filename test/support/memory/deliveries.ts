@@ -1,4 +1,5 @@
 import { shardOf } from '../../../lambdas/domain/event.ts';
+import { entityOf } from '../../../lambdas/domain/event-names.ts';
 import type {
   DeliveryAttempt,
   DeliveryRecord,
@@ -10,6 +11,7 @@ import {
   DELIVERY_HISTORY_SHARDS,
   type DeliveryEventRef,
   type DeliveryHistory,
+  type DeliveryRangeQuery,
   type DeliveryState,
   type DeliveryStateStore,
   type HistoryWriter,
@@ -216,7 +218,7 @@ export class MemoryDeliveryHistory implements DeliveryHistory {
   async readShard(
     integration: Integration,
     shard: number,
-    query: { from: string; to: string; status?: DeliveryStatus; name?: string; entityId?: string },
+    query: DeliveryRangeQuery,
     afterSk: string | undefined,
     limit: number,
   ): Promise<ShardPage<DeliveryRecord>> {
@@ -233,6 +235,7 @@ export class MemoryDeliveryHistory implements DeliveryHistory {
     const items = evaluated
       .filter((item) => !query.status || item.record.status === query.status)
       .filter((item) => !query.name || item.record.name === query.name)
+      .filter((item) => !query.entity || entityOf(item.record.name) === query.entity)
       .filter((item) => !query.entityId || item.record.entity_id === query.entityId)
       .filter((item) => !this.expired(item))
       .map((item) => ({ sk: item.sk, item: structuredClone(item.record) }));

@@ -1,8 +1,18 @@
 import { type LoggedEvent, logShardOf } from '../../../lambdas/domain/event.ts';
 import { entityOf } from '../../../lambdas/domain/event-names.ts';
-import type { EventLogStore, EventRangeQuery } from '../../../lambdas/domain/ports/events.ts';
+import type {
+  EntityEvents,
+  EntityEventsPage,
+  EventLogStore,
+  EventRangeQuery,
+} from '../../../lambdas/domain/ports/events.ts';
 import type { Clock } from '../../../lambdas/domain/ports/platform.ts';
-import { type ShardPage, shardReadStart } from '../../../lambdas/domain/sharded-merge.ts';
+import {
+  readMerged,
+  type ShardCursor,
+  type ShardPage,
+  shardReadStart,
+} from '../../../lambdas/domain/sharded-merge.ts';
 
 const DAY_S = 86_400;
 
@@ -87,5 +97,54 @@ export class MemoryEventLog implements EventLogStore {
 
   private expired(item: StoredEvent): boolean {
     return item.expiresAt <= Math.floor(this.clock.now().getTime() / 1000);
+  }
+}
+
+/**
+ * The entity index as the DynamoDB adapter reads it: one partition per entity id, sort key
+ * `{received_at}#{id}`, `limit` counting index items before the name and entity filters.
+ */
+export class MemoryEntityIndex implements EntityEvents {
+  readonly indexed = true;
+
+  constructor(private readonly log: MemoryEventLog) {}
+
+  async page(
+    entityId: string,
+    query: Omit<EventRangeQuery, 'entityId' | 'consistent'>,
+    cursor: ShardCursor | undefined,
+    limit: number,
+  ): Promise<EntityEventsPage> {
+    const direction = query.descending ? -1 : 1;
+    const page = await readMerged(
+      1,
+      async (_, after, size) => {
+        const start = shardReadStart(query, after);
+        if (start === 'done') return { items: [] };
+        const upper = `${query.to}\uffff`;
+        const evaluated = this.log
+          .all()
+          .filter((event) => event.entity_id === entityId)
+          .map((event) => ({ sk: `${event.received_at}#${event.id}`, item: event }))
+          .filter(({ sk }) => sk >= query.from && sk <= upper)
+          .filter(
+            ({ sk }) =>
+              start.afterSk === undefined || (query.descending ? sk < start.afterSk : sk > start.afterSk),
+          )
+          .sort((a, b) => direction * a.sk.localeCompare(b.sk))
+          .slice(0, size);
+        const items = evaluated.filter(
+          ({ item }) =>
+            (!query.name || item.name === query.name) &&
+            (!query.entity || entityOf(item.name) === query.entity),
+        );
+        const last = evaluated.at(-1);
+        return { items, ...(evaluated.length === size && last && { lastEvaluatedSk: last.sk }) };
+      },
+      cursor,
+      limit,
+      query.descending,
+    );
+    return { items: page.items, ...(page.cursor && { cursor: page.cursor }) };
   }
 }

@@ -10,7 +10,7 @@ import {
   MemoryDeliveryHistory,
   MemoryDeliveryStateStore,
 } from './deliveries.ts';
-import { MemoryEventLog } from './events.ts';
+import { MemoryEntityIndex, MemoryEventLog } from './events.ts';
 import {
   MemoryExportDestinations,
   MemoryExportStateStore,
@@ -41,6 +41,8 @@ export const memoryWorld = (start: string | Date = '2026-11-30T12:00:00.000Z') =
   const rejected = new MemoryRejectedEventStore();
   const secrets = new MemorySecretStore();
   const eventLog = new MemoryEventLog(clock, RETENTION_DAYS);
+  /** As a deployment with the entity index keeps it. */
+  const entityIndex = new MemoryEntityIndex(eventLog);
   const deliveryState = new MemoryDeliveryStateStore();
   const history = new MemoryDeliveryHistory(clock, RETENTION_DAYS);
   const replayStore = new MemoryReplayStore();
@@ -93,6 +95,7 @@ export const memoryWorld = (start: string | Date = '2026-11-30T12:00:00.000Z') =
     rejected,
     secrets,
     eventLog,
+    entityIndex,
     deliveryState,
     history,
     replayStore,

@@ -29,6 +29,7 @@ const setUp = (
       maxFileBytes,
       maxFileAgeMs: MAX_FILE_AGE_MS,
       chunkBytes: Math.min(maxFileBytes, 4 * 1024 * 1024),
+      tenant: TENANT,
     },
   });
   const flush = new ExportFlush({

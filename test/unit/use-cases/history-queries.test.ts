@@ -18,6 +18,7 @@ const setUp = () => {
   const queries = new HistoryQueries({
     integrations: world.integrations,
     eventLog: world.eventLog,
+    entityEvents: world.entityIndex,
     history: world.history,
     dispatcher: world.dispatcher,
     clock: world.clock,
