@@ -1,6 +1,7 @@
 import { gzipSync } from 'node:zlib';
 import { describe, expect, it } from 'vitest';
 import {
+  deliveryEntriesFromItem,
   integrationFromItem,
   loggedEventsFromChunk,
   StoredItemError,
@@ -74,5 +75,27 @@ describe('stored items', () => {
     expect(() =>
       loggedEventsFromChunk({ ...chunk, events: gzipSync(JSON.stringify([{ id: 'e-1' }])) }),
     ).toThrow(/does not fit: 0\.tenant/);
+  });
+
+  it('reads delivery history entries gzipped, and as a list from items written before', () => {
+    const entries = [
+      {
+        event_id: 'e-1',
+        name: 'order.created',
+        entity_id: 'o-1',
+        status: 'delivered',
+        attempt: { at: '2026-11-30T10:00:01.000Z', duration_ms: 40, status_code: 200 },
+      },
+    ];
+    const key = { pk: 'erp-1@2026-11-01T00:00:00.000Z#3', sk: '2026-11-30T10:00:00.000Z#w1' };
+    const received_at = '2026-11-30T10:00:00.000Z';
+    const gz = { ...key, received_at, entries_gz: gzipSync(JSON.stringify(entries)) };
+    expect(deliveryEntriesFromItem(gz)).toEqual({ received_at, entries });
+    expect(deliveryEntriesFromItem({ ...key, received_at, entries })).toEqual({ received_at, entries });
+    expect(() => deliveryEntriesFromItem({ ...gz, entries_gz: Buffer.from('not gzip') })).toThrow(
+      /delivery history item erp-1@.*#3 \/ .*#w1 does not unzip/,
+    );
+    const wrong = gzipSync(JSON.stringify([{ ...entries[0], status: 'lost' }]));
+    expect(() => deliveryEntriesFromItem({ ...gz, entries_gz: wrong })).toThrow(StoredItemError);
   });
 });

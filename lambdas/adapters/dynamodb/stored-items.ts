@@ -85,23 +85,27 @@ export interface DeliveryEntry {
   attempt: DeliveryAttempt;
 }
 
+const deliveryEntries = z.array(
+  z.looseObject({
+    event_id: z.string().check(z.minLength(1)),
+    name: text,
+    entity_id: z.optional(text),
+    status: z.enum(['pending', 'delivered', 'rejected', 'failed']),
+    attempt: z.looseObject({
+      at: instant,
+      duration_ms: z.number(),
+      status_code: z.optional(z.int()),
+      error: z.optional(text),
+      file: z.optional(text),
+    }),
+  }),
+);
+
+/** A delivery history item: its entries gzipped (`entries_gz`), or as a list (items written before). */
 const deliveryHistoryItem = z.looseObject({
   received_at: instant,
-  entries: z.array(
-    z.looseObject({
-      event_id: z.string().check(z.minLength(1)),
-      name: text,
-      entity_id: z.optional(text),
-      status: z.enum(['pending', 'delivered', 'rejected', 'failed']),
-      attempt: z.looseObject({
-        at: instant,
-        duration_ms: z.number(),
-        status_code: z.optional(z.int()),
-        error: z.optional(text),
-        file: z.optional(text),
-      }),
-    }),
-  ),
+  entries: z.optional(deliveryEntries),
+  entries_gz: z.optional(z.instanceof(Uint8Array)),
 });
 
 const replayJobItem = z.looseObject({
@@ -174,12 +178,29 @@ export const loggedEventsFromChunk = (item: Record<string, unknown>): LoggedEven
 
 export const deliveryEntriesFromItem = (
   item: Record<string, unknown>,
-): { received_at: string; entries: DeliveryEntry[] } =>
-  parse<{ received_at: string; entries: DeliveryEntry[] }>(
+): { received_at: string; entries: DeliveryEntry[] } => {
+  const stored = parse<{ received_at: string; entries?: DeliveryEntry[]; entries_gz?: Uint8Array }>(
     deliveryHistoryItem,
     'delivery history item',
     item,
   );
+  if (stored.entries_gz === undefined)
+    return { received_at: stored.received_at, entries: stored.entries ?? [] };
+  const fail = (why: string) =>
+    new StoredItemError(`The stored delivery history item ${String(item.pk)} / ${String(item.sk)} ${why}`);
+  let json: unknown;
+  try {
+    json = JSON.parse(gunzipSync(stored.entries_gz).toString('utf8'));
+  } catch (error) {
+    throw fail(`does not unzip to JSON: ${(error as Error).message}`);
+  }
+  const result = deliveryEntries.safeParse(json);
+  if (!result.success) {
+    const issue = result.error.issues[0];
+    throw fail(`does not fit: entries.${issue?.path.join('.')}: ${issue?.message}`);
+  }
+  return { received_at: stored.received_at, entries: result.data as DeliveryEntry[] };
+};
 
 export const entityIndexEntryFromItem = (item: Record<string, unknown>): EntityIndexEntry =>
   parse<EntityIndexEntry>(entityIndexItem, 'entity index item', item);
