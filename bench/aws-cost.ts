@@ -35,6 +35,8 @@ interface Scenario {
   perRequest: 1 | 100;
   webhooks: number;
   s3: boolean;
+  /** On a deployment that keeps the entity index (context `entityIndex`). */
+  entityIndex?: boolean;
 }
 
 const SCENARIOS: Scenario[] = [
@@ -44,6 +46,14 @@ const SCENARIOS: Scenario[] = [
   { title: '1 webhook', key: 'webhook_1', perRequest: 100, webhooks: 1, s3: false },
   { title: '3 webhooks', key: 'webhook_3', perRequest: 100, webhooks: 3, s3: false },
   { title: '1 S3', key: 's3_1', perRequest: 100, webhooks: 0, s3: true },
+  {
+    title: '1 webhook, entity index',
+    key: 'webhook_1_entity_index',
+    perRequest: 100,
+    webhooks: 1,
+    s3: false,
+    entityIndex: true,
+  },
 ];
 
 const DYNAMO_READS = new Set(['GetItem', 'Query', 'Scan', 'BatchGetItem', 'TransactGetItems']);
@@ -209,6 +219,31 @@ export const benchAwsCost = async (options: CostBenchOptions): Promise<void> => 
   if (!s3Available)
     console.log('note: lambdas/handlers/sqs/export-batcher.ts does not exist: the S3 scenario is skipped');
 
+  // A deployment keeps the entity index or not: scenarios with it run on a runtime of their own.
+  const results: Measured[] = [];
+  for (const entityIndex of [false, true]) {
+    const group = scenarios.filter((scenario) => Boolean(scenario.entityIndex) === entityIndex);
+    if (group.length > 0) results.push(...(await measureScenarios(group, events, s3Available, entityIndex)));
+  }
+  printCostReport(scenarios, results, events);
+  recordResults(
+    'cost_usd_per_million',
+    Object.fromEntries(
+      scenarios.flatMap((scenario, index) => {
+        const result = results[index];
+        return scenario.key && result ? [[scenario.key, totalUsd(result)]] : [];
+      }),
+    ),
+  );
+};
+
+/** Runs `scenarios` one after another on one local runtime; their counts, in order. */
+const measureScenarios = async (
+  scenarios: readonly Scenario[],
+  events: number,
+  s3Available: boolean,
+  entityIndex: boolean,
+): Promise<Measured[]> => {
   progress('cost: starting the local runtime (S3 through a counting proxy)');
   // The handlers reach S3 through a proxy that records each request: the export's customer-bucket clients are
   // created per integration, so middleware on the module-scope clients would miss them.
@@ -219,6 +254,7 @@ export const benchAwsCost = async (options: CostBenchOptions): Promise<void> => 
       AWS_ENDPOINT_URL_S3: proxy.url,
       // Export files close after 2 s instead of 5 minutes, so the S3 scenario uploads within seconds.
       EXPORT_MAX_FILE_AGE_SECONDS: '2',
+      ENTITY_INDEX: String(entityIndex),
     },
     { scheduleIntervalMs: 1000 },
   );
@@ -320,16 +356,7 @@ export const benchAwsCost = async (options: CostBenchOptions): Promise<void> => 
         if (removed.status >= 300) throw new Error(`delete of ${id} failed: ${removed.text}`);
       }
     }
-    printCostReport(scenarios, results, events);
-    recordResults(
-      'cost_usd_per_million',
-      Object.fromEntries(
-        scenarios.flatMap((scenario, index) => {
-          const result = results[index];
-          return scenario.key && result ? [[scenario.key, totalUsd(result)]] : [];
-        }),
-      ),
-    );
+    return results;
   } finally {
     s3.destroy();
     await pipeline.stop();

@@ -48,7 +48,7 @@ export class DeliveryRouter {
       ...(chunk !== undefined && { chunk }),
     };
     if (integration.s3_parameters) {
-      await this.deps.exportQueue.send(JSON.stringify(message));
+      await this.deps.exportQueue.send(JSON.stringify(message), integration.id);
       return;
     }
     // A temporary integration finishes when nothing is pending: its pending records must exist before the
@@ -59,6 +59,6 @@ export class DeliveryRouter {
       !(await this.deps.history.recordPending(integration, event))
     )
       return;
-    await this.deps.webhookQueue.send(JSON.stringify(message));
+    await this.deps.webhookQueue.send(JSON.stringify(message), integration.id);
   }
 }

@@ -17,30 +17,35 @@ const MAX_ATTEMPTS = 5;
 /**
  * An SQS queue behind the MessageQueue port. `sendAll` packs bodies into as few SendMessageBatch
  * requests as the limits allow and re-sends entries SQS reports as failed; `send` collects the bodies
- * sent in one tick (records processed in parallel) and sends them the same way.
+ * sent in one tick (records processed in parallel) and sends them the same way, those of one group side by
+ * side.
  */
 export class SqsMessageQueue implements MessageQueue {
-  private readonly loader: DataLoader<string, true, string>;
+  private readonly loader: DataLoader<{ body: string; group?: string }, true, string>;
 
   constructor(
     private readonly client: SQSClient,
     private readonly queueUrl: string,
   ) {
     this.loader = new DataLoader(
-      async (bodies) => {
+      async (sends) => {
         try {
-          await this.sendAll([...bodies]);
-          return bodies.map(() => true as const);
+          // A stable sort: each group's messages together, in the order they were sent.
+          const grouped = [...sends].sort((a, b) =>
+            (a.group ?? '') < (b.group ?? '') ? -1 : (a.group ?? '') > (b.group ?? '') ? 1 : 0,
+          );
+          await this.sendAll(grouped.map((send) => send.body));
+          return sends.map(() => true as const);
         } catch (error) {
-          return bodies.map(() => error as Error);
+          return sends.map(() => error as Error);
         }
       },
       { cache: false, maxBatchSize: 100, cacheKeyFn: () => randomUUID() },
     );
   }
 
-  async send(body: string): Promise<void> {
-    await this.loader.load(body);
+  async send(body: string, group?: string): Promise<void> {
+    await this.loader.load({ body, ...(group !== undefined && { group }) });
   }
 
   async sendDelayed(body: string, delaySeconds: number): Promise<void> {

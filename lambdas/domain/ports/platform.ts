@@ -4,8 +4,12 @@
 export interface MessageQueue {
   /** Sends all bodies (in as few requests as the service allows); rejects if any could not be sent. */
   sendAll(bodies: string[]): Promise<void>;
-  /** Sends one body, batched with others sent in the same tick. */
-  send(body: string): Promise<void>;
+  /**
+   * Sends one body, batched with others sent in the same tick; bodies of the same `group` go into the same
+   * requests where they can, so a consumer's batches tend to hold one group (one integration's deliveries:
+   * one configuration read and one history write per batch instead of one per integration).
+   */
+  send(body: string, group?: string): Promise<void>;
   /** Sends one body that becomes visible after `delaySeconds` (at most 900). */
   sendDelayed(body: string, delaySeconds: number): Promise<void>;
   /**
