@@ -7,6 +7,8 @@
 export const API_BASE = '/api/v1/org/integrations/eventstream';
 /** Where producers publish events. */
 export const EVENTS_PATH = '/api/v1/org/events';
+/** The event catalog: names seen, and a JSON Schema per name. */
+export const EVENT_TYPES_PATH = '/api/v1/org/event_types';
 
 /** OAuth scopes the JWT authorizer checks per route. */
 export const SCOPES = {
@@ -37,7 +39,11 @@ export type RouteName =
   | 'publishEvents'
   | 'queryEvents'
   | 'listDeliveries'
-  | 'retryDelivery';
+  | 'retryDelivery'
+  | 'listEventTypes'
+  | 'getEventSchema'
+  | 'putEventSchema'
+  | 'deleteEventSchema';
 
 export interface RouteDefinition {
   name: RouteName;
@@ -49,6 +55,7 @@ export interface RouteDefinition {
 
 const byId = `${API_BASE}/{integration_id}`;
 const rejected = `${byId}/rejected_events`;
+const eventSchema = `${EVENT_TYPES_PATH}/{name}/schema`;
 
 export const ROUTES: readonly RouteDefinition[] = [
   { name: 'listIntegrations', method: 'GET', path: API_BASE, scope: SCOPES.read },
@@ -81,6 +88,10 @@ export const ROUTES: readonly RouteDefinition[] = [
     path: `${byId}/deliveries/{event_id}/_retry`,
     scope: SCOPES.write,
   },
+  { name: 'listEventTypes', method: 'GET', path: EVENT_TYPES_PATH, scope: SCOPES.read },
+  { name: 'getEventSchema', method: 'GET', path: eventSchema, scope: SCOPES.read },
+  { name: 'putEventSchema', method: 'PUT', path: eventSchema, scope: SCOPES.write },
+  { name: 'deleteEventSchema', method: 'DELETE', path: eventSchema, scope: SCOPES.write },
 ];
 
 /** Where the OpenAPI document is served, without a token. */

@@ -1,7 +1,10 @@
 import type { IntegrationPolicy } from '../../../lambdas/domain/integration-rules.ts';
+import { PayloadValidators } from '../../../lambdas/domain/payload-schema.ts';
 import { DeliveryRouter } from '../../../lambdas/use-cases/delivery-router.ts';
+import { EventTypeNotes } from '../../../lambdas/use-cases/event-type-notes.ts';
 import { IntegrationRemover } from '../../../lambdas/use-cases/integration-remover.ts';
 import { IntegrationStopper } from '../../../lambdas/use-cases/integration-stopper.ts';
+import { PayloadSchemas } from '../../../lambdas/use-cases/payload-schemas.ts';
 import { ReplayJobs } from '../../../lambdas/use-cases/replay-jobs.ts';
 import { WebhookDispatcher } from '../../../lambdas/use-cases/webhook-dispatcher.ts';
 import {
@@ -10,6 +13,7 @@ import {
   MemoryDeliveryHistory,
   MemoryDeliveryStateStore,
 } from './deliveries.ts';
+import { MemoryEventCatalogStore } from './event-types.ts';
 import { MemoryEventLog } from './events.ts';
 import {
   MemoryExportDestinations,
@@ -71,6 +75,9 @@ export const memoryWorld = (start: string | Date = '2026-11-30T12:00:00.000Z') =
     replayJobs: replayStore,
     secrets,
   });
+  const eventCatalog = new MemoryEventCatalogStore(clock, RETENTION_DAYS);
+  const eventTypeNotes = new EventTypeNotes({ sightings: eventCatalog, clock, log: operationLog });
+  const payloadSchemas = new PayloadSchemas({ store: eventCatalog, validators: new PayloadValidators() });
   const replayJobs = new ReplayJobs({
     replays: replayStore,
     replayQueue: queues.replay,
@@ -110,6 +117,9 @@ export const memoryWorld = (start: string | Date = '2026-11-30T12:00:00.000Z') =
     replayJobs,
     router,
     dispatcher,
+    eventCatalog,
+    eventTypeNotes,
+    payloadSchemas,
   };
 };
 

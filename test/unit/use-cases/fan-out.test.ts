@@ -12,6 +12,7 @@ const setUp = () => {
     eventLog: world.eventLog,
     router: world.router,
     deliveryState: world.deliveryState,
+    eventTypes: world.eventTypeNotes,
     tenant: TENANT,
   });
   return { world, fanOut };
