@@ -56,6 +56,16 @@ export const schemaVersion = (json: string): string =>
  * (`schema.properties.sku.type: must be equal to one of the allowed values`).
  */
 export const parsePayloadSchema = (schema: unknown): PayloadSchema => {
+  try {
+    return parseSchema(schema);
+  } catch (error) {
+    // Serializing and checking recurse: a schema nested deeper than the stack allows is a 400, not a crash.
+    if (error instanceof RangeError) throw new ValidationError('schema: is nested too deeply', 'schema');
+    throw error;
+  }
+};
+
+const parseSchema = (schema: unknown): PayloadSchema => {
   if (
     typeof schema !== 'boolean' &&
     (schema === null || typeof schema !== 'object' || Array.isArray(schema))
@@ -186,7 +196,13 @@ const chosen = (errors: readonly ErrorObject[]): ErrorObject | undefined => {
 export const payloadValidator = (schema: PayloadSchema): PayloadValidator => {
   const validate = compile(schema.json);
   return (payload) => {
-    if (validate(payload)) return undefined;
+    try {
+      if (validate(payload)) return undefined;
+    } catch (error) {
+      // A recursive schema follows the payload down: one nested deeper than the stack allows is refused.
+      if (error instanceof RangeError) return { path: '', rule: 'is nested too deeply to check' };
+      throw error;
+    }
     const error = chosen(validate.errors ?? []);
     if (!error) return { path: '', rule: 'does not match the schema' };
     return { path: pathIn(payload, error.instancePath, propertyOf(error)), rule: ruleOf(error) };

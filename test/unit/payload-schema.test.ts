@@ -114,6 +114,20 @@ describe('payload schemas (JSON Schema 2020-12)', () => {
     expect(violationOf(schema, { ref: true })).toEqual({ path: 'ref', rule: 'must match a schema in anyOf' });
   });
 
+  it('refuses a schema or a payload nested deeper than it can check with 400, not a crash', () => {
+    let deep: unknown = { type: 'object' };
+    for (let level = 0; level < 5000; level++) deep = { not: deep };
+    expect(refusal(deep).message).toBe('schema: is nested too deeply');
+    const tree = {
+      $defs: { node: { properties: { child: { $ref: '#/$defs/node' } } } },
+      $ref: '#/$defs/node',
+    };
+    let payload: unknown = {};
+    for (let level = 0; level < 20_000; level++) payload = { child: payload };
+    expect(violationOf(tree, payload)).toEqual({ path: '', rule: 'is nested too deeply to check' });
+    expect(violationOf(tree, { child: { child: {} } })).toBeUndefined();
+  });
+
   it('does not check format, an annotation in 2020-12', () => {
     expect(violationOf({ properties: { at: { type: 'string', format: 'date-time' } } }, { at: 'soon' })).toBe(
       undefined,
