@@ -1,5 +1,5 @@
 import { createHash } from 'node:crypto';
-import { Ajv2020, type ErrorObject, type ValidateFunction } from 'ajv/dist/2020.js';
+import type { Ajv2020, ErrorObject, ValidateFunction } from 'ajv/dist/2020.js';
 import * as z from 'zod';
 import { ValidationError } from './errors.ts';
 
@@ -34,8 +34,20 @@ const DIALECT = 'https://json-schema.org/draft/2020-12/schema';
  */
 const ajvOptions = { strict: false, validateFormats: false, allErrors: false } as const;
 
-// One instance only checks schemas against the meta-schema; it compiles nothing of a tenant's.
-const metaChecker = new Ajv2020(ajvOptions);
+/**
+ * ajv, loaded on first use: its 113 KiB (minified) would otherwise be evaluated, and its meta-schema
+ * compiled, on every cold start of the API, though only a schema write or a publish of a name with a schema
+ * needs it. Bundled all the same (one file per function); the import only defers running it.
+ */
+let loaded: Promise<{ Ajv: typeof Ajv2020; metaChecker: Ajv2020 }> | undefined;
+const ajv = () => {
+  loaded ??= import('ajv/dist/2020.js').then(({ Ajv2020: Ajv }) => ({
+    Ajv,
+    // This instance only checks schemas against the meta-schema; it compiles nothing of a tenant's.
+    metaChecker: new Ajv(ajvOptions),
+  }));
+  return loaded;
+};
 
 /** A JSON Schema as stored: its canonical text and a version that changes with that text. */
 export interface PayloadSchema {
@@ -55,9 +67,9 @@ export const schemaVersion = (json: string): string =>
  * MAX_SCHEMA_BYTES serialized. Returns it in its stored form; throws a ValidationError naming the problem
  * (`schema.properties.sku.type: must be equal to one of the allowed values`).
  */
-export const parsePayloadSchema = (schema: unknown): PayloadSchema => {
+export const parsePayloadSchema = async (schema: unknown): Promise<PayloadSchema> => {
   try {
-    return parseSchema(schema);
+    return await parseSchema(schema);
   } catch (error) {
     // Serializing and checking recurse: a schema nested deeper than the stack allows is a 400, not a crash.
     if (error instanceof RangeError) throw new ValidationError('schema: is nested too deeply', 'schema');
@@ -65,7 +77,7 @@ export const parsePayloadSchema = (schema: unknown): PayloadSchema => {
   }
 };
 
-const parseSchema = (schema: unknown): PayloadSchema => {
+const parseSchema = async (schema: unknown): Promise<PayloadSchema> => {
   if (
     typeof schema !== 'boolean' &&
     (schema === null || typeof schema !== 'object' || Array.isArray(schema))
@@ -83,13 +95,14 @@ const parseSchema = (schema: unknown): PayloadSchema => {
       'schema.$schema',
     );
   }
+  const { metaChecker } = await ajv();
   if (!metaChecker.validateSchema(schema)) {
     const error = metaChecker.errors?.[0];
     const field = fieldUnder('schema', pathIn(schema, error?.instancePath ?? ''));
     throw new ValidationError(`${field}: ${error?.message ?? 'is not a valid JSON Schema'}`, field);
   }
   try {
-    compile(json);
+    await compile(json);
   } catch (error) {
     // ajv names an unresolvable `$ref` or a bad `pattern`; nothing else reaches here after the meta-schema.
     throw new ValidationError(`schema: ${(error as Error).message.split('\n')[0]}`, 'schema');
@@ -102,7 +115,10 @@ const parseSchema = (schema: unknown): PayloadSchema => {
  * two versions of one) with the same `$id` would clash in a shared one. Compiling is rare (once per
  * version per Lambda instance), so the instance's cost does not matter.
  */
-const compile = (json: string): ValidateFunction => new Ajv2020(ajvOptions).compile(JSON.parse(json));
+const compile = async (json: string): Promise<ValidateFunction> => {
+  const { Ajv } = await ajv();
+  return new Ajv(ajvOptions).compile(JSON.parse(json));
+};
 
 /** What a payload breaks: the dotted path of the value at fault under `payload`, and the rule. */
 export interface PayloadViolation {
@@ -193,8 +209,8 @@ const chosen = (errors: readonly ErrorObject[]): ErrorObject | undefined => {
 };
 
 /** A validator for a schema that `parsePayloadSchema` accepted. */
-export const payloadValidator = (schema: PayloadSchema): PayloadValidator => {
-  const validate = compile(schema.json);
+export const payloadValidator = async (schema: PayloadSchema): Promise<PayloadValidator> => {
+  const validate = await compile(schema.json);
   return (payload) => {
     try {
       if (validate(payload)) return undefined;
@@ -214,17 +230,20 @@ export const payloadValidator = (schema: PayloadSchema): PayloadValidator => {
  * instance compiles each version it meets once, and a changed schema (a new version) is compiled anew.
  */
 export class PayloadValidators {
-  private readonly byVersion = new Map<string, PayloadValidator>();
+  // Promises, so requests that meet a new version at once compile it once.
+  private readonly byVersion = new Map<string, Promise<PayloadValidator>>();
 
   constructor(private readonly capacity = 200) {}
 
   /** The validator of `schema`, compiled now if this instance has not met its version. */
-  of(schema: PayloadSchema): PayloadValidator {
+  of(schema: PayloadSchema): Promise<PayloadValidator> {
     let validator = this.byVersion.get(schema.version);
     if (validator) {
       this.byVersion.delete(schema.version);
     } else {
       validator = payloadValidator(schema);
+      // A schema that does not compile (edited by hand in the table) is tried again next time.
+      validator.catch(() => this.byVersion.delete(schema.version));
       if (this.byVersion.size >= this.capacity) {
         const oldest = this.byVersion.keys().next().value;
         if (oldest !== undefined) this.byVersion.delete(oldest);

@@ -59,7 +59,7 @@ export class EventCatalog {
     const { schema } = parseRequest(putEventSchemaBodySchema, body);
     const stored: StoredEventSchema = {
       name: valid,
-      ...parsePayloadSchema(schema),
+      ...(await parsePayloadSchema(schema)),
       updated_at: this.deps.clock.now().toISOString(),
     };
     await this.deps.store.putSchema(stored);

@@ -25,13 +25,13 @@ export class PayloadSchemas {
   ): Promise<void> {
     const schemas = await this.deps.store.schemasOf([...new Set(events.map((event) => event.name))]);
     if (schemas.size === 0) return;
-    events.forEach((event, index) => {
+    for (const [index, event] of events.entries()) {
       const schema = schemas.get(event.name);
-      if (!schema) return;
-      const violation = this.deps.validators.of(schema)(event.payload);
-      if (!violation) return;
+      if (!schema) continue;
+      const violation = (await this.deps.validators.of(schema))(event.payload);
+      if (!violation) continue;
       const field = fieldUnder(fieldOf(index), violation.path);
       throw new ValidationError(`${field}: ${violation.rule} (schema of ${event.name})`, field);
-    });
+    }
   }
 }

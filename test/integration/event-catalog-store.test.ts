@@ -48,20 +48,20 @@ describe('the event catalog in DynamoDB', () => {
   it('keeps a schema per name, reads several in one call, and lists names and versions', async () => {
     const { clock, store } = setUp();
     const [a, b, unseen] = [uniqueName(), uniqueName(), uniqueName()];
-    const schemaOf = (name: string, required: string[]) => ({
+    const schemaOf = async (name: string, required: string[]) => ({
       name,
-      ...parsePayloadSchema({ type: 'object', required }),
+      ...(await parsePayloadSchema({ type: 'object', required })),
       updated_at: clock.now().toISOString(),
     });
-    await store.putSchema(schemaOf(a, ['id']));
-    await store.putSchema(schemaOf(b, ['sku']));
+    await store.putSchema(await schemaOf(a, ['id']));
+    await store.putSchema(await schemaOf(b, ['sku']));
 
-    expect(await store.getSchema(a)).toEqual(schemaOf(a, ['id']));
+    expect(await store.getSchema(a)).toEqual(await schemaOf(a, ['id']));
     const found = await store.schemasOf([a, b, unseen]);
     expect([...found.keys()].sort()).toEqual([a, b].sort());
     expect(JSON.parse(found.get(b)?.json ?? '')).toEqual({ type: 'object', required: ['sku'] });
     expect((await store.list()).schemas).toEqual(
-      expect.arrayContaining([{ name: a, version: schemaOf(a, ['id']).version }]),
+      expect.arrayContaining([{ name: a, version: (await schemaOf(a, ['id'])).version }]),
     );
 
     expect(await store.deleteSchema(a)).toBe(true);
