@@ -2,6 +2,7 @@ import type { IntegrationPolicy } from '../../../lambdas/domain/integration-rule
 import { PayloadValidators } from '../../../lambdas/domain/payload-schema.ts';
 import { DeliveryRouter } from '../../../lambdas/use-cases/delivery-router.ts';
 import { EventTypeNotes } from '../../../lambdas/use-cases/event-type-notes.ts';
+import { FanOut } from '../../../lambdas/use-cases/fan-out.ts';
 import { IntegrationRemover } from '../../../lambdas/use-cases/integration-remover.ts';
 import { IntegrationStopper } from '../../../lambdas/use-cases/integration-stopper.ts';
 import { PayloadSchemas } from '../../../lambdas/use-cases/payload-schemas.ts';
@@ -86,6 +87,14 @@ export const memoryWorld = (start: string | Date = '2026-11-30T12:00:00.000Z') =
     settleMs: SETTLE_MS,
   });
   const router = new DeliveryRouter({ history, webhookQueue: queues.webhook, exportQueue: queues.export });
+  const fanOut = new FanOut({
+    integrations,
+    eventLog,
+    router,
+    deliveryState,
+    eventTypes: eventTypeNotes,
+    tenant: TENANT,
+  });
   const dispatcher = new WebhookDispatcher({
     secrets,
     sender,
@@ -120,6 +129,7 @@ export const memoryWorld = (start: string | Date = '2026-11-30T12:00:00.000Z') =
     eventCatalog,
     eventTypeNotes,
     payloadSchemas,
+    fanOut,
   };
 };
 

@@ -3,7 +3,7 @@ import { describe, expect, it } from 'vitest';
 import { NOTE_INTERVAL_MS } from '../../../lambdas/domain/event-types.ts';
 import type { IngestMessage } from '../../../lambdas/domain/messages.ts';
 import { EventCatalog } from '../../../lambdas/use-cases/event-catalog.ts';
-import { FanOut, type IngestRecord } from '../../../lambdas/use-cases/fan-out.ts';
+import type { IngestRecord } from '../../../lambdas/use-cases/fan-out.ts';
 import { PublishEvents } from '../../../lambdas/use-cases/publish-events.ts';
 import { memoryWorld, RETENTION_DAYS, TENANT } from '../../support/memory/world.ts';
 
@@ -22,14 +22,6 @@ const setUp = () => {
     tenant: TENANT,
     payloadSchemas: world.payloadSchemas,
   });
-  const fanOut = new FanOut({
-    integrations: world.integrations,
-    eventLog: world.eventLog,
-    router: world.router,
-    deliveryState: world.deliveryState,
-    eventTypes: world.eventTypeNotes,
-    tenant: TENANT,
-  });
   /** Publishes `body` and fans out what it queued, as the ingest queue would hand it over. */
   const publishAndFanOut = async (body: unknown) => {
     const before = world.queues.ingest.sent.length;
@@ -39,7 +31,7 @@ const setUp = () => {
       body: message.body,
       sentAt: world.clock.now(),
     }));
-    await fanOut.batch(records);
+    await world.fanOut.batch(records);
   };
   return { world, catalog, publisher, publishAndFanOut };
 };
