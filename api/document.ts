@@ -18,6 +18,7 @@ import {
   orgDeliveryQuerySchema,
   retryDeliveryQuerySchema,
 } from '../lambdas/domain/list-queries.ts';
+import { MAX_SCHEMA_BYTES, putEventSchemaBodySchema } from '../lambdas/domain/payload-schema.ts';
 import { publishedEventSchema } from '../lambdas/domain/published-event.ts';
 import { ROUTES, type RouteDefinition, type RouteName, SCOPES } from '../lambdas/handlers/api/routes.ts';
 import * as examples from './examples.ts';
@@ -34,7 +35,7 @@ type ErrorStatus = 400 | 404 | 409 | 413 | 415 | 502;
 interface OperationDoc {
   summary: string;
   description: string;
-  tag: 'Integrations' | 'Operation' | 'Rejected events' | 'Signing' | 'Events' | 'Deliveries';
+  tag: 'Integrations' | 'Operation' | 'Rejected events' | 'Signing' | 'Events' | 'Event types' | 'Deliveries';
   /** Statuses this route answers besides its success and the ones every route may answer. */
   errors: readonly ErrorStatus[];
   query?: z.ZodObject;
@@ -46,6 +47,10 @@ const JSON_BODY = 'application/json';
 const eventIdParam = z
   .string()
   .meta({ description: 'The event id (a UUID).', example: examples.eventExample.id });
+const eventNameParam = z.string().meta({
+  description: 'An event name, `entity.event` in lowercase snake case.',
+  example: 'order.created',
+});
 const integrationIdParam = integrationIdSchema.meta({
   description: 'The integration id: 1..50 lowercase letters, digits or dashes.',
   example: 'erp-netsuite-integration-002',
@@ -71,6 +76,11 @@ const registerBody = registerIntegrationSchema.meta({
 const updateBody = updateIntegrationSchema.meta({
   id: 'UpdateIntegration',
   description: '`id`, `integration_type`, `starts_at` and `ends_at` cannot change.',
+});
+
+const schemaBody = putEventSchemaBodySchema.meta({
+  id: 'PutEventSchema',
+  description: `The schema (draft 2020-12) under \`schema\`; the request body at most ${MAX_SCHEMA_BYTES / 1024} KiB.`,
 });
 
 /** The prose of every route: a route without an entry here does not compile. */
@@ -246,11 +256,49 @@ const OPERATIONS: Record<RouteName, OperationDoc> = {
     errors: [400, 404],
     query: orgDeliveryQuerySchema,
   },
+  listEventTypes: {
+    summary: 'List event types',
+    description:
+      'Every event name received within the 30-day window (`first_seen` and `last_seen` accurate to about ' +
+      'a minute), and every name with a schema, even one not seen yet. Sorted by name.',
+    tag: 'Event types',
+    errors: [],
+    example: examples.eventTypesExample,
+  },
+  getEventSchema: {
+    summary: 'Get an event schema',
+    description: 'The JSON Schema that payloads of this event name are checked against; 404 when none.',
+    tag: 'Event types',
+    errors: [400, 404],
+    example: examples.eventSchemaExample,
+  },
+  putEventSchema: {
+    summary: 'Set an event schema',
+    description:
+      'Sets or replaces the JSON Schema (draft 2020-12) of an event name, seen or not. From the next ' +
+      'publish on, `POST /events` refuses a request with 400 when a payload of this name does not match, ' +
+      'naming the value and the rule (`events[2].payload.items[0].sku: must be a string`). A schema that ' +
+      'is not valid 2020-12, has a `$ref` outside itself or an invalid `pattern` is refused with 400. ' +
+      '`format` is an annotation: not checked.',
+    tag: 'Event types',
+    errors: [400, 413, 415],
+    body: {
+      schema: schemaBody,
+      examples: { order: { summary: 'Orders need an id and SKUs', value: { schema: examples.orderSchema } } },
+    },
+    example: examples.eventSchemaExample,
+  },
+  deleteEventSchema: {
+    summary: 'Delete an event schema',
+    description: 'Payloads of this name are no longer checked, from the next publish on.',
+    tag: 'Event types',
+    errors: [400, 404],
+  },
 };
 
 const ERROR_DESCRIPTIONS: Record<ErrorStatus, string> = {
   400: 'The request is invalid (`validation_error`, `field` names the field) or over a limit (`limit_exceeded`).',
-  404: 'No such integration or event.',
+  404: 'No such integration, event or schema.',
   409: 'Conflict: the id is taken, the integration is running (update), or it changed concurrently.',
   413: 'The body is too large.',
   415: 'The body is not JSON.',
@@ -279,6 +327,7 @@ const operation = (route: RouteDefinition): ZodOpenApiOperationObject => {
   const pathParams = {
     ...(route.path.includes('{integration_id}') && { integration_id: integrationIdParam }),
     ...(route.path.includes('{event_id}') && { event_id: eventIdParam }),
+    ...(route.path.includes('{name}') && { name: eventNameParam }),
   };
   const errors = Object.fromEntries(
     doc.errors.map((status) => [
@@ -321,7 +370,7 @@ const operation = (route: RouteDefinition): ZodOpenApiOperationObject => {
     responses: {
       [String(success.status)]: {
         description: success.description,
-        content: jsonContent(success.schema, doc.example),
+        ...(success.status !== 204 && { content: jsonContent(success.schema, doc.example) }),
       },
       ...errors,
       ...common,
@@ -363,6 +412,10 @@ export const buildOpenApiDocument = () => {
         { name: 'Rejected events', description: 'Events a receiver refused with HTTP 400.' },
         { name: 'Signing', description: 'The Standard Webhooks secret receivers verify deliveries with.' },
         { name: 'Events', description: 'Publish events and query the 30-day event log.' },
+        {
+          name: 'Event types',
+          description: 'The event names seen, and a JSON Schema per name that payloads are checked against.',
+        },
         { name: 'Deliveries', description: 'Delivery history per integration, and resending.' },
       ],
       components: {

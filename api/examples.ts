@@ -4,6 +4,8 @@
  * a temporary integration names its `starts_at` and `ends_at`.
  */
 
+import { schemaVersion } from '../lambdas/domain/payload-schema.ts';
+
 const API_KEY = 'eyJhbGciOiJIUzI1NiIsInR5cCI6IkpXVCJ9';
 const MASKED_API_KEY = '****VCJ9';
 
@@ -163,4 +165,49 @@ export const validationErrorExample = {
   message: 'callback_parameters.callback_url: must be an https URL',
   request_id: 'c6af9ac6-7b61-11e6-9a41-93e8deadbeef',
   field: 'callback_parameters.callback_url',
+};
+
+/** A payload schema for `order.created`: an id, and items that each name a SKU. */
+export const orderSchema = {
+  $schema: 'https://json-schema.org/draft/2020-12/schema',
+  type: 'object',
+  required: ['id', 'items'],
+  properties: {
+    id: { type: 'string' },
+    items: {
+      type: 'array',
+      items: {
+        type: 'object',
+        required: ['sku', 'quantity'],
+        properties: { sku: { type: 'string' }, quantity: { type: 'integer', minimum: 1 } },
+      },
+    },
+  },
+};
+
+export const eventSchemaExample = {
+  name: 'order.created',
+  schema: orderSchema,
+  version: schemaVersion(JSON.stringify(orderSchema)),
+  updated_at: '2026-11-20T09:30:00.000Z',
+};
+
+export const eventTypesExample = {
+  event_types: [
+    {
+      name: 'order.created',
+      entity: 'order',
+      first_seen: '2026-11-01T08:00:12.000Z',
+      last_seen: '2026-11-22T12:00:00.000Z',
+      has_schema: true,
+      schema_version: eventSchemaExample.version,
+    },
+    {
+      name: 'return.completed',
+      entity: 'return',
+      first_seen: '2026-11-03T14:21:40.000Z',
+      last_seen: '2026-11-22T11:58:31.000Z',
+      has_schema: false,
+    },
+  ],
 };

@@ -361,6 +361,62 @@ export interface paths {
         patch?: never;
         trace?: never;
     };
+    "/api/v1/org/event_types": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /**
+         * List event types
+         * @description Every event name received within the 30-day window (`first_seen` and `last_seen` accurate to about a minute), and every name with a schema, even one not seen yet. Sorted by name.
+         *
+         *     Scope: `eventstream/read`.
+         */
+        get: operations["listEventTypes"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/org/event_types/{name}/schema": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /**
+         * Get an event schema
+         * @description The JSON Schema that payloads of this event name are checked against; 404 when none.
+         *
+         *     Scope: `eventstream/read`.
+         */
+        get: operations["getEventSchema"];
+        /**
+         * Set an event schema
+         * @description Sets or replaces the JSON Schema (draft 2020-12) of an event name, seen or not. From the next publish on, `POST /events` refuses a request with 400 when a payload of this name does not match, naming the value and the rule (`events[2].payload.items[0].sku: must be a string`). A schema that is not valid 2020-12, has a `$ref` outside itself or an invalid `pattern` is refused with 400. `format` is an annotation: not checked.
+         *
+         *     Scope: `eventstream/write`.
+         */
+        put: operations["putEventSchema"];
+        post?: never;
+        /**
+         * Delete an event schema
+         * @description Payloads of this name are no longer checked, from the next publish on.
+         *
+         *     Scope: `eventstream/write`.
+         */
+        delete: operations["deleteEventSchema"];
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
 }
 export type webhooks = Record<string, never>;
 export interface components {
@@ -486,6 +542,13 @@ export interface components {
                     [key: string]: unknown;
                 };
             }[];
+        };
+        /** @description The schema (draft 2020-12) under `schema`; the request body at most 64 KiB. */
+        PutEventSchema: {
+            /** @description A JSON Schema, draft 2020-12. */
+            schema: {
+                [key: string]: unknown;
+            } | boolean;
         };
         /** @description Every registered integration. */
         IntegrationList: {
@@ -741,6 +804,43 @@ export interface components {
             response_time_ms?: number;
             /** @description S3 integrations: the file (`s3://bucket/key`) the event went into, uploaded when it closes. */
             file?: string;
+        };
+        /** @description The event catalog. */
+        EventTypeList: {
+            event_types: components["schemas"]["EventType"][];
+        };
+        /** @description An event name of the catalog. */
+        EventType: {
+            /** @description `entity.event`, such as `order.created`. */
+            name: string;
+            /** @description The part of the name before the first dot. */
+            entity: string;
+            /**
+             * Format: date-time
+             * @description When an event of this name was first received, since it was last absent for a whole window (accurate to about a minute). Absent for a name with a schema and no event within the window.
+             */
+            first_seen?: string;
+            /**
+             * Format: date-time
+             * @description When one was last received (accurate to about a minute).
+             */
+            last_seen?: string;
+            /** @description Whether publishing checks payloads of this name against a schema. */
+            has_schema: boolean;
+            /** @description The schema's version, when it has one. */
+            schema_version?: string;
+        };
+        /** @description An event name's payload schema. */
+        EventSchema: {
+            name: string;
+            /** @description The JSON Schema (draft 2020-12) payloads of this name must match. */
+            schema: {
+                [key: string]: unknown;
+            } | boolean;
+            /** @description A hash of the schema's text: it changes whenever the schema does. */
+            version: string;
+            /** Format: date-time */
+            updated_at: string;
         };
     };
     responses: never;
@@ -1022,7 +1122,7 @@ export interface operations {
                     "application/json": components["schemas"]["GatewayError"];
                 };
             };
-            /** @description No such integration or event. */
+            /** @description No such integration, event or schema. */
             404: {
                 headers: {
                     [name: string]: unknown;
@@ -1099,7 +1199,7 @@ export interface operations {
                     "application/json": components["schemas"]["GatewayError"];
                 };
             };
-            /** @description No such integration or event. */
+            /** @description No such integration, event or schema. */
             404: {
                 headers: {
                     [name: string]: unknown;
@@ -1219,7 +1319,7 @@ export interface operations {
                     "application/json": components["schemas"]["GatewayError"];
                 };
             };
-            /** @description No such integration or event. */
+            /** @description No such integration, event or schema. */
             404: {
                 headers: {
                     [name: string]: unknown;
@@ -1334,7 +1434,7 @@ export interface operations {
                     "application/json": components["schemas"]["GatewayError"];
                 };
             };
-            /** @description No such integration or event. */
+            /** @description No such integration, event or schema. */
             404: {
                 headers: {
                     [name: string]: unknown;
@@ -1431,7 +1531,7 @@ export interface operations {
                     "application/json": components["schemas"]["GatewayError"];
                 };
             };
-            /** @description No such integration or event. */
+            /** @description No such integration, event or schema. */
             404: {
                 headers: {
                     [name: string]: unknown;
@@ -1524,7 +1624,7 @@ export interface operations {
                     "application/json": components["schemas"]["GatewayError"];
                 };
             };
-            /** @description No such integration or event. */
+            /** @description No such integration, event or schema. */
             404: {
                 headers: {
                     [name: string]: unknown;
@@ -1631,7 +1731,7 @@ export interface operations {
                     "application/json": components["schemas"]["GatewayError"];
                 };
             };
-            /** @description No such integration or event. */
+            /** @description No such integration, event or schema. */
             404: {
                 headers: {
                     [name: string]: unknown;
@@ -1722,7 +1822,7 @@ export interface operations {
                     "application/json": components["schemas"]["GatewayError"];
                 };
             };
-            /** @description No such integration or event. */
+            /** @description No such integration, event or schema. */
             404: {
                 headers: {
                     [name: string]: unknown;
@@ -1819,7 +1919,7 @@ export interface operations {
                     "application/json": components["schemas"]["GatewayError"];
                 };
             };
-            /** @description No such integration or event. */
+            /** @description No such integration, event or schema. */
             404: {
                 headers: {
                     [name: string]: unknown;
@@ -1898,7 +1998,7 @@ export interface operations {
                     "application/json": components["schemas"]["GatewayError"];
                 };
             };
-            /** @description No such integration or event. */
+            /** @description No such integration, event or schema. */
             404: {
                 headers: {
                     [name: string]: unknown;
@@ -2001,7 +2101,7 @@ export interface operations {
                     "application/json": components["schemas"]["GatewayError"];
                 };
             };
-            /** @description No such integration or event. */
+            /** @description No such integration, event or schema. */
             404: {
                 headers: {
                     [name: string]: unknown;
@@ -2109,7 +2209,7 @@ export interface operations {
                     "application/json": components["schemas"]["GatewayError"];
                 };
             };
-            /** @description No such integration or event. */
+            /** @description No such integration, event or schema. */
             404: {
                 headers: {
                     [name: string]: unknown;
@@ -2203,7 +2303,7 @@ export interface operations {
                     "application/json": components["schemas"]["GatewayError"];
                 };
             };
-            /** @description No such integration or event. */
+            /** @description No such integration, event or schema. */
             404: {
                 headers: {
                     [name: string]: unknown;
@@ -2535,7 +2635,7 @@ export interface operations {
                     "application/json": components["schemas"]["GatewayError"];
                 };
             };
-            /** @description No such integration or event. */
+            /** @description No such integration, event or schema. */
             404: {
                 headers: {
                     [name: string]: unknown;
@@ -2634,7 +2734,7 @@ export interface operations {
                     "application/json": components["schemas"]["GatewayError"];
                 };
             };
-            /** @description No such integration or event. */
+            /** @description No such integration, event or schema. */
             404: {
                 headers: {
                     [name: string]: unknown;
@@ -2753,7 +2853,464 @@ export interface operations {
                     "application/json": components["schemas"]["GatewayError"];
                 };
             };
-            /** @description No such integration or event. */
+            /** @description No such integration, event or schema. */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description Throttled: retry with backoff. */
+            429: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["GatewayError"];
+                };
+            };
+            /** @description Internal error: nothing about it is disclosed; quote `request_id`. */
+            500: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description The API did not answer in time; retry. */
+            503: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["GatewayError"];
+                };
+            };
+        };
+    };
+    listEventTypes: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description Every event name seen within the window, and every name with a schema, by name. */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "event_types": [
+                     *         {
+                     *           "name": "order.created",
+                     *           "entity": "order",
+                     *           "first_seen": "2026-11-01T08:00:12.000Z",
+                     *           "last_seen": "2026-11-22T12:00:00.000Z",
+                     *           "has_schema": true,
+                     *           "schema_version": "mDBDFVy3pKVb5i8OnYv4xn"
+                     *         },
+                     *         {
+                     *           "name": "return.completed",
+                     *           "entity": "return",
+                     *           "first_seen": "2026-11-03T14:21:40.000Z",
+                     *           "last_seen": "2026-11-22T11:58:31.000Z",
+                     *           "has_schema": false
+                     *         }
+                     *       ]
+                     *     }
+                     */
+                    "application/json": components["schemas"]["EventTypeList"];
+                };
+            };
+            /** @description No token, or an invalid or expired one. */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["GatewayError"];
+                };
+            };
+            /** @description The token lacks this route's scope. */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["GatewayError"];
+                };
+            };
+            /** @description Throttled: retry with backoff. */
+            429: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["GatewayError"];
+                };
+            };
+            /** @description Internal error: nothing about it is disclosed; quote `request_id`. */
+            500: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description The API did not answer in time; retry. */
+            503: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["GatewayError"];
+                };
+            };
+        };
+    };
+    getEventSchema: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                /** @description An event name, `entity.event` in lowercase snake case. */
+                name: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description The schema. */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "name": "order.created",
+                     *       "schema": {
+                     *         "$schema": "https://json-schema.org/draft/2020-12/schema",
+                     *         "type": "object",
+                     *         "required": [
+                     *           "id",
+                     *           "items"
+                     *         ],
+                     *         "properties": {
+                     *           "id": {
+                     *             "type": "string"
+                     *           },
+                     *           "items": {
+                     *             "type": "array",
+                     *             "items": {
+                     *               "type": "object",
+                     *               "required": [
+                     *                 "sku",
+                     *                 "quantity"
+                     *               ],
+                     *               "properties": {
+                     *                 "sku": {
+                     *                   "type": "string"
+                     *                 },
+                     *                 "quantity": {
+                     *                   "type": "integer",
+                     *                   "minimum": 1
+                     *                 }
+                     *               }
+                     *             }
+                     *           }
+                     *         }
+                     *       },
+                     *       "version": "mDBDFVy3pKVb5i8OnYv4xn",
+                     *       "updated_at": "2026-11-20T09:30:00.000Z"
+                     *     }
+                     */
+                    "application/json": components["schemas"]["EventSchema"];
+                };
+            };
+            /** @description The request is invalid (`validation_error`, `field` names the field) or over a limit (`limit_exceeded`). */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "error_code": "validation_error",
+                     *       "message": "callback_parameters.callback_url: must be an https URL",
+                     *       "request_id": "c6af9ac6-7b61-11e6-9a41-93e8deadbeef",
+                     *       "field": "callback_parameters.callback_url"
+                     *     }
+                     */
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description No token, or an invalid or expired one. */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["GatewayError"];
+                };
+            };
+            /** @description The token lacks this route's scope. */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["GatewayError"];
+                };
+            };
+            /** @description No such integration, event or schema. */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description Throttled: retry with backoff. */
+            429: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["GatewayError"];
+                };
+            };
+            /** @description Internal error: nothing about it is disclosed; quote `request_id`. */
+            500: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description The API did not answer in time; retry. */
+            503: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["GatewayError"];
+                };
+            };
+        };
+    };
+    putEventSchema: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                /** @description An event name, `entity.event` in lowercase snake case. */
+                name: string;
+            };
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["PutEventSchema"];
+            };
+        };
+        responses: {
+            /** @description The schema as stored. */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "name": "order.created",
+                     *       "schema": {
+                     *         "$schema": "https://json-schema.org/draft/2020-12/schema",
+                     *         "type": "object",
+                     *         "required": [
+                     *           "id",
+                     *           "items"
+                     *         ],
+                     *         "properties": {
+                     *           "id": {
+                     *             "type": "string"
+                     *           },
+                     *           "items": {
+                     *             "type": "array",
+                     *             "items": {
+                     *               "type": "object",
+                     *               "required": [
+                     *                 "sku",
+                     *                 "quantity"
+                     *               ],
+                     *               "properties": {
+                     *                 "sku": {
+                     *                   "type": "string"
+                     *                 },
+                     *                 "quantity": {
+                     *                   "type": "integer",
+                     *                   "minimum": 1
+                     *                 }
+                     *               }
+                     *             }
+                     *           }
+                     *         }
+                     *       },
+                     *       "version": "mDBDFVy3pKVb5i8OnYv4xn",
+                     *       "updated_at": "2026-11-20T09:30:00.000Z"
+                     *     }
+                     */
+                    "application/json": components["schemas"]["EventSchema"];
+                };
+            };
+            /** @description The request is invalid (`validation_error`, `field` names the field) or over a limit (`limit_exceeded`). */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "error_code": "validation_error",
+                     *       "message": "callback_parameters.callback_url: must be an https URL",
+                     *       "request_id": "c6af9ac6-7b61-11e6-9a41-93e8deadbeef",
+                     *       "field": "callback_parameters.callback_url"
+                     *     }
+                     */
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description No token, or an invalid or expired one. */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["GatewayError"];
+                };
+            };
+            /** @description The token lacks this route's scope. */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["GatewayError"];
+                };
+            };
+            /** @description The body is too large. */
+            413: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description The body is not JSON. */
+            415: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description Throttled: retry with backoff. */
+            429: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["GatewayError"];
+                };
+            };
+            /** @description Internal error: nothing about it is disclosed; quote `request_id`. */
+            500: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description The API did not answer in time; retry. */
+            503: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["GatewayError"];
+                };
+            };
+        };
+    };
+    deleteEventSchema: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                /** @description An event name, `entity.event` in lowercase snake case. */
+                name: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description Deleted: payloads are no longer checked. */
+            204: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content?: never;
+            };
+            /** @description The request is invalid (`validation_error`, `field` names the field) or over a limit (`limit_exceeded`). */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "error_code": "validation_error",
+                     *       "message": "callback_parameters.callback_url: must be an https URL",
+                     *       "request_id": "c6af9ac6-7b61-11e6-9a41-93e8deadbeef",
+                     *       "field": "callback_parameters.callback_url"
+                     *     }
+                     */
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description No token, or an invalid or expired one. */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["GatewayError"];
+                };
+            };
+            /** @description The token lacks this route's scope. */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["GatewayError"];
+                };
+            };
+            /** @description No such integration, event or schema. */
             404: {
                 headers: {
                     [name: string]: unknown;

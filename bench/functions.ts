@@ -94,6 +94,7 @@ const allStackSettings = (): Record<string, string> => ({
   SECRET_NAME_PREFIX: 'EventStream/integrations/',
   TENANT: 'default',
   MAX_INTEGRATIONS: '10',
+  ENTITY_INDEX: 'false',
   ALLOW_INSECURE_CALLBACKS: 'false',
   EVENT_RETENTION_DAYS: '30',
   RETRY_BUDGET_HOURS: '24',

@@ -1,6 +1,7 @@
 import { Command, Option } from 'commander';
 import { registerAuthCommands } from './auth.ts';
 import { contextOf } from './context.ts';
+import { registerEventTypeCommands } from './event-types.ts';
 import { registerEventCommands } from './events.ts';
 import { registerHistoryCommands } from './history.ts';
 import { registerIntegrationCommands } from './integrations.ts';
@@ -11,7 +12,7 @@ import { DEFAULT_API_URL } from './settings.ts';
  * API's message (and the field at fault).
  */
 const program = new Command('event-stream')
-  .description('Manage an Event Stream deployment: integrations, events, deliveries.')
+  .description('Manage an Event Stream deployment: integrations, events, event types, deliveries.')
   .option(
     '--api-url <url>',
     `the server root (env EVENT_STREAM_API_URL; default the local runtime, ${DEFAULT_API_URL})`,
@@ -26,6 +27,7 @@ const cli = contextOf(program);
 registerIntegrationCommands(program, cli);
 registerHistoryCommands(program, cli);
 registerEventCommands(program, cli);
+registerEventTypeCommands(program, cli);
 registerAuthCommands(program, cli);
 
 try {

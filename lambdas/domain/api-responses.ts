@@ -231,8 +231,38 @@ export const gatewayErrorSchema = z
 
 const emptySchema = z.object({}).meta({ id: 'Empty', description: 'Done; nothing to return.' });
 
+const eventTypeSchema = z
+  .object({
+    name: z.string().describe('`entity.event`, such as `order.created`.'),
+    entity: z.string().describe('The part of the name before the first dot.'),
+    first_seen: instant
+      .optional()
+      .describe(
+        'When an event of this name was first received, since it was last absent for a whole window ' +
+          '(accurate to about a minute). Absent for a name with a schema and no event within the window.',
+      ),
+    last_seen: instant.optional().describe('When one was last received (accurate to about a minute).'),
+    has_schema: z.boolean().describe('Whether publishing checks payloads of this name against a schema.'),
+    schema_version: z.string().optional().describe("The schema's version, when it has one."),
+  })
+  .meta({ id: 'EventType', description: 'An event name of the catalog.' });
+
+const eventSchemaSchema = z
+  .object({
+    name: z.string(),
+    schema: z
+      .union([z.record(z.string(), z.unknown()), z.boolean()])
+      .describe('The JSON Schema (draft 2020-12) payloads of this name must match.'),
+    version: z.string().describe("A hash of the schema's text: it changes whenever the schema does."),
+    updated_at: instant,
+  })
+  .meta({ id: 'EventSchema', description: "An event name's payload schema." });
+
+/** No body: `204 No Content`. */
+export const NO_CONTENT = z.undefined();
+
 interface SuccessResponse {
-  status: 200 | 202;
+  status: 200 | 202 | 204;
   description: string;
   schema: z.ZodType;
 }
@@ -320,6 +350,20 @@ export const SUCCESS_RESPONSES = {
     schema: z
       .object({ deliveries: z.array(orgDeliveryViewSchema), next_token: nextToken })
       .meta({ id: 'OrgDeliveryPage', description: 'One page of deliveries of every integration.' }),
+  },
+  listEventTypes: {
+    status: 200,
+    description: 'Every event name seen within the window, and every name with a schema, by name.',
+    schema: z
+      .object({ event_types: z.array(eventTypeSchema) })
+      .meta({ id: 'EventTypeList', description: 'The event catalog.' }),
+  },
+  getEventSchema: { status: 200, description: 'The schema.', schema: eventSchemaSchema },
+  putEventSchema: { status: 200, description: 'The schema as stored.', schema: eventSchemaSchema },
+  deleteEventSchema: {
+    status: 204,
+    description: 'Deleted: payloads are no longer checked.',
+    schema: NO_CONTENT,
   },
 } as const satisfies Record<string, SuccessResponse>;
 

@@ -1,10 +1,13 @@
+import { PayloadValidators } from '../domain/payload-schema.ts';
 import { type ApiUseCases, createApiHandler } from '../handlers/api/handler.ts';
 import type { ConfigOf } from '../shared/config.ts';
+import { EventCatalog } from '../use-cases/event-catalog.ts';
 import { HistoryQueries } from '../use-cases/history-queries.ts';
 import { IntegrationLifecycle } from '../use-cases/integration-lifecycle.ts';
 import { IntegrationRegistry } from '../use-cases/integration-registry.ts';
 import { IntegrationTest } from '../use-cases/integration-test.ts';
 import { OrgDeliveries } from '../use-cases/org-deliveries.ts';
+import { PayloadSchemas } from '../use-cases/payload-schemas.ts';
 import { PublishEvents } from '../use-cases/publish-events.ts';
 import { RejectedEvents } from '../use-cases/rejected-events.ts';
 import { SigningSecrets } from '../use-cases/signing-secrets.ts';
@@ -18,6 +21,7 @@ import {
   deliveryHistoryStore,
   deliveryStateStore,
   entityEvents,
+  eventCatalogStore,
   eventLogStore,
   integrationLogStore,
   integrationStore,
@@ -42,6 +46,7 @@ export const composeApi = (config: ConfigOf<typeof API_ENTRY>, platform: Platfor
   const deliveryState = deliveryStateStore(config, platform);
   const replays = replayJobs(config, platform);
   const exportFiles = exportFlush(config, platform);
+  const catalog = eventCatalogStore(config, platform);
   return {
     registry: new IntegrationRegistry({
       integrations,
@@ -80,7 +85,10 @@ export const composeApi = (config: ConfigOf<typeof API_ENTRY>, platform: Platfor
       ingestQueue: queue(config.INGEST_QUEUE_URL, platform),
       clock,
       tenant: config.TENANT,
+      // Composed once per instance, so each schema version is compiled once per instance.
+      payloadSchemas: new PayloadSchemas({ store: catalog, validators: new PayloadValidators() }),
     }),
+    catalog: new EventCatalog({ store: catalog, clock, retentionDays: config.EVENT_RETENTION_DAYS }),
     queries: new HistoryQueries({
       integrations,
       eventLog,

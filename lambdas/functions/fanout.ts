@@ -1,10 +1,11 @@
 import type { ConfigOf } from '../shared/config.ts';
-import { logger, metricsPort } from '../shared/powertools.ts';
+import { logger, metricsPort, operationLog } from '../shared/powertools.ts';
 import { sentAt, sqsBatchHandler } from '../shared/sqs-handler.ts';
+import { EventTypeNotes } from '../use-cases/event-type-notes.ts';
 import { FanOut, InvalidIngestMessage } from '../use-cases/fan-out.ts';
 import type { Platform } from './parts/platform.ts';
 import { deliveryRouter, queue } from './parts/queues.ts';
-import { deliveryStateStore, eventLogWriter, integrationStore } from './parts/stores.ts';
+import { deliveryStateStore, eventCatalogStore, eventLogWriter, integrationStore } from './parts/stores.ts';
 
 export const FANOUT_ENTRY = 'lambdas/handlers/sqs/fanout.ts';
 
@@ -18,6 +19,12 @@ export const createFanoutHandler = (config: ConfigOf<typeof FANOUT_ENTRY>, platf
     eventLog: eventLogWriter(config, platform),
     router: deliveryRouter(config, platform),
     deliveryState: deliveryStateStore(config, platform),
+    // Built once per instance: its memory of what it noted is what keeps the catalog to a write a minute.
+    eventTypes: new EventTypeNotes({
+      sightings: eventCatalogStore(config, platform),
+      clock: platform.clock,
+      log: operationLog,
+    }),
     tenant: config.TENANT,
   });
   const ingestQueue = queue(config.INGEST_QUEUE_URL, platform);

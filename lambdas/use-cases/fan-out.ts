@@ -5,12 +5,15 @@ import type { DeliveryStateStore } from '../domain/ports/deliveries.ts';
 import type { EventLogStore } from '../domain/ports/events.ts';
 import type { IntegrationRepository } from '../domain/ports/integrations.ts';
 import { type DeliveryRouter, wants } from './delivery-router.ts';
+import type { EventTypeNotes } from './event-type-notes.ts';
 
 export interface FanOutDeps {
   integrations: IntegrationRepository;
   eventLog: EventLogStore;
   router: DeliveryRouter;
   deliveryState: DeliveryStateStore;
+  /** The catalog's notes of the names logged (never throws). */
+  eventTypes: EventTypeNotes;
   tenant: string;
 }
 
@@ -66,7 +69,8 @@ export class FanOut {
         }
       }),
     );
-    const all = await this.deps.integrations.list();
+    const events = [...logged.values()].filter((event): event is LoggedEvent => !(event instanceof Error));
+    const [all] = await Promise.all([this.deps.integrations.list(), this.deps.eventTypes.note(events)]);
     return {
       logged,
       chunks,

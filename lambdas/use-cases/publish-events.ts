@@ -4,13 +4,22 @@ import type { IngestMessage } from '../domain/messages.ts';
 import type { Clock, MessageQueue } from '../domain/ports/platform.ts';
 import { publishedEventSchema, toEnvelope } from '../domain/published-event.ts';
 import { parseRequest } from '../domain/validate.ts';
+import type { PayloadSchemas } from './payload-schemas.ts';
 
 /**
  * Takes one event or `{ "events": [...] }` (up to 100), validates all of them before accepting any, fills
- * `id` and `published_at`, and puts them on the ingest queue. Returns the ids in request order.
+ * `id` and `published_at`, checks each payload against its name's schema (when the name has one), and puts
+ * them on the ingest queue. Returns the ids in request order.
  */
 export class PublishEvents {
-  constructor(private readonly deps: { ingestQueue: MessageQueue; clock: Clock; tenant: string }) {}
+  constructor(
+    private readonly deps: {
+      ingestQueue: MessageQueue;
+      clock: Clock;
+      tenant: string;
+      payloadSchemas: PayloadSchemas;
+    },
+  ) {}
 
   async publish(body: unknown): Promise<string[]> {
     const items = this.split(body);
@@ -27,6 +36,10 @@ export class PublishEvents {
         throw error;
       }
     });
+    // A single event's fields are named without a prefix (`payload.id`), as its other errors are.
+    await this.deps.payloadSchemas.check(envelopes, (index) =>
+      isBatch(body) ? `events[${index}].payload` : 'payload',
+    );
     const receivedAt = now.toISOString();
     await this.deps.ingestQueue.sendAll(
       envelopes.map((event) => JSON.stringify({ event, received_at: receivedAt } satisfies IngestMessage)),

@@ -2,7 +2,6 @@ import { randomUUID } from 'node:crypto';
 import { describe, expect, it } from 'vitest';
 import { exportLine } from '../../lambdas/domain/export-file.ts';
 import type { IngestMessage } from '../../lambdas/domain/messages.ts';
-import { FanOut } from '../../lambdas/use-cases/fan-out.ts';
 import { HistoryQueries } from '../../lambdas/use-cases/history-queries.ts';
 import { PublishEvents } from '../../lambdas/use-cases/publish-events.ts';
 import { WebhookDispatcher } from '../../lambdas/use-cases/webhook-dispatcher.ts';
@@ -16,6 +15,7 @@ const publishOne = async (event: Record<string, unknown>) => {
     ingestQueue: world.queues.ingest,
     clock: world.clock,
     tenant: TENANT,
+    payloadSchemas: world.payloadSchemas,
   });
   await publisher.publish({ events: [event] });
   return world.queues.ingest.bodies<IngestMessage>()[0]?.event;
@@ -56,13 +56,7 @@ describe('entity ids at publish', () => {
 describe('entity ids in the pipeline', () => {
   it('gives an event that came without one (EventBridge) the entity id of its payload', async () => {
     const world = memoryWorld();
-    const fanOut = new FanOut({
-      integrations: world.integrations,
-      eventLog: world.eventLog,
-      router: world.router,
-      deliveryState: world.deliveryState,
-      tenant: TENANT,
-    });
+    const { fanOut } = world;
     const record = (event: Record<string, unknown>) => ({
       messageId: randomUUID(),
       body: JSON.stringify({ event: { id: randomUUID(), name: 'order.created', ...event } }),

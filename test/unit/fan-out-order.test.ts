@@ -5,6 +5,7 @@ import type { DeliveryStateStore } from '../../lambdas/domain/ports/deliveries.t
 import type { EventLogStore } from '../../lambdas/domain/ports/events.ts';
 import type { IntegrationRepository } from '../../lambdas/domain/ports/integrations.ts';
 import type { DeliveryRouter } from '../../lambdas/use-cases/delivery-router.ts';
+import type { EventTypeNotes } from '../../lambdas/use-cases/event-type-notes.ts';
 import { FanOut } from '../../lambdas/use-cases/fan-out.ts';
 
 const integration: Integration = {
@@ -56,6 +57,7 @@ describe('fan-out', () => {
       eventLog,
       router,
       deliveryState: {} as DeliveryStateStore,
+      eventTypes: { note: async () => {} } as unknown as EventTypeNotes,
       tenant: 'acme',
     });
     const records = [record(3), record(1), record(2)];
@@ -82,6 +84,7 @@ describe('fan-out', () => {
         },
       } as unknown as DeliveryRouter,
       deliveryState: {} as DeliveryStateStore,
+      eventTypes: { note: async () => {} } as unknown as EventTypeNotes,
       tenant: 'acme',
     });
     const batch = await fanOut.batch([record(1), record(2)]);

@@ -1,6 +1,7 @@
 import { gunzipSync } from 'node:zlib';
 import * as z from 'zod/mini';
 import type { LoggedEvent } from '../../domain/event.ts';
+import type { SeenEventType, StoredEventSchema } from '../../domain/event-types.ts';
 import type {
   DeliveryAttempt,
   DeliveryStatus,
@@ -210,3 +211,32 @@ export const rejectedEventFromItem = (item: Record<string, unknown>): RejectedEv
 
 export const replayJobFromItem = (item: Record<string, unknown>): ReplayJob =>
   parse<ReplayJob>(replayJobItem, 'replay job', item);
+
+const seenEventTypeItem = z.looseObject({ first_seen: instant, last_seen: instant });
+
+const eventSchemaItem = z.looseObject({
+  name: z.string().check(z.minLength(1)),
+  schema: z.string().check(z.minLength(1)),
+  version: z.string().check(z.minLength(1)),
+  updated_at: instant,
+});
+
+/** When an event name (the part of the sort key after `SEEN#`) was first and last seen. */
+export const seenEventTypeFromItem = (name: string, item: Record<string, unknown>): SeenEventType => {
+  const { first_seen, last_seen } = parse<{ first_seen: string; last_seen: string }>(
+    seenEventTypeItem,
+    'event type',
+    item,
+  );
+  return { name, first_seen, last_seen };
+};
+
+/** A stored JSON Schema of an event name; `json` is the schema's text as stored. */
+export const eventSchemaFromItem = (item: Record<string, unknown>): StoredEventSchema => {
+  const stored = parse<{ name: string; schema: string; version: string; updated_at: string }>(
+    eventSchemaItem,
+    'event schema',
+    item,
+  );
+  return { name: stored.name, json: stored.schema, version: stored.version, updated_at: stored.updated_at };
+};

@@ -1,6 +1,7 @@
 import { DynamoDeliveryHistory } from '../../adapters/dynamodb/delivery-history.ts';
 import { DynamoDeliveryStateStore } from '../../adapters/dynamodb/delivery-state-store.ts';
 import { DynamoEntityIndex } from '../../adapters/dynamodb/entity-index.ts';
+import { DynamoEventCatalogStore } from '../../adapters/dynamodb/event-catalog-store.ts';
 import { DynamoEventLog } from '../../adapters/dynamodb/event-log.ts';
 import { DynamoIntegrationLog } from '../../adapters/dynamodb/integration-log.ts';
 import { DynamoIntegrationRepository } from '../../adapters/dynamodb/integration-repository.ts';
@@ -73,6 +74,18 @@ export const deliveryHistoryStore = (
   new DynamoDeliveryHistory(
     dynamoDocumentClient(aws),
     config.DELIVERIES_TABLE_NAME,
+    config.EVENT_RETENTION_DAYS,
+    clock,
+  );
+
+/** The event catalog: names seen (noted by the fan-out) and a JSON Schema per name (the API). */
+export const eventCatalogStore = (
+  config: Pick<Settings, 'STATE_TABLE_NAME' | 'EVENT_RETENTION_DAYS'>,
+  { aws, clock }: Platform,
+) =>
+  new DynamoEventCatalogStore(
+    dynamoDocumentClient(aws),
+    config.STATE_TABLE_NAME,
     config.EVENT_RETENTION_DAYS,
     clock,
   );

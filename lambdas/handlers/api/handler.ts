@@ -6,6 +6,7 @@ import { DomainError, MethodNotAllowedError } from '../../domain/errors.ts';
 import { MAX_INGEST_BODY_BYTES } from '../../domain/event.ts';
 import { errorResponses, json, readJsonBody } from '../../shared/http.ts';
 import { logger } from '../../shared/powertools.ts';
+import type { EventCatalog } from '../../use-cases/event-catalog.ts';
 import type { HistoryQueries } from '../../use-cases/history-queries.ts';
 import type { IntegrationLifecycle } from '../../use-cases/integration-lifecycle.ts';
 import type { IntegrationRegistry } from '../../use-cases/integration-registry.ts';
@@ -35,6 +36,7 @@ export interface ApiUseCases {
   queries: HistoryQueries;
   deliveries: OrgDeliveries;
   tester: IntegrationTest;
+  catalog: EventCatalog;
 }
 
 const routeHandlers = ({
@@ -46,6 +48,7 @@ const routeHandlers = ({
   queries,
   deliveries,
   tester,
+  catalog,
 }: ApiUseCases): RouteHandlers => ({
   listIntegrations: async () => ({ integrations: await registry.list() }),
   registerIntegration: async (event) => registry.register(readJsonBody(event)),
@@ -75,6 +78,13 @@ const routeHandlers = ({
   publishEvents: async (event) => ({
     ids: await publisher.publish(readJsonBody(event, MAX_INGEST_BODY_BYTES)),
   }),
+  listEventTypes: async () => ({ event_types: await catalog.list() }),
+  getEventSchema: async (_, p) => catalog.getSchema(p.name ?? ''),
+  putEventSchema: async (event, p) => catalog.putSchema(p.name ?? '', readJsonBody(event)),
+  deleteEventSchema: async (_, p) => {
+    await catalog.deleteSchema(p.name ?? '');
+    return undefined;
+  },
 });
 
 const id = (params: Record<string, string>): string => params.integration_id ?? '';
@@ -91,7 +101,8 @@ export const createApiHandler = (useCases: ApiUseCases) => {
     if (route) {
       logger.appendKeys({ route: route.name, integration_id: event.pathParameters?.integration_id });
       const body = await handlers[route.name](event, (event.pathParameters ?? {}) as Record<string, string>);
-      return json(SUCCESS_RESPONSES[route.name].status, body);
+      const { status } = SUCCESS_RESPONSES[route.name];
+      return status === 204 ? { statusCode: 204 } : json(status, body);
     }
     const method = event.requestContext.http.method.toUpperCase();
     // Only the exact routes run code: `$default` has no scope of its own, so serving a route through it (a

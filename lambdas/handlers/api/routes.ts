@@ -9,6 +9,8 @@ export const API_BASE = '/api/v1/org/integrations/eventstream';
 export const EVENTS_PATH = '/api/v1/org/events';
 /** Every integration's deliveries in one list. */
 export const ORG_DELIVERIES_PATH = '/api/v1/org/deliveries';
+/** The event catalog: names seen, and a JSON Schema per name. */
+export const EVENT_TYPES_PATH = '/api/v1/org/event_types';
 
 /** OAuth scopes the JWT authorizer checks per route. */
 export const SCOPES = {
@@ -40,7 +42,11 @@ export type RouteName =
   | 'queryEvents'
   | 'listDeliveries'
   | 'retryDelivery'
-  | 'listOrgDeliveries';
+  | 'listOrgDeliveries'
+  | 'listEventTypes'
+  | 'getEventSchema'
+  | 'putEventSchema'
+  | 'deleteEventSchema';
 
 export interface RouteDefinition {
   name: RouteName;
@@ -52,6 +58,7 @@ export interface RouteDefinition {
 
 const byId = `${API_BASE}/{integration_id}`;
 const rejected = `${byId}/rejected_events`;
+const eventSchema = `${EVENT_TYPES_PATH}/{name}/schema`;
 
 export const ROUTES: readonly RouteDefinition[] = [
   { name: 'listIntegrations', method: 'GET', path: API_BASE, scope: SCOPES.read },
@@ -85,6 +92,10 @@ export const ROUTES: readonly RouteDefinition[] = [
     scope: SCOPES.write,
   },
   { name: 'listOrgDeliveries', method: 'GET', path: ORG_DELIVERIES_PATH, scope: SCOPES.read },
+  { name: 'listEventTypes', method: 'GET', path: EVENT_TYPES_PATH, scope: SCOPES.read },
+  { name: 'getEventSchema', method: 'GET', path: eventSchema, scope: SCOPES.read },
+  { name: 'putEventSchema', method: 'PUT', path: eventSchema, scope: SCOPES.write },
+  { name: 'deleteEventSchema', method: 'DELETE', path: eventSchema, scope: SCOPES.write },
 ];
 
 /** Where the OpenAPI document is served, without a token. */

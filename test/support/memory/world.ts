@@ -1,7 +1,11 @@
 import type { IntegrationPolicy } from '../../../lambdas/domain/integration-rules.ts';
+import { PayloadValidators } from '../../../lambdas/domain/payload-schema.ts';
 import { DeliveryRouter } from '../../../lambdas/use-cases/delivery-router.ts';
+import { EventTypeNotes } from '../../../lambdas/use-cases/event-type-notes.ts';
+import { FanOut } from '../../../lambdas/use-cases/fan-out.ts';
 import { IntegrationRemover } from '../../../lambdas/use-cases/integration-remover.ts';
 import { IntegrationStopper } from '../../../lambdas/use-cases/integration-stopper.ts';
+import { PayloadSchemas } from '../../../lambdas/use-cases/payload-schemas.ts';
 import { ReplayJobs } from '../../../lambdas/use-cases/replay-jobs.ts';
 import { WebhookDispatcher } from '../../../lambdas/use-cases/webhook-dispatcher.ts';
 import {
@@ -10,6 +14,7 @@ import {
   MemoryDeliveryHistory,
   MemoryDeliveryStateStore,
 } from './deliveries.ts';
+import { MemoryEventCatalogStore } from './event-types.ts';
 import { MemoryEntityIndex, MemoryEventLog } from './events.ts';
 import {
   MemoryExportDestinations,
@@ -73,6 +78,9 @@ export const memoryWorld = (start: string | Date = '2026-11-30T12:00:00.000Z') =
     replayJobs: replayStore,
     secrets,
   });
+  const eventCatalog = new MemoryEventCatalogStore(clock, RETENTION_DAYS);
+  const eventTypeNotes = new EventTypeNotes({ sightings: eventCatalog, clock, log: operationLog });
+  const payloadSchemas = new PayloadSchemas({ store: eventCatalog, validators: new PayloadValidators() });
   const replayJobs = new ReplayJobs({
     replays: replayStore,
     replayQueue: queues.replay,
@@ -81,6 +89,14 @@ export const memoryWorld = (start: string | Date = '2026-11-30T12:00:00.000Z') =
     settleMs: SETTLE_MS,
   });
   const router = new DeliveryRouter({ history, webhookQueue: queues.webhook, exportQueue: queues.export });
+  const fanOut = new FanOut({
+    integrations,
+    eventLog,
+    router,
+    deliveryState,
+    eventTypes: eventTypeNotes,
+    tenant: TENANT,
+  });
   const dispatcher = new WebhookDispatcher({
     secrets,
     sender,
@@ -113,6 +129,10 @@ export const memoryWorld = (start: string | Date = '2026-11-30T12:00:00.000Z') =
     replayJobs,
     router,
     dispatcher,
+    eventCatalog,
+    eventTypeNotes,
+    payloadSchemas,
+    fanOut,
   };
 };
 

@@ -1,20 +1,13 @@
 import { randomUUID } from 'node:crypto';
 import { describe, expect, it } from 'vitest';
 import type { DeliveryMessage } from '../../../lambdas/domain/messages.ts';
-import { FanOut, type IngestRecord, InvalidIngestMessage } from '../../../lambdas/use-cases/fan-out.ts';
+import { type FanOut, type IngestRecord, InvalidIngestMessage } from '../../../lambdas/use-cases/fan-out.ts';
 import { isoPlus, s3Integration, webhookIntegration } from '../../support/memory/fixtures.ts';
 import { memoryWorld, TENANT } from '../../support/memory/world.ts';
 
 const setUp = () => {
   const world = memoryWorld();
-  const fanOut = new FanOut({
-    integrations: world.integrations,
-    eventLog: world.eventLog,
-    router: world.router,
-    deliveryState: world.deliveryState,
-    tenant: TENANT,
-  });
-  return { world, fanOut };
+  return { world, fanOut: world.fanOut };
 };
 
 const ingest = (

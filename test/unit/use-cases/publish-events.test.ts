@@ -9,7 +9,12 @@ const setUp = () => {
   const world = memoryWorld();
   return {
     world,
-    publish: new PublishEvents({ ingestQueue: world.queues.ingest, clock: world.clock, tenant: TENANT }),
+    publish: new PublishEvents({
+      ingestQueue: world.queues.ingest,
+      clock: world.clock,
+      tenant: TENANT,
+      payloadSchemas: world.payloadSchemas,
+    }),
   };
 };
 
