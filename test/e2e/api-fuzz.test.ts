@@ -55,7 +55,20 @@ const paths = fc.oneof(
   fc
     .array(segment, { minLength: 1, maxLength: 4 })
     .map((parts) => `${BASE}/${parts.map(encodeURIComponent).join('/')}`),
-  fc.constantFrom('/api/v1/org/events', '/api/v1/org', '/', '/api/v1/org/integrations'),
+  fc.constantFrom(
+    '/api/v1/org/events',
+    '/api/v1/org/deliveries',
+    '/api/v1/org/event_types',
+    '/api/v1/org',
+    '/',
+    '/api/v1/org/integrations',
+  ),
+  fc
+    .tuple(
+      fc.oneof(fc.constantFrom('order.created', 'Order Created', 'order.'), fc.string({ maxLength: 40 })),
+      fc.constantFrom('schema', 'x', ''),
+    )
+    .map(([name, rest]) => `/api/v1/org/event_types/${encodeURIComponent(name)}/${rest}`),
 );
 const methods = fc.constantFrom('GET', 'POST', 'PATCH', 'DELETE', 'PUT');
 
@@ -147,6 +160,9 @@ const queries = fc.dictionary(
     'include_payload',
     'include_attempts',
     'next_token',
+    'entity_id',
+    'event_name',
+    'integration_id',
     'x',
   ),
   fc.oneof(
