@@ -17,6 +17,7 @@ import { once } from 'node:events';
 import { fileURLToPath } from 'node:url';
 import { benchAwsCost } from './aws-cost.ts';
 import { benchBundles } from './bundles.ts';
+import { benchE2eThroughput } from './e2e-throughput.ts';
 import { benchIsolation } from './isolation.ts';
 import { benchPipelineLatency } from './pipeline-latency.ts';
 import { benchReplayMemory } from './replay-memory.ts';
@@ -59,6 +60,16 @@ const sections: Record<string, { title: string; isolated?: true; run: () => Prom
       benchS3Export({
         bytes: positive('BENCH_S3_BYTES', 52_000_000),
         payloadBytes: positive('BENCH_S3_PAYLOAD', 10_000),
+      }),
+  },
+  e2e: {
+    title: 'end-to-end throughput through the local runtime vs a bare POST loop of the same bodies',
+    isolated: true,
+    run: () =>
+      benchE2eThroughput({
+        events: positive('BENCH_E2E_EVENTS', 2000),
+        integrations: 2,
+        concurrency: 10,
       }),
   },
   latency: {

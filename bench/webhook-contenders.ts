@@ -85,7 +85,7 @@ export const contenders = (
 };
 
 /** A plain keep-alive POST, response drained: the least any webhook sender has to do. */
-const post = (agent: http.Agent, url: string, { body, headers }: BarePost): Promise<void> =>
+export const post = (agent: http.Agent, url: string, { body, headers }: BarePost): Promise<void> =>
   new Promise((resolve, reject) => {
     const request = http.request(url, {
       method: 'POST',
