@@ -21,6 +21,9 @@ import {
 import { benchEvent, SQS_BATCH_SIZE, sqsBatches, webhookBody } from './webhook-fixtures.ts';
 import { printWebhookReport } from './webhook-report.ts';
 
+/** Events per publish request, as the cost figures assume. */
+const PUBLISH_SIZE = 100;
+
 export interface WebhookBenchOptions {
   /** Events in the log; each goes to every integration. */
   events: number;
@@ -92,13 +95,26 @@ export const benchWebhookThroughput = async (options: WebhookBenchOptions): Prom
       // Every run delivers events of its own: the handler does not send again what the delivery history
       // records as delivered (a message handed out again after a crash), so a second run of the same messages
       // would time those skips instead of deliveries. All are logged up front, before the AWS calls are counted.
-      let receivedAt = Date.now();
+      let lastInstant = 0;
       const freshWork = async (count: number) => {
-        const logged = Array.from({ length: count }, () => benchEvent(config.TENANT, new Date(receivedAt++)));
+        // Live traffic as producers send it: publishes of 100 events, each stamped with one received_at (an
+        // instant of its own), queued just now, so no message looks like a repeat needing a history read.
+        const base = Math.max(Date.now(), lastInstant + 1);
+        const logged = Array.from({ length: count }, (_, n) =>
+          benchEvent(config.TENANT, new Date(base + Math.floor(n / PUBLISH_SIZE))),
+        );
+        lastInstant = base + Math.ceil(count / PUBLISH_SIZE);
         // The fan-out hands each delivery message the event log chunk it wrote the event into.
         const chunks = await Promise.all(logged.map((event) => eventLog.put(event)));
-        // Event-major order, as the fan-out enqueues them: a batch mixes the integrations' messages.
-        const pairs = logged.flatMap((event, n) => ids.map((id) => ({ event, id, chunk: chunks[n] })));
+        // As the fan-out enqueues them: per fan-out batch of 10 events, each integration's messages side by
+        // side (SqsMessageQueue groups a tick's sends by integration), so a delivery batch holds one integration.
+        const pairs = logged.flatMap((_, n) =>
+          n % SQS_BATCH_SIZE !== 0
+            ? []
+            : ids.flatMap((id) =>
+                logged.slice(n, n + SQS_BATCH_SIZE).map((event, k) => ({ event, id, chunk: chunks[n + k] })),
+              ),
+        );
         const messages = pairs.map(
           ({ event, id, chunk }): DeliveryMessage => ({
             integration_id: id,
