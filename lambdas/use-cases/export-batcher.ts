@@ -62,12 +62,15 @@ export interface StageResult {
 
 interface Line {
   text: Buffer;
-  event: Pick<LoggedEvent, 'id' | 'name' | 'received_at'>;
+  event: Pick<LoggedEvent, 'id' | 'name' | 'received_at' | 'entity_id'>;
   receivedAt: string;
   recordIds: string[];
   /** One of its records may repeat an event already staged. */
   mayRepeat: boolean;
 }
+
+/** Records whose events are read at a time (one batched read of the event log). */
+const READ_SLICE = 100;
 
 /** Attempts at registering one chunk while other batchers and the flusher change the open file. */
 const MAX_REGISTER_ATTEMPTS = 10;
@@ -124,18 +127,19 @@ export class ExportBatcher {
       return { failed: [], fullFileIds: [] };
     }
     // Records for an earlier integration of the same id, or for events its filters no longer want, are done.
-    const lines = await this.unstaged(
-      integration,
-      await this.lines(
-        records.filter((record) => sameGeneration(integration, record.message)),
-        integration,
-      ),
-    );
+    const current = records.filter((record) => sameGeneration(integration, record.message));
     const staged = deps.history.batch();
     const fullFileIds: string[] = [];
     let open = await deps.state.openFile(integrationId);
-    for (let next = 0; next < lines.length; ) {
-      const { chunkLines, end } = this.nextChunk(lines, next, open);
+    // Events are read a slice at a time and staged as soon as a chunk's worth is waiting: the batcher holds
+    // about one chunk of lines and one slice of events, not the whole batch (1,000 events of 10 KB: 10 MB
+    // of lines, several times that as objects).
+    const pending: Line[] = [];
+    const seen = new Map<string, Line>();
+    let pendingBytes = 0;
+    const s3 = integration.s3_parameters;
+    const stageNext = async (): Promise<unknown> => {
+      const { chunkLines, end } = this.nextChunk(pending, 0, open);
       const body = Buffer.concat(chunkLines.map((line) => line.text));
       const chunk: StagedChunk = {
         key: `chunks/${integrationId}/${randomUUID()}.ndjson`,
@@ -146,18 +150,52 @@ export class ExportBatcher {
       try {
         await deps.staging.put(chunk.key, body);
         open = await this.register(integrationId, open, chunk, fullFileIds);
-        // The file's key is fixed when it opens: the history can say which file an event went into.
-        const { bucket, key_prefix: prefix } = integration.s3_parameters;
-        const file = `s3://${bucket}/${exportObjectKey(prefix, deps.settings.tenant, open)}`;
-        const attempt = { at: deps.clock.now().toISOString(), duration_ms: 0, file };
-        for (const line of chunkLines) staged.record(integration, line.event, 'delivered', attempt);
       } catch (error) {
-        // This chunk and the rest come back with their messages; earlier chunks are durable.
-        const failed = lines.slice(next).flatMap((line) => line.recordIds);
+        return error;
+      }
+      // The file's key is fixed when it opens: the history can say which file an event went into.
+      const { bucket, key_prefix: prefix } = s3;
+      const file = `s3://${bucket}/${exportObjectKey(prefix, deps.settings.tenant, open)}`;
+      const attempt = { at: deps.clock.now().toISOString(), duration_ms: 0, file };
+      for (const line of chunkLines) staged.record(integration, line.event, 'delivered', attempt);
+      deps.metrics.count('ExportEventsStaged', chunk.events);
+      for (const line of pending.splice(0, end)) pendingBytes -= line.text.length;
+      return undefined;
+    };
+    // What was staged before a failure stays noted, so the records that come back skip it.
+    const failedAfter = async (failed: string[], error: unknown) => {
+      await staged.flush().catch(() => {});
+      return { failed, fullFileIds, integration, error };
+    };
+    for (let start = 0; start < current.length; start += READ_SLICE) {
+      const slice = current.slice(start, start + READ_SLICE);
+      let lines: Line[];
+      try {
+        lines = await this.unstaged(integration, await this.lines(slice, integration, seen));
+      } catch (error) {
+        // Nothing of this slice or the ones after it is staged; what is waiting goes back too.
+        const failed = [
+          ...pending.flatMap((line) => line.recordIds),
+          ...current.slice(start).map((r) => r.recordId),
+        ];
         return { failed, fullFileIds, integration, error };
       }
-      deps.metrics.count('ExportEventsStaged', chunk.events);
-      next = end;
+      for (const line of lines) {
+        pending.push(line);
+        pendingBytes += line.text.length;
+      }
+      const last = start + READ_SLICE >= current.length;
+      while (pending.length > 0 && (last || pendingBytes >= deps.settings.chunkBytes)) {
+        const error = await stageNext();
+        if (error !== undefined) {
+          // This chunk and the rest come back with their messages; earlier chunks are durable.
+          const failed = [
+            ...pending.flatMap((line) => line.recordIds),
+            ...current.slice(start + READ_SLICE).map((r) => r.recordId),
+          ];
+          return failedAfter(failed, error);
+        }
+      }
     }
     // Before the records are reported done: a crash here stages them again (duplicates, never a loss).
     await staged.flush();
@@ -173,14 +211,22 @@ export class ExportBatcher {
     return lines.filter((line) => !staged.has(line.event.id));
   }
 
-  /** The events' lines, each event once (a redelivered message may repeat one in a batch). */
-  private async lines(records: readonly ExportRecord[], integration: Integration): Promise<Line[]> {
+  /**
+   * The events' lines, each event once (a redelivered message may repeat one in a batch): `seen` holds the
+   * lines of the batch's earlier slices, so a repeat there only adds its record (staged with that line, or
+   * done with it if it was staged already).
+   */
+  private async lines(
+    records: readonly ExportRecord[],
+    integration: Integration,
+    seen: Map<string, Line>,
+  ): Promise<Line[]> {
     const events = await Promise.all(
       records.map((record) =>
         this.deps.eventLog.get(record.message.received_at, record.message.event_id, record.message.chunk),
       ),
     );
-    const byId = new Map<string, Line>();
+    const fresh: Line[] = [];
     records.forEach((record, index) => {
       const event = events[index] as LoggedEvent | undefined;
       if (!event) {
@@ -189,26 +235,28 @@ export class ExportBatcher {
       }
       if (!wants(integration, event)) return;
       const mayRepeat = mayRepeatDelivery(record.receiveCount, record.sentAt, event.received_at);
-      const seen = byId.get(event.id);
-      if (seen) {
-        seen.recordIds.push(record.recordId);
-        seen.mayRepeat ||= mayRepeat;
-      } else {
-        byId.set(event.id, {
-          text: Buffer.from(exportLine(event)),
-          event: {
-            id: event.id,
-            name: event.name,
-            received_at: event.received_at,
-            ...(event.entity_id !== undefined && { entity_id: event.entity_id }),
-          },
-          receivedAt: event.received_at,
-          recordIds: [record.recordId],
-          mayRepeat,
-        });
+      const known = seen.get(event.id);
+      if (known) {
+        known.recordIds.push(record.recordId);
+        known.mayRepeat ||= mayRepeat;
+        return;
       }
+      const line: Line = {
+        text: Buffer.from(exportLine(event)),
+        event: {
+          id: event.id,
+          name: event.name,
+          received_at: event.received_at,
+          ...(event.entity_id !== undefined && { entity_id: event.entity_id }),
+        },
+        receivedAt: event.received_at,
+        recordIds: [record.recordId],
+        mayRepeat,
+      };
+      seen.set(event.id, line);
+      fresh.push(line);
     });
-    return [...byId.values()];
+    return fresh;
   }
 
   /**

@@ -12,7 +12,12 @@ const STOP_WINDOW_MS = 24 * HOUR_MS;
 const MAX_FILE_AGE_MS = 5 * MINUTE_MS;
 
 const setUp = (
-  options: { maxFileBytes?: number; partBytes?: number; integration?: Partial<Integration> } = {},
+  options: {
+    maxFileBytes?: number;
+    partBytes?: number;
+    chunkBytes?: number;
+    integration?: Partial<Integration>;
+  } = {},
 ) => {
   const world = memoryWorld();
   const maxFileBytes = options.maxFileBytes ?? 52_428_800;
@@ -28,7 +33,7 @@ const setUp = (
     settings: {
       maxFileBytes,
       maxFileAgeMs: MAX_FILE_AGE_MS,
-      chunkBytes: Math.min(maxFileBytes, 4 * 1024 * 1024),
+      chunkBytes: options.chunkBytes ?? Math.min(maxFileBytes, 4 * 1024 * 1024),
       tenant: TENANT,
     },
   });
@@ -194,6 +199,37 @@ describe('S3 export: events staged before', () => {
     expect((await world.history.get(integration, first?.received_at ?? '', first?.id ?? ''))?.status).toBe(
       'delivered',
     );
+  });
+});
+
+describe('S3 export: memory', () => {
+  it('stages a large batch chunk by chunk as it reads it, not after reading it whole', async () => {
+    const { world, batcher, flush, integration, bucket } = setUp({ chunkBytes: 20_000 });
+    const { events, records } = await exportRecords(world, integration, 350, 1000);
+    let read = 0;
+    let readAtFirstPut: number | undefined;
+    const get = world.eventLog.get.bind(world.eventLog);
+    world.eventLog.get = (...args) => {
+      read += 1;
+      return get(...args);
+    };
+    const put = world.staging.put.bind(world.staging);
+    world.staging.put = (key, body) => {
+      readAtFirstPut ??= read;
+      return put(key, body);
+    };
+    // A redelivered record of the first event, in the batch's last slice: one line all the same.
+    const repeat = { ...(records[0] as ExportRecord), recordId: randomUUID() };
+    const result = await batcher.stage([...records, repeat]);
+    expect(result.failedRecordIds).toEqual([]);
+    expect(readAtFirstPut).toBeLessThanOrEqual(100);
+    world.clock.advance(MAX_FILE_AGE_MS);
+    await flush.flushDue();
+    expect(
+      files(bucket)
+        .flatMap((file) => file.ids)
+        .sort(),
+    ).toEqual(ids(events));
   });
 });
 
