@@ -69,6 +69,9 @@ interface Line {
   mayRepeat: boolean;
 }
 
+/** The text of a line once staged. */
+const STAGED = Buffer.alloc(0);
+
 /** Records whose events are read at a time (one batched read of the event log). */
 const READ_SLICE = 100;
 
@@ -159,7 +162,11 @@ export class ExportBatcher {
       const attempt = { at: deps.clock.now().toISOString(), duration_ms: 0, file };
       for (const line of chunkLines) staged.record(integration, line.event, 'delivered', attempt);
       deps.metrics.count('ExportEventsStaged', chunk.events);
-      for (const line of pending.splice(0, end)) pendingBytes -= line.text.length;
+      for (const line of pending.splice(0, end)) {
+        pendingBytes -= line.text.length;
+        // Staged: only its records stay known (for a repeat later in the batch), not its bytes.
+        line.text = STAGED;
+      }
       return undefined;
     };
     // What was staged before a failure stays noted, so the records that come back skip it.
@@ -167,24 +174,33 @@ export class ExportBatcher {
       await staged.flush().catch(() => {});
       return { failed, fullFileIds, integration, error };
     };
-    for (let start = 0; start < current.length; start += READ_SLICE) {
-      const slice = current.slice(start, start + READ_SLICE);
+    const readSlice = (start: number) => {
+      const read = this.lines(current.slice(start, start + READ_SLICE), integration, seen).then((lines) =>
+        this.unstaged(integration, lines),
+      );
+      read.catch(() => {}); // awaited in turn, or dropped after a failure
+      return read;
+    };
+    // The next slice is read while the current one's chunks are staged.
+    let reading = current.length > 0 ? readSlice(0) : undefined;
+    for (let start = 0; reading !== undefined; start += READ_SLICE) {
       let lines: Line[];
       try {
-        lines = await this.unstaged(integration, await this.lines(slice, integration, seen));
+        lines = await reading;
       } catch (error) {
         // Nothing of this slice or the ones after it is staged; what is waiting goes back too.
         const failed = [
           ...pending.flatMap((line) => line.recordIds),
           ...current.slice(start).map((r) => r.recordId),
         ];
-        return { failed, fullFileIds, integration, error };
+        return failedAfter(failed, error);
       }
+      const last = start + READ_SLICE >= current.length;
+      reading = last ? undefined : readSlice(start + READ_SLICE);
       for (const line of lines) {
         pending.push(line);
         pendingBytes += line.text.length;
       }
-      const last = start + READ_SLICE >= current.length;
       while (pending.length > 0 && (last || pendingBytes >= deps.settings.chunkBytes)) {
         const error = await stageNext();
         if (error !== undefined) {
