@@ -23,13 +23,12 @@ export class ScannedEntityEvents implements EntityEvents {
     cursor: ShardCursor | undefined,
     limit: number,
   ): Promise<EntityEventsPage> {
-    const page = await readMerged(
+    return readMerged(
       EVENT_LOG_SHARDS,
       (shard, after, size) => this.eventLog.readShard(shard, { ...query, entityId }, after, size),
       cursor,
       limit,
       query.descending,
     );
-    return { items: page.items, ...(page.cursor && { cursor: page.cursor }) };
   }
 }

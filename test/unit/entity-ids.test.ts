@@ -2,7 +2,6 @@ import { randomUUID } from 'node:crypto';
 import { describe, expect, it } from 'vitest';
 import { exportLine } from '../../lambdas/domain/export-file.ts';
 import type { IngestMessage } from '../../lambdas/domain/messages.ts';
-import { HistoryQueries } from '../../lambdas/use-cases/history-queries.ts';
 import { PublishEvents } from '../../lambdas/use-cases/publish-events.ts';
 import { WebhookDispatcher } from '../../lambdas/use-cases/webhook-dispatcher.ts';
 import { ApiKeyAuthorizer, FakeHttpSender } from '../support/memory/deliveries.ts';
@@ -104,16 +103,7 @@ describe('entity ids in the pipeline', () => {
 describe('entity ids in queries', () => {
   const setUp = async () => {
     const world = memoryWorld();
-    const queries = new HistoryQueries({
-      integrations: world.integrations,
-      eventLog: world.eventLog,
-      entityEvents: world.entityIndex,
-      history: world.history,
-      dispatcher: world.dispatcher,
-      clock: world.clock,
-      retentionDays: RETENTION_DAYS,
-      tokenKey: 'k',
-    });
+    const { queries } = world;
     const integration = world.integrations.seed(webhookIntegration());
     const events = ['ORD-1', 'ORD-2', 'ORD-1'].map((entityId, i) =>
       loggedEvent(isoPlus(world.clock.now(), -(3 - i) * MINUTE_MS), { entity_id: entityId }),

@@ -35,7 +35,7 @@ export class DynamoEntityIndex implements EntityEvents {
     cursor: ShardCursor | undefined,
     limit: number,
   ): Promise<EntityEventsPage> {
-    const page = await readMerged(
+    return readMerged(
       1,
       async (_, after, size) => {
         const start = shardReadStart(query, after);
@@ -79,6 +79,5 @@ export class DynamoEntityIndex implements EntityEvents {
       limit,
       query.descending,
     );
-    return { items: page.items, ...(page.cursor && { cursor: page.cursor }) };
   }
 }

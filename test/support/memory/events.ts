@@ -116,7 +116,7 @@ export class MemoryEntityIndex implements EntityEvents {
     limit: number,
   ): Promise<EntityEventsPage> {
     const direction = query.descending ? -1 : 1;
-    const page = await readMerged(
+    return readMerged(
       1,
       async (_, after, size) => {
         const start = shardReadStart(query, after);
@@ -145,6 +145,5 @@ export class MemoryEntityIndex implements EntityEvents {
       limit,
       query.descending,
     );
-    return { items: page.items, ...(page.cursor && { cursor: page.cursor }) };
   }
 }

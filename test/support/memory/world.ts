@@ -3,6 +3,7 @@ import { PayloadValidators } from '../../../lambdas/domain/payload-schema.ts';
 import { DeliveryRouter } from '../../../lambdas/use-cases/delivery-router.ts';
 import { EventTypeNotes } from '../../../lambdas/use-cases/event-type-notes.ts';
 import { FanOut } from '../../../lambdas/use-cases/fan-out.ts';
+import { HistoryQueries } from '../../../lambdas/use-cases/history-queries.ts';
 import { IntegrationRemover } from '../../../lambdas/use-cases/integration-remover.ts';
 import { IntegrationStopper } from '../../../lambdas/use-cases/integration-stopper.ts';
 import { PayloadSchemas } from '../../../lambdas/use-cases/payload-schemas.ts';
@@ -104,6 +105,16 @@ export const memoryWorld = (start: string | Date = '2026-11-30T12:00:00.000Z') =
     clock,
     userAgent: 'event-stream-test',
   });
+  const queries = new HistoryQueries({
+    integrations,
+    eventLog,
+    entityEvents: entityIndex,
+    history,
+    dispatcher,
+    clock,
+    retentionDays: RETENTION_DAYS,
+    tokenKey: 'test-token-key',
+  });
   return {
     clock,
     integrations,
@@ -133,6 +144,8 @@ export const memoryWorld = (start: string | Date = '2026-11-30T12:00:00.000Z') =
     eventTypeNotes,
     payloadSchemas,
     fanOut,
+    /** The history views, on the entity index. */
+    queries,
   };
 };
 

@@ -2,7 +2,6 @@ import { describe, expect, it } from 'vitest';
 import { NotFoundError, ReceiverError, ValidationError } from '../../../lambdas/domain/errors.ts';
 import type { LoggedEvent } from '../../../lambdas/domain/event.ts';
 import type { DeliveryStatus, Integration } from '../../../lambdas/domain/integration.ts';
-import { HistoryQueries } from '../../../lambdas/use-cases/history-queries.ts';
 import {
   isoPlus,
   loggedEvent,
@@ -15,17 +14,7 @@ import { type MemoryWorld, memoryWorld, RETENTION_DAYS } from '../../support/mem
 
 const setUp = () => {
   const world = memoryWorld();
-  const queries = new HistoryQueries({
-    integrations: world.integrations,
-    eventLog: world.eventLog,
-    entityEvents: world.entityIndex,
-    history: world.history,
-    dispatcher: world.dispatcher,
-    clock: world.clock,
-    retentionDays: RETENTION_DAYS,
-    tokenKey: 'test-token-key',
-  });
-  return { world, queries };
+  return { world, queries: world.queries };
 };
 
 /** Logs `count` events a minute apart, the last a minute ago; alternately orders and items. */
