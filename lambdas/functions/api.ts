@@ -1,5 +1,6 @@
 import { type ApiUseCases, createApiHandler } from '../handlers/api/handler.ts';
 import type { ConfigOf } from '../shared/config.ts';
+import { operationLog } from '../shared/powertools.ts';
 import { HistoryQueries } from '../use-cases/history-queries.ts';
 import { IntegrationLifecycle } from '../use-cases/integration-lifecycle.ts';
 import { IntegrationRegistry } from '../use-cases/integration-registry.ts';
@@ -19,6 +20,7 @@ import {
   eventLogStore,
   integrationLogStore,
   integrationStore,
+  publishRequestStore,
   rejectedEventStore,
 } from './parts/stores.ts';
 import { webhookDispatcher } from './parts/webhooks.ts';
@@ -73,8 +75,11 @@ export const composeApi = (config: ConfigOf<typeof API_ENTRY>, platform: Platfor
     }),
     publisher: new PublishEvents({
       ingestQueue: queue(config.INGEST_QUEUE_URL, platform),
+      requests: publishRequestStore(config, platform),
+      eventLog,
       clock,
       tenant: config.TENANT,
+      log: operationLog,
     }),
     queries: new HistoryQueries({
       integrations,

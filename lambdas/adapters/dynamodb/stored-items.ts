@@ -1,6 +1,7 @@
 import { gunzipSync } from 'node:zlib';
 import * as z from 'zod/mini';
 import type { LoggedEvent } from '../../domain/event.ts';
+import type { PublishRecord } from '../../domain/idempotency.ts';
 import type {
   DeliveryAttempt,
   DeliveryStatus,
@@ -166,3 +167,15 @@ export const rejectedEventFromItem = (item: Record<string, unknown>): RejectedEv
 
 export const replayJobFromItem = (item: Record<string, unknown>): ReplayJob =>
   parse<ReplayJob>(replayJobItem, 'replay job', item);
+
+const publishRecordItem = z.looseObject({
+  body_hash: z.string().check(z.minLength(1)),
+  ids: z.array(z.string().check(z.minLength(1))).check(z.minLength(1)),
+  received_at: instant,
+});
+
+export const publishRecordFromItem = (item: Record<string, unknown>): PublishRecord => {
+  const { body_hash, ids, received_at } = parse<PublishRecord>(publishRecordItem, 'publish request', item);
+  // Only the record's own fields: `expires_at` and whatever a newer version stored stay behind.
+  return { body_hash, ids, received_at };
+};

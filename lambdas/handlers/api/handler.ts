@@ -4,6 +4,7 @@ import type { APIGatewayProxyEventV2WithJWTAuthorizer, APIGatewayProxyStructured
 import { SUCCESS_RESPONSES, type SuccessBody } from '../../domain/api-responses.ts';
 import { DomainError, MethodNotAllowedError } from '../../domain/errors.ts';
 import { MAX_INGEST_BODY_BYTES } from '../../domain/event.ts';
+import { IDEMPOTENCY_KEY_HEADER } from '../../domain/idempotency.ts';
 import { errorResponses, json, readJsonBody } from '../../shared/http.ts';
 import { logger } from '../../shared/powertools.ts';
 import type { HistoryQueries } from '../../use-cases/history-queries.ts';
@@ -69,11 +70,15 @@ const routeHandlers = ({
   listDeliveries: async (event, p) => queries.deliveries(id(p), query(event)),
   retryDelivery: async (event, p) => queries.retryDelivery(id(p), p.event_id ?? '', query(event)),
   publishEvents: async (event) => ({
-    ids: await publisher.publish(readJsonBody(event, MAX_INGEST_BODY_BYTES)),
+    ids: await publisher.publish(readJsonBody(event, MAX_INGEST_BODY_BYTES), {
+      idempotencyKey: header(event, IDEMPOTENCY_KEY_HEADER),
+    }),
   }),
 });
 
 const id = (params: Record<string, string>): string => params.integration_id ?? '';
+// API Gateway (payload 2.0) and the local runtime hand headers over with lowercase names.
+const header = (event: Event, name: string): string | undefined => event.headers?.[name.toLowerCase()];
 const query = (event: Event): Record<string, string | undefined> => event.queryStringParameters ?? {};
 
 /**

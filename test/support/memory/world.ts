@@ -24,6 +24,7 @@ import {
   MemorySecretStore,
 } from './integrations.ts';
 import { MemoryClock, MemoryMetrics, MemoryOperationLog, MemoryQueue } from './platform.ts';
+import { MemoryPublishRequestStore } from './publish-requests.ts';
 import { MemoryReplayStore } from './replays.ts';
 
 export const RETENTION_DAYS = 30;
@@ -48,6 +49,7 @@ export const memoryWorld = (start: string | Date = '2026-11-30T12:00:00.000Z') =
   const staging = new MemoryStagingStore();
   const destinations = new MemoryExportDestinations();
   const exportFlusher = new RecordingExportFlusher();
+  const publishRequests = new MemoryPublishRequestStore();
   const queues = {
     ingest: new MemoryQueue(),
     webhook: new MemoryQueue(),
@@ -100,6 +102,7 @@ export const memoryWorld = (start: string | Date = '2026-11-30T12:00:00.000Z') =
     staging,
     destinations,
     exportFlusher,
+    publishRequests,
     queues,
     sender,
     metrics,

@@ -9,7 +9,14 @@ const setUp = () => {
   const world = memoryWorld();
   return {
     world,
-    publish: new PublishEvents({ ingestQueue: world.queues.ingest, clock: world.clock, tenant: TENANT }),
+    publish: new PublishEvents({
+      ingestQueue: world.queues.ingest,
+      requests: world.publishRequests,
+      eventLog: world.eventLog,
+      clock: world.clock,
+      tenant: TENANT,
+      log: world.operationLog,
+    }),
   };
 };
 
