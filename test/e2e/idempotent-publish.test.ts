@@ -1,10 +1,10 @@
-import { GetQueueAttributesCommand } from '@aws-sdk/client-sqs';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { sqsClient } from '../../lambdas/shared/clients/sqs.ts';
 import { INGEST_QUEUE } from '../../lib/resource-definitions.ts';
 import { apiClient, BASE, uniqueId } from '../support/api-client.ts';
 import { useLocalRuntime } from '../support/local-runtime.ts';
 import { eventually } from '../support/poll.ts';
+import { messagesIn } from '../support/queue-depth.ts';
 import { type Receiver, startReceiver } from '../support/receiver.ts';
 
 const EVENTS = '/api/v1/org/events';
@@ -28,13 +28,9 @@ let api: Awaited<ReturnType<typeof apiClient>>;
 let receiver: Receiver;
 
 beforeAll(async () => {
-  api = await apiClient(runtime);
-  receiver = await startReceiver();
+  [api, receiver] = await Promise.all([apiClient(runtime), startReceiver()]);
 });
-
-afterAll(async () => {
-  await receiver?.close();
-});
+afterAll(() => receiver?.close());
 
 const registerWebhook = async (): Promise<string> => {
   const id = uniqueId('idem');
@@ -49,21 +45,9 @@ const registerWebhook = async (): Promise<string> => {
   return `/${id}`;
 };
 
-/** Messages still in a queue: waiting, delayed or being handled. */
-const inQueue = async (queueId: string): Promise<number> => {
-  const url = runtime.queues[queueId]?.url;
-  const { Attributes = {} } = await sqsClient(runtime.platform.aws).send(
-    new GetQueueAttributesCommand({
-      QueueUrl: url,
-      AttributeNames: [
-        'ApproximateNumberOfMessages',
-        'ApproximateNumberOfMessagesNotVisible',
-        'ApproximateNumberOfMessagesDelayed',
-      ],
-    }),
-  );
-  return Object.values(Attributes).reduce((sum, value) => sum + Number(value), 0);
-};
+/** Messages still in one of the runtime's queues: waiting, delayed or being handled. */
+const inQueue = (queueId: string): Promise<number> =>
+  messagesIn(sqsClient(runtime.platform.aws), runtime.queues[queueId]?.url ?? '');
 
 describe('idempotent publishing', () => {
   it('delivers a request sent twice with one Idempotency-Key once, and answers both with the same ids', async () => {
