@@ -3,6 +3,8 @@ import { describe, expect, it } from 'vitest';
 import {
   integrationFromItem,
   loggedEventsFromChunk,
+  publishRecordFromAttributes,
+  publishRecordFromItem,
   StoredItemError,
 } from '../../lambdas/adapters/dynamodb/stored-items.ts';
 
@@ -74,5 +76,22 @@ describe('stored items', () => {
     expect(() =>
       loggedEventsFromChunk({ ...chunk, events: gzipSync(JSON.stringify([{ id: 'e-1' }])) }),
     ).toThrow(/does not fit: 0\.tenant/);
+  });
+
+  it('reads a publish request as stored or as a refused put hands it back, and refuses one without its ids', () => {
+    const record = { body_hash: 'h', ids: ['a', 'b'], received_at: '2026-11-01T00:00:00.000Z' };
+    expect(publishRecordFromItem({ pk: 'PUBLISH#key#k', sk: 'REQUEST', ...record, expires_at: 1 })).toEqual(
+      record,
+    );
+    const attributes = {
+      pk: { S: 'PUBLISH#key#k' },
+      body_hash: { S: 'h' },
+      ids: { L: [{ S: 'a' }, { S: 'b' }] },
+      received_at: { S: record.received_at },
+      expires_at: { N: '1' },
+    };
+    expect(publishRecordFromAttributes(attributes)).toEqual(record);
+    const { ids: _, ...withoutIds } = attributes;
+    expect(() => publishRecordFromAttributes(withoutIds)).toThrow(/PUBLISH#key#k.*ids/);
   });
 });

@@ -2,7 +2,7 @@ import { ConditionalCheckFailedException } from '@aws-sdk/client-dynamodb';
 import { type DynamoDBDocumentClient, GetCommand, PutCommand } from '@aws-sdk/lib-dynamodb';
 import type { PublishRecord, RequestKey } from '../../domain/idempotency.ts';
 import type { PublishRequestStore } from '../../domain/ports/publish-requests.ts';
-import { publishRecordFromItem } from './stored-items.ts';
+import { publishRecordFromAttributes, publishRecordFromItem } from './stored-items.ts';
 
 /** `PUBLISH#key#{Idempotency-Key}` or `PUBLISH#ids#{digest of the ids}`: the two kinds never meet. */
 const keyOf = (key: RequestKey) => ({
@@ -32,17 +32,21 @@ export class DynamoPublishRequestStore implements PublishRequestStore {
           ConditionExpression: 'attribute_not_exists(pk) OR expires_at <= :now',
           // The request's own receipt is "now": an item whose window ended by then is taken over.
           ExpressionAttributeValues: { ':now': epochSeconds(new Date(record.received_at)) },
+          // The item that was there comes back with the refusal: no second request, and no moment between
+          // the two in which it could change.
+          ReturnValuesOnConditionCheckFailure: 'ALL_OLD',
         }),
       );
       return undefined;
     } catch (error) {
       if (!(error instanceof ConditionalCheckFailedException)) throw error;
+      if (error.Item) return publishRecordFromAttributes(error.Item);
     }
-    // A repeat is rare: one consistent read rather than decoding the item the failed put could return.
+    // Not handed back (an endpoint without ReturnValuesOnConditionCheckFailure): read it.
     const { Item } = await this.client.send(
       new GetCommand({ TableName: this.tableName, Key: keyOf(key), ConsistentRead: true }),
     );
-    // Gone in between (its window ended and TTL deleted it): the key is free again.
-    return Item ? publishRecordFromItem(Item) : this.claim(key, record, expiresAt);
+    if (!Item) throw new Error(`The publish request ${keyOf(key).pk} refused the claim but cannot be read`);
+    return publishRecordFromItem(Item);
   }
 }

@@ -179,3 +179,26 @@ export const publishRecordFromItem = (item: Record<string, unknown>): PublishRec
   // Only the record's own fields: `expires_at` and whatever a newer version stored stay behind.
   return { body_hash, ids, received_at };
 };
+
+/** The same record in DynamoDB's own attribute values, as a failed conditional put hands the item back. */
+const publishRecordAttributes = z.looseObject({
+  body_hash: z.object({ S: text }),
+  ids: z.object({ L: z.array(z.object({ S: text })) }),
+  received_at: z.object({ S: text }),
+});
+
+export const publishRecordFromAttributes = (item: Record<string, unknown>): PublishRecord => {
+  const result = publishRecordAttributes.safeParse(item);
+  if (!result.success) {
+    const issue = result.error.issues[0];
+    throw new StoredItemError(
+      `The stored publish request ${JSON.stringify(item.pk)} does not fit: ${issue?.path.join('.')}: ${issue?.message}`,
+    );
+  }
+  const { body_hash, ids, received_at } = result.data;
+  return publishRecordFromItem({
+    body_hash: body_hash.S,
+    ids: ids.L.map((id) => id.S),
+    received_at: received_at.S,
+  });
+};
