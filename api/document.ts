@@ -7,6 +7,7 @@ import {
   SUCCESS_RESPONSES,
 } from '../lambdas/domain/api-responses.ts';
 import { MAX_EVENTS_PER_REQUEST } from '../lambdas/domain/event.ts';
+import { IDEMPOTENCY_KEY_HEADER, idempotencyKeySchema } from '../lambdas/domain/idempotency.ts';
 import {
   integrationIdSchema,
   registerIntegrationSchema,
@@ -30,7 +31,7 @@ import * as examples from './examples.ts';
  * prose, the examples and the list of error statuses per route live here.
  */
 
-type ErrorStatus = 400 | 404 | 409 | 413 | 415 | 502;
+type ErrorStatus = 400 | 404 | 409 | 413 | 415 | 422 | 502;
 
 interface OperationDoc {
   summary: string;
@@ -39,6 +40,7 @@ interface OperationDoc {
   /** Statuses this route answers besides its success and the ones every route may answer. */
   errors: readonly ErrorStatus[];
   query?: z.ZodObject;
+  headers?: z.ZodObject;
   body?: { schema: z.ZodType; examples?: Record<string, { summary: string; value: unknown }> };
   example?: unknown;
 }
@@ -216,9 +218,16 @@ const OPERATIONS: Record<RouteName, OperationDoc> = {
     description:
       'Takes one event or `{"events": [...]}` of up to 100 and answers 202 with their ids, in order. `id` ' +
       '(a UUID) and `published_at` are filled when absent; the same id published twice is one event. The ' +
-      'whole request is refused when one event is invalid (`field` names it, such as `events[3].name`).',
+      'whole request is refused when one event is invalid (`field` names it, such as `events[3].name`), ' +
+      'or when two of its events have one id.\n\n' +
+      'Retrying safely: send an `Idempotency-Key`. A repeat of the key within 24 hours is answered 202 with ' +
+      "the first answer's ids and delivers nothing twice (events the first request may have lost to a crash " +
+      'are queued again under the same ids); the same key with another body is refused with 422. Without ' +
+      'a key, a request in which every event carries its `id` is keyed by those ids: sent again it is ' +
+      'answered the same way, and sent again with other contents its events are not delivered again.',
     tag: 'Events',
-    errors: [400, 413, 415],
+    errors: [400, 413, 415, 422],
+    headers: z.object({ [IDEMPOTENCY_KEY_HEADER]: idempotencyKeySchema.optional() }),
     body: { schema: publishBodySchema, examples: examples.publishExamples },
     example: { ids: ['1a8a5052-8741-4daf-982e-e0a12990335a'] },
   },
@@ -302,6 +311,7 @@ const ERROR_DESCRIPTIONS: Record<ErrorStatus, string> = {
   409: 'Conflict: the id is taken, the integration is running (update), or it changed concurrently.',
   413: 'The body is too large.',
   415: 'The body is not JSON.',
+  422: 'The `Idempotency-Key` was used within 24 hours for a request with another body (`idempotency_key_reused`).',
   502: 'The receiver or the bucket did not accept what was sent.',
 };
 
@@ -353,10 +363,11 @@ const operation = (route: RouteDefinition): ZodOpenApiOperationObject => {
     description: `${doc.description}\n\nScope: \`${route.scope}\`.`,
     tags: [doc.tag],
     security: [{ bearerJwt: [route.scope] }],
-    ...((Object.keys(pathParams).length > 0 || doc.query) && {
+    ...((Object.keys(pathParams).length > 0 || doc.query || doc.headers) && {
       requestParams: {
         ...(Object.keys(pathParams).length > 0 && { path: z.object(pathParams) }),
         ...(doc.query && { query: doc.query }),
+        ...(doc.headers && { header: doc.headers }),
       },
     }),
     ...(doc.body && {

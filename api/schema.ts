@@ -284,7 +284,9 @@ export interface paths {
         put?: never;
         /**
          * Publish events
-         * @description Takes one event or `{"events": [...]}` of up to 100 and answers 202 with their ids, in order. `id` (a UUID) and `published_at` are filled when absent; the same id published twice is one event. The whole request is refused when one event is invalid (`field` names it, such as `events[3].name`).
+         * @description Takes one event or `{"events": [...]}` of up to 100 and answers 202 with their ids, in order. `id` (a UUID) and `published_at` are filled when absent; the same id published twice is one event. The whole request is refused when one event is invalid (`field` names it, such as `events[3].name`), or when two of its events have one id.
+         *
+         *     Retrying safely: send an `Idempotency-Key`. A repeat of the key within 24 hours is answered 202 with the first answer's ids and delivers nothing twice (events the first request may have lost to a crash are queued again under the same ids); the same key with another body is refused with 422. Without a key, a request in which every event carries its `id` is keyed by those ids: sent again it is answered the same way, and sent again with other contents its events are not delivered again.
          *
          *     Scope: `eventstream/publish`.
          */
@@ -2452,7 +2454,9 @@ export interface operations {
     publishEvents: {
         parameters: {
             query?: never;
-            header?: never;
+            header?: {
+                "Idempotency-Key"?: string;
+            };
             path?: never;
             cookie?: never;
         };
@@ -2524,6 +2528,15 @@ export interface operations {
             };
             /** @description The body is not JSON. */
             415: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description The `Idempotency-Key` was used within 24 hours for a request with another body (`idempotency_key_reused`). */
+            422: {
                 headers: {
                     [name: string]: unknown;
                 };

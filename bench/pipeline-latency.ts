@@ -2,7 +2,6 @@ import { AsyncLocalStorage } from 'node:async_hooks';
 import { createHash } from 'node:crypto';
 import { createServer } from 'node:http';
 import type { AddressInfo } from 'node:net';
-import { GetQueueAttributesCommand } from '@aws-sdk/client-sqs';
 import type { SQSBatchResponse } from 'aws-lambda';
 import { dynamoDocumentClient } from '../lambdas/shared/clients/dynamodb.ts';
 import { secretsManagerClient } from '../lambdas/shared/clients/secrets-manager.ts';
@@ -12,6 +11,7 @@ import { INGEST_QUEUE, type QueueDefinition, WEBHOOK_QUEUE } from '../lib/resour
 import { localSqsClient } from '../local/resources.ts';
 import { type LocalRuntime, startLocalRuntime } from '../local/runtime.ts';
 import type { SqsHandler } from '../local/sqs-poller.ts';
+import { messagesIn } from '../test/support/queue-depth.ts';
 import { countAwsRequests } from './aws-requests.ts';
 import { printTable, progress, quantile, ratio } from './report.ts';
 
@@ -174,19 +174,7 @@ export const startBenchPipeline = async (
   const queueUrls = Object.values(runtime.queues).flatMap((queue) => [queue.url, queue.deadLetterUrl]);
   const pending = async (): Promise<number> => {
     let total = 0;
-    for (const url of queueUrls) {
-      const { Attributes = {} } = await sqs.send(
-        new GetQueueAttributesCommand({
-          QueueUrl: url,
-          AttributeNames: [
-            'ApproximateNumberOfMessages',
-            'ApproximateNumberOfMessagesNotVisible',
-            'ApproximateNumberOfMessagesDelayed',
-          ],
-        }),
-      );
-      for (const value of Object.values(Attributes)) total += Number(value);
-    }
+    for (const url of queueUrls) total += await messagesIn(sqs, url);
     return total;
   };
 

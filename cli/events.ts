@@ -1,3 +1,4 @@
+import { randomUUID } from 'node:crypto';
 import { readFile } from 'node:fs/promises';
 import { setTimeout as sleep } from 'node:timers/promises';
 import { SingleBar } from 'cli-progress';
@@ -53,6 +54,41 @@ export const backoffMs = (attempt: number, retryAfter: string | null, random = M
 
 const retriable = (status: number): boolean => status === 429 || status >= 500;
 
+const MAX_KEY_LENGTH = 255;
+
+/**
+ * The `Idempotency-Key` of each request of one `events publish`: the given key for a single request, else
+ * `{key}-1`, `{key}-2`, ... Without a key, a random one per invocation, so the command's own retries of a
+ * request that reached the API are answered with the first ids instead of publishing again. A request
+ * whose events all carry their ids gets no key at all: the API keys it by those ids, which also catches
+ * the same events published again by any later run (an explicit key would take their place).
+ */
+export const requestKeys = (
+  batches: readonly (readonly PublishedEvent[])[],
+  given: string | undefined,
+  random: () => string = randomUUID,
+): { base: string; keys: (string | undefined)[] } => {
+  const base = given ?? `cli-${random()}`;
+  const keys = batches.map((batch, index) => {
+    if (batch.every((event) => event.id !== undefined)) return undefined;
+    return batches.length === 1 ? base : `${base}-${index + 1}`;
+  });
+  const longest = keys.reduce((most, key) => Math.max(most, key?.length ?? 0), 0);
+  if (given !== undefined && (!/^[\x20-\x7e]+$/.test(given) || longest > MAX_KEY_LENGTH)) {
+    throw new Error(
+      `--idempotency-key: must be printable ASCII, at most ${MAX_KEY_LENGTH} characters with the -{n} suffix of each request`,
+    );
+  }
+  return { base, keys };
+};
+
+/** A failed run's error, saying how to finish the file without publishing an accepted request twice. */
+const resumable = (error: Error, base: string, keys: readonly (string | undefined)[]): Error => {
+  if (keys.every((key) => key === undefined)) return error;
+  error.message += `\nRun again with --idempotency-key ${base} to publish the rest: requests already accepted are not published twice.`;
+  return error;
+};
+
 /** Registers the event commands on `program`. */
 export const registerEventCommands = (program: Command, cli: CliContext): void => {
   const events = program.command('events').description('publish events and query the 30-day event log');
@@ -62,9 +98,15 @@ export const registerEventCommands = (program: Command, cli: CliContext): void =
     .description(
       `publish the events of a file (NDJSON or a JSON array), ${EVENTS_PER_REQUEST} per request, retrying on 429 and 5xx`,
     )
-    .action(async (file: string) => {
+    .option(
+      '--idempotency-key <key>',
+      'name the requests for 24 hours (request n of several: <key>-n), so running the command again publishes nothing twice; default a random key per run; requests whose events all carry an id are keyed by their ids instead',
+    )
+    .action(async (file: string, flags: { idempotencyKey?: string }) => {
       const all = parseEventsFile(await readFile(file, 'utf8'), file);
       if (all.length === 0) throw new Error(`${file} holds no events`);
+      const batches = chunk(all, EVENTS_PER_REQUEST);
+      const { base, keys } = requestKeys(batches, flags.idempotencyKey);
       const client = await cli.client();
       const bar = process.stderr.isTTY
         ? new SingleBar({ format: 'publishing [{bar}] {value}/{total} events', stream: process.stderr })
@@ -73,15 +115,18 @@ export const registerEventCommands = (program: Command, cli: CliContext): void =
       const ids: string[] = [];
       let requests = 0;
       try {
-        for (const batch of chunk(all, EVENTS_PER_REQUEST)) {
+        for (const [index, batch] of batches.entries()) {
+          const key = keys[index];
+          const headers = key === undefined ? {} : { 'Idempotency-Key': key };
           for (let attempt = 0; ; attempt += 1) {
             requests += 1;
             const result = await client
-              .POST('/api/v1/org/events', { body: { events: batch } })
+              .POST('/api/v1/org/events', { body: { events: batch }, params: { header: headers } })
               .catch((error: unknown) => ({ failure: error as Error }));
             if ('failure' in result) {
-              // The connection failed: the API may or may not have taken the batch; ids make a resend safe.
-              if (attempt + 1 >= MAX_TRIES) throw result.failure;
+              // The connection failed: the API may or may not have taken the batch; its key (or its
+              // events' ids) makes a resend safe.
+              if (attempt + 1 >= MAX_TRIES) throw resumable(result.failure, base, keys);
               await sleep(backoffMs(attempt, null));
               continue;
             }
@@ -91,7 +136,7 @@ export const registerEventCommands = (program: Command, cli: CliContext): void =
               break;
             }
             if (!retriable(response.status) || attempt + 1 >= MAX_TRIES)
-              throw new ApiFailure(response.status, error);
+              throw resumable(new ApiFailure(response.status, error), base, keys);
             await sleep(backoffMs(attempt, response.headers.get('retry-after')));
           }
           bar?.update(ids.length);

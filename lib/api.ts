@@ -58,10 +58,11 @@ export const SECRET_ACTIONS = [
  * HistoryQueries → adapters).
  */
 const grantApi = (fn: AppFunction, access: FunctionAccess): void => {
-  // Integrations, their logs and rejected events, delivery state, replay jobs: read and written.
+  // Integrations, their logs and rejected events, delivery state, replay jobs, keyed publish requests
+  // (a conditional PutItem each): read and written.
   access.table(STATE_TABLE).grantReadWriteData(fn);
-  // GET /api/v1/org/events, payloads in delivery lists and resends: event pages and the chunks of one
-  // publish (Query). Never written here.
+  // GET /api/v1/org/events, payloads in delivery lists and resends, a repeated publish (which of its events
+  // are logged already): event pages and the chunks of one publish (Query). Never written here.
   access.table(EVENT_LOG_TABLE).grant(fn, 'dynamodb:Query');
   // Delivery history pages and records (Query); a resend records its attempt (BatchWriteItem).
   access.table(DELIVERIES_TABLE).grant(fn, 'dynamodb:Query', 'dynamodb:BatchWriteItem');

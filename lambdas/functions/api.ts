@@ -1,6 +1,7 @@
 import { PayloadValidators } from '../domain/payload-schema.ts';
 import { type ApiUseCases, createApiHandler } from '../handlers/api/handler.ts';
 import type { ConfigOf } from '../shared/config.ts';
+import { operationLog } from '../shared/powertools.ts';
 import { EventCatalog } from '../use-cases/event-catalog.ts';
 import { HistoryQueries } from '../use-cases/history-queries.ts';
 import { IntegrationLifecycle } from '../use-cases/integration-lifecycle.ts';
@@ -25,6 +26,7 @@ import {
   eventLogStore,
   integrationLogStore,
   integrationStore,
+  publishRequestStore,
   rejectedEventStore,
 } from './parts/stores.ts';
 import { webhookDispatcher } from './parts/webhooks.ts';
@@ -83,10 +85,13 @@ export const composeApi = (config: ConfigOf<typeof API_ENTRY>, platform: Platfor
     }),
     publisher: new PublishEvents({
       ingestQueue: queue(config.INGEST_QUEUE_URL, platform),
+      requests: publishRequestStore(config, platform),
+      eventLog,
       clock,
       tenant: config.TENANT,
       // Composed once per instance, so each schema version is compiled once per instance.
       payloadSchemas: new PayloadSchemas({ store: catalog, validators: new PayloadValidators() }),
+      log: operationLog,
     }),
     catalog: new EventCatalog({ store: catalog, clock, retentionDays: config.EVENT_RETENTION_DAYS }),
     queries: new HistoryQueries({

@@ -1,33 +1,157 @@
 import { ValidationError } from '../domain/errors.ts';
+import type { EventEnvelope } from '../domain/event.ts';
 import { MAX_EVENTS_PER_REQUEST } from '../domain/event.ts';
+import {
+  bodyHashOf,
+  IDEMPOTENCY_WINDOW_MS,
+  IdempotencyKeyReusedError,
+  type PublishRecord,
+  parseIdempotencyKey,
+  REPEAT_SETTLE_MS,
+  type RequestKey,
+  repeatedIdIn,
+  requestKeyOf,
+} from '../domain/idempotency.ts';
 import type { IngestMessage } from '../domain/messages.ts';
-import type { Clock, MessageQueue } from '../domain/ports/platform.ts';
-import { publishedEventSchema, toEnvelope } from '../domain/published-event.ts';
+import type { EventLogStore } from '../domain/ports/events.ts';
+import type { Clock, MessageQueue, OperationLog } from '../domain/ports/platform.ts';
+import type { PublishRequestStore } from '../domain/ports/publish-requests.ts';
+import { type PublishedEvent, publishedEventSchema, toEnvelope } from '../domain/published-event.ts';
 import { parseRequest } from '../domain/validate.ts';
 import type { PayloadSchemas } from './payload-schemas.ts';
+
+export interface PublishDeps {
+  ingestQueue: MessageQueue;
+  /** Keyed requests, one item each: what a repeat is answered with. */
+  requests: PublishRequestStore;
+  /** Read on a repeat only: events already logged need not be queued again. */
+  eventLog: EventLogStore;
+  clock: Clock;
+  tenant: string;
+  payloadSchemas: PayloadSchemas;
+  log: OperationLog;
+}
+
+export interface PublishOptions {
+  /** The `Idempotency-Key` header as sent (checked here). */
+  idempotencyKey?: string | undefined;
+}
 
 /**
  * Takes one event or `{ "events": [...] }` (up to 100), validates all of them before accepting any, fills
  * `id` and `published_at`, checks each payload against its name's schema (when the name has one), and puts
  * them on the ingest queue. Returns the ids in request order.
+ *
+ * A request with an `Idempotency-Key`, or whose events all carry their own ids, is remembered for 24 hours
+ * (see domain/idempotency.ts): its key is stored with the ids and `received_at` BEFORE the events are
+ * queued, so a repeat after a crash in between finds what to queue again, under the same ids and instant.
  */
 export class PublishEvents {
-  constructor(
-    private readonly deps: {
-      ingestQueue: MessageQueue;
-      clock: Clock;
-      tenant: string;
-      payloadSchemas: PayloadSchemas;
-    },
-  ) {}
+  constructor(private readonly deps: PublishDeps) {}
 
-  async publish(body: unknown): Promise<string[]> {
-    const items = this.split(body);
+  async publish(body: unknown, options: PublishOptions = {}): Promise<string[]> {
+    const explicitKey = parseIdempotencyKey(options.idempotencyKey);
+    const events = this.validate(body);
     const now = this.deps.clock.now();
-    const envelopes = items.map((item, index) => {
+    const receivedAt = now.toISOString();
+    const envelopes = events.map((event) => toEnvelope(event, this.deps.tenant, now));
+    // A single event's fields are named without a prefix (`payload.id`), as its other errors are.
+    await this.deps.payloadSchemas.check(envelopes, (index) =>
+      isBatch(body) ? `events[${index}].payload` : 'payload',
+    );
+    const ids = envelopes.map((event) => event.id);
+    const key = requestKeyOf(explicitKey, this.deps.tenant, events);
+    if (key === undefined) {
+      await this.enqueue(envelopes, receivedAt);
+      return ids;
+    }
+    const record: PublishRecord = { body_hash: bodyHashOf(events), ids, received_at: receivedAt };
+    const stored = await this.deps.requests.claim(
+      key,
+      record,
+      new Date(now.getTime() + IDEMPOTENCY_WINDOW_MS),
+    );
+    if (stored === undefined) {
+      await this.enqueue(envelopes, receivedAt);
+      return ids;
+    }
+    if (stored.body_hash === record.body_hash && stored.ids.length === events.length) {
+      return this.repeat(key, events, stored, now);
+    }
+    if (key.kind === 'explicit') throw new IdempotencyKeyReusedError();
+    return this.repeatIds(envelopes, stored, receivedAt);
+  }
+
+  /**
+   * The same request again: answered the stored ids; its events that are not in the event log yet (lost
+   * to a crash before queueing, or still on their way) are queued again as they were, same ids and
+   * `received_at`, late enough that the delivery path checks their records first (REPEAT_SETTLE_MS).
+   */
+  private async repeat(
+    key: RequestKey,
+    events: readonly PublishedEvent[],
+    stored: PublishRecord,
+    now: Date,
+  ): Promise<string[]> {
+    const receivedAt = new Date(stored.received_at);
+    // `published_at` is filled from the same instant the first time filled it from.
+    const envelopes = events.map((event, index) =>
+      toEnvelope({ ...event, id: stored.ids[index] ?? '' }, this.deps.tenant, receivedAt),
+    );
+    const logged = await Promise.all(
+      envelopes.map((event) =>
+        // A failed read only costs a needless copy, which the log and the delivery path absorb.
+        this.deps.eventLog.get(stored.received_at, event.id).catch(() => undefined),
+      ),
+    );
+    const missing = envelopes.filter((_, index) => logged[index] === undefined);
+    const delayMs = receivedAt.getTime() + REPEAT_SETTLE_MS - now.getTime();
+    await this.enqueue(missing, stored.received_at, Math.max(0, Math.ceil(delayMs / 1000)));
+    this.deps.log.info('Publish request repeated', {
+      key_kind: key.kind,
+      received_at: stored.received_at,
+      events: envelopes.length,
+      queued_again: missing.length,
+    });
+    return stored.ids;
+  }
+
+  /**
+   * Ids published before, in a request with another body: the producer sent the same events changed, or
+   * reused ids. The events whose ids the stored request had are not delivered again; the rest (none, while
+   * the key is derived from the very same ids) are a new publish.
+   */
+  private async repeatIds(
+    envelopes: readonly EventEnvelope[],
+    stored: PublishRecord,
+    receivedAt: string,
+  ): Promise<string[]> {
+    const published = new Set(stored.ids);
+    const fresh = envelopes.filter((event) => !published.has(event.id));
+    await this.enqueue(fresh, receivedAt);
+    this.deps.log.info('Published ids repeated with another body; not delivered again', {
+      received_at: stored.received_at,
+      events: envelopes.length,
+      repeated: envelopes.length - fresh.length,
+    });
+    return envelopes.map((event) => event.id);
+  }
+
+  private async enqueue(events: readonly EventEnvelope[], receivedAt: string, delaySeconds = 0) {
+    const bodies = events.map((event) =>
+      JSON.stringify({ event, received_at: receivedAt } satisfies IngestMessage),
+    );
+    if (bodies.length === 0) return;
+    if (delaySeconds === 0) await this.deps.ingestQueue.sendAll(bodies);
+    else await Promise.all(bodies.map((body) => this.deps.ingestQueue.sendDelayed(body, delaySeconds)));
+  }
+
+  private validate(body: unknown): PublishedEvent[] {
+    const items = this.split(body);
+    const events = items.map((item, index) => {
       const prefix = items.length === 1 && !isBatch(body) ? 'body' : `events[${index}]`;
       try {
-        return toEnvelope(parseRequest(publishedEventSchema, item, prefix), this.deps.tenant, now);
+        return parseRequest(publishedEventSchema, item, prefix);
       } catch (error) {
         if (error instanceof ValidationError && isBatch(body)) {
           const field = error.field ? `events[${index}].${error.field}` : `events[${index}]`;
@@ -36,15 +160,13 @@ export class PublishEvents {
         throw error;
       }
     });
-    // A single event's fields are named without a prefix (`payload.id`), as its other errors are.
-    await this.deps.payloadSchemas.check(envelopes, (index) =>
-      isBatch(body) ? `events[${index}].payload` : 'payload',
-    );
-    const receivedAt = now.toISOString();
-    await this.deps.ingestQueue.sendAll(
-      envelopes.map((event) => JSON.stringify({ event, received_at: receivedAt } satisfies IngestMessage)),
-    );
-    return envelopes.map((event) => event.id);
+    const repeated = repeatedIdIn(events);
+    if (repeated) {
+      const [earlier, later] = repeated;
+      const field = `events[${later}].id`;
+      throw new ValidationError(`${field}: duplicates events[${earlier}].id`, field);
+    }
+    return events;
   }
 
   private split(body: unknown): unknown[] {

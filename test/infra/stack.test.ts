@@ -783,7 +783,8 @@ describe('EventStreamStack with the default Cognito issuer', () => {
           'dynamodb:BatchWriteItem',
         ]),
       );
-      // GET /api/v1/org/events, payloads and resends read events: pages and publishes, both Query.
+      // GET /api/v1/org/events, payloads, resends and repeated publishes read events: pages and publishes,
+      // both Query.
       expect(actionsOn(statements, ids.eventLogTable)).toEqual(['dynamodb:Query']);
       // History pages and records; a resend records its attempt.
       expect(actionsOn(statements, ids.deliveriesTable)).toEqual([

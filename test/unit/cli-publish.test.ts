@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { backoffMs, chunk, parseEventsFile } from '../../cli/events.ts';
+import { backoffMs, chunk, parseEventsFile, requestKeys } from '../../cli/events.ts';
 
 describe('event-stream events publish', () => {
   it('reads a JSON array or NDJSON, blank lines skipped', () => {
@@ -32,5 +32,28 @@ describe('event-stream events publish', () => {
     expect(backoffMs(2, null, () => 1)).toBe(2000);
     expect(backoffMs(2, null, () => 0.5)).toBe(1000);
     expect(backoffMs(20, null, () => 1)).toBe(20_000);
+  });
+});
+
+describe('event-stream events publish: Idempotency-Key per request', () => {
+  const anonymous = { name: 'order.created', payload: {} };
+  const identified = { id: '4b0f7d0e-8f5a-4c1e-9a1b-2f3c4d5e6f70', ...anonymous };
+
+  it('keys every request of a run with one random key, suffixed per request when there are several', () => {
+    expect(requestKeys([[anonymous]], undefined, () => 'r1')).toEqual({ base: 'cli-r1', keys: ['cli-r1'] });
+    expect(requestKeys([[anonymous], [anonymous]], undefined, () => 'r1').keys).toEqual([
+      'cli-r1-1',
+      'cli-r1-2',
+    ]);
+  });
+
+  it('uses the given key, and leaves requests whose events all carry ids to the API’s key by ids', () => {
+    expect(requestKeys([[anonymous], [identified]], 'import-42').keys).toEqual(['import-42-1', undefined]);
+    expect(requestKeys([[identified]], undefined).keys).toEqual([undefined]);
+  });
+
+  it('refuses a key the API would refuse', () => {
+    expect(() => requestKeys([[anonymous]], 'ключ')).toThrow(/^--idempotency-key/);
+    expect(() => requestKeys([[anonymous], [anonymous]], 'k'.repeat(254))).toThrow(/^--idempotency-key/);
   });
 });

@@ -2,7 +2,6 @@ import { randomUUID } from 'node:crypto';
 import { describe, expect, it } from 'vitest';
 import { exportLine } from '../../lambdas/domain/export-file.ts';
 import type { IngestMessage } from '../../lambdas/domain/messages.ts';
-import { PublishEvents } from '../../lambdas/use-cases/publish-events.ts';
 import { WebhookDispatcher } from '../../lambdas/use-cases/webhook-dispatcher.ts';
 import { ApiKeyAuthorizer, FakeHttpSender } from '../support/memory/deliveries.ts';
 import { isoPlus, loggedEvent, MINUTE_MS, webhookIntegration } from '../support/memory/fixtures.ts';
@@ -10,13 +9,7 @@ import { memoryWorld, RETENTION_DAYS, TENANT } from '../support/memory/world.ts'
 
 const publishOne = async (event: Record<string, unknown>) => {
   const world = memoryWorld();
-  const publisher = new PublishEvents({
-    ingestQueue: world.queues.ingest,
-    clock: world.clock,
-    tenant: TENANT,
-    payloadSchemas: world.payloadSchemas,
-  });
-  await publisher.publish({ events: [event] });
+  await world.publisher.publish({ events: [event] });
   return world.queues.ingest.bodies<IngestMessage>()[0]?.event;
 };
 

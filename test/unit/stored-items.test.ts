@@ -4,6 +4,8 @@ import {
   deliveryEntriesFromItem,
   integrationFromItem,
   loggedEventsFromChunk,
+  publishRecordFromAttributes,
+  publishRecordFromItem,
   StoredItemError,
 } from '../../lambdas/adapters/dynamodb/stored-items.ts';
 
@@ -97,5 +99,22 @@ describe('stored items', () => {
     );
     const wrong = gzipSync(JSON.stringify([{ ...entries[0], status: 'lost' }]));
     expect(() => deliveryEntriesFromItem({ ...gz, entries_gz: wrong })).toThrow(StoredItemError);
+  });
+
+  it('reads a publish request as stored or as a refused put hands it back, and refuses one without its ids', () => {
+    const record = { body_hash: 'h', ids: ['a', 'b'], received_at: '2026-11-01T00:00:00.000Z' };
+    expect(publishRecordFromItem({ pk: 'PUBLISH#key#k', sk: 'REQUEST', ...record, expires_at: 1 })).toEqual(
+      record,
+    );
+    const attributes = {
+      pk: { S: 'PUBLISH#key#k' },
+      body_hash: { S: 'h' },
+      ids: { L: [{ S: 'a' }, { S: 'b' }] },
+      received_at: { S: record.received_at },
+      expires_at: { N: '1' },
+    };
+    expect(publishRecordFromAttributes(attributes)).toEqual(record);
+    const { ids: _, ...withoutIds } = attributes;
+    expect(() => publishRecordFromAttributes(withoutIds)).toThrow(/PUBLISH#key#k.*ids/);
   });
 });

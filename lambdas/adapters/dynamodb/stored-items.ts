@@ -2,6 +2,7 @@ import { gunzipSync } from 'node:zlib';
 import * as z from 'zod/mini';
 import type { LoggedEvent } from '../../domain/event.ts';
 import type { SeenEventType, StoredEventSchema } from '../../domain/event-types.ts';
+import type { PublishRecord } from '../../domain/idempotency.ts';
 import type {
   DeliveryAttempt,
   DeliveryStatus,
@@ -239,4 +240,39 @@ export const eventSchemaFromItem = (item: Record<string, unknown>): StoredEventS
     item,
   );
   return { name: stored.name, json: stored.schema, version: stored.version, updated_at: stored.updated_at };
+};
+
+const publishRecordItem = z.looseObject({
+  body_hash: z.string().check(z.minLength(1)),
+  ids: z.array(z.string().check(z.minLength(1))).check(z.minLength(1)),
+  received_at: instant,
+});
+
+export const publishRecordFromItem = (item: Record<string, unknown>): PublishRecord => {
+  const { body_hash, ids, received_at } = parse<PublishRecord>(publishRecordItem, 'publish request', item);
+  // Only the record's own fields: `expires_at` and whatever a newer version stored stay behind.
+  return { body_hash, ids, received_at };
+};
+
+/** The same record in DynamoDB's own attribute values, as a failed conditional put hands the item back. */
+const publishRecordAttributes = z.looseObject({
+  body_hash: z.object({ S: text }),
+  ids: z.object({ L: z.array(z.object({ S: text })) }),
+  received_at: z.object({ S: text }),
+});
+
+export const publishRecordFromAttributes = (item: Record<string, unknown>): PublishRecord => {
+  const result = publishRecordAttributes.safeParse(item);
+  if (!result.success) {
+    const issue = result.error.issues[0];
+    throw new StoredItemError(
+      `The stored publish request ${JSON.stringify(item.pk)} does not fit: ${issue?.path.join('.')}: ${issue?.message}`,
+    );
+  }
+  const { body_hash, ids, received_at } = result.data;
+  return publishRecordFromItem({
+    body_hash: body_hash.S,
+    ids: ids.L.map((id) => id.S),
+    received_at: received_at.S,
+  });
 };

@@ -5,6 +5,7 @@ import { DynamoEventCatalogStore } from '../../adapters/dynamodb/event-catalog-s
 import { DynamoEventLog } from '../../adapters/dynamodb/event-log.ts';
 import { DynamoIntegrationLog } from '../../adapters/dynamodb/integration-log.ts';
 import { DynamoIntegrationRepository } from '../../adapters/dynamodb/integration-repository.ts';
+import { DynamoPublishRequestStore } from '../../adapters/dynamodb/publish-request-store.ts';
 import { DynamoRejectedEventStore } from '../../adapters/dynamodb/rejected-event-store.ts';
 import { DynamoReplayStore } from '../../adapters/dynamodb/replay-store.ts';
 import { dynamoDocumentClient } from '../../shared/clients/dynamodb.ts';
@@ -33,6 +34,9 @@ export const deliveryStateStore = (config: State, { aws }: Platform) =>
 
 export const replayStore = (config: State, { aws }: Platform) =>
   new DynamoReplayStore(dynamoDocumentClient(aws), config.STATE_TABLE_NAME);
+
+export const publishRequestStore = (config: State, { aws }: Platform) =>
+  new DynamoPublishRequestStore(dynamoDocumentClient(aws), config.STATE_TABLE_NAME);
 
 type EventLog = Pick<Settings, 'EVENT_LOG_TABLE_NAME' | 'TENANT' | 'EVENT_RETENTION_DAYS'>;
 

@@ -4,6 +4,7 @@ import type { APIGatewayProxyEventV2WithJWTAuthorizer, APIGatewayProxyStructured
 import { SUCCESS_RESPONSES, type SuccessBody } from '../../domain/api-responses.ts';
 import { DomainError, MethodNotAllowedError } from '../../domain/errors.ts';
 import { MAX_INGEST_BODY_BYTES } from '../../domain/event.ts';
+import { IDEMPOTENCY_KEY_HEADER } from '../../domain/idempotency.ts';
 import { errorResponses, json, readJsonBody } from '../../shared/http.ts';
 import { logger } from '../../shared/powertools.ts';
 import type { EventCatalog } from '../../use-cases/event-catalog.ts';
@@ -76,7 +77,9 @@ const routeHandlers = ({
   retryDelivery: async (event, p) => queries.retryDelivery(id(p), p.event_id ?? '', query(event)),
   listOrgDeliveries: async (event) => deliveries.list(query(event)),
   publishEvents: async (event) => ({
-    ids: await publisher.publish(readJsonBody(event, MAX_INGEST_BODY_BYTES)),
+    ids: await publisher.publish(readJsonBody(event, MAX_INGEST_BODY_BYTES), {
+      idempotencyKey: header(event, IDEMPOTENCY_KEY_HEADER),
+    }),
   }),
   listEventTypes: async () => ({ event_types: await catalog.list() }),
   getEventSchema: async (_, p) => catalog.getSchema(p.name ?? ''),
@@ -88,6 +91,8 @@ const routeHandlers = ({
 });
 
 const id = (params: Record<string, string>): string => params.integration_id ?? '';
+// API Gateway (payload 2.0) and the local runtime hand headers over with lowercase names.
+const header = (event: Event, name: string): string | undefined => event.headers?.[name.toLowerCase()];
 const query = (event: Event): Record<string, string | undefined> => event.queryStringParameters ?? {};
 
 /**

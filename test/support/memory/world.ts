@@ -7,6 +7,7 @@ import { HistoryQueries } from '../../../lambdas/use-cases/history-queries.ts';
 import { IntegrationRemover } from '../../../lambdas/use-cases/integration-remover.ts';
 import { IntegrationStopper } from '../../../lambdas/use-cases/integration-stopper.ts';
 import { PayloadSchemas } from '../../../lambdas/use-cases/payload-schemas.ts';
+import { PublishEvents } from '../../../lambdas/use-cases/publish-events.ts';
 import { ReplayJobs } from '../../../lambdas/use-cases/replay-jobs.ts';
 import { WebhookDispatcher } from '../../../lambdas/use-cases/webhook-dispatcher.ts';
 import {
@@ -30,6 +31,7 @@ import {
   MemorySecretStore,
 } from './integrations.ts';
 import { MemoryClock, MemoryMetrics, MemoryOperationLog, MemoryQueue } from './platform.ts';
+import { MemoryPublishRequestStore } from './publish-requests.ts';
 import { MemoryReplayStore } from './replays.ts';
 
 export const RETENTION_DAYS = 30;
@@ -56,6 +58,7 @@ export const memoryWorld = (start: string | Date = '2026-11-30T12:00:00.000Z') =
   const staging = new MemoryStagingStore();
   const destinations = new MemoryExportDestinations();
   const exportFlusher = new RecordingExportFlusher();
+  const publishRequests = new MemoryPublishRequestStore();
   const queues = {
     ingest: new MemoryQueue(),
     webhook: new MemoryQueue(),
@@ -105,6 +108,15 @@ export const memoryWorld = (start: string | Date = '2026-11-30T12:00:00.000Z') =
     clock,
     userAgent: 'event-stream-test',
   });
+  const publisher = new PublishEvents({
+    ingestQueue: queues.ingest,
+    requests: publishRequests,
+    eventLog,
+    clock,
+    tenant: TENANT,
+    payloadSchemas,
+    log: operationLog,
+  });
   const queries = new HistoryQueries({
     integrations,
     eventLog,
@@ -130,6 +142,7 @@ export const memoryWorld = (start: string | Date = '2026-11-30T12:00:00.000Z') =
     staging,
     destinations,
     exportFlusher,
+    publishRequests,
     queues,
     sender,
     metrics,
@@ -146,6 +159,7 @@ export const memoryWorld = (start: string | Date = '2026-11-30T12:00:00.000Z') =
     fanOut,
     /** The history views, on the entity index. */
     queries,
+    publisher,
   };
 };
 

@@ -4,7 +4,6 @@ import { NOTE_INTERVAL_MS } from '../../../lambdas/domain/event-types.ts';
 import type { IngestMessage } from '../../../lambdas/domain/messages.ts';
 import { EventCatalog } from '../../../lambdas/use-cases/event-catalog.ts';
 import type { IngestRecord } from '../../../lambdas/use-cases/fan-out.ts';
-import { PublishEvents } from '../../../lambdas/use-cases/publish-events.ts';
 import { memoryWorld, RETENTION_DAYS, TENANT } from '../../support/memory/world.ts';
 
 const DAY_MS = 86_400_000;
@@ -16,12 +15,7 @@ const setUp = () => {
     clock: world.clock,
     retentionDays: RETENTION_DAYS,
   });
-  const publisher = new PublishEvents({
-    ingestQueue: world.queues.ingest,
-    clock: world.clock,
-    tenant: TENANT,
-    payloadSchemas: world.payloadSchemas,
-  });
+  const { publisher } = world;
   /** Publishes `body` and fans out what it queued, as the ingest queue would hand it over. */
   const publishAndFanOut = async (body: unknown) => {
     const before = world.queues.ingest.sent.length;

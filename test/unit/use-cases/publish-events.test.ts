@@ -11,9 +11,12 @@ const setUp = () => {
     world,
     publish: new PublishEvents({
       ingestQueue: world.queues.ingest,
+      requests: world.publishRequests,
+      eventLog: world.eventLog,
       clock: world.clock,
       tenant: TENANT,
       payloadSchemas: world.payloadSchemas,
+      log: world.operationLog,
     }),
   };
 };
