@@ -219,7 +219,8 @@ const OPERATIONS: Record<RouteName, OperationDoc> = {
       'Takes one event or `{"events": [...]}` of up to 100 and answers 202 with their ids, in order. `id` ' +
       '(a UUID) and `published_at` are filled when absent; `entity_id` (1..256 characters) names the object ' +
       'the event is about, `payload.id` when absent and a string. A payload is checked against its ' +
-      "name's JSON Schema when it has one. The whole request is refused when one event is invalid (`field` names it, such as `events[3].name`), ' +
+      "name's JSON Schema when it has one. The whole request is refused when one event is invalid " +
+      '(`field` names it, such as `events[3].name`), ' +
       'or when two of its events have one id.\n\n' +
       'Retrying safely: send an `Idempotency-Key`. A repeat of the key within 24 hours is answered 202 with ' +
       "the first answer's ids and delivers nothing twice (events the first request may have lost to a crash " +
