@@ -1,5 +1,4 @@
-import { readFileSync } from 'node:fs';
-import { mkdir, writeFile } from 'node:fs/promises';
+import { mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { buildSync } from 'esbuild';
@@ -42,7 +41,7 @@ export const buildConsoleAssets = (): ConsoleAssets => {
 };
 
 /** Writes the built console into `dir` (the stack ships it beside the console function's code). */
-export const writeConsoleAssets = async (dir: string, assets = buildConsoleAssets()): Promise<void> => {
-  await mkdir(dir, { recursive: true });
-  for (const [name, contents] of assets) await writeFile(join(dir, name), contents);
+export const writeConsoleAssets = (dir: string, assets = buildConsoleAssets()): void => {
+  mkdirSync(dir, { recursive: true });
+  for (const [name, contents] of assets) writeFileSync(join(dir, name), contents);
 };
