@@ -93,6 +93,12 @@ const environmentOf = (resources: Resources, functionId: string): unknown =>
 
 const asArray = (value: unknown): unknown[] => (Array.isArray(value) ? value : [value]);
 
+/** The AWS services a function's role may call, by prefix (`logs`, `xray`, `dynamodb`...). */
+const servicesOf = (template: Template, functionId: string): string[] => {
+  const actions = roleStatements(template, functionId).flatMap((statement) => asArray(statement.Action));
+  return [...new Set(actions.map((action) => String(action).split(':')[0] ?? ''))].sort();
+};
+
 /** CDK adds `{ Ref: AWS::NoValue }` for a table's (absent) indexes; it grants nothing. */
 const resourcesOf = (statement: Statement): unknown[] =>
   asArray(statement.Resource).filter((resource) => JSON.stringify(resource) !== '{"Ref":"AWS::NoValue"}');
@@ -199,10 +205,7 @@ describe('EventStreamStack with the default Cognito issuer', () => {
       });
     }
     // It reads its own bundle and writes its own logs, nothing else: no table, queue, secret or bucket.
-    const services = roleStatements(template, ids.docs).flatMap((statement) =>
-      asArray(statement.Action).map((action) => String(action).split(':')[0]),
-    );
-    expect([...new Set(services)].sort()).toEqual(['logs', 'xray']);
+    expect(servicesOf(template, ids.docs)).toEqual(['logs', 'xray']);
   });
 
   it('serves the operator console at /console/ without a token, through the console function only', () => {
@@ -218,10 +221,7 @@ describe('EventStreamStack with the default Cognito issuer', () => {
       });
     }
     // Its own files and sign-in settings, nothing else: no table, queue, secret or bucket.
-    const services = roleStatements(template, ids.console).flatMap((statement) =>
-      asArray(statement.Action).map((action) => String(action).split(':')[0]),
-    );
-    expect([...new Set(services)].sort()).toEqual(['logs', 'xray']);
+    expect(servicesOf(template, ids.console)).toEqual(['logs', 'xray']);
   });
 
   it('has no route besides ROUTES, the public docs and console routes and an authenticated $default that reaches the Lambda for its 404/405', () => {
@@ -301,10 +301,7 @@ describe('EventStreamStack with the default Cognito issuer', () => {
       UserPoolId: { Ref: userPoolId },
       GroupName: 'event-stream-writers',
     });
-    const triggerServices = roleStatements(template, ids.preTokenGeneration[0] ?? '').flatMap((statement) =>
-      asArray(statement.Action).map((action) => String(action).split(':')[0]),
-    );
-    expect([...new Set(triggerServices)].sort()).toEqual(['logs', 'xray']);
+    expect(servicesOf(template, ids.preTokenGeneration[0] ?? '')).toEqual(['logs', 'xray']);
     expect(environmentOf(resources, ids.console)).toMatchObject({
       CONSOLE_AUTH_ISSUER: getAtt(userPoolId, 'ProviderURL'),
       CONSOLE_CLIENT_ID: { Ref: consoleClientId },
