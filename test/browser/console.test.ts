@@ -170,7 +170,7 @@ describe('the operator console', () => {
       { timeoutMs: 30_000 },
     );
 
-    const page = await signedIn(undefined, [502]);
+    const page = await signedIn(undefined, [400]);
     await page.getByRole('link', { name: id }).click();
     await page.getByRole('heading', { name: id, level: 1 }).waitFor();
     await page.getByRole('tab', { name: 'Logs' }).waitFor();
@@ -204,6 +204,13 @@ describe('the operator console', () => {
     expect(tries.map((request) => request.answer)).toEqual([400, 200]);
 
     await page.getByRole('link', { name: 'Events' }).click();
+    // A query the API refuses: its message beside the field it names.
+    await page.getByLabel('Event name').fill('Not A Name');
+    await page.getByRole('button', { name: 'Search' }).click();
+    await eventually(async () =>
+      expect(await page.getByLabel('Event name').getAttribute('aria-invalid')).toBe('true'),
+    );
+    await page.getByLabel('Event name').fill('');
     await page.getByLabel('Entity ID').fill(entity);
     await page.getByRole('button', { name: 'Search' }).click();
     const traced = page

@@ -1,5 +1,6 @@
 import type { ComponentChildren } from 'preact';
 import { useId, useState } from 'preact/hooks';
+import type { ShownError } from '../api.ts';
 
 interface FieldProps {
   label: string;
@@ -64,16 +65,21 @@ export const TextInput = ({ id, type, value, onInput, describedBy, invalid, fiel
   return <input type="text" {...common} />;
 };
 
-/** Filter fields held as text until the filter form is submitted. */
-export const useTextDraft = <T extends Record<string, string>>(initial: T) => {
+/**
+ * Filter fields held as text until the filter form is submitted, named as the query parameters they fill,
+ * so an API error naming a parameter (`field: "from"`) shows beside its field.
+ */
+export const useTextDraft = <T extends Record<string, string>>(initial: T, error?: ShownError) => {
   const [draft, setDraft] = useState<T>(initial);
   const input = (field: keyof T & string, label: string, type: TextInputType = 'text') => (
-    <Field label={label}>
-      {({ id }) => (
+    <Field label={label} error={error?.field === field ? error.message : undefined}>
+      {({ id, describedBy, invalid }) => (
         <TextInput
           id={id}
           type={type}
           value={draft[field] ?? ''}
+          describedBy={describedBy}
+          invalid={invalid}
           onInput={(event) =>
             setDraft((current) => ({ ...current, [field]: (event.currentTarget as HTMLInputElement).value }))
           }
@@ -81,5 +87,7 @@ export const useTextDraft = <T extends Record<string, string>>(initial: T) => {
       )}
     </Field>
   );
-  return { draft, setDraft, input };
+  /** The error when no field of the form is the one it names: shown above the results instead. */
+  const unplaced = error && !(error.field && error.field in initial) ? error : undefined;
+  return { draft, setDraft, input, unplaced };
 };

@@ -39,12 +39,12 @@ const toQuery = (filters: Filters) => ({
 /** The integration's delivery history, newest first, filtered, with each attempt and "Resend". */
 export const DeliveriesTab = ({ integrationId }: { integrationId: string }) => {
   const { api, session } = useConsole();
-  const { draft, input } = useTextDraft(NO_FILTERS);
   const [status, setStatus] = useState<StatusFilter['status']>('');
   const [applied, setApplied] = useState<Filters>({ ...NO_FILTERS, status: '' });
   const [rows, setRows] = useState<Delivery[]>();
   const [nextToken, setNextToken] = useState<string>();
   const [error, setError] = useState<ShownError>();
+  const { draft, input, unplaced } = useTextDraft(NO_FILTERS, error);
   const [notice, setNotice] = useState<string>();
 
   const load = useCallback(
@@ -103,7 +103,7 @@ export const DeliveriesTab = ({ integrationId }: { integrationId: string }) => {
         <button type="submit">Apply filters</button>
       </form>
       <Notice text={notice} />
-      <ErrorMessage error={error} />
+      <ErrorMessage error={unplaced} />
       <DataTable
         rows={rows}
         caption="Deliveries, newest first"

@@ -45,12 +45,12 @@ const answerText = (delivery: OrgDelivery): string => {
 export const EventsPage = ({ entityId }: { entityId?: string | undefined }) => {
   const { api } = useConsole();
   const initial = { ...EMPTY, entity_id: entityId ?? '' };
-  const { draft, input } = useTextDraft(initial);
   const [applied, setApplied] = useState<Query>(initial);
   const [events, setEvents] = useState<LoggedEvent[]>();
   const [nextToken, setNextToken] = useState<string>();
   const [deliveries, setDeliveries] = useState<OrgDelivery[]>();
   const [error, setError] = useState<ShownError>();
+  const { draft, input, unplaced } = useTextDraft(initial, error);
 
   const load = useCallback(
     async (query: Query, after?: string) => {
@@ -104,7 +104,7 @@ export const EventsPage = ({ entityId }: { entityId?: string | undefined }) => {
         {input('to', 'To', 'datetime-local')}
         <button type="submit">Search</button>
       </form>
-      <ErrorMessage error={error} />
+      <ErrorMessage error={unplaced} />
       {deliveries && (
         <section aria-labelledby="what-happened-title">
           <h2 id="what-happened-title">What happened to {applied.entity_id.trim()}</h2>
