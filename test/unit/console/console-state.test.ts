@@ -2,10 +2,13 @@ import { describe, expect, it } from 'vitest';
 import { runningReplay } from '../../../console/src/replay-progress.ts';
 import { sessionFromToken } from '../../../console/src/token-claims.ts';
 
+/** A JWT with these claims and a dummy signature: the console never verifies (the API does). */
 const jwt = (claims: Record<string, unknown>) =>
-  ['{"alg":"ES256"}', JSON.stringify(claims)]
-    .map((part) => Buffer.from(part).toString('base64url'))
-    .join('.') + '.signature';
+  [{ alg: 'ES256' }, claims, 'signature']
+    .map((part) =>
+      typeof part === 'string' ? part : Buffer.from(JSON.stringify(part)).toString('base64url'),
+    )
+    .join('.');
 
 describe('what the console reads from a token (for display; the API enforces)', () => {
   it('offers changes only with the write scope', () => {
