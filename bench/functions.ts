@@ -33,10 +33,12 @@ const byEntry = (entry: string, targetRatio: number): BenchFunction => ({
 const DATA_PLANE_TARGET = 1.5;
 const CONTROL_PLANE_TARGET = 2;
 
-/** api, docs, fanout, deliver-webhook, export-batcher, replay, housekeeping, export-flusher. */
+/** api, docs, console, pre-token-generation, fanout, deliver-webhook, export-batcher, replay, housekeeping, export-flusher. */
 export const ALL_FUNCTIONS: readonly BenchFunction[] = [
   { name: 'api', entry: 'lambdas/handlers/api/index.ts', targetRatio: CONTROL_PLANE_TARGET },
   { name: 'docs', entry: 'lambdas/handlers/docs/index.ts', targetRatio: CONTROL_PLANE_TARGET },
+  { name: 'console', entry: 'lambdas/handlers/console/index.ts', targetRatio: CONTROL_PLANE_TARGET },
+  byEntry('lambdas/handlers/auth/pre-token-generation.ts', CONTROL_PLANE_TARGET),
   ...QUEUES.flatMap((queue) => (queue.consumer ? [byEntry(queue.consumer.entry, DATA_PLANE_TARGET)] : [])),
   ...SCHEDULES.map((schedule) => byEntry(schedule.entry, CONTROL_PLANE_TARGET)),
 ];
@@ -100,6 +102,10 @@ const allStackSettings = (): Record<string, string> => ({
   RETRY_BUDGET_HOURS: '24',
   STOP_WINDOW_HOURS: '24',
   DELIVERY_TIMEOUT_MS: '10000',
+  CONSOLE_AUTH_ISSUER: 'https://cognito-idp.us-east-1.amazonaws.com/us-east-1_example',
+  CONSOLE_AUTH_DOMAIN: 'https://eventstream-123456789012.auth.us-east-1.amazoncognito.com',
+  CONSOLE_CLIENT_ID: 'console-client-id',
+  CONSOLE_SCOPES: 'openid eventstream/read eventstream/write',
   POWERTOOLS_SERVICE_NAME: 'event-stream',
   POWERTOOLS_METRICS_NAMESPACE: 'EventStream',
   NODE_OPTIONS: LAMBDA_NODE_OPTIONS,

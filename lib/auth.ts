@@ -1,13 +1,23 @@
-import { CfnOutput, Stack } from 'aws-cdk-lib';
+import { fileURLToPath } from 'node:url';
+import { CfnOutput, Duration, Lazy, Stack } from 'aws-cdk-lib';
 import {
   AccountRecovery,
+  CfnManagedLoginBranding,
+  CfnUserPoolGroup,
+  FeaturePlan,
+  LambdaVersion,
+  ManagedLoginVersion,
   OAuthScope,
   ResourceServerScope,
   UserPool,
+  type UserPoolDomain,
+  UserPoolOperation,
   UserPoolResourceServer,
 } from 'aws-cdk-lib/aws-cognito';
 import { Construct } from 'constructs';
+import { CONSOLE_WRITERS_GROUP } from '../lambdas/domain/operator-access.ts';
 import { SCOPES } from '../lambdas/handlers/api/routes.ts';
+import { AppFunction } from './app-function.ts';
 import { acknowledge } from './nag.ts';
 
 /** An identity provider the deployment already has, instead of the Cognito user pool. */
@@ -22,6 +32,24 @@ export interface AuthProps {
   /** When set, no Cognito resources are created and the API trusts this issuer. */
   external?: ExternalIssuer;
 }
+
+/** Handler module of the pre token generation trigger (groups to scopes for console sign-ins). */
+export const PRE_TOKEN_GENERATION_ENTRY = fileURLToPath(
+  new URL('../lambdas/handlers/auth/pre-token-generation.ts', import.meta.url),
+);
+
+/** How the operator console signs in deployed: the page's `config.json` (lambdas/handlers/console). */
+export interface ConsoleSignIn {
+  /** The user pool's issuer URL (`iss` of its tokens). */
+  issuer: string;
+  /** The managed login domain, `https://{prefix}.auth.{region}.amazoncognito.com`. */
+  domain: string;
+  clientId: string;
+  scopes: string[];
+}
+
+/** What an operator signed in to the console may be granted; the API checks them per route. */
+export const CONSOLE_SCOPES = [SCOPES.read, SCOPES.write] as const;
 
 const SCOPE_DESCRIPTIONS: Record<keyof typeof SCOPES, string> = {
   read: 'Read integrations, logs and rejected events',
@@ -43,9 +71,14 @@ const splitScope = (scope: string) => {
  */
 export class Auth extends Construct {
   readonly issuer: string;
+  /** The app clients whose tokens the API accepts (a list resolved at synth: the console's joins later). */
   readonly audience: string[];
   /** Undefined when an external issuer is used. */
   readonly userPool?: UserPool;
+  /** Keeps the write scope of console sign-ins for the writers group only; undefined with an external issuer. */
+  readonly preTokenGeneration?: AppFunction;
+  private readonly domain?: UserPoolDomain;
+  private readonly clientIds: string[] = [];
 
   constructor(scope: Construct, id: string, props: AuthProps = {}) {
     super(scope, id);
@@ -56,6 +89,10 @@ export class Auth extends Construct {
     }
 
     const userPool = new UserPool(this, 'UserPool', {
+      // Essentials (the default of new pools, stated so it cannot drift to Lite): managed login's current
+      // version, which the console signs in with, and access token customization, which a pre token
+      // generation trigger needs to map groups to scopes.
+      featurePlan: FeaturePlan.ESSENTIALS,
       selfSignUpEnabled: false,
       accountRecovery: AccountRecovery.NONE,
       // The pool has no users (app clients only), so no password is ever set; a strong policy costs
@@ -111,12 +148,37 @@ export class Auth extends Construct {
     const domainPrefix = `${Stack.of(this)
       .stackName.toLowerCase()
       .replace(/[^a-z0-9-]/g, '-')}-${Stack.of(this).account}`;
-    const domain = userPool.addDomain('Domain', { cognitoDomain: { domainPrefix } });
+    const domain = userPool.addDomain('Domain', {
+      cognitoDomain: { domainPrefix },
+      // The console's sign-in page; the token endpoint works the same in either version.
+      managedLoginVersion: ManagedLoginVersion.NEWER_MANAGED_LOGIN,
+    });
+
+    // Operators read by default; members of the writers group may change things too.
+    this.preTokenGeneration = new AppFunction(this, 'PreTokenGeneration', {
+      entry: PRE_TOKEN_GENERATION_ENTRY,
+      description: 'Event stream console sign-ins: the write scope only for the writers group',
+      timeout: Duration.seconds(5),
+    });
+    // Version 2 may change an access token's scopes; it needs the Essentials plan (set above).
+    userPool.addTrigger(
+      UserPoolOperation.PRE_TOKEN_GENERATION_CONFIG,
+      this.preTokenGeneration,
+      LambdaVersion.V2_0,
+    );
+    new CfnUserPoolGroup(this, 'WritersGroup', {
+      userPoolId: userPool.userPoolId,
+      groupName: CONSOLE_WRITERS_GROUP,
+      description: 'Operators who may change integrations in the console (everyone else reads only)',
+    });
 
     this.userPool = userPool;
+    this.domain = domain;
     this.issuer = userPool.userPoolProviderUrl;
-    // Cognito's client-credentials access tokens carry no `aud`; API Gateway then matches `client_id`.
-    this.audience = [client.userPoolClientId];
+    // Cognito's access tokens carry no `aud`; API Gateway then matches `client_id`, so each app client
+    // whose tokens the API takes is an audience.
+    this.clientIds.push(client.userPoolClientId);
+    this.audience = Lazy.list({ produce: () => this.clientIds });
 
     new CfnOutput(this, 'TokenUrl', {
       value: `${domain.baseUrl()}/oauth2/token`,
@@ -127,5 +189,44 @@ export class Auth extends Construct {
       description: 'App client id; its secret: aws cognito-idp describe-user-pool-client',
     });
     new CfnOutput(this, 'UserPoolId', { value: userPool.userPoolId });
+  }
+
+  /**
+   * A public app client for the operator console at `consoleUrl`: authorization code with PKCE (no secret:
+   * the page cannot keep one), Cognito's managed login with its default branding, and the read and write
+   * scopes. Its tokens join the API's audience. Undefined with an external issuer (the console then asks
+   * for a pasted token).
+   */
+  addConsoleClient(consoleUrl: string): ConsoleSignIn | undefined {
+    if (!this.userPool || !this.domain) return undefined;
+    const client = this.userPool.addClient('ConsoleClient', {
+      generateSecret: false,
+      authFlows: {},
+      preventUserExistenceErrors: true,
+      oAuth: {
+        flows: { authorizationCodeGrant: true },
+        scopes: [OAuthScope.OPENID, ...CONSOLE_SCOPES.map((scope) => OAuthScope.custom(scope))],
+        callbackUrls: [consoleUrl],
+        logoutUrls: [consoleUrl],
+      },
+    });
+    const resourceServer = this.node.tryFindChild('ResourceServer');
+    if (resourceServer) client.node.addDependency(resourceServer);
+    new CfnManagedLoginBranding(this, 'ConsoleLoginBranding', {
+      userPoolId: this.userPool.userPoolId,
+      clientId: client.userPoolClientId,
+      useCognitoProvidedValues: true,
+    });
+    this.clientIds.push(client.userPoolClientId);
+    new CfnOutput(this, 'ConsoleClientId', {
+      value: client.userPoolClientId,
+      description: 'App client of the operator console (authorization code with PKCE, no secret)',
+    });
+    return {
+      issuer: this.issuer,
+      domain: this.domain.baseUrl(),
+      clientId: client.userPoolClientId,
+      scopes: ['openid', ...CONSOLE_SCOPES],
+    };
   }
 }

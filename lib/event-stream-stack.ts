@@ -1,11 +1,13 @@
 import { Aspects, CfnOutput, Lazy, Stack, type StackProps } from 'aws-cdk-lib';
 import { LayerVersion } from 'aws-cdk-lib/aws-lambda';
 import type { Construct } from 'constructs';
+import { CONSOLE_PATH } from '../lambdas/handlers/console/routes.ts';
 import { FunctionAccess } from './access.ts';
 import { Api } from './api.ts';
 import { adotNodejsLayerArn, OpenTelemetryInstrumentation } from './app-function.ts';
 import { Auth, type ExternalIssuer } from './auth.ts';
 import { Buckets } from './buckets.ts';
+import { OperatorConsole } from './console.ts';
 import { EventBusIngest } from './event-bus-ingest.ts';
 import {
   MAX_EXPORT_MESSAGE_AGE,
@@ -131,6 +133,7 @@ export class EventStreamStack extends Stack {
   readonly buckets: Buckets;
   readonly auth: Auth;
   readonly api: Api;
+  readonly console: OperatorConsole;
   readonly pipeline: Pipeline;
   readonly schedules: Schedules;
   readonly eventBusIngest?: EventBusIngest;
@@ -166,6 +169,13 @@ export class EventStreamStack extends Stack {
       audience: this.auth.audience,
       environment,
     });
+    const consoleUrl = `${this.api.httpApi.apiEndpoint}${CONSOLE_PATH}/`;
+    this.console = new OperatorConsole(this, 'Console', {
+      httpApi: this.api.httpApi,
+      environment,
+      signIn: this.auth.addConsoleClient(consoleUrl),
+    });
+    new CfnOutput(this, 'ConsoleUrl', { value: consoleUrl, description: 'The operator console' });
     this.pipeline = new Pipeline(this, 'Pipeline', { queues: this.queues, access, environment });
     this.schedules = new Schedules(this, 'Schedules', { access, environment });
     if (props.openTelemetry) {
@@ -226,6 +236,10 @@ export class EventStreamStack extends Stack {
       functions: [
         { name: 'ApiFunction', fn: this.api.handler },
         { name: 'DocsFunction', fn: this.api.docs.handler },
+        { name: 'ConsoleFunction', fn: this.console.handler },
+        ...(this.auth.preTokenGeneration
+          ? [{ name: 'PreTokenGenerationFunction', fn: this.auth.preTokenGeneration }]
+          : []),
         ...[...this.pipeline.consumers.values()].map((fn) => ({ name: fn.node.id, fn })),
         ...[...this.schedules.functions.entries()].map(([functionId, fn]) => {
           const errorsAlarmDescription = SCHEDULED_ERRORS[functionId];

@@ -8,6 +8,7 @@ import type {
   Context,
 } from 'aws-lambda';
 import { matchPath, matchPublicRoute, routeKey } from '../lambdas/handlers/api/routes.ts';
+import { CONSOLE_PATH, isConsolePath } from '../lambdas/handlers/console/routes.ts';
 import type { LocalAuth } from './auth.ts';
 import { LOCAL_ACCOUNT_ID, lambdaContext, withTimeout } from './lambda.ts';
 
@@ -27,6 +28,8 @@ export interface ApiServerOptions {
   handler: ApiHandler;
   /** Serves PUBLIC_ROUTES (the OpenAPI document and the reference page) without a token, like the docs function. */
   publicHandler?: ApiHandler;
+  /** Serves the operator console under `/console`, without a token, like the console function. */
+  consoleHandler?: ApiHandler;
   auth: Pick<LocalAuth, 'verifyRequest'>;
   /** One line per request; default console.log. */
   log?: (line: string) => void;
@@ -85,14 +88,17 @@ const serve = async (options: ApiServerOptions, request: IncomingMessage, respon
     const body = await readBody(request);
     if (body === undefined) return fail(413, 'payload_too_large', 'Request body too large');
 
-    const publicRoute = options.publicHandler && matchPublicRoute(method, rawPath);
-    const match = publicRoute ? undefined : matchRoute(rawPath, method);
+    const consoleHandler = isConsolePath(rawPath) ? options.consoleHandler : undefined;
+    const publicRoute = !consoleHandler && options.publicHandler && matchPublicRoute(method, rawPath);
+    const match = publicRoute || consoleHandler ? undefined : matchRoute(rawPath, method);
     if (match === 'malformed') return fail(400, 'bad_request', 'Malformed path');
     // A public route has no authorizer: no token is asked for, none is checked.
-    const auth = publicRoute
-      ? { ok: true as const, claims: {}, scopes: [] as string[] }
-      : await options.auth.verifyRequest(request.headers.authorization, match?.route.scope);
-    const handler = publicRoute && options.publicHandler ? options.publicHandler : options.handler;
+    const auth =
+      publicRoute || consoleHandler
+        ? { ok: true as const, claims: {}, scopes: [] as string[] }
+        : await options.auth.verifyRequest(request.headers.authorization, match?.route.scope);
+    const handler =
+      consoleHandler ?? (publicRoute && options.publicHandler ? options.publicHandler : options.handler);
     if (!auth.ok) {
       const challenge: Record<string, string> = auth.status === 401 ? { 'www-authenticate': 'Bearer' } : {};
       return fail(auth.status, auth.errorCode, auth.message, challenge);
@@ -104,7 +110,13 @@ const serve = async (options: ApiServerOptions, request: IncomingMessage, respon
       rawPath,
       rawQueryString,
       body,
-      routeKey: publicRoute ? routeKey(publicRoute) : match ? routeKey(match.route) : '$default',
+      routeKey: consoleHandler
+        ? `${method} ${CONSOLE_PATH}/{proxy+}`
+        : publicRoute
+          ? routeKey(publicRoute)
+          : match
+            ? routeKey(match.route)
+            : '$default',
       pathParameters: match?.pathParameters,
       authorizer: { claims: auth.claims, scopes: auth.scopes.length ? auth.scopes : null },
     });

@@ -13,8 +13,16 @@ type Factory = (config: never, platform: Platform) => unknown;
  * Each function's factory by the entry the stack bundles, imported when first needed (the local runtime
  * builds each function as the stack deploys it: its own settings, only the clients it uses).
  */
-/** The docs function is served by the local API server itself (see runtime.ts). */
-type BuiltEntry = Exclude<FunctionEntry, 'lambdas/handlers/docs/index.ts'>;
+/**
+ * The docs and console functions are served by the local API server itself (see runtime.ts); the Cognito
+ * trigger has no local counterpart (local tokens come from `npm run token` with the scopes asked for).
+ */
+type BuiltEntry = Exclude<
+  FunctionEntry,
+  | 'lambdas/handlers/docs/index.ts'
+  | 'lambdas/handlers/console/index.ts'
+  | 'lambdas/handlers/auth/pre-token-generation.ts'
+>;
 
 const FACTORIES: Record<BuiltEntry, () => Promise<Factory>> = {
   'lambdas/handlers/api/index.ts': async () => (await import('../lambdas/functions/api.ts')).createApi,

@@ -3,7 +3,9 @@ import { rm } from 'node:fs/promises';
 import { join } from 'node:path';
 import type { ScheduledEvent } from 'aws-lambda';
 import { DOCUMENT_FILE, scalarBundleFile } from '../api/assets.ts';
+import { buildConsoleAssets } from '../console/build.ts';
 import type { Platform } from '../lambdas/functions/parts/platform.ts';
+import { createConsoleHandler } from '../lambdas/handlers/console/handler.ts';
 import { createDocsHandler } from '../lambdas/handlers/docs/handler.ts';
 import { destroyClients } from '../lambdas/shared/clients.ts';
 import { type QueueDefinition, SCHEDULES, type ScheduleDefinition } from '../lib/resource-definitions.ts';
@@ -251,6 +253,8 @@ const startOnEmulators = async (
     port: options.port ?? 0,
     handler,
     publicHandler: createDocsHandler({ documentFile: DOCUMENT_FILE, scalarBundleFile: scalarBundleFile() }),
+    // Built from console/src on the first request to it, so a runtime that never opens it pays nothing.
+    consoleHandler: createConsoleHandler({ assets: buildConsoleAssets, config: { auth: 'token' } }),
     auth,
     ...(options.log ? { log: options.log } : {}),
   });

@@ -45,6 +45,7 @@ const main = async (): Promise<void> => {
       '',
       `  API           ${runtime.apiUrl}${API_BASE}`,
       '  Token         npm run -s token            (all scopes; --scope eventstream/read, --expires 3600)',
+      `  Console       ${runtime.apiUrl}/console/   (sign in with a token from npm run -s token)`,
       `  Try           curl -H "Authorization: Bearer $(npm run -s token)" ${runtime.apiUrl}${API_BASE}`,
       settings.insecureCallbacks
         ? '  Callbacks     http and private addresses allowed (ALLOW_INSECURE_CALLBACKS=false: the deployed SSRF guard)'

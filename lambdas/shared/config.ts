@@ -97,6 +97,12 @@ const settingsSchema = z.object({
   EXPORT_PART_BYTES: whole(MIN_PART_BYTES, 64 * 1024 * 1024, 8 * 1024 * 1024),
   /** Largest staged chunk, which bounds the batcher's memory per integration. */
   EXPORT_CHUNK_BYTES: whole(1024, 16 * 1024 * 1024, 4 * 1024 * 1024),
+  // Operator console: Cognito's managed login, when the stack has its user pool (else a pasted token).
+  CONSOLE_AUTH_ISSUER: z.optional(url()),
+  CONSOLE_AUTH_DOMAIN: z.optional(url()),
+  CONSOLE_CLIENT_ID: z.optional(text()),
+  /** Space-separated scopes the console asks for. */
+  CONSOLE_SCOPES: z.optional(text()),
 });
 
 export type Settings = z.infer<typeof settingsSchema>;
@@ -187,6 +193,15 @@ export const FUNCTION_SETTINGS = {
   'lambdas/handlers/schedule/export-flusher.ts': settings('STATE_TABLE_NAME', ...EXPORT_FLUSH),
   // The reference page and the OpenAPI document: files bundled beside the code, no settings.
   'lambdas/handlers/docs/index.ts': settings(),
+  // Maps Cognito groups to scopes on console sign-ins: no settings.
+  'lambdas/handlers/auth/pre-token-generation.ts': settings(),
+  // The console's files are bundled beside the code; its settings say how operators sign in.
+  'lambdas/handlers/console/index.ts': settings(
+    'CONSOLE_AUTH_ISSUER',
+    'CONSOLE_AUTH_DOMAIN',
+    'CONSOLE_CLIENT_ID',
+    'CONSOLE_SCOPES',
+  ),
 } as const;
 
 export type FunctionEntry = keyof typeof FUNCTION_SETTINGS;

@@ -95,11 +95,13 @@ describe.each(synthesized)('cdk-nag AwsSolutions, $name', ({ app, stack }) => {
     if (stack.auth.userPool) expected.push('AwsSolutions-COG2', 'AwsSolutions-COG8');
     if (stack.eventBusIngest) expected.push('AwsSolutions-SQS3');
     expect(rules).toEqual(expected.sort());
-    // An unauthorized route only for the published API description, route by route.
+    // An unauthorized route only for the published API description and the console's files, route by route.
     const unauthorized = acknowledgements.filter(({ id }) => id === 'AwsSolutions-APIG4');
-    expect(unauthorized.map(({ path }) => path.split('/').slice(1, 3).join('/'))).toEqual(
-      PUBLIC_ROUTES.map(() => 'Api/Docs'),
-    );
+    expect(unauthorized.map(({ path }) => path.split('/').slice(1, 3).join('/'))).toEqual([
+      ...PUBLIC_ROUTES.map(() => 'Api/Docs'),
+      'Console/ConsoleRoute',
+      'Console/ConsoleFilesRoute',
+    ]);
     // IAM5 only ever for a named resource, never the rule as a whole.
     for (const { id } of acknowledgements.filter(({ id }) => id.startsWith('AwsSolutions-IAM5'))) {
       expect(id).toMatch(/^AwsSolutions-IAM5\[Resource::.+\]$/);

@@ -148,8 +148,9 @@ describe.each([
 
   it('shows errors, throttles and p95 duration of every function', () => {
     const functions = ofType(resources, 'AWS::Lambda::Function').map(([id]) => id);
-    // The API, the docs function, 3 queue consumers... every function of the stack.
-    expect(functions).toHaveLength(8);
+    // The API, the docs and console functions, the queue consumers... every function, and the Cognito trigger
+    // where the stack has its own user pool.
+    expect(functions).toHaveLength(stack.auth.userPool ? 10 : 9);
     for (const id of functions) {
       const dimension: [string, string] = ['FunctionName', `<${id}>`];
       expect(linesOf(lines, 'AWS/Lambda', 'Errors', dimension).map(statOf), id).toEqual(['Sum']);

@@ -10,6 +10,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { DOCUMENT_FILE } from '../../api/assets.ts';
 import { ALL_FUNCTIONS, stackEnv } from '../../bench/functions.ts';
 import { PUBLIC_ROUTES, ROUTES, routeKey, SCOPES } from '../../lambdas/handlers/api/routes.ts';
+import { CONSOLE_ROUTE_PATHS } from '../../lambdas/handlers/console/routes.ts';
 import { DEFAULT_THROTTLE, SECRET_ACTIONS } from '../../lib/api.ts';
 import { appSettingsFromContext } from '../../lib/app-context.ts';
 import { checkBucketDefinition } from '../../lib/buckets.ts';
@@ -58,6 +59,9 @@ const idsOf = ({ stack }: Synthesized) => ({
   deadLetterQueue: (definition: QueueDefinition) => logicalId(stack.queues.deadLetterQueue(definition)),
   api: logicalId(stack.api.handler),
   docs: logicalId(stack.api.docs.handler),
+  console: logicalId(stack.console.handler),
+  /** The Cognito trigger, with the stack's own user pool only. */
+  preTokenGeneration: stack.auth.preTokenGeneration ? [logicalId(stack.auth.preTokenGeneration)] : [],
   fanout: logicalId(stack.pipeline.consumer(INGEST_QUEUE)),
   delivery: logicalId(stack.pipeline.consumer(WEBHOOK_QUEUE)),
   exportBatcher: logicalId(stack.pipeline.consumer(EXPORT_QUEUE)),
@@ -88,6 +92,12 @@ const environmentOf = (resources: Resources, functionId: string): unknown =>
   (resources[functionId]?.Properties.Environment as { Variables?: unknown } | undefined)?.Variables;
 
 const asArray = (value: unknown): unknown[] => (Array.isArray(value) ? value : [value]);
+
+/** The AWS services a function's role may call, by prefix (`logs`, `xray`, `dynamodb`...). */
+const servicesOf = (template: Template, functionId: string): string[] => {
+  const actions = roleStatements(template, functionId).flatMap((statement) => asArray(statement.Action));
+  return [...new Set(actions.map((action) => String(action).split(':')[0] ?? ''))].sort();
+};
 
 /** CDK adds `{ Ref: AWS::NoValue }` for a table's (absent) indexes; it grants nothing. */
 const resourcesOf = (statement: Statement): unknown[] =>
@@ -195,16 +205,36 @@ describe('EventStreamStack with the default Cognito issuer', () => {
       });
     }
     // It reads its own bundle and writes its own logs, nothing else: no table, queue, secret or bucket.
-    const services = roleStatements(template, ids.docs).flatMap((statement) =>
-      asArray(statement.Action).map((action) => String(action).split(':')[0]),
-    );
-    expect([...new Set(services)].sort()).toEqual(['logs', 'xray']);
+    expect(servicesOf(template, ids.docs)).toEqual(['logs', 'xray']);
   });
 
-  it('has no route besides ROUTES, the public docs routes and an authenticated $default that reaches the Lambda for its 404/405', () => {
+  it('serves the operator console at /console/ without a token, through the console function only', () => {
+    const consoleIntegrationId = onlyLogicalId(template, 'AWS::ApiGatewayV2::Integration', {
+      Properties: { IntegrationUri: getAtt(ids.console) },
+    });
+    for (const path of CONSOLE_ROUTE_PATHS) {
+      template.hasResourceProperties('AWS::ApiGatewayV2::Route', {
+        RouteKey: `GET ${path}`,
+        AuthorizationType: 'NONE',
+        AuthorizerId: Match.absent(),
+        Target: { 'Fn::Join': ['', ['integrations/', { Ref: consoleIntegrationId }]] },
+      });
+    }
+    // Its own files and sign-in settings, nothing else: no table, queue, secret or bucket.
+    expect(servicesOf(template, ids.console)).toEqual(['logs', 'xray']);
+  });
+
+  it('has no route besides ROUTES, the public docs and console routes and an authenticated $default that reaches the Lambda for its 404/405', () => {
     const routes = Object.values(template.findResources('AWS::ApiGatewayV2::Route') as Resources);
     const keys = routes.map((route) => route.Properties.RouteKey).sort();
-    expect(keys).toEqual([...ROUTES.map(routeKey), ...PUBLIC_ROUTES.map(routeKey), '$default'].sort());
+    expect(keys).toEqual(
+      [
+        ...ROUTES.map(routeKey),
+        ...PUBLIC_ROUTES.map(routeKey),
+        ...CONSOLE_ROUTE_PATHS.map((path) => `GET ${path}`),
+        '$default',
+      ].sort(),
+    );
 
     template.hasResourceProperties('AWS::ApiGatewayV2::Route', {
       RouteKey: '$default',
@@ -215,17 +245,67 @@ describe('EventStreamStack with the default Cognito issuer', () => {
     });
   });
 
-  it('trusts the Cognito user pool as issuer and its app client as audience', () => {
+  it('trusts the Cognito user pool as issuer and its two app clients (API, console) as audience', () => {
     const userPoolId = onlyLogicalId(template, 'AWS::Cognito::UserPool');
-    const clientId = onlyLogicalId(template, 'AWS::Cognito::UserPoolClient');
+    const clientId = onlyLogicalId(template, 'AWS::Cognito::UserPoolClient', {
+      Properties: { GenerateSecret: true },
+    });
+    const consoleClientId = onlyLogicalId(template, 'AWS::Cognito::UserPoolClient', {
+      Properties: { AllowedOAuthFlows: ['code'] },
+    });
     template.hasResourceProperties('AWS::ApiGatewayV2::Authorizer', {
       AuthorizerType: 'JWT',
       IdentitySource: ['$request.header.Authorization'],
       JwtConfiguration: {
         // ProviderURL is https://cognito-idp.{region}.amazonaws.com/{userPoolId}, the `iss` of Cognito's tokens.
         Issuer: getAtt(userPoolId, 'ProviderURL'),
-        Audience: [{ Ref: clientId }],
+        Audience: [{ Ref: clientId }, { Ref: consoleClientId }],
       },
+    });
+  });
+
+  it('signs operators in to the console with managed login: a public client, code with PKCE, back to /console/', () => {
+    const userPoolId = onlyLogicalId(template, 'AWS::Cognito::UserPool');
+    const apiId = onlyLogicalId(template, 'AWS::ApiGatewayV2::Api');
+    const consoleUrl = { 'Fn::Join': ['', [getAtt(apiId, 'ApiEndpoint'), '/console/']] };
+    const clients = template.findResources('AWS::Cognito::UserPoolClient', {
+      Properties: { AllowedOAuthFlows: ['code'] },
+    }) as Resources;
+    const [consoleClientId, consoleClient] = Object.entries(clients)[0] ?? [];
+    expect(consoleClient?.Properties).toMatchObject({
+      UserPoolId: { Ref: userPoolId },
+      AllowedOAuthFlowsUserPoolClient: true,
+      AllowedOAuthScopes: ['openid', SCOPES.read, SCOPES.write],
+      CallbackURLs: [consoleUrl],
+      LogoutURLs: [consoleUrl],
+      PreventUserExistenceErrors: 'ENABLED',
+    });
+    expect(consoleClient?.Properties.GenerateSecret).not.toBe(true);
+    template.hasResourceProperties('AWS::Cognito::UserPool', { UserPoolTier: 'ESSENTIALS' });
+    template.hasResourceProperties('AWS::Cognito::UserPoolDomain', { ManagedLoginVersion: 2 });
+    template.hasResourceProperties('AWS::Cognito::ManagedLoginBranding', {
+      UserPoolId: { Ref: userPoolId },
+      ClientId: { Ref: consoleClientId },
+      UseCognitoProvidedValues: true,
+    });
+    // Operators read; the writers group may also change: a version 2 trigger (access token scopes).
+    template.hasResourceProperties('AWS::Cognito::UserPool', {
+      LambdaConfig: {
+        PreTokenGenerationConfig: {
+          LambdaArn: getAtt(ids.preTokenGeneration[0] ?? ''),
+          LambdaVersion: 'V2_0',
+        },
+      },
+    });
+    template.hasResourceProperties('AWS::Cognito::UserPoolGroup', {
+      UserPoolId: { Ref: userPoolId },
+      GroupName: 'event-stream-writers',
+    });
+    expect(servicesOf(template, ids.preTokenGeneration[0] ?? '')).toEqual(['logs', 'xray']);
+    expect(environmentOf(resources, ids.console)).toMatchObject({
+      CONSOLE_AUTH_ISSUER: getAtt(userPoolId, 'ProviderURL'),
+      CONSOLE_CLIENT_ID: { Ref: consoleClientId },
+      CONSOLE_SCOPES: 'openid eventstream/read eventstream/write',
     });
   });
 
@@ -269,9 +349,10 @@ describe('EventStreamStack with the default Cognito issuer', () => {
 
   it('has exactly the API Lambda, one consumer per consumed queue and one function per schedule, all on Node 24, ARM64, traced', () => {
     const functions = Object.keys(template.findResources('AWS::Lambda::Function'));
-    expect(functions.sort()).toEqual([...ids.functions, ids.docs].sort());
+    const others = [ids.docs, ids.console, ...ids.preTokenGeneration];
+    expect(functions.sort()).toEqual([...ids.functions, ...others].sort());
     expect(ids.functions).toHaveLength(1 + CONSUMED.length + SCHEDULES.length);
-    for (const id of [...ids.functions, ids.docs]) {
+    for (const id of [...ids.functions, ...others]) {
       expect(resources[id]?.Properties).toMatchObject({
         Runtime: 'nodejs24.x',
         Architectures: ['arm64'],
@@ -1278,8 +1359,11 @@ describe('EventStreamStack with a configured issuer, an event bus and an alarm e
     const alarms = Object.values(template.findResources('AWS::CloudWatch::Alarm') as Resources);
     // One per DLQ (the queues' and the rule's), the failure rate, the ingest, webhook, export and replay
     // queue ages, throttles per function, errors per scheduled function and failing export uploads.
-    // (The docs function is not in ids.functions: it gets no stack environment, but a throttles alarm.)
-    expect(alarms).toHaveLength(QUEUES.length + 1 + 1 + 4 + ids.functions.length + 1 + SCHEDULES.length + 1);
+    // (The docs, console and Cognito trigger functions are not in ids.functions, but each has a throttles alarm.)
+    const others = 2 + ids.preTokenGeneration.length;
+    expect(alarms).toHaveLength(
+      QUEUES.length + 1 + 1 + 4 + ids.functions.length + others + SCHEDULES.length + 1,
+    );
     for (const alarm of alarms) {
       expect(alarm.Properties.AlarmActions).toEqual([{ Ref: topicId }]);
       expect(alarm.Properties.OKActions).toEqual([{ Ref: topicId }]);
@@ -1434,6 +1518,8 @@ describe('context', () => {
 const entries = [
   'lambdas/handlers/api/index.ts',
   'lambdas/handlers/docs/index.ts',
+  'lambdas/handlers/console/index.ts',
+  'lambdas/handlers/auth/pre-token-generation.ts',
   ...CONSUMED.map((queue) => queue.consumer.entry),
   ...SCHEDULES.map((schedule) => schedule.entry),
 ];
@@ -1444,6 +1530,8 @@ describe('bench/functions.ts', () => {
     const deployed = new Map<string, string>([
       ['api', logicalId(stack.api.handler)],
       ['docs', logicalId(stack.api.docs.handler)],
+      ['console', logicalId(stack.console.handler)],
+      ['pre-token-generation', stack.auth.preTokenGeneration ? logicalId(stack.auth.preTokenGeneration) : ''],
       ...CONSUMED.map((queue): [string, string] => [
         basename(queue.consumer.entry, '.ts'),
         logicalId(stack.pipeline.consumer(queue)),

@@ -1,0 +1,147 @@
+import { describe, expect, it } from 'vitest';
+import {
+  EMPTY_FORM,
+  formFieldForApiField,
+  formFromIntegration,
+  type IntegrationFormValues,
+  toRegisterBody,
+  toUpdateBody,
+} from '../../../console/src/form-model.ts';
+import { ValidationError } from '../../../lambdas/domain/errors.ts';
+import {
+  registerIntegrationSchema,
+  updateIntegrationSchema,
+} from '../../../lambdas/domain/integration-schema.ts';
+import { parseRequest } from '../../../lambdas/domain/validate.ts';
+
+const form = (values: Partial<IntegrationFormValues>): IntegrationFormValues => ({
+  ...EMPTY_FORM,
+  ...values,
+});
+
+/** The field the API's own validation names for a body, mapped to the console's form. */
+const fieldAtFault = (body: unknown): string | undefined => {
+  try {
+    parseRequest(registerIntegrationSchema, body);
+  } catch (error) {
+    expect(error).toBeInstanceOf(ValidationError);
+    return formFieldForApiField((error as ValidationError).field);
+  }
+  throw new Error('expected a ValidationError');
+};
+
+describe('the integration form', () => {
+  it('makes bodies the API accepts, as it opens: a permanent webhook integration', () => {
+    const body = toRegisterBody(
+      form({ id: 'erp-1', callback_url: 'https://erp.example.com/events', api_key: 'key-0001' }),
+    );
+    expect(body).toEqual({
+      id: 'erp-1',
+      integration_type: 'permanent',
+      callback_parameters: { callback_url: 'https://erp.example.com/events', api_key: 'key-0001' },
+    });
+    expect(() => parseRequest(registerIntegrationSchema, body)).not.toThrow();
+  });
+
+  it('sends OAuth, JWT and S3 settings in the API shape, and filters as lists', () => {
+    const oauth = toRegisterBody(
+      form({
+        id: 'erp-2',
+        callback_url: 'https://erp.example.com/events',
+        receiver_auth: 'oauth',
+        oauth_token_url: 'https://idp.example.com/token',
+        oauth_client_id: 'client',
+        oauth_client_secret: 'secret',
+        event_filter: 'order.created, order.cancelled',
+        entity_filter: 'return',
+      }),
+    );
+    expect(oauth.callback_parameters?.oauth).toEqual({
+      token_url: 'https://idp.example.com/token',
+      client_id: 'client',
+      client_secret: 'secret',
+    });
+    expect(oauth.filter_conditions).toEqual({
+      event_filter: ['order.created', 'order.cancelled'],
+      entity_filter: ['return'],
+    });
+    expect(() => parseRequest(registerIntegrationSchema, oauth)).not.toThrow();
+
+    const jwt = toRegisterBody(
+      form({
+        id: 'erp-3',
+        callback_url: 'https://x.example.com',
+        receiver_auth: 'jwt',
+        jwt_algorithm: 'HS256',
+      }),
+    );
+    expect(jwt.callback_parameters?.jwt).toEqual({ algorithm: 'HS256', secret: '' });
+
+    const s3 = toRegisterBody(
+      form({
+        id: 'lake',
+        destination: 's3',
+        bucket: 'erp-exports',
+        key_prefix: 'events',
+        aws_region: 'eu-west-1',
+      }),
+    );
+    expect(s3).toEqual({
+      id: 'lake',
+      integration_type: 'permanent',
+      s3_parameters: { bucket: 'erp-exports', key_prefix: 'events', aws_region: 'eu-west-1' },
+    });
+    expect(() => parseRequest(registerIntegrationSchema, s3)).not.toThrow();
+  });
+
+  it('sends a datetime-local value as UTC and anything else as typed, for the API to judge', () => {
+    const local = '2026-11-01T10:30';
+    const body = toRegisterBody(form({ starts_at: local, ends_at: 'yesterday' }));
+    expect(body.starts_at).toBe(new Date(local).toISOString());
+    expect(body.ends_at).toBe('yesterday');
+  });
+
+  it("puts the API's validation message beside the field it names", () => {
+    expect(
+      fieldAtFault(toRegisterBody(form({ id: 'Not Valid', callback_url: 'https://x.example.com' }))),
+    ).toBe('id');
+    expect(fieldAtFault(toRegisterBody(form({ id: 'ok', callback_url: 'ftp://x' })))).toBe('callback_url');
+    expect(
+      fieldAtFault(
+        toRegisterBody(
+          form({ id: 'ok', destination: 's3', bucket: 'b-1', key_prefix: 'p', aws_region: 'not a region' }),
+        ),
+      ),
+    ).toBe('aws_region');
+    expect(
+      fieldAtFault(
+        toRegisterBody(form({ id: 'ok', callback_url: 'https://x.example.com', event_filter: 'BAD NAME' })),
+      ),
+    ).toBe('event_filter');
+    expect(formFieldForApiField('callback_parameters.oauth.client_secret')).toBe('oauth_client_secret');
+    expect(formFieldForApiField('filter_conditions.entity_filter[3]')).toBe('entity_filter');
+    expect(formFieldForApiField('callback_parameters.jwt.unknown')).toBe('receiver_auth');
+    expect(formFieldForApiField('something_else')).toBeUndefined();
+  });
+
+  it('fills an edit from the stored integration; masked secrets go back as they are, and the API keeps them', () => {
+    const values = formFromIntegration({
+      id: 'erp-1',
+      status: 'stopped',
+      integration_type: 'permanent',
+      callback_parameters: { callback_url: 'https://erp.example.com/events', api_key: '****0001' },
+      filter_conditions: { entity_filter: ['order', 'return'] },
+    });
+    expect(values).toMatchObject({
+      receiver_auth: 'api_key',
+      api_key: '****0001',
+      entity_filter: 'order, return',
+    });
+    const body = toUpdateBody(values);
+    expect(body).toEqual({
+      callback_parameters: { callback_url: 'https://erp.example.com/events', api_key: '****0001' },
+      filter_conditions: { entity_filter: ['order', 'return'] },
+    });
+    expect(() => parseRequest(updateIntegrationSchema, body)).not.toThrow();
+  });
+});
