@@ -239,11 +239,13 @@ describe('the operator console', () => {
     await page.getByRole('button', { name: 'Save' }).click();
     await page.getByText('Saved.').waitFor();
     await page.getByRole('button', { name: 'Start' }).click();
-    await page.getByText('started').first().waitFor();
-    const stored = await api('GET', `${BASE}/${id}`);
-    expect(stored.body).toMatchObject({
-      status: 'running',
-      filter_conditions: { entity_filter: ['return'] },
+    // "started" is on the page before the click too (the creation's log entry): wait for the API instead.
+    await eventually(async () => {
+      const stored = await api('GET', `${BASE}/${id}`);
+      expect(stored.body).toMatchObject({
+        status: 'running',
+        filter_conditions: { entity_filter: ['return'] },
+      });
     });
 
     await page.getByRole('button', { name: 'Send test event' }).click();
