@@ -227,7 +227,9 @@ const OPERATIONS: Record<RouteName, OperationDoc> = {
       'are queued again under the same ids); the same key with another body is refused with 422. Without ' +
       'a key, a request in which every event carries its `id` is keyed by those ids: sent again it is ' +
       'answered the same way, and sent again with other contents its events are not delivered again. An id ' +
-      'repeated in a request composed differently is published again (see the README, Limits).',
+      'repeated in a request composed differently is published again, unless the deployment deduplicates ' +
+      'event ids (`dedupEventIds`): then an id another request published within 30 days is not delivered ' +
+      'again and is listed once (see the README, Publishing safely).',
     tag: 'Events',
     errors: [400, 413, 415, 422],
     headers: z.object({ [IDEMPOTENCY_KEY_HEADER]: idempotencyKeySchema.optional() }),

@@ -97,6 +97,7 @@ const allStackSettings = (): Record<string, string> => ({
   TENANT: 'default',
   MAX_INTEGRATIONS: '10',
   ENTITY_INDEX: 'false',
+  DEDUP_EVENT_IDS: 'false',
   ALLOW_INSECURE_CALLBACKS: 'false',
   EVENT_RETENTION_DAYS: '30',
   RETRY_BUDGET_HOURS: '24',

@@ -143,6 +143,7 @@ export const appSettingsFromContext = (node: Node): AppSettings => {
   const buckets = exportBuckets(node);
   const telemetry = openTelemetry(node);
   const entityIndex = flag(node, 'entityIndex');
+  const dedupEventIds = flag(node, 'dedupEventIds');
   return {
     stackName,
     props: {
@@ -157,6 +158,7 @@ export const appSettingsFromContext = (node: Node): AppSettings => {
       ...(buckets.length > 0 ? { exportBuckets: buckets } : {}),
       ...(telemetry ? { openTelemetry: telemetry } : {}),
       ...(entityIndex !== undefined ? { entityIndex } : {}),
+      ...(dedupEventIds !== undefined ? { dedupEventIds } : {}),
       env: { account: process.env.CDK_DEFAULT_ACCOUNT, region: process.env.CDK_DEFAULT_REGION },
       description: 'Event stream: webhook and S3 integrations for business events',
     },

@@ -112,6 +112,12 @@ export interface EventStreamStackProps extends StackProps {
    */
   entityIndex?: boolean;
   /**
+   * Claim every producer-given event id at fan-out, so an id published again in any later request (within the
+   * event window) is neither logged nor delivered again: one DynamoDB write unit per event that carries its
+   * own id; default false (requests are still deduplicated by key, one write per request).
+   */
+  dedupEventIds?: boolean;
+  /**
    * Customer buckets S3 integrations without credentials may write to with the stack's own role (in this
    * account, or another one whose bucket policy allows the role); default none.
    */
@@ -269,6 +275,7 @@ export class EventStreamStack extends Stack {
       TENANT: props.tenant,
       MAX_INTEGRATIONS: String(props.maxIntegrations),
       ENTITY_INDEX: String(props.entityIndex ?? false),
+      DEDUP_EVENT_IDS: String(props.dedupEventIds ?? false),
       ALLOW_INSECURE_CALLBACKS: 'false',
       EVENT_RETENTION_DAYS: String(props.eventRetentionDays ?? 30),
       RETRY_BUDGET_HOURS: String(props.retryBudgetHours ?? DEFAULT_RETRY_BUDGET_HOURS),

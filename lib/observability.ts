@@ -37,7 +37,7 @@ export const DELIVERY_METRICS = {
  */
 export const PIPELINE_METRICS = {
   /** Fanout: events logged and routed, and invalid ingest messages (sent on to the DLQ). */
-  ingest: ['EventsIngested', 'EventsInvalid'],
+  ingest: ['EventsIngested', 'EventsInvalid', 'EventIdRepeated'],
   /** Delivery Lambda, one per attempt outcome, and its side effects. */
   webhook: [
     'WebhookDelivered',

@@ -43,7 +43,8 @@ const CONSUMER_GRANTS: Readonly<Record<string, GrantConsumer>> = {
   [INGEST_QUEUE.id]: (fn, access) => {
     // Write-only on the event log: a batch's events of one publish are one chunk item (BatchWriteItem), keyed
     // by their ids so a second run overwrites it; it never reads the log.
-    access.table(EVENT_LOG_TABLE).grant(fn, 'dynamodb:BatchWriteItem');
+    // With `dedupEventIds`, each producer-given id is claimed first by a conditional PutItem in the same table.
+    access.table(EVENT_LOG_TABLE).grant(fn, 'dynamodb:BatchWriteItem', 'dynamodb:PutItem');
     // Reads the integrations; its only write is a catch-up point (UpdateItem) for a stopped integration.
     const stateTable = access.table(STATE_TABLE);
     stateTable.grantReadData(fn);

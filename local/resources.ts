@@ -294,6 +294,7 @@ const baseEnv = (
   ALLOW_INSECURE_CALLBACKS: 'true',
   MAX_INTEGRATIONS: env.MAX_INTEGRATIONS ?? '10',
   ENTITY_INDEX: env.ENTITY_INDEX ?? 'false',
+  DEDUP_EVENT_IDS: env.DEDUP_EVENT_IDS ?? 'false',
   EVENT_RETENTION_DAYS: env.EVENT_RETENTION_DAYS ?? '30',
   // Powertools: metrics would print an EMF blob per request to the console.
   POWERTOOLS_SERVICE_NAME: 'event-stream',

@@ -13,6 +13,11 @@ export interface IngestMessage {
   event: Omit<EventEnvelope, 'tenant'> & { tenant?: string };
   /** Absent for events arriving through EventBridge: the queue's SentTimestamp stands in. */
   received_at?: string;
+  /**
+   * The producer chose the id (the API made up the others, which cannot repeat): a deployment that
+   * deduplicates event ids claims it at fan-out. EventBridge events (no `received_at`) are claimed too.
+   */
+  id_given?: boolean;
 }
 
 /**

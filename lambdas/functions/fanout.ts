@@ -5,7 +5,13 @@ import { EventTypeNotes } from '../use-cases/event-type-notes.ts';
 import { FanOut, InvalidIngestMessage } from '../use-cases/fan-out.ts';
 import type { Platform } from './parts/platform.ts';
 import { deliveryRouter, queue } from './parts/queues.ts';
-import { deliveryStateStore, eventCatalogStore, eventLogWriter, integrationStore } from './parts/stores.ts';
+import {
+  deliveryStateStore,
+  eventCatalogStore,
+  eventIdClaims,
+  eventLogWriter,
+  integrationStore,
+} from './parts/stores.ts';
 
 export const FANOUT_ENTRY = 'lambdas/handlers/sqs/fanout.ts';
 
@@ -17,6 +23,7 @@ export const createFanoutHandler = (config: ConfigOf<typeof FANOUT_ENTRY>, platf
   const fanOut = new FanOut({
     integrations: integrationStore(config, platform),
     eventLog: eventLogWriter(config, platform),
+    idClaims: eventIdClaims(config, platform),
     router: deliveryRouter(config, platform),
     deliveryState: deliveryStateStore(config, platform),
     // Built once per instance: its memory of what it noted is what keeps the catalog to a write a minute.
@@ -50,6 +57,10 @@ export const createFanoutHandler = (config: ConfigOf<typeof FANOUT_ENTRY>, platf
     async (record, batch) => {
       try {
         const event = await fanOut.process(record.messageId, batch);
+        if (!event) {
+          metricsPort.count('EventIdRepeated');
+          return;
+        }
         metricsPort.count('EventsIngested');
         logger.debug('Fanned out', { event_id: event.id, event_name: event.name });
       } catch (error) {

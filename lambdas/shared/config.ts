@@ -56,6 +56,11 @@ const settingsSchema = z.object({
    * entity_id queries (one write unit per event more; without it they read the range they cover).
    */
   ENTITY_INDEX: flag,
+  /**
+   * Claim every producer-given event id at fan-out (a conditional write each), so an id published again in
+   * any later request within the window is neither logged nor delivered again.
+   */
+  DEDUP_EVENT_IDS: flag,
   /** How long a webhook delivery is retried before the event is marked failed. */
   RETRY_BUDGET_HOURS: amount(0, 24 * 13, 24),
   /** An integration with no successful delivery for this long, while deliveries fail, is stopped. */
@@ -151,6 +156,7 @@ export const FUNCTION_SETTINGS = {
     'STATE_TABLE_NAME',
     ...EVENT_LOG,
     'ENTITY_INDEX',
+    'DEDUP_EVENT_IDS',
     ...ROUTING,
     'INGEST_QUEUE_URL',
   ),

@@ -2,7 +2,7 @@ import { type LoggedEvent, resolveEntityId } from '../domain/event.ts';
 import type { Integration } from '../domain/integration.ts';
 import { type IngestMessage, ingestEventSchema } from '../domain/messages.ts';
 import type { DeliveryStateStore } from '../domain/ports/deliveries.ts';
-import type { EventLogStore } from '../domain/ports/events.ts';
+import type { EventIdClaims, EventLogStore } from '../domain/ports/events.ts';
 import type { IntegrationRepository } from '../domain/ports/integrations.ts';
 import { type DeliveryRouter, wants } from './delivery-router.ts';
 import type { EventTypeNotes } from './event-type-notes.ts';
@@ -10,6 +10,8 @@ import type { EventTypeNotes } from './event-type-notes.ts';
 export interface FanOutDeps {
   integrations: IntegrationRepository;
   eventLog: EventLogStore;
+  /** Where producer ids are claimed, so an id published again in any later request is dropped. */
+  idClaims: EventIdClaims;
   router: DeliveryRouter;
   deliveryState: DeliveryStateStore;
   /** The catalog's notes of the names logged (never throws). */
@@ -34,6 +36,8 @@ export interface FanOutBatch {
   logged: Map<string, LoggedEvent | Error>;
   /** Per message: the event log chunk its event went into, which its delivery messages carry. */
   chunks: Map<string, string>;
+  /** Messages whose event id an earlier publish claimed: neither logged nor routed. */
+  repeated: Set<string>;
   running: Integration[];
   stopped: Integration[];
   /** Earliest `received_at` noted as missed per stopped integration in this batch. */
@@ -58,10 +62,17 @@ export class FanOut {
   async batch(records: readonly IngestRecord[]): Promise<FanOutBatch> {
     const logged = new Map<string, LoggedEvent | Error>();
     const chunks = new Map<string, string>();
+    const repeated = new Set<string>();
     await Promise.all(
       records.map(async (record) => {
         try {
-          const event = this.parse(record.body, record.sentAt);
+          const { event, claim } = this.parse(record.body, record.sentAt);
+          // Claimed before it is logged: a crash in between leaves a claim of this very publish, which the
+          // message's next run finds its own.
+          if (claim && !(await this.deps.idClaims.claim(event.id, event.received_at))) {
+            repeated.add(record.messageId);
+            return;
+          }
           chunks.set(record.messageId, await this.deps.eventLog.put(event));
           logged.set(record.messageId, event);
         } catch (error) {
@@ -74,14 +85,19 @@ export class FanOut {
     return {
       logged,
       chunks,
+      repeated,
       running: all.filter((integration) => integration.status === 'running'),
       stopped: all.filter((integration) => integration.status === 'stopped'),
       missed: new Map(),
     };
   }
 
-  /** Routes one logged event of the batch; throws what logging it threw (invalid, or a failed write). */
-  async process(messageId: string, batch: FanOutBatch): Promise<LoggedEvent> {
+  /**
+   * Routes one logged event of the batch; throws what logging it threw (invalid, or a failed write).
+   * Undefined for an event whose id an earlier publish had: there is nothing to do.
+   */
+  async process(messageId: string, batch: FanOutBatch): Promise<LoggedEvent | undefined> {
+    if (batch.repeated.has(messageId)) return undefined;
     const event = batch.logged.get(messageId);
     if (event === undefined) throw new Error(`message ${messageId} is not part of this batch`);
     if (event instanceof Error) throw event;
@@ -105,7 +121,8 @@ export class FanOut {
     return event;
   }
 
-  private parse(body: string, sentAt: Date): LoggedEvent {
+  /** The event of a message, and whether its id is to be claimed (the producer's own, or EventBridge's). */
+  private parse(body: string, sentAt: Date): { event: LoggedEvent; claim: boolean } {
     let message: IngestMessage;
     try {
       message = JSON.parse(body) as IngestMessage;
@@ -120,7 +137,7 @@ export class FanOut {
     const receivedAt = message.received_at ?? sentAt.toISOString();
     // EventBridge events come without one: the same default as the API's.
     const entityId = resolveEntityId(result.data.entity_id, result.data.payload);
-    return {
+    const event: LoggedEvent = {
       id: result.data.id,
       tenant: this.deps.tenant,
       name: result.data.name,
@@ -129,5 +146,9 @@ export class FanOut {
       ...(entityId !== undefined && { entity_id: entityId }),
       received_at: receivedAt,
     };
+    return { event, claim: message.id_given === true || message.received_at === undefined };
   }
 }
+
+/** For deployments that do not deduplicate ids across requests: every id is fresh, nothing is written. */
+export const EVERY_ID_FRESH: EventIdClaims = { claim: async () => true };

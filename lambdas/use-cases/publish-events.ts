@@ -60,9 +60,10 @@ export class PublishEvents {
       isBatch(body) ? `events[${index}].payload` : 'payload',
     );
     const ids = envelopes.map((event) => event.id);
+    const given = givenIds(events);
     const key = requestKeyOf(explicitKey, this.deps.tenant, events);
     if (key === undefined) {
-      await this.enqueue(envelopes, receivedAt);
+      await this.enqueue(envelopes, receivedAt, given);
       return ids;
     }
     const record: PublishRecord = { body_hash: bodyHashOf(events), ids, received_at: receivedAt };
@@ -72,14 +73,14 @@ export class PublishEvents {
       new Date(now.getTime() + IDEMPOTENCY_WINDOW_MS),
     );
     if (stored === undefined) {
-      await this.enqueue(envelopes, receivedAt);
+      await this.enqueue(envelopes, receivedAt, given);
       return ids;
     }
     if (stored.body_hash === record.body_hash && stored.ids.length === events.length) {
       return this.repeat(key, events, stored, now);
     }
     if (key.kind === 'explicit') throw new IdempotencyKeyReusedError();
-    return this.repeatIds(envelopes, stored, receivedAt);
+    return this.repeatIds(envelopes, stored, receivedAt, given);
   }
 
   /**
@@ -106,7 +107,7 @@ export class PublishEvents {
     );
     const missing = envelopes.filter((_, index) => logged[index] === undefined);
     const delayMs = receivedAt.getTime() + REPEAT_SETTLE_MS - now.getTime();
-    await this.enqueue(missing, stored.received_at, Math.max(0, Math.ceil(delayMs / 1000)));
+    await this.enqueue(missing, stored.received_at, givenIds(events), Math.max(0, Math.ceil(delayMs / 1000)));
     this.deps.log.info('Publish request repeated', {
       key_kind: key.kind,
       received_at: stored.received_at,
@@ -125,10 +126,11 @@ export class PublishEvents {
     envelopes: readonly EventEnvelope[],
     stored: PublishRecord,
     receivedAt: string,
+    given: ReadonlySet<string>,
   ): Promise<string[]> {
     const published = new Set(stored.ids);
     const fresh = envelopes.filter((event) => !published.has(event.id));
-    await this.enqueue(fresh, receivedAt);
+    await this.enqueue(fresh, receivedAt, given);
     this.deps.log.info('Published ids repeated with another body; not delivered again', {
       received_at: stored.received_at,
       events: envelopes.length,
@@ -137,9 +139,19 @@ export class PublishEvents {
     return envelopes.map((event) => event.id);
   }
 
-  private async enqueue(events: readonly EventEnvelope[], receivedAt: string, delaySeconds = 0) {
+  /** `given`: the ids the producer chose, which a deployment deduplicating event ids claims at fan-out. */
+  private async enqueue(
+    events: readonly EventEnvelope[],
+    receivedAt: string,
+    given: ReadonlySet<string>,
+    delaySeconds = 0,
+  ) {
     const bodies = events.map((event) =>
-      JSON.stringify({ event, received_at: receivedAt } satisfies IngestMessage),
+      JSON.stringify({
+        event,
+        received_at: receivedAt,
+        ...(given.has(event.id) && { id_given: true }),
+      } satisfies IngestMessage),
     );
     if (bodies.length === 0) return;
     if (delaySeconds === 0) await this.deps.ingestQueue.sendAll(bodies);
@@ -182,6 +194,10 @@ export class PublishEvents {
     return events;
   }
 }
+
+/** The ids producers gave (the others the API made up, which cannot repeat). */
+const givenIds = (events: readonly PublishedEvent[]): ReadonlySet<string> =>
+  new Set(events.flatMap((event) => (event.id === undefined ? [] : [event.id])));
 
 const isBatch = (body: unknown): boolean =>
   body !== null && typeof body === 'object' && !Array.isArray(body) && 'events' in body;

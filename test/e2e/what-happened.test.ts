@@ -10,8 +10,11 @@ const EVENTS = '/api/v1/org/events';
 const DELIVERIES = '/api/v1/org/deliveries';
 const BUCKET = 'lake';
 
-// A deployment that keeps the entity index; the ERP's receiver refuses cancellations with 400.
-const runtime = useLocalRuntime({ env: { ENTITY_INDEX: 'true', RETRY_SCHEDULE_SECONDS: '1' } });
+// A deployment that keeps the entity index and deduplicates producer ids across requests; the ERP's receiver
+// refuses cancellations with 400.
+const runtime = useLocalRuntime({
+  env: { ENTITY_INDEX: 'true', DEDUP_EVENT_IDS: 'true', RETRY_SCHEDULE_SECONDS: '1' },
+});
 let api: Awaited<ReturnType<typeof apiClient>>;
 let receiver: Receiver;
 let s3: S3Client;
@@ -120,5 +123,29 @@ describe('what happened to order 1234', () => {
     expect(bad.body).toMatchObject({ error_code: 'validation_error', field: 'status' });
     const unknown = await api('GET', withQuery(DELIVERIES, { integration_id: 'no-such-one' }));
     expect(unknown.status).toBe(404);
+  });
+});
+
+describe('an event id published again in a request composed otherwise', () => {
+  it('is delivered once and listed once', async () => {
+    const path = `/${uniqueId('dedup')}`;
+    await register({ callback_parameters: { callback_url: receiver.url(path) } });
+    const [a, b, c] = [crypto.randomUUID(), crypto.randomUUID(), crypto.randomUUID()];
+    const order = uniqueId('order');
+    const event = (id: string) => ({ id, name: 'order.created', entity_id: order, payload: { id } });
+    const first = await api('POST', EVENTS, { body: { events: [event(a), event(b)] } });
+    expect(first.status, first.text).toBe(202);
+    // The producer retries a with another event: a new request by its ids, so not caught as a repeat.
+    const second = await api('POST', EVENTS, { body: { events: [event(a), event(c)] } });
+    expect(second.body.ids).toEqual([a, c]);
+    const at = () => receiver.requests.filter((request) => request.path === path);
+    await eventually(() => expect(at()).toHaveLength(3), { timeoutMs: 20_000 });
+    expect(
+      at()
+        .map((request) => (request.json as { id: string }).id)
+        .sort(),
+    ).toEqual([a, b, c].sort());
+    const events = await api('GET', withQuery(EVENTS, { entity_id: order }));
+    expect(events.body.events.map((logged: { id: string }) => logged.id).sort()).toEqual([a, b, c].sort());
   });
 });

@@ -378,6 +378,7 @@ describe('EventStreamStack with the default Cognito issuer', () => {
       TENANT: 'default',
       MAX_INTEGRATIONS: '10',
       ENTITY_INDEX: 'false',
+      DEDUP_EVENT_IDS: 'false',
       ALLOW_INSECURE_CALLBACKS: 'false',
       EVENT_RETENTION_DAYS: '30',
       RETRY_BUDGET_HOURS: '24',
@@ -410,6 +411,7 @@ describe('EventStreamStack with the default Cognito issuer', () => {
         'STATE_TABLE_NAME',
         ...events,
         'ENTITY_INDEX',
+        'DEDUP_EVENT_IDS',
         'DELIVERIES_TABLE_NAME',
         'WEBHOOK_QUEUE_URL',
         'EXPORT_QUEUE_URL',
@@ -894,7 +896,11 @@ describe('EventStreamStack with the default Cognito issuer', () => {
 
     it('lets fanout write (not read) the event log and pending deliveries, read the state table but for catch-up points, and send to the delivery queues', () => {
       const statements = roleStatements(template, ids.fanout);
-      expect(actionsOn(statements, ids.eventLogTable)).toEqual(['dynamodb:BatchWriteItem']);
+      // PutItem: the conditional claim of a producer-given id, with `dedupEventIds`.
+      expect(actionsOn(statements, ids.eventLogTable)).toEqual([
+        'dynamodb:BatchWriteItem',
+        'dynamodb:PutItem',
+      ]);
       const onState = actionsOn(statements, ids.stateTable);
       expect(onState).toEqual(expect.arrayContaining(['dynamodb:GetItem', 'dynamodb:Query']));
       expect(onState.filter((action) => WRITES.test(action))).toEqual(['dynamodb:UpdateItem']);
@@ -1247,6 +1253,7 @@ describe('EventStreamStack with a configured issuer, an event bus and an alarm e
     eventBusName: 'orders',
     alarmEmail: 'ops@example.com',
     entityIndex: 'true',
+    dedupEventIds: 'true',
   });
   const { template, resources } = synthesized;
   const ids = idsOf(synthesized);
@@ -1279,7 +1286,10 @@ describe('EventStreamStack with a configured issuer, an event bus and an alarm e
     }
     expect(environmentOf(resources, ids.api)).toMatchObject({ MAX_INTEGRATIONS: '25', ENTITY_INDEX: 'true' });
     // The fan-out writes the entity index; the API reads it.
-    expect(environmentOf(resources, ids.fanout)).toMatchObject({ ENTITY_INDEX: 'true' });
+    expect(environmentOf(resources, ids.fanout)).toMatchObject({
+      ENTITY_INDEX: 'true',
+      DEDUP_EVENT_IDS: 'true',
+    });
     for (const id of [ids.api, ids.delivery]) {
       const statements = JSON.stringify(roleStatements(template, id));
       expect(statements).toContain(':secret:Acme/integrations/*');

@@ -3,6 +3,7 @@ import { DynamoDBClient } from '@aws-sdk/client-dynamodb';
 import { DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
 import { describe, expect, it } from 'vitest';
 import { DynamoEntityIndex } from '../../lambdas/adapters/dynamodb/entity-index.ts';
+import { DynamoEventIdClaims } from '../../lambdas/adapters/dynamodb/event-id-claims.ts';
 import { DynamoEventLog } from '../../lambdas/adapters/dynamodb/event-log.ts';
 import { putAll, queryAll } from '../../lambdas/adapters/dynamodb/partition.ts';
 import { EVENT_LOG_SHARDS, type LoggedEvent } from '../../lambdas/domain/event.ts';
@@ -207,5 +208,25 @@ describe('partition reads', () => {
       ExpressionAttributeValues: { ':pk': `${tenant}-plain#E#o-1` },
     });
     expect(plainIndex).toEqual([]);
+  });
+
+  it('claims an event id for its first publish only, until the claim leaves the window', async () => {
+    const tableName = emulators.env.EVENT_LOG_TABLE_NAME as string;
+    let now = new Date('2026-11-30T12:00:00.000Z');
+    const claims = new DynamoEventIdClaims(documents(), tableName, `t-${randomUUID().slice(0, 8)}`, 30, {
+      now: () => now,
+    });
+    const id = randomUUID();
+    const first = '2026-11-30T12:00:00.000Z';
+    const [a, b] = await Promise.all([claims.claim(id, first), claims.claim(id, '2026-11-30T12:00:01.000Z')]);
+    // Two publishes at once: exactly one wins (here the one that wrote first).
+    expect([a, b].filter(Boolean)).toHaveLength(1);
+    const winner = a ? first : '2026-11-30T12:00:01.000Z';
+    expect(await claims.claim(id, winner)).toBe(true);
+    expect(await claims.claim(id, '2026-12-01T00:00:00.000Z')).toBe(false);
+    expect(await claims.claim(randomUUID(), first)).toBe(true);
+    // 30 days on the claim has expired (whether or not TTL deleted it): the id may be published anew.
+    now = new Date('2027-01-15T00:00:00.000Z');
+    expect(await claims.claim(id, '2027-01-15T00:00:00.000Z')).toBe(true);
   });
 });

@@ -6,7 +6,7 @@ import type { EventLogStore } from '../../lambdas/domain/ports/events.ts';
 import type { IntegrationRepository } from '../../lambdas/domain/ports/integrations.ts';
 import type { DeliveryRouter } from '../../lambdas/use-cases/delivery-router.ts';
 import type { EventTypeNotes } from '../../lambdas/use-cases/event-type-notes.ts';
-import { FanOut } from '../../lambdas/use-cases/fan-out.ts';
+import { EVERY_ID_FRESH, FanOut } from '../../lambdas/use-cases/fan-out.ts';
 
 const integration: Integration = {
   id: 'erp-1',
@@ -55,6 +55,7 @@ describe('fan-out', () => {
     const fanOut = new FanOut({
       integrations,
       eventLog,
+      idClaims: EVERY_ID_FRESH,
       router,
       deliveryState: {} as DeliveryStateStore,
       eventTypes: { note: async () => {} } as unknown as EventTypeNotes,
@@ -78,6 +79,7 @@ describe('fan-out', () => {
     const fanOut = new FanOut({
       integrations: { list: async () => [integration] } as unknown as IntegrationRepository,
       eventLog,
+      idClaims: EVERY_ID_FRESH,
       router: {
         route: async (_: Integration, event: LoggedEvent) => {
           routed.push(event.id);

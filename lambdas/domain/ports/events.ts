@@ -67,3 +67,16 @@ export interface EntityEvents {
   /** Whether a page reads an index (cheap over any range) rather than the range itself. */
   readonly indexed: boolean;
 }
+
+/**
+ * Which instant first published each event id, for deployments that deduplicate producer ids across
+ * publish requests (context `dedupEventIds`): one record per claimed id for the event window.
+ */
+export interface EventIdClaims {
+  /**
+   * Claims `eventId` for the publish received at `receivedAt`: true when it is the first (or that same
+   * publish again: a message handed out twice, a copy queued by an idempotent repeat), false when another
+   * publish had it, whose event must then be neither logged nor delivered again.
+   */
+  claim(eventId: string, receivedAt: string): Promise<boolean>;
+}

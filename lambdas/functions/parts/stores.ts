@@ -2,14 +2,17 @@ import { DynamoDeliveryHistory } from '../../adapters/dynamodb/delivery-history.
 import { DynamoDeliveryStateStore } from '../../adapters/dynamodb/delivery-state-store.ts';
 import { DynamoEntityIndex } from '../../adapters/dynamodb/entity-index.ts';
 import { DynamoEventCatalogStore } from '../../adapters/dynamodb/event-catalog-store.ts';
+import { DynamoEventIdClaims } from '../../adapters/dynamodb/event-id-claims.ts';
 import { DynamoEventLog } from '../../adapters/dynamodb/event-log.ts';
 import { DynamoIntegrationLog } from '../../adapters/dynamodb/integration-log.ts';
 import { DynamoIntegrationRepository } from '../../adapters/dynamodb/integration-repository.ts';
 import { DynamoPublishRequestStore } from '../../adapters/dynamodb/publish-request-store.ts';
 import { DynamoRejectedEventStore } from '../../adapters/dynamodb/rejected-event-store.ts';
 import { DynamoReplayStore } from '../../adapters/dynamodb/replay-store.ts';
+import type { EventIdClaims } from '../../domain/ports/events.ts';
 import { dynamoDocumentClient } from '../../shared/clients/dynamodb.ts';
 import type { Settings } from '../../shared/config.ts';
+import { EVERY_ID_FRESH } from '../../use-cases/fan-out.ts';
 import { ScannedEntityEvents } from '../../use-cases/scanned-entity-events.ts';
 import type { Platform } from './platform.ts';
 
@@ -56,6 +59,21 @@ const eventLogOf = (config: EventLog, { aws, clock }: Platform, indexEntities: b
     clock,
     indexEntities,
   );
+
+/** Claims of producer ids where the deployment deduplicates them across requests; else none. */
+export const eventIdClaims = (
+  config: EventLog & Pick<Settings, 'DEDUP_EVENT_IDS'>,
+  { aws, clock }: Platform,
+): EventIdClaims =>
+  config.DEDUP_EVENT_IDS
+    ? new DynamoEventIdClaims(
+        dynamoDocumentClient(aws),
+        config.EVENT_LOG_TABLE_NAME,
+        config.TENANT,
+        config.EVENT_RETENTION_DAYS,
+        clock,
+      )
+    : EVERY_ID_FRESH;
 
 /** The events about one entity: from the entity index where kept, else read from the event log's range. */
 export const entityEvents = (config: EventLog & Pick<Settings, 'ENTITY_INDEX'>, platform: Platform) => {

@@ -3,6 +3,7 @@ import { entityOf } from '../../../lambdas/domain/event-names.ts';
 import type {
   EntityEvents,
   EntityEventsPage,
+  EventIdClaims,
   EventLogStore,
   EventRangeQuery,
 } from '../../../lambdas/domain/ports/events.ts';
@@ -145,5 +146,17 @@ export class MemoryEntityIndex implements EntityEvents {
       limit,
       query.descending,
     );
+  }
+}
+
+/** Event id claims as the DynamoDB adapter keeps them: the first publish of an id keeps it. */
+export class MemoryEventIdClaims implements EventIdClaims {
+  readonly claims = new Map<string, string>();
+
+  async claim(eventId: string, receivedAt: string): Promise<boolean> {
+    const held = this.claims.get(eventId);
+    if (held !== undefined && held !== receivedAt) return false;
+    this.claims.set(eventId, receivedAt);
+    return true;
   }
 }

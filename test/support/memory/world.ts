@@ -17,7 +17,7 @@ import {
   MemoryDeliveryStateStore,
 } from './deliveries.ts';
 import { MemoryEventCatalogStore } from './event-types.ts';
-import { MemoryEntityIndex, MemoryEventLog } from './events.ts';
+import { MemoryEntityIndex, MemoryEventIdClaims, MemoryEventLog } from './events.ts';
 import {
   MemoryExportDestinations,
   MemoryExportStateStore,
@@ -49,6 +49,8 @@ export const memoryWorld = (start: string | Date = '2026-11-30T12:00:00.000Z') =
   const rejected = new MemoryRejectedEventStore();
   const secrets = new MemorySecretStore();
   const eventLog = new MemoryEventLog(clock, RETENTION_DAYS);
+  /** As a deployment that deduplicates producer ids keeps them. */
+  const idClaims = new MemoryEventIdClaims();
   /** As a deployment with the entity index keeps it. */
   const entityIndex = new MemoryEntityIndex(eventLog);
   const deliveryState = new MemoryDeliveryStateStore();
@@ -96,6 +98,7 @@ export const memoryWorld = (start: string | Date = '2026-11-30T12:00:00.000Z') =
   const fanOut = new FanOut({
     integrations,
     eventLog,
+    idClaims,
     router,
     deliveryState,
     eventTypes: eventTypeNotes,
@@ -134,6 +137,7 @@ export const memoryWorld = (start: string | Date = '2026-11-30T12:00:00.000Z') =
     rejected,
     secrets,
     eventLog,
+    idClaims,
     entityIndex,
     deliveryState,
     history,
