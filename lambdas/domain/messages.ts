@@ -1,5 +1,5 @@
 import * as z from 'zod/mini';
-import { type EventEnvelope, MAX_ENTITY_ID_LENGTH, MAX_PAYLOAD_BYTES } from './event.ts';
+import { type EventEnvelope, type LoggedEvent, MAX_ENTITY_ID_LENGTH, MAX_PAYLOAD_BYTES } from './event.ts';
 import { EVENT_NAME_PATTERN, MAX_NAME_LENGTH } from './event-names.ts';
 
 /**
@@ -64,8 +64,55 @@ export const deliveryMessageSchema = z.object({
   received_at: id(),
   /** The event log chunk holding the event: its read is one item instead of its whole publish. */
   chunk: z.optional(id()),
+  /** The event itself, when small (INLINE_EVENT_BYTES): the delivery then reads nothing from the log. */
+  event: z.optional(
+    z.object({
+      tenant: z.string(),
+      name: z.string().check(z.minLength(1, 'must not be empty')),
+      published_at: z.string().check(z.minLength(1, 'must not be empty')),
+      payload: z.record(z.string(), z.unknown(), 'must be a JSON object'),
+      entity_id: z.optional(z.string().check(z.minLength(1, 'must not be empty'))),
+    }),
+  ),
 });
 export type DeliveryMessage = z.infer<typeof deliveryMessageSchema>;
+
+/**
+ * Largest event (as JSON) a delivery message carries itself: an order of a few KiB goes along, a large
+ * one stays a reference to its chunk, so messages stay small and a batch of them far below SQS's limits.
+ */
+export const INLINE_EVENT_BYTES = 8 * 1024;
+
+/** Per event, what its delivery messages carry: measured once, however many integrations want it. */
+const inlined = new WeakMap<LoggedEvent, DeliveryMessage['event'] | null>();
+
+/** The fields a delivery message carries of an event small enough to go along. */
+export const inlineEventOf = (event: LoggedEvent): DeliveryMessage['event'] | undefined => {
+  const known = inlined.get(event);
+  if (known !== undefined) return known ?? undefined;
+  const inline = {
+    tenant: event.tenant,
+    name: event.name,
+    published_at: event.published_at,
+    payload: event.payload,
+    ...(event.entity_id !== undefined && { entity_id: event.entity_id }),
+  };
+  const fits = Buffer.byteLength(JSON.stringify(inline)) <= INLINE_EVENT_BYTES;
+  inlined.set(event, fits ? inline : null);
+  return fits ? inline : undefined;
+};
+
+/** The event a delivery message carries, as the log would have returned it; undefined when it carries none. */
+export const eventOfMessage = (message: DeliveryMessage): LoggedEvent | undefined =>
+  message.event && {
+    id: message.event_id,
+    tenant: message.event.tenant,
+    name: message.event.name,
+    published_at: message.event.published_at,
+    payload: message.event.payload,
+    ...(message.event.entity_id !== undefined && { entity_id: message.event.entity_id }),
+    received_at: message.received_at,
+  };
 
 /** The message that drives a replay, one page per receive. */
 export const replayMessageSchema = z.object({

@@ -1,6 +1,6 @@
 import { type LoggedEvent, passesFilters } from '../domain/event.ts';
 import type { Integration } from '../domain/integration.ts';
-import type { DeliveryMessage } from '../domain/messages.ts';
+import { type DeliveryMessage, inlineEventOf } from '../domain/messages.ts';
 import type { DeliveryHistory } from '../domain/ports/deliveries.ts';
 import type { MessageQueue } from '../domain/ports/platform.ts';
 
@@ -40,12 +40,13 @@ export class DeliveryRouter {
 
   /** `chunk`: where the event log keeps the event, when the caller knows (the fan-out that wrote it). */
   async route(integration: Integration, event: LoggedEvent, chunk?: string): Promise<void> {
+    const inline = inlineEventOf(event);
     const message: DeliveryMessage = {
       integration_id: integration.id,
       generation: integration.created_at,
       event_id: event.id,
       received_at: event.received_at,
-      ...(chunk !== undefined && { chunk }),
+      ...(inline ? { event: inline } : chunk !== undefined && { chunk }),
     };
     if (integration.s3_parameters) {
       await this.deps.exportQueue.send(JSON.stringify(message), integration.id);

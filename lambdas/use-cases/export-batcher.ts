@@ -11,7 +11,7 @@ import {
   type StagedChunk,
 } from '../domain/export-file.ts';
 import type { Integration } from '../domain/integration.ts';
-import type { DeliveryMessage } from '../domain/messages.ts';
+import { type DeliveryMessage, eventOfMessage } from '../domain/messages.ts';
 import type { DeliveryHistory, DeliveryStateStore } from '../domain/ports/deliveries.ts';
 import type { EventLogStore } from '../domain/ports/events.ts';
 import type { ExportStateStore, StagingStore } from '../domain/ports/exports.ts';
@@ -238,8 +238,10 @@ export class ExportBatcher {
     seen: Map<string, Line>,
   ): Promise<Line[]> {
     const events = await Promise.all(
-      records.map((record) =>
-        this.deps.eventLog.get(record.message.received_at, record.message.event_id, record.message.chunk),
+      records.map(
+        (record) =>
+          eventOfMessage(record.message) ??
+          this.deps.eventLog.get(record.message.received_at, record.message.event_id, record.message.chunk),
       ),
     );
     const fresh: Line[] = [];

@@ -2,7 +2,7 @@ import type { CircuitBreakers } from '../domain/circuit-breaker.ts';
 import { mayRepeatDelivery, retryDelaySeconds } from '../domain/delivery-rules.ts';
 import type { LoggedEvent } from '../domain/event.ts';
 import type { DeliveryStatus, Integration, LogAction } from '../domain/integration.ts';
-import type { DeliveryMessage } from '../domain/messages.ts';
+import { type DeliveryMessage, eventOfMessage } from '../domain/messages.ts';
 import type { DeliveryHistory, DeliveryStateStore, HistoryWriter } from '../domain/ports/deliveries.ts';
 import type { EventLogStore } from '../domain/ports/events.ts';
 import type {
@@ -108,7 +108,10 @@ export class WebhookDelivery {
       integrations.set(message.integration_id, pending);
     }
     // Read the event while the integration is looked up: the reads of a batch then share one request.
-    const eventRead = deps.eventLog.get(message.received_at, message.event_id, message.chunk);
+    const carried = eventOfMessage(message);
+    const eventRead = carried
+      ? Promise.resolve(carried)
+      : deps.eventLog.get(message.received_at, message.event_id, message.chunk);
     eventRead.catch(() => {}); // awaited below, or not needed
     const integration = await pending;
     // Deleted, no longer a webhook integration, or the id registered anew since the message was queued.

@@ -15,10 +15,27 @@ describe('DeliveryRouter', () => {
         generation: integration.created_at,
         event_id: event.id,
         received_at: event.received_at,
+        // Small enough to go along: the delivery reads nothing from the event log.
+        event: {
+          tenant: event.tenant,
+          name: event.name,
+          published_at: event.published_at,
+          payload: event.payload,
+        },
       },
     ]);
     expect(await world.history.get(integration, event.received_at, event.id)).toBeUndefined();
     expect(world.queues.export.sent).toEqual([]);
+  });
+
+  it('sends a large event as a reference to its event log chunk', async () => {
+    const world = memoryWorld();
+    const integration = webhookIntegration();
+    const event = loggedEvent(world.clock.now().toISOString(), { payload: { pad: 'x'.repeat(9000) } });
+    await world.router.route(integration, event, 'chunk-1');
+    const [message] = world.queues.webhook.bodies<DeliveryMessage>();
+    expect(message).toMatchObject({ event_id: event.id, chunk: 'chunk-1' });
+    expect(message).not.toHaveProperty('event');
   });
 
   it('notes a temporary integration’s delivery as pending before queueing it', async () => {

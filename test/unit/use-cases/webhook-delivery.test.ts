@@ -1,7 +1,7 @@
 import { describe, expect, it, vi } from 'vitest';
 import { breakerSettingsFor, CircuitBreakers } from '../../../lambdas/domain/circuit-breaker.ts';
 import type { Integration } from '../../../lambdas/domain/integration.ts';
-import type { DeliveryMessage } from '../../../lambdas/domain/messages.ts';
+import { type DeliveryMessage, inlineEventOf } from '../../../lambdas/domain/messages.ts';
 import { WebhookDelivery } from '../../../lambdas/use-cases/webhook-delivery.ts';
 import { DAY_MS, HOUR_MS, isoPlus, loggedEvent, webhookIntegration } from '../../support/memory/fixtures.ts';
 import { memoryWorld } from '../../support/memory/world.ts';
@@ -48,6 +48,20 @@ const setUp = async (overrides: Partial<Integration> = {}) => {
 };
 
 describe('WebhookDelivery outcomes', () => {
+  it('sends the event a message carries without reading the event log', async () => {
+    const { world, delivery, message, firstTry, record, event } = await setUp();
+    world.eventLog.get = async () => {
+      throw new Error('the event log was read');
+    };
+    const carried = { ...message, event: inlineEventOf(event) };
+    expect(await delivery.deliver(carried, firstTry)).toEqual({ done: true });
+    expect(JSON.parse(world.sender.requests[0]?.body ?? '{}')).toMatchObject({
+      id: event.id,
+      payload: event.payload,
+    });
+    expect(await record()).toMatchObject({ status: 'delivered' });
+  });
+
   it('2xx: delivered, recorded with its attempt, and noted as a success', async () => {
     const { world, delivery, message, firstTry, record, integration } = await setUp();
     world.sender.answer(202);
