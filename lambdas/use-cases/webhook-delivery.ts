@@ -1,3 +1,4 @@
+import { createHash } from 'node:crypto';
 import type { CircuitBreakers } from '../domain/circuit-breaker.ts';
 import { mayRepeatDelivery, retryDelaySeconds } from '../domain/delivery-rules.ts';
 import type { LoggedEvent } from '../domain/event.ts';
@@ -340,8 +341,11 @@ export class WebhookDelivery {
       return DONE;
     }
     const untilSeconds = Math.ceil((until.getTime() - now.getTime()) / 1000);
+    // Spread over a cooldown after the trial, by event: parked together, a receiver's messages would all come
+    // back at the trial at once, and re-parking a thousand of them holds every delivery slot for seconds.
+    const spread = Math.floor(spreadFraction(event.id) * (deps.breakers.settings.cooldownMs / 1000));
     const scheduled = retryDelaySeconds(attempt.attempt, undefined, deps.settings.retryScheduleSeconds);
-    return { done: false, retryInSeconds: Math.max(1, untilSeconds, scheduled) };
+    return { done: false, retryInSeconds: Math.max(1, untilSeconds + spread, scheduled) };
   }
 
   private budgetSpent(attempt: AttemptInfo, now: Date): boolean {
@@ -430,6 +434,10 @@ export class WebhookDelivery {
     await this.deps.logs.append(integrationId, [{ action, reason, created_at: now.toISOString() }]);
   }
 }
+
+/** A fraction in [0, 1) fixed per event id and spread evenly across ids. */
+const spreadFraction = (eventId: string): number =>
+  createHash('sha1').update(eventId).digest().readUInt32BE(0) / 2 ** 32;
 
 /** The event as receivers get it (the log's own fields left out). */
 export const envelopeOf = (event: LoggedEvent) => ({

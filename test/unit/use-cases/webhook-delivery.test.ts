@@ -234,8 +234,12 @@ describe('WebhookDelivery of an integration whose receiver keeps failing', () =>
     expect(world.sender.requests).toHaveLength(FAILURES);
     const parked = await delivery.deliver(message, firstTry);
     expect(world.sender.requests).toHaveLength(FAILURES);
-    // Back when the breaker lets a trial through (30 s), not sooner than its retry schedule says.
-    expect(parked).toEqual({ done: false, retryInSeconds: 30 });
+    // Back after the breaker lets a trial through (30 s), spread over a cooldown by event, not sooner than
+    // its retry schedule says.
+    expect(parked).toMatchObject({ done: false });
+    const back = (parked as { retryInSeconds: number }).retryInSeconds;
+    expect(back).toBeGreaterThanOrEqual(30);
+    expect(back).toBeLessThan(60);
     expect(await delivery.deliver(message, { ...firstTry, attempt: 3 })).toMatchObject({ done: false });
     const retryIn = (await delivery.deliver(message, { ...firstTry, attempt: 3 })) as {
       retryInSeconds: number;
@@ -248,6 +252,31 @@ describe('WebhookDelivery of an integration whose receiver keeps failing', () =>
     expect((await world.deliveryState.get(integration.id)).paused_since).toBeDefined();
     // Parking is not an attempt: the record holds the three requests only.
     expect((await record())?.attempts).toHaveLength(FAILURES);
+  });
+
+  it('spreads the return of parked messages over a cooldown after the trial, so they do not come back at once', async () => {
+    const { world, delivery, integration, firstTry } = await failUntilOpen();
+    const delays: number[] = [];
+    for (let i = 0; i < 40; i++) {
+      const event = loggedEvent(isoPlus(world.clock.now(), -1000));
+      await world.eventLog.put(event);
+      const decision = await delivery.deliver(
+        {
+          integration_id: integration.id,
+          generation: integration.created_at,
+          event_id: event.id,
+          received_at: event.received_at,
+        },
+        firstTry,
+      );
+      delays.push((decision as { retryInSeconds: number }).retryInSeconds);
+    }
+    expect(Math.min(...delays)).toBeGreaterThanOrEqual(30);
+    expect(Math.max(...delays)).toBeLessThan(60);
+    // Forty messages over thirty seconds: no second takes more than a handful.
+    const perSecond = new Map<number, number>();
+    for (const delay of delays) perSecond.set(delay, (perSecond.get(delay) ?? 0) + 1);
+    expect(Math.max(...perSecond.values())).toBeLessThanOrEqual(6);
   });
 
   it('does not hold back another integration', async () => {
