@@ -21,6 +21,7 @@ const setUp = (world: MemoryWorld = memoryWorld(), exportFiles = world.exportFlu
     replays: world.replayJobs,
     remover: world.remover,
     exportFiles,
+    rateLimits: world.rateLimits,
     clock: world.clock,
     policy: world.policy,
   }),
