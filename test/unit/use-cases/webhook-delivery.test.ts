@@ -2,6 +2,7 @@ import { describe, expect, it, vi } from 'vitest';
 import { breakerSettingsFor, CircuitBreakers } from '../../../lambdas/domain/circuit-breaker.ts';
 import type { Integration } from '../../../lambdas/domain/integration.ts';
 import { type DeliveryMessage, inlineEventOf } from '../../../lambdas/domain/messages.ts';
+import { RateGate } from '../../../lambdas/use-cases/rate-gate.ts';
 import { WebhookDelivery } from '../../../lambdas/use-cases/webhook-delivery.ts';
 import { DAY_MS, HOUR_MS, isoPlus, loggedEvent, webhookIntegration } from '../../support/memory/fixtures.ts';
 import { memoryWorld } from '../../support/memory/world.ts';
@@ -20,6 +21,13 @@ const setUp = async (overrides: Partial<Integration> = {}) => {
     eventLog: world.eventLog,
     dispatcher: world.dispatcher,
     breakers: new CircuitBreakers(breakerSettingsFor(RETRY_SCHEDULE_SECONDS)),
+    rateGate: new RateGate({
+      store: world.rateLimits,
+      logs: world.logs,
+      clock: world.clock,
+      wait: async () => {},
+      newLeaseId: () => 'lease',
+    }),
     rejected: world.rejected,
     history: world.history,
     logs: world.logs,
