@@ -31,6 +31,8 @@ export const HORIZON_MS = 1000;
 export const LEASE_MS = 90_000;
 /** A batch that got no lane tries again after this long (lanes are usually free within a batch's time). */
 const NO_LANE_RETRY_MS = 1000;
+/** The longest pause a 429's Retry-After gets (a receiver asking for more is asked again after it). */
+export const MAX_PAUSE_SECONDS = 3600;
 /** `rate_changed` log entries: at most one per integration in this long. */
 export const RATE_LOG_INTERVAL_MS = 60_000;
 

@@ -11,6 +11,7 @@ import type {
   RejectedEventStore,
 } from '../domain/ports/integrations.ts';
 import type { Clock, Metrics, OperationLog } from '../domain/ports/platform.ts';
+import { MAX_PAUSE_SECONDS } from '../domain/rate-limit.ts';
 import { sameGeneration, wants } from './delivery-router.ts';
 import type { IntegrationStopper } from './integration-stopper.ts';
 import type { RateBatch, RateGate, RateTicket } from './rate-gate.ts';
@@ -283,7 +284,7 @@ export class WebhookDelivery {
 
   /**
    * Frees a rate-limited request's lane; a 429 pauses the whole integration until its Retry-After (the
-   * retry schedule's first step without one, at most its last step) and halves its rate. Returns the end
+   * retry schedule's first step without one, at most MAX_PAUSE_SECONDS) and halves its rate. Returns the end
    * of that pause.
    */
   private async noteRateOutcome(
@@ -296,10 +297,9 @@ export class WebhookDelivery {
       rate.done(ticket, outcome.kind === 'delivered');
       return undefined;
     }
-    const steps = this.deps.settings.retryScheduleSeconds;
     const seconds = Math.min(
-      outcome.retryAfterSeconds ?? steps[0] ?? 1,
-      steps[steps.length - 1] ?? Number.POSITIVE_INFINITY,
+      outcome.retryAfterSeconds ?? this.deps.settings.retryScheduleSeconds[0] ?? 1,
+      MAX_PAUSE_SECONDS,
     );
     const pausedUntil = now.getTime() + Math.max(1, seconds) * 1000;
     // Paused in this batch before the lane is free, so no message of it waiting for the lane goes.
