@@ -183,16 +183,18 @@ export const release = (
   }
   next.successes = rate >= ceiling ? 0 : successes;
   if (rate === state.rate) return { state: next };
-  next.rate = rate;
-  return {
-    state: next,
-    change: {
-      from: state.rate,
-      to: rate,
-      reason: `raised to ${rate}/s: deliveries succeed (1/s more per second of successes, up to the limit of ${ceiling}/s)`,
-    },
-  };
+  return rateChanged(
+    next,
+    state.rate,
+    rate,
+    `raised to ${rate}/s: deliveries succeed (1/s more per second of successes, up to the limit of ${ceiling}/s)`,
+  );
 };
+
+const rateChanged = (state: RateState, from: number, to: number, reason: string) => ({
+  state: { ...state, rate: to },
+  change: { from, to, reason },
+});
 
 /**
  * A 429: no request before `pausedUntil`, and the rate halved (not below 1/s). Several 429s of one burst
@@ -213,15 +215,12 @@ export const throttle = (
   };
   if (alreadyPaused || state.rate === undefined || state.rate <= 1) return { state: next };
   const rate = Math.max(1, Math.floor(state.rate / 2));
-  next.rate = rate;
-  return {
-    state: next,
-    change: {
-      from: state.rate,
-      to: rate,
-      reason: `halved to ${rate}/s: the receiver answered HTTP 429; no request before ${new Date(until).toISOString()}`,
-    },
-  };
+  return rateChanged(
+    next,
+    state.rate,
+    rate,
+    `halved to ${rate}/s: the receiver answered HTTP 429; no request before ${new Date(until).toISOString()}`,
+  );
 };
 
 /** Whether a rate change may be logged now (at most one entry a minute); the state then remembers it. */

@@ -1,15 +1,14 @@
 import { describe, expect, it } from 'vitest';
-import { breakerSettingsFor, CircuitBreakers } from '../../../lambdas/domain/circuit-breaker.ts';
 import type { Integration } from '../../../lambdas/domain/integration.ts';
 import type { DeliveryMessage } from '../../../lambdas/domain/messages.ts';
 import type { HttpSender, SendResult } from '../../../lambdas/domain/ports/deliveries.ts';
 import type { RateLimit } from '../../../lambdas/domain/rate-limit.ts';
-import { RateGate } from '../../../lambdas/use-cases/rate-gate.ts';
-import { WebhookDelivery } from '../../../lambdas/use-cases/webhook-delivery.ts';
+import type { WebhookDelivery } from '../../../lambdas/use-cases/webhook-delivery.ts';
 import { WebhookDispatcher } from '../../../lambdas/use-cases/webhook-dispatcher.ts';
 import { ApiKeyAuthorizer } from '../../support/memory/deliveries.ts';
 import { isoPlus, loggedEvent, webhookIntegration } from '../../support/memory/fixtures.ts';
 import type { MemoryClock } from '../../support/memory/platform.ts';
+import { deliveryProcess } from '../../support/memory/webhook-delivery.ts';
 import { type MemoryWorld, memoryWorld } from '../../support/memory/world.ts';
 
 const RETRY_SCHEDULE_SECONDS = [1, 5, 30];
@@ -98,38 +97,20 @@ const setUp = async (rateLimit: RateLimit | undefined, events: number, latencyMs
     });
   }
   /** A delivery process (a Lambda instance): its own breakers, the shared stores. */
+  const dispatcher = new WebhookDispatcher({
+    secrets: world.secrets,
+    sender: receiver,
+    authorizer: new ApiKeyAuthorizer(),
+    clock: world.clock,
+    userAgent: 'event-stream-test',
+  });
   const process = () =>
-    new WebhookDelivery({
-      integrations: world.integrations,
-      stopper: world.stopper,
-      eventLog: world.eventLog,
-      dispatcher: new WebhookDispatcher({
-        secrets: world.secrets,
-        sender: receiver,
-        authorizer: new ApiKeyAuthorizer(),
-        clock: world.clock,
-        userAgent: 'event-stream-test',
-      }),
-      breakers: new CircuitBreakers(breakerSettingsFor(RETRY_SCHEDULE_SECONDS)),
-      rateGate: new RateGate({
-        store: world.rateLimits,
-        logs: world.logs,
-        clock: world.clock,
-        wait: time.wait,
-        newLeaseId: () => crypto.randomUUID(),
-      }),
-      rejected: world.rejected,
-      history: world.history,
-      logs: world.logs,
-      deliveryState: world.deliveryState,
-      metrics: world.metrics,
-      log: world.operationLog,
-      clock: world.clock,
-      settings: {
-        retryBudgetMs: 3_600_000,
-        stopWindowMs: 86_400_000,
-        retryScheduleSeconds: RETRY_SCHEDULE_SECONDS,
-      },
+    deliveryProcess(world, {
+      retryBudgetMs: 3_600_000,
+      stopWindowMs: 86_400_000,
+      retryScheduleSeconds: RETRY_SCHEDULE_SECONDS,
+      dispatcher,
+      wait: time.wait,
     });
   return { world, time, receiver, integration, messages, process };
 };
