@@ -1,5 +1,5 @@
 import { describe, expect, it, vi } from 'vitest';
-import { breakerSettingsFor, CircuitBreakers } from '../../../lambdas/domain/circuit-breaker.ts';
+import { breakerSettingsFor } from '../../../lambdas/domain/circuit-breaker.ts';
 import type { Integration } from '../../../lambdas/domain/integration.ts';
 import { type DeliveryMessage, inlineEventOf } from '../../../lambdas/domain/messages.ts';
 import { DAY_MS, HOUR_MS, isoPlus, loggedEvent, webhookIntegration } from '../../support/memory/fixtures.ts';
