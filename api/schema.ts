@@ -464,6 +464,13 @@ export interface components {
                     private_key?: string;
                     secret?: string;
                 };
+                /** @description Held for the integration as a whole. A 429 pauses it for its Retry-After and halves the current rate; successes raise it back by 1/s per second. */
+                rate_limit?: {
+                    /** @description Most requests per second to the receiver, across every delivery process. */
+                    per_second?: number;
+                    /** @description Most requests open at the receiver at once. */
+                    max_in_flight?: number;
+                };
             };
             /** @description An S3 export destination. */
             s3_parameters?: {
@@ -503,6 +510,13 @@ export interface components {
                     kid?: string;
                     private_key?: string;
                     secret?: string;
+                };
+                /** @description Held for the integration as a whole. A 429 pauses it for its Retry-After and halves the current rate; successes raise it back by 1/s per second. */
+                rate_limit?: {
+                    /** @description Most requests per second to the receiver, across every delivery process. */
+                    per_second?: number;
+                    /** @description Most requests open at the receiver at once. */
+                    max_in_flight?: number;
                 };
             };
             s3_parameters?: {
@@ -571,6 +585,18 @@ export interface components {
                 event_filter?: string[];
                 entity_filter?: string[];
             };
+            /** @description Only on GET of one integration with a `rate_limit`. */
+            rate_limit_state?: {
+                /** @description The rate requests go out at now: the limit, or less after a 429 (halved per 429, 1/s more per second of successes). */
+                current_per_second?: number;
+                /** @description Request lanes held by delivery batches now. */
+                in_flight?: number;
+                /**
+                 * Format: date-time
+                 * @description After a 429: no request before this time (its Retry-After).
+                 */
+                paused_until?: string;
+            };
         };
         /** @description A webhook destination as stored, secrets masked. */
         CallbackParametersView: {
@@ -596,6 +622,11 @@ export interface components {
                 private_key?: string;
                 /** @description The HS256 secret, masked: `****` plus its last four characters, or `****` alone. */
                 secret?: string;
+            };
+            /** @description The limits asked for; `rate_limit_state` shows where the integration is within them. */
+            rate_limit?: {
+                per_second?: number;
+                max_in_flight?: number;
             };
         };
         /** @description An S3 export destination as stored, secrets masked. */
@@ -659,7 +690,7 @@ export interface components {
         /** @description One entry of an integration log. */
         LogEntry: {
             /** @enum {string} */
-            action: "integration_created" | "integration_started" | "integration_stopped" | "integration_updated" | "starts_at_clamped" | "retry_triggered" | "event_rejected" | "delivery_failed" | "deliveries_paused" | "deliveries_resumed" | "signing_secret_rotated" | "replay_started" | "replay_completed" | "catch_up_skipped" | "catch_up_trimmed" | "integration_finished" | "file_uploaded";
+            action: "integration_created" | "integration_started" | "integration_stopped" | "integration_updated" | "starts_at_clamped" | "retry_triggered" | "event_rejected" | "delivery_failed" | "deliveries_paused" | "deliveries_resumed" | "rate_changed" | "signing_secret_rotated" | "replay_started" | "replay_completed" | "catch_up_skipped" | "catch_up_trimmed" | "integration_finished" | "file_uploaded";
             reason: string;
             /** Format: date-time */
             created_at: string;

@@ -17,6 +17,8 @@ export const collect = (value: string, previous: string[] = []): string[] => [..
 interface DestinationFlags {
   url?: string;
   apiKey?: string;
+  ratePerSecond?: number;
+  maxInFlight?: number;
   bucket?: string;
   prefix?: string;
   region?: string;
@@ -33,6 +35,8 @@ const destinationOptions = (command: Command): Command =>
   command
     .option('--url <callback_url>', 'webhook: where events are POSTed')
     .option('--api-key <key>', 'webhook: sent as Authorization: Bearer <key>')
+    .option('--rate-per-second <n>', 'webhook: most requests per second (1..1000)', Number)
+    .option('--max-in-flight <n>', 'webhook: most requests open at once (1..100)', Number)
     .option('--bucket <bucket>', 'S3 export: the bucket')
     .option('--prefix <key_prefix>', 'S3 export: the key prefix')
     .option('--region <aws_region>', 'S3 export: the bucket region', 'us-east-1')
@@ -46,7 +50,15 @@ const destinationOptions = (command: Command): Command =>
 const destinationOf = (flags: DestinationFlags): Record<string, unknown> => {
   const body: Record<string, unknown> = {};
   if (flags.url) {
-    body.callback_parameters = { callback_url: flags.url, ...(flags.apiKey && { api_key: flags.apiKey }) };
+    const rateLimit = {
+      ...(flags.ratePerSecond !== undefined && { per_second: flags.ratePerSecond }),
+      ...(flags.maxInFlight !== undefined && { max_in_flight: flags.maxInFlight }),
+    };
+    body.callback_parameters = {
+      callback_url: flags.url,
+      ...(flags.apiKey && { api_key: flags.apiKey }),
+      ...(Object.keys(rateLimit).length > 0 && { rate_limit: rateLimit }),
+    };
   }
   if (flags.bucket) {
     body.s3_parameters = {

@@ -52,6 +52,9 @@ export const PIPELINE_METRICS = {
     // Circuit breakers: openings, and messages put back without a request while one was open.
     'WebhookBreakerOpened',
     'WebhookParked',
+    // Rate limits: messages put back without a request by their integration's limit, and 429s that paused one.
+    'WebhookRateLimited',
+    'WebhookThrottled',
   ],
   /** Milliseconds from an event's receipt to its successful delivery (shown as p50 and p95). */
   latency: 'DeliveryLatency',

@@ -35,6 +35,10 @@ const callbackParametersView = z
         secret: masked('The HS256 secret').optional(),
       })
       .optional(),
+    rate_limit: z
+      .object({ per_second: z.number().int().optional(), max_in_flight: z.number().int().optional() })
+      .optional()
+      .describe('The limits asked for; `rate_limit_state` shows where the integration is within them.'),
   })
   .meta({ id: 'CallbackParametersView', description: 'A webhook destination as stored, secrets masked.' });
 
@@ -60,6 +64,22 @@ export const integrationViewSchema = z
     callback_parameters: callbackParametersView.optional(),
     s3_parameters: s3ParametersView.optional(),
     filter_conditions: filterConditionsSchema.optional(),
+    rate_limit_state: z
+      .object({
+        current_per_second: z
+          .number()
+          .int()
+          .optional()
+          .describe(
+            'The rate requests go out at now: the limit, or less after a 429 (halved per 429, 1/s more per second of successes).',
+          ),
+        in_flight: z.number().int().optional().describe('Request lanes held by delivery batches now.'),
+        paused_until: instant
+          .optional()
+          .describe('After a 429: no request before this time (its Retry-After).'),
+      })
+      .optional()
+      .describe('Only on GET of one integration with a `rate_limit`.'),
   })
   .meta({
     id: 'Integration',

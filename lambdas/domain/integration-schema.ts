@@ -1,6 +1,7 @@
 import * as z from 'zod';
 import { ENTITY_PATTERN, EVENT_NAME_PATTERN, MAX_NAME_LENGTH } from './event-names.ts';
 import { INTEGRATION_ID_PATTERN } from './integration-id.ts';
+import { RATE_LIMIT_BOUNDS } from './rate-limit.ts';
 
 /**
  * Request bodies of the integration API, following NewStore's event stream configuration API
@@ -61,12 +62,37 @@ const jwtSchema = z
     }
   });
 
+const { per_second: perSecond, max_in_flight: maxInFlight } = RATE_LIMIT_BOUNDS;
+
+const rateLimitSchema = z
+  .strictObject({
+    per_second: z
+      .int()
+      .min(perSecond.min)
+      .max(perSecond.max)
+      .optional()
+      .describe('Most requests per second to the receiver, across every delivery process.'),
+    max_in_flight: z
+      .int()
+      .min(maxInFlight.min)
+      .max(maxInFlight.max)
+      .optional()
+      .describe('Most requests open at the receiver at once.'),
+  })
+  .refine((limit) => limit.per_second !== undefined || limit.max_in_flight !== undefined, {
+    message: 'give per_second, max_in_flight or both',
+  })
+  .describe(
+    'Held for the integration as a whole. A 429 pauses it for its Retry-After and halves the current rate; successes raise it back by 1/s per second.',
+  );
+
 export const callbackParametersSchema = z
   .strictObject({
     callback_url: z.url({ protocol: /^https?$/, message: 'must be an https URL' }).max(2048),
     api_key: apiKey.optional(),
     oauth: oauthSchema.optional(),
     jwt: jwtSchema.optional(),
+    rate_limit: rateLimitSchema.optional(),
   })
   .superRefine((params, ctx) => {
     const kinds = (['api_key', 'oauth', 'jwt'] as const).filter((kind) => params[kind] !== undefined);

@@ -1,5 +1,6 @@
 import type { EventEnvelope } from './event.ts';
 import type { CallbackParameters, FilterConditions, S3Parameters } from './integration-schema.ts';
+import type { RateLimitStateView } from './rate-limit.ts';
 
 export type IntegrationStatus = 'running' | 'stopped';
 export type IntegrationType = 'permanent' | 'temporary';
@@ -38,7 +39,7 @@ export type IntegrationView = Pick<
   | 'callback_parameters'
   | 's3_parameters'
   | 'filter_conditions'
->;
+> & { rate_limit_state?: RateLimitStateView };
 
 export const toView = (integration: Integration): IntegrationView => {
   const view: IntegrationView = {
@@ -67,6 +68,7 @@ export const LOG_ACTIONS = [
   'delivery_failed',
   'deliveries_paused',
   'deliveries_resumed',
+  'rate_changed',
   'signing_secret_rotated',
   'replay_started',
   'replay_completed',

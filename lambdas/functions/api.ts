@@ -27,6 +27,7 @@ import {
   integrationLogStore,
   integrationStore,
   publishRequestStore,
+  rateLimiterStore,
   rejectedEventStore,
 } from './parts/stores.ts';
 import { webhookDispatcher } from './parts/webhooks.ts';
@@ -57,6 +58,7 @@ export const composeApi = (config: ConfigOf<typeof API_ENTRY>, platform: Platfor
       replays,
       remover: integrationRemover(config, platform),
       exportFiles,
+      rateLimits: rateLimiterStore(config, platform),
       clock,
       policy: {
         maxIntegrations: config.MAX_INTEGRATIONS,

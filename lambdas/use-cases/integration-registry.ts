@@ -21,6 +21,8 @@ import {
 import type { ExportFlusher } from '../domain/ports/exports.ts';
 import type { IntegrationLog, IntegrationRepository, SecretStore } from '../domain/ports/integrations.ts';
 import type { Clock } from '../domain/ports/platform.ts';
+import type { RateLimiterStore } from '../domain/ports/rate-limits.ts';
+import { rateView } from '../domain/rate-limit.ts';
 import { type SecretValues, separateSecrets, signingPart } from '../domain/secrets.ts';
 import { parseRequest } from '../domain/validate.ts';
 import { newSigningSecret } from '../domain/webhook-signature.ts';
@@ -37,6 +39,8 @@ export interface IntegrationRegistryDeps {
   remover: Pick<IntegrationRemover, 'remove'>;
   /** A delete writes an S3 integration's open file, then drops what is staged. */
   exportFiles: ExportFlusher;
+  /** Where a rate-limited integration stands within its limits (GET shows it). */
+  rateLimits: Pick<RateLimiterStore, 'get'>;
   clock: Clock;
   policy: IntegrationPolicy;
 }
@@ -55,8 +59,14 @@ export class IntegrationRegistry {
     return integrations.sort((a, b) => a.id.localeCompare(b.id)).map(toView);
   }
 
+  /** One integration; a rate-limited one with where it stands within its limits (one read more). */
   async get(id: string): Promise<IntegrationView> {
-    return toView(await loadIntegration(this.deps.integrations, id));
+    const integration = await loadIntegration(this.deps.integrations, id);
+    const limit = integration.callback_parameters?.rate_limit;
+    if (!limit) return toView(integration);
+    const stored = await this.deps.rateLimits.get(id);
+    const now = this.deps.clock.now().getTime();
+    return { ...toView(integration), rate_limit_state: rateView(stored, limit, integration.created_at, now) };
   }
 
   /** The integration's last 50 log entries, newest first. */

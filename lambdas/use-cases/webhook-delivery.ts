@@ -12,8 +12,10 @@ import type {
   RejectedEventStore,
 } from '../domain/ports/integrations.ts';
 import type { Clock, Metrics, OperationLog } from '../domain/ports/platform.ts';
+import { MAX_PAUSE_SECONDS } from '../domain/rate-limit.ts';
 import { sameGeneration, wants } from './delivery-router.ts';
 import type { IntegrationStopper } from './integration-stopper.ts';
+import type { RateBatch, RateGate, RateTicket } from './rate-gate.ts';
 import type { DispatchResult, WebhookDispatcher } from './webhook-dispatcher.ts';
 
 export interface WebhookDeliveryDeps {
@@ -23,6 +25,8 @@ export interface WebhookDeliveryDeps {
   dispatcher: WebhookDispatcher;
   /** This process's breakers: one per integration, so a failing receiver does not take every slot. */
   breakers: CircuitBreakers;
+  /** Holds rate-limited integrations to their `rate_limit`; others never reach it. */
+  rateGate: RateGate;
   rejected: RejectedEventStore;
   history: DeliveryHistory;
   logs: IntegrationLog;
@@ -52,6 +56,7 @@ export interface AttemptInfo {
 export interface DeliveryBatch {
   integrations: Map<string, Promise<Integration | undefined>>;
   history: HistoryWriter;
+  rate: RateBatch;
 }
 
 /** Done (delivered, rejected, dropped, failed for good) or to be tried again after a delay. */
@@ -61,6 +66,12 @@ const DONE: DeliveryDecision = { done: true };
 /** How far before its first failure the catch-up after a pause starts. */
 const RESUME_MARGIN_MS = 60_000;
 const MAX_REASON = 400;
+/**
+ * A message held back by its integration's rate limit comes back as soon as a slot is expected (at least
+ * 1 s) for this many receives; after that no sooner than its retry schedule, as a breaker-parked one, so a
+ * long backlog cannot carry it to the queue's maxReceiveCount (40) before its retry budget is spent.
+ */
+export const RATE_PARKS_BEFORE_BACKOFF = 10;
 
 /**
  * Delivers one queued (event, integration) pair and decides what happens next, per the product's
@@ -73,9 +84,26 @@ const MAX_REASON = 400;
 export class WebhookDelivery {
   constructor(private readonly deps: WebhookDeliveryDeps) {}
 
-  /** A batch context for `deliver`; its history must be flushed before the batch's messages are deleted. */
-  newBatch(): DeliveryBatch {
-    return { integrations: new Map(), history: this.deps.history.batch() };
+  /**
+   * A batch context for `deliver`; `finishBatch` must run before the batch's messages are deleted.
+   * `integrationIds` are those of the batch's messages: a rate-limited integration asks its limiter once
+   * for all of its messages.
+   */
+  newBatch(integrationIds: readonly (string | undefined)[] = []): DeliveryBatch {
+    const expected = new Map<string, number>();
+    for (const id of integrationIds) if (id !== undefined) expected.set(id, (expected.get(id) ?? 0) + 1);
+    return {
+      integrations: new Map(),
+      history: this.deps.history.batch(),
+      rate: this.deps.rateGate.batch(expected),
+    };
+  }
+
+  /** Writes the batch's attempts and gives its rate-limit lanes back; throws when either failed. */
+  async finishBatch(batch: DeliveryBatch): Promise<void> {
+    const [history, rate] = await Promise.allSettled([batch.history.flush(), batch.rate.finish()]);
+    if (history.status === 'rejected') throw history.reason;
+    if (rate.status === 'rejected') throw rate.reason;
   }
 
   /**
@@ -88,11 +116,11 @@ export class WebhookDelivery {
     batch?: DeliveryBatch,
   ): Promise<DeliveryDecision> {
     if (batch) return this.deliverIn(message, attempt, batch);
-    const own = this.newBatch();
+    const own = this.newBatch([message.integration_id]);
     try {
       return await this.deliverIn(message, attempt, own);
     } finally {
-      await own.history.flush();
+      await this.finishBatch(own);
     }
   }
 
@@ -143,12 +171,31 @@ export class WebhookDelivery {
       });
       return DONE;
     }
+    const limit = integration.callback_parameters.rate_limit;
+    let ticket: RateTicket | undefined;
+    if (limit) {
+      const place = await batch.rate.take(integration, limit);
+      if (!('slotAt' in place)) return this.parkForRate(writer, integration, event, attempt, place.heldUntil);
+      const turn = await batch.rate.turn(place);
+      if (!turn.go) return this.parkForRate(writer, integration, event, attempt, turn.heldUntil);
+      ticket = place;
+    }
     const breakerKey = `${integration.id}#${integration.created_at}`;
     const admission = deps.breakers.admit(breakerKey, deps.clock.now());
-    if (!admission.send) return this.park(writer, integration, event, attempt, admission);
-    const result = await this.sendWatched(integration, event, breakerKey, admission.trial);
+    if (!admission.send) {
+      if (ticket) batch.rate.done(ticket, false);
+      return this.park(writer, integration, event, attempt, admission);
+    }
+    let result: DispatchResult;
+    try {
+      result = await this.sendWatched(integration, event, breakerKey, admission.trial);
+    } catch (error) {
+      if (ticket) batch.rate.done(ticket, false);
+      throw error;
+    }
     const { outcome, url } = result;
     const now = deps.clock.now();
+    const pausedUntil = ticket ? await this.noteRateOutcome(batch.rate, ticket, outcome, now) : undefined;
     if (outcome.kind === 'retry') {
       if (deps.breakers.failed(breakerKey, now, admission.trial, outcome.reason) === 'opened') {
         const { failureThreshold } = deps.breakers.settings;
@@ -217,9 +264,79 @@ export class WebhookDelivery {
           `Request to URL ${url} answered HTTP status code 410 (Gone); integration stopped. Start it again to catch up.`,
         );
         return DONE;
-      case 'retry':
-        return this.retryOrGiveUp(writer, integration, message, event, attempt, result, outcome, now);
+      case 'retry': {
+        const decision = await this.retryOrGiveUp(
+          writer,
+          integration,
+          message,
+          event,
+          attempt,
+          result,
+          outcome,
+          now,
+        );
+        // A throttled message comes back no sooner than the pause it caused ends.
+        if (decision.done || pausedUntil === undefined) return decision;
+        const pause = Math.ceil((pausedUntil - now.getTime()) / 1000);
+        return { done: false, retryInSeconds: Math.max(decision.retryInSeconds, pause) };
+      }
     }
+  }
+
+  /**
+   * Frees a rate-limited request's lane; a 429 pauses the whole integration until its Retry-After (the
+   * retry schedule's first step without one, at most MAX_PAUSE_SECONDS) and halves its rate. Returns the end
+   * of that pause.
+   */
+  private async noteRateOutcome(
+    rate: RateBatch,
+    ticket: RateTicket,
+    outcome: DispatchResult['outcome'],
+    now: Date,
+  ): Promise<number | undefined> {
+    if (outcome.kind !== 'retry' || outcome.status !== 429) {
+      rate.done(ticket, outcome.kind === 'delivered');
+      return undefined;
+    }
+    const seconds = Math.min(
+      outcome.retryAfterSeconds ?? this.deps.settings.retryScheduleSeconds[0] ?? 1,
+      MAX_PAUSE_SECONDS,
+    );
+    const pausedUntil = now.getTime() + Math.max(1, seconds) * 1000;
+    // Paused in this batch before the lane is free, so no message of it waiting for the lane goes.
+    const pausing = rate.throttled(ticket, pausedUntil);
+    rate.done(ticket, false);
+    await pausing;
+    this.deps.metrics.count('WebhookThrottled');
+    return pausedUntil;
+  }
+
+  /**
+   * Puts a message back without a request while its integration's rate limit holds it: until a slot is
+   * expected, and once it has come back often, no sooner than its retry schedule (RATE_PARKS_BEFORE_BACKOFF).
+   * It keeps its retry budget, as a breaker-parked message does.
+   */
+  private async parkForRate(
+    writer: HistoryWriter,
+    integration: Integration,
+    event: LoggedEvent,
+    attempt: AttemptInfo,
+    heldUntil: number,
+  ): Promise<DeliveryDecision> {
+    const { deps } = this;
+    const now = deps.clock.now();
+    deps.metrics.count('WebhookRateLimited');
+    if (this.budgetSpent(attempt, now)) {
+      const error = 'Not sent: held back by the rate limit until the retry budget was spent';
+      writer.record(integration, event, 'failed', { at: now.toISOString(), duration_ms: 0, error });
+      await this.giveUp(event, integration.id, attempt, now, `${error}.`);
+      return DONE;
+    }
+    const untilSeconds = Math.ceil((heldUntil - now.getTime()) / 1000);
+    const backoff = attempt.attempt - RATE_PARKS_BEFORE_BACKOFF;
+    const scheduled =
+      backoff > 0 ? retryDelaySeconds(backoff, undefined, deps.settings.retryScheduleSeconds) : 0;
+    return { done: false, retryInSeconds: Math.max(1, untilSeconds, scheduled) };
   }
 
   private async retryOrGiveUp(

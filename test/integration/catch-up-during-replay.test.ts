@@ -21,6 +21,7 @@ import { Replays } from '../../lambdas/use-cases/replays.ts';
 import { ListQueue } from '../support/list-queue.ts';
 import { useEmulators } from '../support/local-runtime.ts';
 import { MemorySecretStore } from '../support/memory/integrations.ts';
+import { MemoryRateLimiterStore } from '../support/memory/rate-limits.ts';
 
 /**
  * Issue 9, finding 2: an integration registered with a `starts_at` older than the window (the seed's own
@@ -132,6 +133,7 @@ const setUp = async ({ edgeEvent = false } = {}) => {
       secrets: new MemorySecretStore(),
     }),
     exportFiles,
+    rateLimits: new MemoryRateLimiterStore(),
     clock,
     policy: { retentionDays: 30, allowInsecureCallbacks: true, maxIntegrations: 1000 },
   });

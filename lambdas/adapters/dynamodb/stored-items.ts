@@ -10,6 +10,7 @@ import type {
   RejectedEvent,
 } from '../../domain/integration.ts';
 import type { ReplayJob } from '../../domain/ports/replays.ts';
+import type { RateState } from '../../domain/rate-limit.ts';
 
 /**
  * The shapes of the items this code reads back from DynamoDB, checked where they enter: an item written by
@@ -276,3 +277,20 @@ export const publishRecordFromAttributes = (item: Record<string, unknown>): Publ
     received_at: received_at.S,
   });
 };
+
+const epochMs = z.number();
+const rateStateItem = z.looseObject({
+  generation: instant,
+  limit_per_second: z.optional(z.int()),
+  rate: z.optional(z.int()),
+  next_at: epochMs,
+  paused_until: z.optional(epochMs),
+  leases: z.record(z.string(), z.looseObject({ lanes: z.int(), expires_at: epochMs })),
+  successes: z.int(),
+  logged_at: z.optional(epochMs),
+  version: z.int(),
+});
+
+/** A rate-limited integration's limiter state, with the version its compare-and-set expects. */
+export const rateStateFromItem = (item: Record<string, unknown>): RateState & { version: number } =>
+  parse<RateState & { version: number }>(rateStateItem, 'rate limiter state', item);

@@ -7,6 +7,7 @@ import { DynamoEventLog } from '../../adapters/dynamodb/event-log.ts';
 import { DynamoIntegrationLog } from '../../adapters/dynamodb/integration-log.ts';
 import { DynamoIntegrationRepository } from '../../adapters/dynamodb/integration-repository.ts';
 import { DynamoPublishRequestStore } from '../../adapters/dynamodb/publish-request-store.ts';
+import { DynamoRateLimiterStore } from '../../adapters/dynamodb/rate-limiter-store.ts';
 import { DynamoRejectedEventStore } from '../../adapters/dynamodb/rejected-event-store.ts';
 import { DynamoReplayStore } from '../../adapters/dynamodb/replay-store.ts';
 import type { EventIdClaims } from '../../domain/ports/events.ts';
@@ -34,6 +35,9 @@ export const rejectedEventStore = (config: State, { aws }: Platform) =>
 
 export const deliveryStateStore = (config: State, { aws }: Platform) =>
   new DynamoDeliveryStateStore(dynamoDocumentClient(aws), config.STATE_TABLE_NAME);
+
+export const rateLimiterStore = (config: State, { aws }: Platform) =>
+  new DynamoRateLimiterStore(dynamoDocumentClient(aws), config.STATE_TABLE_NAME);
 
 export const replayStore = (config: State, { aws }: Platform) =>
   new DynamoReplayStore(dynamoDocumentClient(aws), config.STATE_TABLE_NAME);

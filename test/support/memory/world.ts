@@ -32,6 +32,7 @@ import {
 } from './integrations.ts';
 import { MemoryClock, MemoryMetrics, MemoryOperationLog, MemoryQueue } from './platform.ts';
 import { MemoryPublishRequestStore } from './publish-requests.ts';
+import { MemoryRateLimiterStore } from './rate-limits.ts';
 import { MemoryReplayStore } from './replays.ts';
 
 export const RETENTION_DAYS = 30;
@@ -54,6 +55,7 @@ export const memoryWorld = (start: string | Date = '2026-11-30T12:00:00.000Z') =
   /** As a deployment with the entity index keeps it. */
   const entityIndex = new MemoryEntityIndex(eventLog);
   const deliveryState = new MemoryDeliveryStateStore();
+  const rateLimits = new MemoryRateLimiterStore();
   const history = new MemoryDeliveryHistory(clock, RETENTION_DAYS);
   const replayStore = new MemoryReplayStore();
   const exportState = new MemoryExportStateStore();
@@ -140,6 +142,7 @@ export const memoryWorld = (start: string | Date = '2026-11-30T12:00:00.000Z') =
     idClaims,
     entityIndex,
     deliveryState,
+    rateLimits,
     history,
     replayStore,
     exportState,

@@ -21,6 +21,7 @@ const setUp = (world: MemoryWorld = memoryWorld(), exportFiles = world.exportFlu
     replays: world.replayJobs,
     remover: world.remover,
     exportFiles,
+    rateLimits: world.rateLimits,
     clock: world.clock,
     policy: world.policy,
   }),
@@ -242,5 +243,42 @@ describe('IntegrationRegistry.delete', () => {
     await registry.delete(body.id);
     expect(world.exportFlusher.calls).toEqual([]);
     await expect(registry.delete(body.id)).rejects.toBeInstanceOf(NotFoundError);
+  });
+});
+
+describe('callback_parameters.rate_limit', () => {
+  const withLimit = (rate_limit: unknown) =>
+    webhookBody({ callback_parameters: { callback_url: 'https://erp.example.com/events', rate_limit } });
+
+  it.each([
+    [{ per_second: 0 }, 'callback_parameters.rate_limit.per_second'],
+    [{ per_second: 1001 }, 'callback_parameters.rate_limit.per_second'],
+    [{ per_second: 1.5 }, 'callback_parameters.rate_limit.per_second'],
+    [{ max_in_flight: 101 }, 'callback_parameters.rate_limit.max_in_flight'],
+    [{}, 'callback_parameters.rate_limit'],
+    [{ per_second: 5, burst: 2 }, 'callback_parameters.rate_limit.burst'],
+  ])('refuses %j with 400 naming %s', async (rateLimit, field) => {
+    const { registry } = setUp();
+    await expect(registry.register(withLimit(rateLimit))).rejects.toMatchObject({ statusCode: 400, field });
+  });
+
+  it('is kept, shown by GET with where the integration stands, and set or removed by PATCH', async () => {
+    const { world, registry } = setUp();
+    const body = withLimit({ per_second: 10, max_in_flight: 2 });
+    await registry.register(body);
+    const view = await registry.get(body.id);
+    expect(view.callback_parameters?.rate_limit).toEqual({ per_second: 10, max_in_flight: 2 });
+    expect(view.rate_limit_state).toEqual({ current_per_second: 10, in_flight: 0 });
+    await world.stopper.stop(body.id, 'Stopped via API.');
+    await registry.update(body.id, {
+      callback_parameters: { callback_url: 'https://erp.example.com/events', rate_limit: { per_second: 3 } },
+    });
+    expect((await registry.get(body.id)).rate_limit_state).toEqual({ current_per_second: 3 });
+    await registry.update(body.id, {
+      callback_parameters: { callback_url: 'https://erp.example.com/events' },
+    });
+    const plain = await registry.get(body.id);
+    expect(plain.callback_parameters?.rate_limit).toBeUndefined();
+    expect(plain.rate_limit_state).toBeUndefined();
   });
 });

@@ -1,9 +1,9 @@
 import { describe, expect, it, vi } from 'vitest';
-import { breakerSettingsFor, CircuitBreakers } from '../../../lambdas/domain/circuit-breaker.ts';
+import { breakerSettingsFor } from '../../../lambdas/domain/circuit-breaker.ts';
 import type { Integration } from '../../../lambdas/domain/integration.ts';
 import { type DeliveryMessage, inlineEventOf } from '../../../lambdas/domain/messages.ts';
-import { WebhookDelivery } from '../../../lambdas/use-cases/webhook-delivery.ts';
 import { DAY_MS, HOUR_MS, isoPlus, loggedEvent, webhookIntegration } from '../../support/memory/fixtures.ts';
+import { deliveryProcess } from '../../support/memory/webhook-delivery.ts';
 import { memoryWorld } from '../../support/memory/world.ts';
 
 const RETRY_BUDGET_MS = 12 * HOUR_MS;
@@ -14,24 +14,10 @@ const FAILURES = breakerSettingsFor(RETRY_SCHEDULE_SECONDS).failureThreshold;
 
 const setUp = async (overrides: Partial<Integration> = {}) => {
   const world = memoryWorld();
-  const delivery = new WebhookDelivery({
-    integrations: world.integrations,
-    stopper: world.stopper,
-    eventLog: world.eventLog,
-    dispatcher: world.dispatcher,
-    breakers: new CircuitBreakers(breakerSettingsFor(RETRY_SCHEDULE_SECONDS)),
-    rejected: world.rejected,
-    history: world.history,
-    logs: world.logs,
-    deliveryState: world.deliveryState,
-    metrics: world.metrics,
-    log: world.operationLog,
-    clock: world.clock,
-    settings: {
-      retryBudgetMs: RETRY_BUDGET_MS,
-      stopWindowMs: STOP_WINDOW_MS,
-      retryScheduleSeconds: RETRY_SCHEDULE_SECONDS,
-    },
+  const delivery = deliveryProcess(world, {
+    retryBudgetMs: RETRY_BUDGET_MS,
+    stopWindowMs: STOP_WINDOW_MS,
+    retryScheduleSeconds: RETRY_SCHEDULE_SECONDS,
   });
   const integration = world.integrations.seed(webhookIntegration(overrides));
   const event = loggedEvent(isoPlus(world.clock.now(), -5000));

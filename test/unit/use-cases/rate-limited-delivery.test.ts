@@ -1,0 +1,211 @@
+import { describe, expect, it } from 'vitest';
+import type { Integration } from '../../../lambdas/domain/integration.ts';
+import type { DeliveryMessage } from '../../../lambdas/domain/messages.ts';
+import type { HttpSender, SendResult } from '../../../lambdas/domain/ports/deliveries.ts';
+import type { RateLimit } from '../../../lambdas/domain/rate-limit.ts';
+import type { WebhookDelivery } from '../../../lambdas/use-cases/webhook-delivery.ts';
+import { WebhookDispatcher } from '../../../lambdas/use-cases/webhook-dispatcher.ts';
+import { ApiKeyAuthorizer } from '../../support/memory/deliveries.ts';
+import { isoPlus, loggedEvent, webhookIntegration } from '../../support/memory/fixtures.ts';
+import type { MemoryClock } from '../../support/memory/platform.ts';
+import { deliveryProcess } from '../../support/memory/webhook-delivery.ts';
+import { type MemoryWorld, memoryWorld } from '../../support/memory/world.ts';
+
+const RETRY_SCHEDULE_SECONDS = [1, 5, 30];
+
+/**
+ * Virtual time: `wait` registers a timer, and `run` moves the clock to the next timer whenever every
+ * promise is waiting on one. The interleaving of concurrent batches is then deterministic, with no sleep.
+ */
+class VirtualTime {
+  private timers: { at: number; resolve: () => void }[] = [];
+  constructor(private readonly clock: MemoryClock) {}
+
+  wait = (ms: number): Promise<void> =>
+    new Promise((resolve) => this.timers.push({ at: this.clock.now().getTime() + Math.max(0, ms), resolve }));
+
+  async run<T>(work: Promise<T>): Promise<T> {
+    let finished = false;
+    work.then(
+      () => (finished = true),
+      () => (finished = true),
+    );
+    while (!finished) {
+      for (let i = 0; i < 20; i++) await new Promise((resolve) => setImmediate(resolve));
+      if (finished) break;
+      this.timers.sort((a, b) => a.at - b.at);
+      const next = this.timers.shift();
+      if (!next) throw new Error('stalled: nothing to wait for');
+      if (next.at > this.clock.now().getTime()) this.clock.set(new Date(next.at));
+      next.resolve();
+    }
+    return work;
+  }
+}
+
+/** A receiver that takes `latencyMs` of virtual time per request, recording when each arrived. */
+class TimedReceiver implements HttpSender {
+  readonly arrivals: { at: number; eventId: string }[] = [];
+  open = 0;
+  maxOpen = 0;
+  /** Answers by arrival number (0-based); 200 otherwise. */
+  readonly answers = new Map<number, { status: number; headers: Record<string, string> }>();
+
+  constructor(
+    private readonly time: VirtualTime,
+    private readonly clock: MemoryClock,
+    private readonly latencyMs: number,
+  ) {}
+
+  async post(_url: string, body: string): Promise<SendResult> {
+    const index = this.arrivals.length;
+    this.arrivals.push({ at: this.clock.now().getTime(), eventId: (JSON.parse(body) as { id: string }).id });
+    this.open += 1;
+    this.maxOpen = Math.max(this.maxOpen, this.open);
+    await this.time.wait(this.latencyMs);
+    this.open -= 1;
+    const answer = this.answers.get(index) ?? { status: 200, headers: {} };
+    return { ok: true, ...answer, excerpt: '', durationMs: this.latencyMs };
+  }
+}
+
+/** Most arrivals within any one-second window. */
+const busiestSecond = (times: number[]): number =>
+  Math.max(0, ...times.map((start) => times.filter((at) => at >= start && at < start + 1000).length));
+
+const setUp = async (rateLimit: RateLimit | undefined, events: number, latencyMs = 50) => {
+  const world = memoryWorld();
+  const time = new VirtualTime(world.clock);
+  const receiver = new TimedReceiver(time, world.clock, latencyMs);
+  const integration = world.integrations.seed(
+    webhookIntegration({
+      callback_parameters: {
+        callback_url: 'https://erp.example.com/events',
+        ...(rateLimit && { rate_limit: rateLimit }),
+      },
+    }),
+  );
+  const messages: DeliveryMessage[] = [];
+  for (let i = 0; i < events; i++) {
+    const event = loggedEvent(isoPlus(world.clock.now(), -1000));
+    await world.eventLog.put(event);
+    messages.push({
+      integration_id: integration.id,
+      generation: integration.created_at,
+      event_id: event.id,
+      received_at: event.received_at,
+    });
+  }
+  /** A delivery process (a Lambda instance): its own breakers, the shared stores. */
+  const dispatcher = new WebhookDispatcher({
+    secrets: world.secrets,
+    sender: receiver,
+    authorizer: new ApiKeyAuthorizer(),
+    clock: world.clock,
+    userAgent: 'event-stream-test',
+  });
+  const process = () =>
+    deliveryProcess(world, {
+      retryBudgetMs: 3_600_000,
+      stopWindowMs: 86_400_000,
+      retryScheduleSeconds: RETRY_SCHEDULE_SECONDS,
+      dispatcher,
+      wait: time.wait,
+    });
+  return { world, time, receiver, integration, messages, process };
+};
+
+/**
+ * A webhook queue with `pollers` consumers side by side, each taking batches of up to 10 visible messages
+ * and putting back what its delivery says to retry, as SQS and the local runtime do.
+ */
+const drain = async (
+  world: MemoryWorld,
+  time: VirtualTime,
+  messages: DeliveryMessage[],
+  processes: WebhookDelivery[],
+) => {
+  const queue = messages.map((message) => ({ message, visibleAt: 0, receives: 0 }));
+  const firstSentAt = world.clock.now();
+  const poll = async (delivery: WebhookDelivery) => {
+    while (queue.length > 0) {
+      const now = world.clock.now().getTime();
+      const batch = queue.filter((entry) => entry.visibleAt <= now).slice(0, 10);
+      if (batch.length === 0) {
+        await time.wait(100);
+        continue;
+      }
+      for (const entry of batch) entry.visibleAt = Number.POSITIVE_INFINITY;
+      const context = delivery.newBatch(batch.map((entry) => entry.message.integration_id));
+      const decisions = await Promise.all(
+        batch.map((entry) =>
+          delivery.deliver(entry.message, { attempt: ++entry.receives, firstSentAt }, context),
+        ),
+      );
+      await delivery.finishBatch(context);
+      const after = world.clock.now().getTime();
+      batch.forEach((entry, i) => {
+        const decision = decisions[i];
+        if (!decision || decision.done) queue.splice(queue.indexOf(entry), 1);
+        else entry.visibleAt = after + decision.retryInSeconds * 1000;
+      });
+    }
+  };
+  await time.run(Promise.all(processes.map(poll)));
+  return queue;
+};
+
+const delivered = async (world: MemoryWorld, integration: Integration, messages: DeliveryMessage[]) => {
+  const records = await Promise.all(
+    messages.map((m) => world.history.get(integration, m.received_at, m.event_id)),
+  );
+  return records.filter((record) => record?.status === 'delivered').length;
+};
+
+describe('rate-limited webhook delivery across concurrent processes', () => {
+  it('never sends more than per_second in any one-second window, nor more than max_in_flight at once', async () => {
+    const { world, time, receiver, integration, messages, process } = await setUp(
+      { per_second: 10, max_in_flight: 2 },
+      60,
+    );
+    const left = await drain(world, time, messages, [process(), process(), process(), process()]);
+    expect(left).toEqual([]);
+    expect(await delivered(world, integration, messages)).toBe(60);
+    expect(new Set(receiver.arrivals.map((a) => a.eventId)).size).toBe(60);
+    expect(receiver.arrivals).toHaveLength(60);
+    expect(busiestSecond(receiver.arrivals.map((a) => a.at))).toBeLessThanOrEqual(10);
+    expect(receiver.maxOpen).toBeLessThanOrEqual(2);
+    expect(world.metrics.counts.get('WebhookRateLimited')).toBeGreaterThan(0);
+  });
+
+  it('holds a slow receiver to max_in_flight alone', async () => {
+    const { world, time, receiver, messages, process } = await setUp({ max_in_flight: 3 }, 40, 700);
+    await drain(world, time, messages, [process(), process(), process(), process()]);
+    expect(receiver.arrivals).toHaveLength(40);
+    expect(receiver.maxOpen).toBe(3);
+  });
+
+  it('a 429 pauses the whole integration for its Retry-After and halves the rate; successes raise it back', async () => {
+    const { world, time, receiver, integration, messages, process } = await setUp({ per_second: 8 }, 80);
+    receiver.answers.set(5, { status: 429, headers: { 'retry-after': '3' } });
+    await drain(world, time, messages, [process(), process(), process(), process()]);
+    expect(await delivered(world, integration, messages)).toBe(80);
+    const throttledAt = (receiver.arrivals[5]?.at ?? 0) + 50; // its answer came after the latency
+    const during = receiver.arrivals.filter((a) => a.at > throttledAt && a.at < throttledAt + 3000);
+    expect(during).toEqual([]);
+    const entries = await world.logs.list(integration.id);
+    const changes = entries.filter((entry) => entry.action === 'rate_changed');
+    expect(changes[0]?.reason).toContain('halved to 4/s');
+    // Recovery: every rate successes add 1/s, back to the limit.
+    expect((await world.rateLimits.get(integration.id))?.rate).toBe(8);
+    const after = receiver.arrivals.filter((a) => a.at >= throttledAt + 3000).map((a) => a.at);
+    expect(busiestSecond(after.slice(0, 8))).toBeLessThanOrEqual(4);
+  });
+
+  it('costs integrations without a rate_limit nothing', async () => {
+    const { world, time, receiver, messages, process } = await setUp(undefined, 30);
+    await drain(world, time, messages, [process(), process()]);
+    expect(receiver.arrivals).toHaveLength(30);
+    expect(world.rateLimits.writes).toBe(0);
+  });
+});
