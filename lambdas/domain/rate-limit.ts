@@ -3,9 +3,11 @@
  * state shared by every delivery process (the state table's `RATE#{id}` item), changed with pure functions
  * here and written back with a compare-and-set by the store.
  *
- * - `per_second`: requests are paced, not burst: each granted request gets its own slot, `1000 / rate` ms
- *   after the previous one (a token bucket that holds a single token), so no one-second window ever holds
- *   more than `rate` slots. A batch takes the slots that start within the next second (`HORIZON_MS`).
+ * - `per_second`: requests are paced, not burst: each granted request gets its own slot,
+ *   `(1000 + JITTER_ALLOWANCE_MS) / rate` ms after the previous one (a token bucket that holds a single
+ *   token), and leaves within SEND_TOLERANCE_MS of it or not at all; so even with a request sent late in its
+ *   tolerance and another early, and the network's own jitter, no one-second window at the receiver holds
+ *   more than `rate` requests. A batch takes the slots that start within the next second (`HORIZON_MS`).
  * - `max_in_flight`: a batch leases lanes (requests it may have open at once); each lease expires
  *   (`LEASE_MS`, longer than a delivery invocation may run) so the lanes of a crashed process come back.
  * - AIMD: a 429 pauses the integration until its Retry-After and halves the current rate (once per pause,
@@ -24,6 +26,11 @@ export const RATE_LIMIT_BOUNDS = {
   per_second: { min: 1, max: 1000 },
   max_in_flight: { min: 1, max: 100 },
 } as const;
+
+/** A request leaves at most this long after its slot (a busy lane or a late timer), else it waits for another. */
+export const SEND_TOLERANCE_MS = 50;
+/** What slots leave of each second for sending late within the tolerance and for the network's jitter. */
+export const JITTER_ALLOWANCE_MS = 100;
 
 /** Slots are handed out this far ahead: a batch waits at most about this long for its last slot. */
 export const HORIZON_MS = 1000;
@@ -136,7 +143,7 @@ export const admit = (
   let interval = 0;
   let nextAt = state.next_at;
   if (state.rate !== undefined) {
-    interval = 1000 / state.rate;
+    interval = (1000 + JITTER_ALLOWANCE_MS) / state.rate;
     firstSlot = Math.max(now, state.next_at);
     const room = Math.ceil((now + HORIZON_MS - firstSlot) / interval);
     granted = Math.max(0, Math.min(requested, room));

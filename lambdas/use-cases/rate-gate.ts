@@ -13,6 +13,7 @@ import {
   type RateState,
   rateView,
   release,
+  SEND_TOLERANCE_MS,
   throttle,
 } from '../domain/rate-limit.ts';
 
@@ -195,9 +196,16 @@ export class RateBatch {
     const { allotment } = ticket;
     await allotment.lane();
     await this.gate.wait(ticket.slotAt - this.gate.now());
-    if (allotment.pausedUntil > this.gate.now()) {
+    const now = this.gate.now();
+    if (allotment.pausedUntil > now) {
       allotment.laneBack();
       return { go: false, heldUntil: allotment.pausedUntil };
+    }
+    // Sent later than its slot allows (its lane freed late), it could crowd the next slot's request into
+    // one second with too many others: it waits for a slot of its own instead.
+    if (now > ticket.slotAt + SEND_TOLERANCE_MS) {
+      allotment.laneBack();
+      return { go: false, heldUntil: now };
     }
     return { go: true };
   }

@@ -2,10 +2,12 @@ import { describe, expect, it } from 'vitest';
 import {
   admit,
   currentState,
+  JITTER_ALLOWANCE_MS,
   LEASE_MS,
   type RateLimit,
   type RateState,
   release,
+  SEND_TOLERANCE_MS,
   throttle,
 } from '../../lambdas/domain/rate-limit.ts';
 
@@ -34,6 +36,24 @@ describe('rate limit arithmetic', () => {
       expect(taken.filter((at) => at >= start && at < start + 1000).length).toBeLessThanOrEqual(10);
     }
     expect(taken.length).toBeGreaterThanOrEqual(50);
+  });
+
+  it('leaves room in each second for a request sent late within its tolerance and for network jitter', () => {
+    const limit = { per_second: 5 };
+    let state: RateState = fresh(limit);
+    const taken: number[] = [];
+    for (let now = T0; now < T0 + 5000; now += 100) {
+      const result = admit(state, limit, 10, `lease-${now}`, now);
+      state = result.state;
+      taken.push(...slots(result.grant));
+    }
+    // Worst case at the receiver: every other request leaves at the end of its tolerance and arrives with
+    // the most jitter the allowance leaves; the others leave and arrive on time.
+    const arrivals = taken.map((at, i) => (i % 2 ? at : at + JITTER_ALLOWANCE_MS)).sort((a, b) => a - b);
+    for (const start of arrivals) {
+      expect(arrivals.filter((at) => at >= start && at < start + 1000).length).toBeLessThanOrEqual(5);
+    }
+    expect(SEND_TOLERANCE_MS).toBeLessThan(JITTER_ALLOWANCE_MS);
   });
 
   it('leases at most max_in_flight lanes; a released or expired lease gives them back', () => {
