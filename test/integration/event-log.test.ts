@@ -56,13 +56,24 @@ describe('event log', () => {
   it('never returns an event past its retention, though TTL has not deleted it yet', async () => {
     const tableName = emulators.env.EVENT_LOG_TABLE_NAME as string;
     const client = documents();
-    const old = event('11111111-1111-4111-8111-111111111111', '2026-09-01T00:00:00.000Z');
-    const at = (iso: string) =>
-      new DynamoEventLog(client, tableName, 'acme', 30, { now: () => new Date(iso) }, false);
-    const chunk = await at('2026-09-01T00:00:01.000Z').put(old);
-    expect(await at('2026-09-20T00:00:00.000Z').get(old.received_at, old.id, chunk)).toEqual(old);
-    expect(await at('2026-09-20T00:00:00.000Z').get(old.received_at, old.id)).toEqual(old);
-    expect(await at('2026-10-02T00:00:00.000Z').get(old.received_at, old.id, chunk)).toBeUndefined();
+    const DAY_MS = 86_400_000;
+    // Received tomorrow by the machine's clock, so DynamoDB Local's own TTL (it does apply it) leaves the item
+    // alone throughout; the log's clock is what moves past the retention.
+    const receivedAt = new Date(Date.now() + DAY_MS).toISOString();
+    const old = event(randomUUID(), receivedAt);
+    const at = (ms: number) =>
+      new DynamoEventLog(
+        client,
+        tableName,
+        'acme',
+        30,
+        { now: () => new Date(Date.parse(receivedAt) + ms) },
+        false,
+      );
+    const chunk = await at(1000).put(old);
+    expect(await at(19 * DAY_MS).get(old.received_at, old.id, chunk)).toEqual(old);
+    expect(await at(19 * DAY_MS).get(old.received_at, old.id)).toEqual(old);
+    expect(await at(31 * DAY_MS).get(old.received_at, old.id, chunk)).toBeUndefined();
   });
 
   it('keeps a publish of 100 events in a few items, and reads ranges in order page after page', async () => {
