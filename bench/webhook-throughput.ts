@@ -115,15 +115,16 @@ export const benchWebhookThroughput = async (options: WebhookBenchOptions): Prom
                 logged.slice(n, n + SQS_BATCH_SIZE).map((event, k) => ({ event, id, chunk: chunks[n + k] })),
               ),
         );
-        const messages = pairs.map(
-          ({ event, id, chunk }): DeliveryMessage => ({
+        const messages = pairs.map(({ event, id, chunk }): DeliveryMessage => {
+          // As the router makes them: a small event goes along, a large one is a reference to its chunk.
+          const inline = inlineEventOf(event);
+          return {
             integration_id: id,
             event_id: event.id,
             received_at: event.received_at,
-            // As the router makes them: a small event goes along, a large one is a reference to its chunk.
-            ...(inlineEventOf(event) ? { event: inlineEventOf(event) } : chunk !== undefined && { chunk }),
-          }),
-        );
+            ...(inline ? { event: inline } : chunk !== undefined && { chunk }),
+          };
+        });
         const bare = pairs.map(
           ({ event, id }): BarePost => ({
             path: `/${id}`,

@@ -34,9 +34,16 @@ export class OperatorConsole extends Construct {
 
   constructor(scope: Construct, id: string, props: OperatorConsoleProps) {
     super(scope, id);
-    // Built once per synth (esbuild, a fraction of a second) and copied beside the function's bundle.
-    const built = mkdtempSync(join(tmpdir(), 'event-stream-console-'));
-    writeConsoleAssets(built);
+    // Built when the function is bundled (esbuild, a fraction of a second), once, and copied beside its
+    // bundle: a synth that skips bundling (the infra tests) builds nothing.
+    let built: string | undefined;
+    const assets = (): string => {
+      if (built === undefined) {
+        built = mkdtempSync(join(tmpdir(), 'event-stream-console-'));
+        writeConsoleAssets(built);
+      }
+      return built;
+    };
     const { signIn } = props;
     this.handler = new AppFunction(this, 'Handler', {
       entry: CONSOLE_ENTRY,
@@ -55,7 +62,7 @@ export class OperatorConsole extends Construct {
         commandHooks: {
           beforeBundling: () => [],
           beforeInstall: () => [],
-          afterBundling: (_inputDir: string, outputDir: string) => [`cp "${built}"/* "${outputDir}/"`],
+          afterBundling: (_inputDir: string, outputDir: string) => [`cp "${assets()}"/* "${outputDir}/"`],
         },
       },
     });

@@ -136,7 +136,7 @@ export const admit = (
   const freeLanes =
     limit.max_in_flight === undefined
       ? requested
-      : limit.max_in_flight - Object.values(leases).reduce((sum, lease) => sum + lease.lanes, 0);
+      : limit.max_in_flight - lanesInUse({ ...state, leases }, now);
   if (freeLanes <= 0) return nothing(now + NO_LANE_RETRY_MS);
   let granted = requested;
   let firstSlot = now;

@@ -42,7 +42,7 @@ export const composeApi = (config: ConfigOf<typeof API_ENTRY>, platform: Platfor
   const secrets = secretStore(config, platform);
   const eventLog = eventLogStore(config, platform);
   const history = deliveryHistoryStore(config, platform);
-  const entities = entityEvents(config, platform);
+  const entities = entityEvents(config, platform, eventLog);
   // Tokens only need to survive as long as a listing; the key only has to be this deployment's.
   const tokenKey = `${config.STATE_TABLE_NAME}|${config.EVENT_LOG_TABLE_NAME}`;
   const dispatcher = webhookDispatcher(config, platform);

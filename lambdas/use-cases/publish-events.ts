@@ -77,7 +77,7 @@ export class PublishEvents {
       return ids;
     }
     if (stored.body_hash === record.body_hash && stored.ids.length === events.length) {
-      return this.repeat(key, events, stored, now);
+      return this.repeat(key, events, stored, now, given);
     }
     if (key.kind === 'explicit') throw new IdempotencyKeyReusedError();
     return this.repeatIds(envelopes, stored, receivedAt, given);
@@ -93,6 +93,7 @@ export class PublishEvents {
     events: readonly PublishedEvent[],
     stored: PublishRecord,
     now: Date,
+    given: ReadonlySet<string>,
   ): Promise<string[]> {
     const receivedAt = new Date(stored.received_at);
     // `published_at` is filled from the same instant the first time filled it from.
@@ -107,7 +108,7 @@ export class PublishEvents {
     );
     const missing = envelopes.filter((_, index) => logged[index] === undefined);
     const delayMs = receivedAt.getTime() + REPEAT_SETTLE_MS - now.getTime();
-    await this.enqueue(missing, stored.received_at, givenIds(events), Math.max(0, Math.ceil(delayMs / 1000)));
+    await this.enqueue(missing, stored.received_at, given, Math.max(0, Math.ceil(delayMs / 1000)));
     this.deps.log.info('Publish request repeated', {
       key_kind: key.kind,
       received_at: stored.received_at,

@@ -1,7 +1,6 @@
-import { createHash } from 'node:crypto';
 import type { CircuitBreakers } from '../domain/circuit-breaker.ts';
 import { mayRepeatDelivery, retryDelaySeconds } from '../domain/delivery-rules.ts';
-import type { LoggedEvent } from '../domain/event.ts';
+import { type LoggedEvent, shardOf } from '../domain/event.ts';
 import type { DeliveryStatus, Integration, LogAction } from '../domain/integration.ts';
 import { type DeliveryMessage, eventOfMessage } from '../domain/messages.ts';
 import type { DeliveryHistory, DeliveryStateStore, HistoryWriter } from '../domain/ports/deliveries.ts';
@@ -460,7 +459,7 @@ export class WebhookDelivery {
     const untilSeconds = Math.ceil((until.getTime() - now.getTime()) / 1000);
     // Spread over a cooldown after the trial, by event: parked together, a receiver's messages would all come
     // back at the trial at once, and re-parking a thousand of them holds every delivery slot for seconds.
-    const spread = Math.floor(spreadFraction(event.id) * (deps.breakers.settings.cooldownMs / 1000));
+    const spread = Math.floor((shardOf(event.id, 256) / 256) * (deps.breakers.settings.cooldownMs / 1000));
     const scheduled = retryDelaySeconds(attempt.attempt, undefined, deps.settings.retryScheduleSeconds);
     return { done: false, retryInSeconds: Math.max(1, untilSeconds + spread, scheduled) };
   }
@@ -551,10 +550,6 @@ export class WebhookDelivery {
     await this.deps.logs.append(integrationId, [{ action, reason, created_at: now.toISOString() }]);
   }
 }
-
-/** A fraction in [0, 1) fixed per event id and spread evenly across ids. */
-const spreadFraction = (eventId: string): number =>
-  createHash('sha1').update(eventId).digest().readUInt32BE(0) / 2 ** 32;
 
 /** The event as receivers get it (the log's own fields left out). */
 export const envelopeOf = (event: LoggedEvent) => ({

@@ -21,6 +21,7 @@ import type { Clock } from '../../domain/ports/platform.ts';
 import { type ShardItem, type ShardPage, shardReadStart } from '../../domain/sharded-merge.ts';
 import {
   deleteKeys,
+  expiresAtOf,
   frontierOf,
   instantOf,
   isExpired,
@@ -30,7 +31,6 @@ import {
 } from './partition.ts';
 import { type DeliveryEntry, deliveryEntriesFromItem } from './stored-items.ts';
 
-const DAY_S = 86_400;
 /** Sort-key prefix of a temporary integration's pending markers: after every `{received_at}` key. */
 const PENDING = 'P#';
 
@@ -305,7 +305,7 @@ export class DynamoDeliveryHistory implements DeliveryHistory {
   }
 
   private expiresAt(receivedAt: string): number {
-    return Math.floor(Date.parse(receivedAt) / 1000) + this.retentionDays * DAY_S;
+    return expiresAtOf(receivedAt, this.retentionDays);
   }
 }
 

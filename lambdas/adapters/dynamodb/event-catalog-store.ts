@@ -10,15 +10,13 @@ import type { SeenEventType, Sighting, StoredEventSchema } from '../../domain/ev
 import type { EventCatalogStore, EventSightings } from '../../domain/ports/event-types.ts';
 import type { Clock } from '../../domain/ports/platform.ts';
 import { retentionWindowStart } from '../../domain/retention.ts';
-import { getAll, queryAll } from './partition.ts';
+import { expiresAtOf, getAll, queryAll } from './partition.ts';
 import { eventSchemaFromItem, seenEventTypeFromItem } from './stored-items.ts';
 
 /** The catalog's partition: a few hundred names at most, so listing them is one Query. */
 const PK = 'EVENT_TYPES';
 const SEEN = 'SEEN#';
 const SCHEMA = 'SCHEMA#';
-const DAY_S = 86_400;
-
 const seenKey = (name: string) => ({ pk: PK, sk: `${SEEN}${name}` });
 const schemaKey = (name: string) => ({ pk: PK, sk: `${SCHEMA}${name}` });
 
@@ -50,7 +48,7 @@ export class DynamoEventCatalogStore implements EventCatalogStore, EventSighting
       ':first': sighting.first,
       ':last': sighting.last,
       ':window': windowStart,
-      ':expires': Math.floor(Date.parse(sighting.last) / 1000) + this.retentionDays * DAY_S,
+      ':expires': expiresAtOf(sighting.last, this.retentionDays),
     };
     try {
       await this.client.send(

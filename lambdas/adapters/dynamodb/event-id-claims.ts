@@ -2,8 +2,7 @@ import { ConditionalCheckFailedException } from '@aws-sdk/client-dynamodb';
 import { type DynamoDBDocumentClient, PutCommand } from '@aws-sdk/lib-dynamodb';
 import type { EventIdClaims } from '../../domain/ports/events.ts';
 import type { Clock } from '../../domain/ports/platform.ts';
-
-const DAY_S = 86_400;
+import { expiresAtOf } from './partition.ts';
 
 /**
  * Event id claims in the event log table: `pk = {tenant}#ID#{event id}`, `sk = ID`, holding the
@@ -28,7 +27,7 @@ export class DynamoEventIdClaims implements EventIdClaims {
             pk: `${this.tenant}#ID#${eventId}`,
             sk: 'ID',
             received_at: receivedAt,
-            expires_at: Math.floor(Date.parse(receivedAt) / 1000) + this.retentionDays * DAY_S,
+            expires_at: expiresAtOf(receivedAt, this.retentionDays),
           },
           // The same publish again keeps its claim; any other finds it taken. A claim past its TTL (not yet
           // deleted) is over: its event has left the window, so the id may be published anew.

@@ -14,6 +14,7 @@ import type { EventLogStore, EventRangeQuery } from '../../domain/ports/events.t
 import type { Clock } from '../../domain/ports/platform.ts';
 import { type ShardItem, type ShardPage, shardReadStart } from '../../domain/sharded-merge.ts';
 import {
+  expiresAtOf,
   frontierOf,
   getAll,
   instantOf,
@@ -23,8 +24,6 @@ import {
   readWholeInstants,
 } from './partition.ts';
 import { loggedEventsFromChunk } from './stored-items.ts';
-
-const DAY_S = 86_400;
 
 /**
  * Most JSON bytes of one chunk before compression: keeps an item far below DynamoDB's 400 KB whatever the
@@ -193,7 +192,7 @@ export class DynamoEventLog implements EventLogStore {
             ...(entity_id !== undefined && { entity_id }),
           })),
         );
-        const expiresAt = Math.floor(Date.parse(receivedAt) / 1000) + this.retentionDays * DAY_S;
+        const expiresAt = expiresAtOf(receivedAt, this.retentionDays);
         items.push({
           ...this.chunkKey(receivedAt, chunk),
           received_at: receivedAt,

@@ -190,6 +190,10 @@ export const readWholeInstants = async (
 export const frontierOf = (open: string, descending?: boolean): string =>
   descending ? `${open}#\uffff` : open;
 
+/** The TTL (`expires_at`, epoch seconds) of an item kept `retentionDays` from the instant `from`. */
+export const expiresAtOf = (from: string, retentionDays: number): number =>
+  Math.floor(Date.parse(from) / 1000) + retentionDays * 86_400;
+
 /** Whether an item's TTL has passed: DynamoDB deletes expired items up to days late, so reads skip them. */
 export const isExpired = (item: Record<string, unknown>, now: Date): boolean =>
   typeof item.expires_at === 'number' && item.expires_at <= Math.floor(now.getTime() / 1000);

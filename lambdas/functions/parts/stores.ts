@@ -79,10 +79,16 @@ export const eventIdClaims = (
       )
     : EVERY_ID_FRESH;
 
-/** The events about one entity: from the entity index where kept, else read from the event log's range. */
-export const entityEvents = (config: EventLog & Pick<Settings, 'ENTITY_INDEX'>, platform: Platform) => {
-  const eventLog = eventLogStore(config, platform);
-  return config.ENTITY_INDEX
+/**
+ * The events about one entity, read through `eventLog` (the function's own, so their reads share its
+ * batching): from the entity index where kept, else from the event log's range.
+ */
+export const entityEvents = (
+  config: EventLog & Pick<Settings, 'ENTITY_INDEX'>,
+  platform: Platform,
+  eventLog: DynamoEventLog,
+) =>
+  config.ENTITY_INDEX
     ? new DynamoEntityIndex(
         dynamoDocumentClient(platform.aws),
         config.EVENT_LOG_TABLE_NAME,
@@ -91,7 +97,6 @@ export const entityEvents = (config: EventLog & Pick<Settings, 'ENTITY_INDEX'>, 
         platform.clock,
       )
     : new ScannedEntityEvents(eventLog);
-};
 
 export const deliveryHistoryStore = (
   config: Pick<Settings, 'DELIVERIES_TABLE_NAME' | 'EVENT_RETENTION_DAYS'>,
