@@ -20,9 +20,32 @@ export interface EventEnvelope {
 export interface LoggedEvent extends EventEnvelope {
   /** When the ingest API (or the queue, for EventBridge) took it: the log's order and replay cursor. */
   received_at: string;
+  /**
+   * Its index in the publish request that brought it (absent for EventBridge events, one per message):
+   * events received at one instant are in publish order by it.
+   */
+  position?: number;
 }
 
 export const MAX_ENTITY_ID_LENGTH = 256;
+
+/**
+ * Where an event stands in publish order: by the time the API received it, then its position in its
+ * publish request, then (for events without a position) its id. Sorts as a string; also the key of the
+ * event in its entity's queue of an ordered integration.
+ */
+export const publishOrderKey = (event: Pick<LoggedEvent, 'received_at' | 'position' | 'id'>): string =>
+  `${event.received_at}#${String(event.position ?? 0).padStart(3, '0')}#${event.id}`;
+
+/** Compares two events by publish order. */
+export const byPublishOrder = (
+  a: Pick<LoggedEvent, 'received_at' | 'position' | 'id'>,
+  b: Pick<LoggedEvent, 'received_at' | 'position' | 'id'>,
+): number => {
+  const left = publishOrderKey(a);
+  const right = publishOrderKey(b);
+  return left < right ? -1 : left > right ? 1 : 0;
+};
 
 /** The entity id of an event: the one given, else `payload.id` when it is a string that fits the rules. */
 export const resolveEntityId = (

@@ -18,6 +18,8 @@ export interface IngestMessage {
    * deduplicates event ids claims it at fan-out. EventBridge events (no `received_at`) are claimed too.
    */
   id_given?: boolean;
+  /** The event's index in its publish request (publish order within one `received_at`). */
+  position?: number;
 }
 
 /**
@@ -72,6 +74,7 @@ export const deliveryMessageSchema = z.object({
       published_at: z.string().check(z.minLength(1, 'must not be empty')),
       payload: z.record(z.string(), z.unknown(), 'must be a JSON object'),
       entity_id: z.optional(z.string().check(z.minLength(1, 'must not be empty'))),
+      position: z.optional(z.int().check(z.nonnegative())),
     }),
   ),
 });
@@ -96,6 +99,7 @@ export const inlineEventOf = (event: LoggedEvent): DeliveryMessage['event'] | un
     published_at: event.published_at,
     payload: event.payload,
     ...(event.entity_id !== undefined && { entity_id: event.entity_id }),
+    ...(event.position !== undefined && { position: event.position }),
   };
   const fits = Buffer.byteLength(JSON.stringify(inline)) <= INLINE_EVENT_BYTES;
   inlined.set(event, fits ? inline : null);
@@ -112,6 +116,7 @@ export const eventOfMessage = (message: DeliveryMessage): LoggedEvent | undefine
     payload: message.event.payload,
     ...(message.event.entity_id !== undefined && { entity_id: message.event.entity_id }),
     received_at: message.received_at,
+    ...(message.event.position !== undefined && { position: message.event.position }),
   };
 
 /** The message that drives a replay, one page per receive. */

@@ -145,6 +145,9 @@ export class FanOut {
       payload: result.data.payload,
       ...(entityId !== undefined && { entity_id: entityId }),
       received_at: receivedAt,
+      ...(typeof message.position === 'number' &&
+        Number.isInteger(message.position) &&
+        message.position >= 0 && { position: message.position }),
     };
     return { event, claim: message.id_given === true || message.received_at === undefined };
   }

@@ -63,7 +63,7 @@ export class PublishEvents {
     const given = givenIds(events);
     const key = requestKeyOf(explicitKey, this.deps.tenant, events);
     if (key === undefined) {
-      await this.enqueue(envelopes, receivedAt, given);
+      await this.enqueue(inPublishOrder(envelopes), receivedAt, given);
       return ids;
     }
     const record: PublishRecord = { body_hash: bodyHashOf(events), ids, received_at: receivedAt };
@@ -73,7 +73,7 @@ export class PublishEvents {
       new Date(now.getTime() + IDEMPOTENCY_WINDOW_MS),
     );
     if (stored === undefined) {
-      await this.enqueue(envelopes, receivedAt, given);
+      await this.enqueue(inPublishOrder(envelopes), receivedAt, given);
       return ids;
     }
     if (stored.body_hash === record.body_hash && stored.ids.length === events.length) {
@@ -106,7 +106,7 @@ export class PublishEvents {
         this.deps.eventLog.get(stored.received_at, event.id).catch(() => undefined),
       ),
     );
-    const missing = envelopes.filter((_, index) => logged[index] === undefined);
+    const missing = inPublishOrder(envelopes).filter((_, index) => logged[index] === undefined);
     const delayMs = receivedAt.getTime() + REPEAT_SETTLE_MS - now.getTime();
     await this.enqueue(missing, stored.received_at, given, Math.max(0, Math.ceil(delayMs / 1000)));
     this.deps.log.info('Publish request repeated', {
@@ -130,7 +130,7 @@ export class PublishEvents {
     given: ReadonlySet<string>,
   ): Promise<string[]> {
     const published = new Set(stored.ids);
-    const fresh = envelopes.filter((event) => !published.has(event.id));
+    const fresh = inPublishOrder(envelopes).filter(({ event }) => !published.has(event.id));
     await this.enqueue(fresh, receivedAt, given);
     this.deps.log.info('Published ids repeated with another body; not delivered again', {
       received_at: stored.received_at,
@@ -142,16 +142,17 @@ export class PublishEvents {
 
   /** `given`: the ids the producer chose, which a deployment deduplicating event ids claims at fan-out. */
   private async enqueue(
-    events: readonly EventEnvelope[],
+    events: readonly Positioned[],
     receivedAt: string,
     given: ReadonlySet<string>,
     delaySeconds = 0,
   ) {
-    const bodies = events.map((event) =>
+    const bodies = events.map(({ event, position }) =>
       JSON.stringify({
         event,
         received_at: receivedAt,
         ...(given.has(event.id) && { id_given: true }),
+        position,
       } satisfies IngestMessage),
     );
     if (bodies.length === 0) return;
@@ -195,6 +196,15 @@ export class PublishEvents {
     return events;
   }
 }
+
+/** An event and its index in its publish request, which ordered delivery and S3 files keep. */
+interface Positioned {
+  event: EventEnvelope;
+  position: number;
+}
+
+const inPublishOrder = (envelopes: readonly EventEnvelope[]): Positioned[] =>
+  envelopes.map((event, position) => ({ event, position }));
 
 /** The ids producers gave (the others the API made up, which cannot repeat). */
 const givenIds = (events: readonly PublishedEvent[]): ReadonlySet<string> =>

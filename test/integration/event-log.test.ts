@@ -33,7 +33,7 @@ const event = (id: string, receivedAt: string): LoggedEvent => ({
 });
 
 describe('event log', () => {
-  it('writes events in batches and reads them back, the same write twice being one item', async () => {
+  it('writes events in batches and reads them back with their positions, the same write twice being one item', async () => {
     const clock = { now: () => new Date() };
     const log = new DynamoEventLog(
       documents(),
@@ -44,9 +44,11 @@ describe('event log', () => {
       false,
     );
     const receivedAt = new Date().toISOString();
-    const events = Array.from({ length: 60 }, (_, i) =>
-      event(`00000000-0000-4000-8000-${String(i).padStart(12, '0')}`, receivedAt),
-    );
+    // Positions in the publish come back too: publish order within the instant.
+    const events = Array.from({ length: 60 }, (_, i) => ({
+      ...event(`00000000-0000-4000-8000-${String(i).padStart(12, '0')}`, receivedAt),
+      position: 59 - i,
+    }));
     await Promise.all([...events, events[0] as LoggedEvent].map((e) => log.put(e)));
     const read = await Promise.all(events.map((e) => log.get(e.received_at, e.id)));
     expect(read).toEqual(events);

@@ -183,13 +183,14 @@ export class DynamoEventLog implements EventLogStore {
       for (const part of splitBySize(sorted)) {
         const chunk = chunkIdOf(part);
         const json = JSON.stringify(
-          part.map(({ id, tenant, name, published_at, payload, entity_id }) => ({
+          part.map(({ id, tenant, name, published_at, payload, entity_id, position }) => ({
             id,
             tenant,
             name,
             published_at,
             payload,
             ...(entity_id !== undefined && { entity_id }),
+            ...(position !== undefined && { position }),
           })),
         );
         const expiresAt = expiresAtOf(receivedAt, this.retentionDays);

@@ -53,7 +53,7 @@ const eventChunkItem = z.looseObject({
   received_at: instant,
   events: z.instanceof(Uint8Array),
 });
-const chunkEvents = z.array(z.looseObject(envelope));
+const chunkEvents = z.array(z.looseObject({ ...envelope, position: z.optional(z.int()) }));
 
 /** An entity index item: where one event about an entity is kept. */
 const entityIndexItem = z.looseObject({
@@ -176,6 +176,7 @@ export const loggedEventsFromChunk = (item: Record<string, unknown>): LoggedEven
     payload: event.payload,
     ...(event.entity_id !== undefined && { entity_id: event.entity_id }),
     received_at: chunk.received_at,
+    ...(event.position !== undefined && { position: event.position }),
   }));
 };
 

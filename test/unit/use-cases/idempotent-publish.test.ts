@@ -121,10 +121,12 @@ describe('Idempotency-Key', () => {
           payload: { n: 1 },
         },
         received_at: receivedAt,
+        position: 0,
       },
       {
         event: { id: ids[1], tenant: TENANT, name: 'order.updated', published_at: receivedAt, payload: {} },
         received_at: receivedAt,
+        position: 1,
       },
     ]);
     expect(queue.sent.map((message) => message.delaySeconds)).toEqual([0, 0]);

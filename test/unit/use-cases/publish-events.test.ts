@@ -37,6 +37,7 @@ describe('PublishEvents', () => {
           entity_id: 'o-1',
         },
         received_at: now,
+        position: 0,
       },
     ]);
   });
@@ -52,6 +53,8 @@ describe('PublishEvents', () => {
     });
     expect(ids[0]).toBe(given);
     expect(world.queues.ingest.bodies<IngestMessage>().map((message) => message.event.id)).toEqual(ids);
+    // Publish order within the instant, which ordered delivery and S3 files keep.
+    expect(world.queues.ingest.bodies<IngestMessage>().map((message) => message.position)).toEqual([0, 1]);
   });
 
   it('accepts none of a batch when one event is invalid, naming it', async () => {
