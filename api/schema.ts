@@ -471,6 +471,11 @@ export interface components {
                     /** @description Most requests open at the receiver at once. */
                     max_in_flight?: number;
                 };
+                /**
+                 * @description entity: events with the same entity_id reach the receiver one at a time, in publish order; the next is sent once the previous was delivered, rejected or failed for good. Each carries its position in its entity's stream (header event-entity-position). Default none.
+                 * @enum {string}
+                 */
+                ordering?: "none" | "entity";
             };
             /** @description An S3 export destination. */
             s3_parameters?: {
@@ -518,6 +523,11 @@ export interface components {
                     /** @description Most requests open at the receiver at once. */
                     max_in_flight?: number;
                 };
+                /**
+                 * @description entity: events with the same entity_id reach the receiver one at a time, in publish order; the next is sent once the previous was delivered, rejected or failed for good. Each carries its position in its entity's stream (header event-entity-position). Default none.
+                 * @enum {string}
+                 */
+                ordering?: "none" | "entity";
             };
             s3_parameters?: {
                 bucket: string;

@@ -93,6 +93,12 @@ export const callbackParametersSchema = z
     oauth: oauthSchema.optional(),
     jwt: jwtSchema.optional(),
     rate_limit: rateLimitSchema.optional(),
+    ordering: z
+      .enum(['none', 'entity'], { message: 'must be none or entity' })
+      .optional()
+      .describe(
+        'entity: events with the same entity_id reach the receiver one at a time, in publish order; the next is sent once the previous was delivered, rejected or failed for good. Each carries its position in its entity\'s stream (header event-entity-position). Default none.',
+      ),
   })
   .superRefine((params, ctx) => {
     const kinds = (['api_key', 'oauth', 'jwt'] as const).filter((kind) => params[kind] !== undefined);
