@@ -77,6 +77,8 @@ export const deliveryMessageSchema = z.object({
       position: z.optional(z.int().check(z.nonnegative())),
     }),
   ),
+  /** Set when the event was queued in its entity's queue (ordered integrations): the delivery waits its turn. */
+  order: z.optional(z.object({ entity_id: id(), key: id() })),
 });
 export type DeliveryMessage = z.infer<typeof deliveryMessageSchema>;
 

@@ -1,7 +1,7 @@
 import { randomUUID } from 'node:crypto';
 import { setTimeout } from 'node:timers/promises';
 import { breakerSettingsFor, CircuitBreakers } from '../domain/circuit-breaker.ts';
-import { deliveryMessageSchema } from '../domain/messages.ts';
+import { type DeliveryMessage, deliveryMessageSchema } from '../domain/messages.ts';
 import type { ConfigOf } from '../shared/config.ts';
 import { metricsPort, operationLog } from '../shared/powertools.ts';
 import { parseRecord, receiveCount, sentAt, sqsBatchHandler } from '../shared/sqs-handler.ts';
@@ -13,11 +13,13 @@ import { queue } from './parts/queues.ts';
 import {
   deliveryHistoryStore,
   deliveryStateStore,
+  entityQueueStore,
   eventLogStore,
   integrationLogStore,
   integrationStore,
   rateLimiterStore,
   rejectedEventStore,
+  replayStore,
 } from './parts/stores.ts';
 import { webhookDispatcher } from './parts/webhooks.ts';
 
@@ -34,6 +36,7 @@ export const createWebhookDeliveryHandler = (
   platform: Platform,
 ) => {
   const logs = integrationLogStore(config, platform);
+  const webhookQueue = queue(config.WEBHOOK_QUEUE_URL, platform);
   const delivery = new WebhookDelivery({
     integrations: integrationStore(config, platform),
     stopper: integrationStopper(config, platform),
@@ -51,6 +54,9 @@ export const createWebhookDeliveryHandler = (
     history: deliveryHistoryStore(config, platform),
     logs,
     deliveryState: deliveryStateStore(config, platform),
+    entityQueues: entityQueueStore(config, platform),
+    replays: replayStore(config, platform),
+    webhookQueue,
     metrics: metricsPort,
     log: operationLog,
     clock: platform.clock,
@@ -58,13 +64,26 @@ export const createWebhookDeliveryHandler = (
       retryBudgetMs: config.RETRY_BUDGET_HOURS * HOUR_MS,
       stopWindowMs: config.STOP_WINDOW_HOURS * HOUR_MS,
       retryScheduleSeconds: config.RETRY_SCHEDULE_SECONDS,
+      retentionDays: config.EVENT_RETENTION_DAYS,
     },
   });
-  const webhookQueue = queue(config.WEBHOOK_QUEUE_URL, platform);
   return sqsBatchHandler(
-    async (records) => delivery.newBatch(records.map((record) => integrationIdOf(record.body))),
-    async (record, batch) => {
-      const message = parseRecord(deliveryMessageSchema, record);
+    async (records) => {
+      // Parsed once, here: the batch needs every message's integration and order up front.
+      const messages = new Map<string, DeliveryMessage | Error>();
+      for (const record of records) {
+        try {
+          messages.set(record.messageId, parseRecord(deliveryMessageSchema, record));
+        } catch (error) {
+          messages.set(record.messageId, error as Error);
+        }
+      }
+      const valid = [...messages.values()].filter((m): m is DeliveryMessage => !(m instanceof Error));
+      return { messages, delivery: delivery.newBatch(valid) };
+    },
+    async (record, { messages, delivery: batch }) => {
+      const message = messages.get(record.messageId) ?? parseRecord(deliveryMessageSchema, record);
+      if (message instanceof Error) throw message;
       const decision = await delivery.deliver(
         message,
         { attempt: receiveCount(record), firstSentAt: sentAt(record) },
@@ -75,16 +94,6 @@ export const createWebhookDeliveryHandler = (
       throw new RetryScheduled(`retry in ${decision.retryInSeconds} s`);
     },
     // The batch's attempts, one history write per integration and publish, before SQS deletes anything.
-    (batch) => delivery.finishBatch(batch),
+    (batch) => delivery.finishBatch(batch.delivery),
   );
-};
-
-/** The integration a message is for, read without validating it (parseRecord does that, per record). */
-const integrationIdOf = (body: string): string | undefined => {
-  try {
-    const id = (JSON.parse(body) as { integration_id?: unknown }).integration_id;
-    return typeof id === 'string' ? id : undefined;
-  } catch {
-    return undefined;
-  }
 };

@@ -1,11 +1,15 @@
+import { entityQueueKey, type MessageOrder } from '../domain/entity-order.ts';
 import { type LoggedEvent, passesFilters } from '../domain/event.ts';
 import type { Integration } from '../domain/integration.ts';
 import { type DeliveryMessage, inlineEventOf } from '../domain/messages.ts';
 import type { DeliveryHistory } from '../domain/ports/deliveries.ts';
+import type { EntityQueues } from '../domain/ports/ordering.ts';
 import type { MessageQueue } from '../domain/ports/platform.ts';
 
 export interface DeliveryRouterDeps {
   history: DeliveryHistory;
+  /** Where ordered integrations keep each entity's queue (see domain/entity-order.ts). */
+  entityQueues: EntityQueues;
   webhookQueue: MessageQueue;
   exportQueue: MessageQueue;
 }
@@ -41,12 +45,14 @@ export class DeliveryRouter {
   /** `chunk`: where the event log keeps the event, when the caller knows (the fan-out that wrote it). */
   async route(integration: Integration, event: LoggedEvent, chunk?: string): Promise<void> {
     const inline = inlineEventOf(event);
+    const order = await this.holdPlace(integration, event);
     const message: DeliveryMessage = {
       integration_id: integration.id,
       generation: integration.created_at,
       event_id: event.id,
       received_at: event.received_at,
       ...(inline ? { event: inline } : chunk !== undefined && { chunk }),
+      ...(order && { order }),
     };
     if (integration.s3_parameters) {
       await this.deps.exportQueue.send(JSON.stringify(message), integration.id);
@@ -61,5 +67,21 @@ export class DeliveryRouter {
     )
       return;
     await this.deps.webhookQueue.send(JSON.stringify(message), integration.id);
+  }
+
+  /**
+   * Queues the event in its entity's queue when the integration delivers in order: before any message of it
+   * exists, also while the integration is stopped (the fan-out calls this then), so that after a start its
+   * live events wait for the older ones its catch-up brings. Undefined when the event is not ordered.
+   */
+  async holdPlace(integration: Integration, event: LoggedEvent): Promise<MessageOrder | undefined> {
+    if (integration.callback_parameters?.ordering !== 'entity' || event.entity_id === undefined)
+      return undefined;
+    const key = entityQueueKey(event);
+    await this.deps.entityQueues.add(
+      { integrationId: integration.id, generation: integration.created_at, entityId: event.entity_id },
+      key,
+    );
+    return { entity_id: event.entity_id, key };
   }
 }

@@ -106,6 +106,9 @@ export class FanOut {
       .map((integration) => this.deps.router.route(integration, event, batch.chunks.get(messageId)));
     for (const integration of batch.stopped) {
       if (!wants(integration, event)) continue;
+      // An ordered integration keeps the event's place while stopped: after its start, live events of the
+      // entity wait for this one, which its catch-up brings.
+      work.push(this.deps.router.holdPlace(integration, event).then(() => {}));
       const noted = batch.missed.get(integration.id);
       if (noted !== undefined && noted <= event.received_at) continue;
       // Noted for the batch only once written: a failed write must not let later events skip theirs.

@@ -1,6 +1,7 @@
 import type { CircuitBreakers } from '../domain/circuit-breaker.ts';
 import { mayRepeatDelivery, retryDelaySeconds } from '../domain/delivery-rules.ts';
-import { type LoggedEvent, shardOf } from '../domain/event.ts';
+import { type MessageOrder, type OrderTurn, orderTurn, replayHoldsBack } from '../domain/entity-order.ts';
+import { type LoggedEvent, passesFilters, shardOf } from '../domain/event.ts';
 import type { DeliveryStatus, Integration, LogAction } from '../domain/integration.ts';
 import { type DeliveryMessage, eventOfMessage } from '../domain/messages.ts';
 import type { DeliveryHistory, DeliveryStateStore, HistoryWriter } from '../domain/ports/deliveries.ts';
@@ -10,8 +11,12 @@ import type {
   IntegrationRepository,
   RejectedEventStore,
 } from '../domain/ports/integrations.ts';
-import type { Clock, Metrics, OperationLog } from '../domain/ports/platform.ts';
+import type { EntityQueueRef, EntityQueues } from '../domain/ports/ordering.ts';
+import type { Clock, MessageQueue, Metrics, OperationLog } from '../domain/ports/platform.ts';
+import type { ReplayJob, ReplayStore } from '../domain/ports/replays.ts';
 import { MAX_PAUSE_SECONDS } from '../domain/rate-limit.ts';
+import { retentionWindowStart } from '../domain/retention.ts';
+import { BatchTurns } from './batch-turns.ts';
 import { sameGeneration, wants } from './delivery-router.ts';
 import type { IntegrationStopper } from './integration-stopper.ts';
 import type { RateBatch, RateGate, RateTicket } from './rate-gate.ts';
@@ -30,6 +35,12 @@ export interface WebhookDeliveryDeps {
   history: DeliveryHistory;
   logs: IntegrationLog;
   deliveryState: DeliveryStateStore;
+  /** Ordered integrations' entity queues: a message goes only when its event is the oldest of its entity. */
+  entityQueues: EntityQueues;
+  /** Replays in progress: an ordered integration's messages wait while one is still queueing older events. */
+  replays: Pick<ReplayStore, 'get'>;
+  /** The webhook queue: a message held back for its turn past its retry budget goes on as a fresh copy. */
+  webhookQueue: Pick<MessageQueue, 'sendDelayed'>;
   metrics: Metrics;
   log: OperationLog;
   clock: Clock;
@@ -37,6 +48,8 @@ export interface WebhookDeliveryDeps {
     retryBudgetMs: number;
     stopWindowMs: number;
     retryScheduleSeconds: readonly number[];
+    /** Keys of events older than the window no longer hold their entity back. */
+    retentionDays: number;
   };
 }
 
@@ -56,15 +69,36 @@ export interface DeliveryBatch {
   integrations: Map<string, Promise<Integration | undefined>>;
   history: HistoryWriter;
   rate: RateBatch;
+  /** The turns of one entity's messages within the batch (ordered integrations). */
+  turns: BatchTurns;
+  /** The replay job of each ordered integration of the batch, read once. */
+  replayJobs: Map<string, Promise<ReplayJob | undefined>>;
+}
+
+/** What a batch is made of, as `newBatch` needs it: each message's integration and order. */
+export type BatchMessage = Pick<DeliveryMessage, 'integration_id' | 'order'>;
+
+/** An ordered message's place: its entity queue and key, and once it may go, its position in the stream. */
+interface OrderPlace {
+  queue: EntityQueueRef;
+  key: string;
+  position?: number;
 }
 
 /** Done (delivered, rejected, dropped, failed for good) or to be tried again after a delay. */
 export type DeliveryDecision = { done: true } | { done: false; retryInSeconds: number };
 
 const DONE: DeliveryDecision = { done: true };
+/**
+ * Done here, but the event is to come again (the integration is stopped, its catch-up brings it): an ordered
+ * message then keeps its place in its entity's queue.
+ */
+const COMES_AGAIN: DeliveryDecision = { done: true };
 /** How far before its first failure the catch-up after a pause starts. */
 const RESUME_MARGIN_MS = 60_000;
 const MAX_REASON = 400;
+/** SQS's longest message delay. */
+const MAX_DELAY_SECONDS = 900;
 /**
  * A message held back by its integration's rate limit comes back as soon as a slot is expected (at least
  * 1 s) for this many receives; after that no sooner than its retry schedule, as a breaker-parked one, so a
@@ -85,16 +119,18 @@ export class WebhookDelivery {
 
   /**
    * A batch context for `deliver`; `finishBatch` must run before the batch's messages are deleted.
-   * `integrationIds` are those of the batch's messages: a rate-limited integration asks its limiter once
-   * for all of its messages.
+   * `messages` are those `deliver` will be called for: a rate-limited integration asks its limiter once for
+   * all of its messages, and an entity's messages take turns.
    */
-  newBatch(integrationIds: readonly (string | undefined)[] = []): DeliveryBatch {
+  newBatch(messages: readonly BatchMessage[] = []): DeliveryBatch {
     const expected = new Map<string, number>();
-    for (const id of integrationIds) if (id !== undefined) expected.set(id, (expected.get(id) ?? 0) + 1);
+    for (const { integration_id: id } of messages) expected.set(id, (expected.get(id) ?? 0) + 1);
     return {
       integrations: new Map(),
       history: this.deps.history.batch(),
       rate: this.deps.rateGate.batch(expected),
+      turns: new BatchTurns(messages),
+      replayJobs: new Map(),
     };
   }
 
@@ -114,12 +150,36 @@ export class WebhookDelivery {
     attempt: AttemptInfo,
     batch?: DeliveryBatch,
   ): Promise<DeliveryDecision> {
-    if (batch) return this.deliverIn(message, attempt, batch);
-    const own = this.newBatch([message.integration_id]);
+    if (batch) return this.deliverInTurn(message, attempt, batch);
+    const own = this.newBatch([message]);
     try {
-      return await this.deliverIn(message, attempt, own);
+      return await this.deliverInTurn(message, attempt, own);
     } finally {
       await this.finishBatch(own);
+    }
+  }
+
+  /**
+   * An ordered message waits for the older messages of its entity in the batch, and once done takes its key
+   * out of its entity's queue (unless its event comes again with a catch-up), so the next may go.
+   */
+  private async deliverInTurn(
+    message: DeliveryMessage,
+    attempt: AttemptInfo,
+    batch: DeliveryBatch,
+  ): Promise<DeliveryDecision> {
+    const { order } = message;
+    if (!order) return this.deliverIn(message, attempt, batch, {});
+    try {
+      await batch.turns.wait(message.integration_id, order);
+      const placed: { place?: OrderPlace } = {};
+      const decision = await this.deliverIn(message, attempt, batch, placed);
+      const { place } = placed;
+      if (decision.done && decision !== COMES_AGAIN && place)
+        await this.deps.entityQueues.finish(place.queue, place.key, place.position);
+      return decision;
+    } finally {
+      batch.turns.done(message.integration_id, order);
     }
   }
 
@@ -127,6 +187,7 @@ export class WebhookDelivery {
     message: DeliveryMessage,
     attempt: AttemptInfo,
     batch: DeliveryBatch,
+    placed: { place?: OrderPlace },
   ): Promise<DeliveryDecision> {
     const { deps } = this;
     const { integrations, history: writer } = batch;
@@ -146,7 +207,7 @@ export class WebhookDelivery {
     if (!integration?.callback_parameters || !sameGeneration(integration, message)) return DONE;
     if (integration.status !== 'running') {
       await deps.deliveryState.recordMissed(integration.id, message.received_at);
-      return DONE;
+      return COMES_AGAIN;
     }
     // A message handed out again after a crash that followed its delivery (between the receiver's answer and
     // SQS's delete), or queued again by a fan-out that ran twice, finds its record delivered: not sent twice.
@@ -156,10 +217,17 @@ export class WebhookDelivery {
       : Promise.resolve(undefined);
     recordRead.catch(() => {}); // awaited below, or not needed
     const event = await eventRead;
-    if ((await recordRead)?.status === 'delivered') {
-      deps.metrics.count('WebhookAlreadyDelivered');
-      return DONE;
-    }
+    const { order } = message;
+    // Whatever ends this message from here takes its key out of its entity's queue.
+    if (order)
+      placed.place = {
+        queue: {
+          integrationId: integration.id,
+          generation: integration.created_at,
+          entityId: order.entity_id,
+        },
+        key: order.key,
+      };
     // Filters changed (PATCH while stopped) since the message was queued: it no longer wants this event.
     if (event && !wants(integration, event)) return DONE;
     if (!event) {
@@ -168,6 +236,19 @@ export class WebhookDelivery {
         integration_id: integration.id,
         event_id: message.event_id,
       });
+      return DONE;
+    }
+    if (order && placed.place && integration.callback_parameters.ordering === 'entity') {
+      const turn = await this.turnOf(integration, placed.place.queue, order, batch);
+      if (turn.go) placed.place.position = turn.position;
+      else if (turn.finished) {
+        placed.place = undefined;
+        deps.metrics.count('WebhookAlreadyDelivered');
+        return DONE;
+      } else return this.holdForOrder(message, attempt);
+    }
+    if ((await recordRead)?.status === 'delivered') {
+      deps.metrics.count('WebhookAlreadyDelivered');
       return DONE;
     }
     const limit = integration.callback_parameters.rate_limit;
@@ -187,7 +268,13 @@ export class WebhookDelivery {
     }
     let result: DispatchResult;
     try {
-      result = await this.sendWatched(integration, event, breakerKey, admission.trial);
+      result = await this.sendWatched(
+        integration,
+        event,
+        breakerKey,
+        admission.trial,
+        placed.place?.position,
+      );
     } catch (error) {
       if (ticket) batch.rate.done(ticket, false);
       throw error;
@@ -262,7 +349,7 @@ export class WebhookDelivery {
           integration.id,
           `Request to URL ${url} answered HTTP status code 410 (Gone); integration stopped. Start it again to catch up.`,
         );
-        return DONE;
+        return COMES_AGAIN;
       case 'retry': {
         const decision = await this.retryOrGiveUp(
           writer,
@@ -331,11 +418,61 @@ export class WebhookDelivery {
       await this.giveUp(event, integration.id, attempt, now, `${error}.`);
       return DONE;
     }
-    const untilSeconds = Math.ceil((heldUntil - now.getTime()) / 1000);
+    return { done: false, retryInSeconds: this.heldBackSeconds(attempt, heldUntil - now.getTime()) };
+  }
+
+  /**
+   * How long a held-back message waits: until `untilMs` passes (at least 1 s) for RATE_PARKS_BEFORE_BACKOFF
+   * receives, then no sooner than its retry schedule, so a long hold cannot carry it to the queue's
+   * maxReceiveCount before its retry budget is spent.
+   */
+  private heldBackSeconds(attempt: AttemptInfo, untilMs: number): number {
     const backoff = attempt.attempt - RATE_PARKS_BEFORE_BACKOFF;
     const scheduled =
-      backoff > 0 ? retryDelaySeconds(backoff, undefined, deps.settings.retryScheduleSeconds) : 0;
-    return { done: false, retryInSeconds: Math.max(1, untilSeconds, scheduled) };
+      backoff > 0 ? retryDelaySeconds(backoff, undefined, this.deps.settings.retryScheduleSeconds) : 0;
+    return Math.max(1, Math.ceil(untilMs / 1000), scheduled);
+  }
+
+  /**
+   * Whether an ordered message may go: its key must be the oldest of its entity's queue that can still come,
+   * and no replay of the integration may still be queueing events older than it.
+   */
+  private async turnOf(
+    integration: Integration,
+    queue: EntityQueueRef,
+    order: MessageOrder,
+    batch: DeliveryBatch,
+  ): Promise<OrderTurn> {
+    const { deps } = this;
+    let job = batch.replayJobs.get(integration.id);
+    if (!job) {
+      job = deps.replays.get(integration.id);
+      batch.replayJobs.set(integration.id, job);
+    }
+    const [state, replay] = await Promise.all([deps.entityQueues.get(queue), job]);
+    if (replay && replayHoldsBack(replay, order.key))
+      return { go: false, finished: false, waitingFor: `the replay of events from ${replay.from}` };
+    const now = deps.clock.now();
+    return orderTurn(state, order.key, {
+      windowStart: retentionWindowStart(now, deps.settings.retentionDays).toISOString(),
+      wantsName: (name) => passesFilters(integration.filter_conditions, name),
+    });
+  }
+
+  /**
+   * Puts an ordered message back while an older event of its entity is on its way. Waiting is not failing:
+   * once its retry budget (counted from when the message was sent) is spent, a fresh copy of the message
+   * takes its place, so its own budget starts when its turn can come. The wait is bounded by the events
+   * ahead of it, each of which finishes within its own budget.
+   */
+  private async holdForOrder(message: DeliveryMessage, attempt: AttemptInfo): Promise<DeliveryDecision> {
+    const { deps } = this;
+    deps.metrics.count('WebhookHeldForOrder');
+    const delay = this.heldBackSeconds(attempt, 0);
+    if (!this.budgetSpent(attempt, deps.clock.now())) return { done: false, retryInSeconds: delay };
+    await deps.webhookQueue.sendDelayed(JSON.stringify(message), Math.min(delay, MAX_DELAY_SECONDS));
+    deps.metrics.count('WebhookHoldRenewed');
+    return COMES_AGAIN;
   }
 
   private async retryOrGiveUp(
@@ -361,7 +498,7 @@ export class WebhookDelivery {
         integration.id,
         `No successful delivery to URL ${result.url} since ${new Date(failingSince).toISOString()} (stop window ${hours} h); integration stopped. Last failure: ${outcome.reason}. Start it again to catch up.`,
       );
-      return DONE;
+      return COMES_AGAIN;
     }
     if (this.budgetSpent(attempt, now)) {
       this.record(writer, integration, event, 'failed', result, now, outcome.reason);
@@ -397,6 +534,7 @@ export class WebhookDelivery {
     event: LoggedEvent,
     key: string,
     trial: boolean,
+    entityPosition: number | undefined,
   ): Promise<DispatchResult> {
     const { deps } = this;
     const controller = new AbortController();
@@ -420,7 +558,7 @@ export class WebhookDelivery {
             );
           }, hangsAfter);
     try {
-      const result = await deps.dispatcher.dispatch(integration, event, controller.signal);
+      const result = await deps.dispatcher.dispatch(integration, event, controller.signal, entityPosition);
       const { outcome } = result;
       landed('status' in outcome && outcome.status !== undefined ? result.durationMs : undefined);
       return result;

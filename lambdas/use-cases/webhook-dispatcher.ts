@@ -30,11 +30,15 @@ export interface DispatchResult {
 export class WebhookDispatcher {
   constructor(private readonly deps: WebhookDispatcherDeps) {}
 
-  /** `signal` calls the request off (see CircuitBreakers.checkHanging): a failed attempt, retried. */
+  /**
+   * `signal` calls the request off (see CircuitBreakers.checkHanging): a failed attempt, retried.
+   * `entityPosition`: the event's position in its entity's stream, for an ordered integration.
+   */
   async dispatch(
     integration: Integration,
     event: EventEnvelope,
     signal?: AbortSignal,
+    entityPosition?: number,
   ): Promise<DispatchResult> {
     const params = integration.callback_parameters;
     if (!params) throw new Error(`Integration ${integration.id} has no callback_parameters`);
@@ -70,6 +74,7 @@ export class WebhookDispatcher {
         return { ok: false as const, error: (error as Error).message, durationMs: 0 };
       }
       if (event.entity_id !== undefined) headers[ENTITY_ID_HEADER] = headerSafe(event.entity_id);
+      if (entityPosition !== undefined) headers[ENTITY_POSITION_HEADER] = String(entityPosition);
       if (authorization) headers.authorization = authorization;
       return this.deps.sender.post(params.callback_url, body, headers, signal);
     };
@@ -87,6 +92,12 @@ export class WebhookDispatcher {
 
 /** Names the entity an event is about, for receivers that route or order by it without parsing the body. */
 export const ENTITY_ID_HEADER = 'event-entity-id';
+
+/**
+ * An ordered integration's position of the event in its entity's stream: 1, 2, 3… in the order sent. A
+ * retry of the same event repeats its number; a jump tells the receiver an event in between failed for good.
+ */
+export const ENTITY_POSITION_HEADER = 'event-entity-position';
 
 /**
  * A header value carries visible ASCII only, and HTTP trims its ends: an entity id with anything else

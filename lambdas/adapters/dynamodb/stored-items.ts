@@ -1,5 +1,6 @@
 import { gunzipSync } from 'node:zlib';
 import * as z from 'zod/mini';
+import type { EntityQueueState } from '../../domain/entity-order.ts';
 import type { LoggedEvent } from '../../domain/event.ts';
 import type { SeenEventType, StoredEventSchema } from '../../domain/event-types.ts';
 import type { PublishRecord } from '../../domain/idempotency.ts';
@@ -295,3 +296,20 @@ const rateStateItem = z.looseObject({
 /** A rate-limited integration's limiter state, with the version its compare-and-set expects. */
 export const rateStateFromItem = (item: Record<string, unknown>): RateState & { version: number } =>
   parse<RateState & { version: number }>(rateStateItem, 'rate limiter state', item);
+
+/** An entity queue of an ordered integration: pending keys (a string set, absent when empty). */
+const entityQueueItem = z.looseObject({
+  pending: z.optional(z.set(z.string())),
+  last_position: z.optional(z.int().check(z.nonnegative())),
+});
+
+/** An entity queue as ordering reads it; no item is an empty queue. */
+export const entityQueueFromItem = (item: Record<string, unknown> | undefined): EntityQueueState => {
+  if (item === undefined) return { pending: [], lastPosition: 0 };
+  const stored = parse<{ pending?: Set<string>; last_position?: number }>(
+    entityQueueItem,
+    'entity queue',
+    item,
+  );
+  return { pending: [...(stored.pending ?? [])].sort(), lastPosition: stored.last_position ?? 0 };
+};

@@ -3,7 +3,7 @@ import { sqsClient } from '../../shared/clients/sqs.ts';
 import type { Settings } from '../../shared/config.ts';
 import { DeliveryRouter } from '../../use-cases/delivery-router.ts';
 import type { Platform } from './platform.ts';
-import { deliveryHistoryStore } from './stores.ts';
+import { deliveryHistoryStore, entityQueueStore } from './stores.ts';
 
 export const queue = (url: string, { aws }: Platform) => new SqsMessageQueue(sqsClient(aws), url);
 
@@ -11,12 +11,17 @@ export const queue = (url: string, { aws }: Platform) => new SqsMessageQueue(sqs
 export const deliveryRouter = (
   config: Pick<
     Settings,
-    'DELIVERIES_TABLE_NAME' | 'EVENT_RETENTION_DAYS' | 'WEBHOOK_QUEUE_URL' | 'EXPORT_QUEUE_URL'
+    | 'DELIVERIES_TABLE_NAME'
+    | 'EVENT_RETENTION_DAYS'
+    | 'WEBHOOK_QUEUE_URL'
+    | 'EXPORT_QUEUE_URL'
+    | 'STATE_TABLE_NAME'
   >,
   platform: Platform,
 ) =>
   new DeliveryRouter({
     history: deliveryHistoryStore(config, platform),
+    entityQueues: entityQueueStore(config, platform),
     webhookQueue: queue(config.WEBHOOK_QUEUE_URL, platform),
     exportQueue: queue(config.EXPORT_QUEUE_URL, platform),
   });

@@ -1,6 +1,7 @@
 import { DynamoDeliveryHistory } from '../../adapters/dynamodb/delivery-history.ts';
 import { DynamoDeliveryStateStore } from '../../adapters/dynamodb/delivery-state-store.ts';
 import { DynamoEntityIndex } from '../../adapters/dynamodb/entity-index.ts';
+import { DynamoEntityQueues } from '../../adapters/dynamodb/entity-queue-store.ts';
 import { DynamoEventCatalogStore } from '../../adapters/dynamodb/event-catalog-store.ts';
 import { DynamoEventIdClaims } from '../../adapters/dynamodb/event-id-claims.ts';
 import { DynamoEventLog } from '../../adapters/dynamodb/event-log.ts';
@@ -38,6 +39,10 @@ export const deliveryStateStore = (config: State, { aws }: Platform) =>
 
 export const rateLimiterStore = (config: State, { aws }: Platform) =>
   new DynamoRateLimiterStore(dynamoDocumentClient(aws), config.STATE_TABLE_NAME);
+
+/** The entity queues of ordered integrations (see domain/entity-order.ts). */
+export const entityQueueStore = (config: State, { aws, clock }: Platform) =>
+  new DynamoEntityQueues(dynamoDocumentClient(aws), config.STATE_TABLE_NAME, clock);
 
 export const replayStore = (config: State, { aws }: Platform) =>
   new DynamoReplayStore(dynamoDocumentClient(aws), config.STATE_TABLE_NAME);

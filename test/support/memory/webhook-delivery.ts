@@ -2,7 +2,7 @@ import { breakerSettingsFor, CircuitBreakers } from '../../../lambdas/domain/cir
 import { RateGate } from '../../../lambdas/use-cases/rate-gate.ts';
 import { WebhookDelivery } from '../../../lambdas/use-cases/webhook-delivery.ts';
 import type { WebhookDispatcher } from '../../../lambdas/use-cases/webhook-dispatcher.ts';
-import type { MemoryWorld } from './world.ts';
+import { type MemoryWorld, RETENTION_DAYS } from './world.ts';
 
 export interface DeliveryProcessOptions {
   retryBudgetMs: number;
@@ -33,6 +33,9 @@ export const deliveryProcess = (world: MemoryWorld, options: DeliveryProcessOpti
     history: world.history,
     logs: world.logs,
     deliveryState: world.deliveryState,
+    entityQueues: world.entityQueues,
+    replays: world.replayStore,
+    webhookQueue: world.queues.webhook,
     metrics: world.metrics,
     log: world.operationLog,
     clock: world.clock,
@@ -40,5 +43,6 @@ export const deliveryProcess = (world: MemoryWorld, options: DeliveryProcessOpti
       retryBudgetMs: options.retryBudgetMs,
       stopWindowMs: options.stopWindowMs,
       retryScheduleSeconds: options.retryScheduleSeconds,
+      retentionDays: RETENTION_DAYS,
     },
   });

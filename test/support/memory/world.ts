@@ -30,6 +30,7 @@ import {
   MemoryRejectedEventStore,
   MemorySecretStore,
 } from './integrations.ts';
+import { MemoryEntityQueues } from './ordering.ts';
 import { MemoryClock, MemoryMetrics, MemoryOperationLog, MemoryQueue } from './platform.ts';
 import { MemoryPublishRequestStore } from './publish-requests.ts';
 import { MemoryRateLimiterStore } from './rate-limits.ts';
@@ -56,6 +57,7 @@ export const memoryWorld = (start: string | Date = '2026-11-30T12:00:00.000Z') =
   const entityIndex = new MemoryEntityIndex(eventLog);
   const deliveryState = new MemoryDeliveryStateStore();
   const rateLimits = new MemoryRateLimiterStore();
+  const entityQueues = new MemoryEntityQueues();
   const history = new MemoryDeliveryHistory(clock, RETENTION_DAYS);
   const replayStore = new MemoryReplayStore();
   const exportState = new MemoryExportStateStore();
@@ -96,7 +98,12 @@ export const memoryWorld = (start: string | Date = '2026-11-30T12:00:00.000Z') =
     clock,
     settleMs: SETTLE_MS,
   });
-  const router = new DeliveryRouter({ history, webhookQueue: queues.webhook, exportQueue: queues.export });
+  const router = new DeliveryRouter({
+    history,
+    entityQueues,
+    webhookQueue: queues.webhook,
+    exportQueue: queues.export,
+  });
   const fanOut = new FanOut({
     integrations,
     eventLog,
@@ -143,6 +150,7 @@ export const memoryWorld = (start: string | Date = '2026-11-30T12:00:00.000Z') =
     entityIndex,
     deliveryState,
     rateLimits,
+    entityQueues,
     history,
     replayStore,
     exportState,

@@ -8,66 +8,11 @@ import { WebhookDispatcher } from '../../../lambdas/use-cases/webhook-dispatcher
 import { ApiKeyAuthorizer } from '../../support/memory/deliveries.ts';
 import { isoPlus, loggedEvent, webhookIntegration } from '../../support/memory/fixtures.ts';
 import type { MemoryClock } from '../../support/memory/platform.ts';
+import { drain, TimedReceiver, VirtualTime } from '../../support/memory/virtual-delivery.ts';
 import { deliveryProcess } from '../../support/memory/webhook-delivery.ts';
 import { type MemoryWorld, memoryWorld } from '../../support/memory/world.ts';
 
 const RETRY_SCHEDULE_SECONDS = [1, 5, 30];
-
-/**
- * Virtual time: `wait` registers a timer, and `run` moves the clock to the next timer whenever every
- * promise is waiting on one. The interleaving of concurrent batches is then deterministic, with no sleep.
- */
-class VirtualTime {
-  private timers: { at: number; resolve: () => void }[] = [];
-  constructor(private readonly clock: MemoryClock) {}
-
-  wait = (ms: number): Promise<void> =>
-    new Promise((resolve) => this.timers.push({ at: this.clock.now().getTime() + Math.max(0, ms), resolve }));
-
-  async run<T>(work: Promise<T>): Promise<T> {
-    let finished = false;
-    work.then(
-      () => (finished = true),
-      () => (finished = true),
-    );
-    while (!finished) {
-      for (let i = 0; i < 20; i++) await new Promise((resolve) => setImmediate(resolve));
-      if (finished) break;
-      this.timers.sort((a, b) => a.at - b.at);
-      const next = this.timers.shift();
-      if (!next) throw new Error('stalled: nothing to wait for');
-      if (next.at > this.clock.now().getTime()) this.clock.set(new Date(next.at));
-      next.resolve();
-    }
-    return work;
-  }
-}
-
-/** A receiver that takes `latencyMs` of virtual time per request, recording when each arrived. */
-class TimedReceiver implements HttpSender {
-  readonly arrivals: { at: number; eventId: string }[] = [];
-  open = 0;
-  maxOpen = 0;
-  /** Answers by arrival number (0-based); 200 otherwise. */
-  readonly answers = new Map<number, { status: number; headers: Record<string, string> }>();
-
-  constructor(
-    private readonly time: VirtualTime,
-    private readonly clock: MemoryClock,
-    private readonly latencyMs: number,
-  ) {}
-
-  async post(_url: string, body: string): Promise<SendResult> {
-    const index = this.arrivals.length;
-    this.arrivals.push({ at: this.clock.now().getTime(), eventId: (JSON.parse(body) as { id: string }).id });
-    this.open += 1;
-    this.maxOpen = Math.max(this.maxOpen, this.open);
-    await this.time.wait(this.latencyMs);
-    this.open -= 1;
-    const answer = this.answers.get(index) ?? { status: 200, headers: {} };
-    return { ok: true, ...answer, excerpt: '', durationMs: this.latencyMs };
-  }
-}
 
 /** Most arrivals within any one-second window. */
 const busiestSecond = (times: number[]): number =>
@@ -113,46 +58,6 @@ const setUp = async (rateLimit: RateLimit | undefined, events: number, latencyMs
       wait: time.wait,
     });
   return { world, time, receiver, integration, messages, process };
-};
-
-/**
- * A webhook queue with `pollers` consumers side by side, each taking batches of up to 10 visible messages
- * and putting back what its delivery says to retry, as SQS and the local runtime do.
- */
-const drain = async (
-  world: MemoryWorld,
-  time: VirtualTime,
-  messages: DeliveryMessage[],
-  processes: WebhookDelivery[],
-) => {
-  const queue = messages.map((message) => ({ message, visibleAt: 0, receives: 0 }));
-  const firstSentAt = world.clock.now();
-  const poll = async (delivery: WebhookDelivery) => {
-    while (queue.length > 0) {
-      const now = world.clock.now().getTime();
-      const batch = queue.filter((entry) => entry.visibleAt <= now).slice(0, 10);
-      if (batch.length === 0) {
-        await time.wait(100);
-        continue;
-      }
-      for (const entry of batch) entry.visibleAt = Number.POSITIVE_INFINITY;
-      const context = delivery.newBatch(batch.map((entry) => entry.message.integration_id));
-      const decisions = await Promise.all(
-        batch.map((entry) =>
-          delivery.deliver(entry.message, { attempt: ++entry.receives, firstSentAt }, context),
-        ),
-      );
-      await delivery.finishBatch(context);
-      const after = world.clock.now().getTime();
-      batch.forEach((entry, i) => {
-        const decision = decisions[i];
-        if (!decision || decision.done) queue.splice(queue.indexOf(entry), 1);
-        else entry.visibleAt = after + decision.retryInSeconds * 1000;
-      });
-    }
-  };
-  await time.run(Promise.all(processes.map(poll)));
-  return queue;
 };
 
 const delivered = async (world: MemoryWorld, integration: Integration, messages: DeliveryMessage[]) => {

@@ -1,0 +1,106 @@
+import { ConditionalCheckFailedException } from '@aws-sdk/client-dynamodb';
+import { type DynamoDBDocumentClient, GetCommand, UpdateCommand } from '@aws-sdk/lib-dynamodb';
+import DataLoader from 'dataloader';
+import type { EntityQueueState } from '../../domain/entity-order.ts';
+import type { EntityQueueRef, EntityQueues } from '../../domain/ports/ordering.ts';
+import type { Clock } from '../../domain/ports/platform.ts';
+import { expiresAtOf } from './partition.ts';
+import { entityQueueFromItem } from './stored-items.ts';
+
+/** Kept this long after its last add: past the event window, so a stopped integration's keys outlive it. */
+const QUEUE_DAYS = 35;
+
+const keyOf = ({ integrationId, generation, entityId }: EntityQueueRef) => ({
+  pk: `ORDER#${integrationId}#${generation}#${entityId}`,
+  sk: 'QUEUE',
+});
+const refKey = (queue: EntityQueueRef): string => keyOf(queue).pk;
+
+/**
+ * The entity queues of ordered integrations in the state table, one small item per (integration, entity)
+ * with the pending keys as a string set: adding and removing keys are atomic updates that need no read,
+ * whatever order concurrent fan-outs and deliveries run in. An item costs write units by its size, so an
+ * entity held back behind a failing event pays more per event the longer its queue grows.
+ *
+ * Keys added in the same tick (one fan-out batch, one replay page) go into one update per entity.
+ */
+export class DynamoEntityQueues implements EntityQueues {
+  private readonly adder: DataLoader<{ queue: EntityQueueRef; key: string }, void, string>;
+
+  constructor(
+    private readonly client: DynamoDBDocumentClient,
+    private readonly tableName: string,
+    private readonly clock: Clock,
+  ) {
+    this.adder = new DataLoader((adds) => this.addBatch(adds), {
+      cache: false,
+      maxBatchSize: 100,
+      cacheKeyFn: ({ queue, key }) => `${refKey(queue)}\n${key}`,
+    });
+  }
+
+  async add(queue: EntityQueueRef, key: string): Promise<void> {
+    await this.adder.load({ queue, key });
+  }
+
+  async get(queue: EntityQueueRef): Promise<EntityQueueState> {
+    const { Item } = await this.client.send(
+      new GetCommand({ TableName: this.tableName, Key: keyOf(queue), ConsistentRead: true }),
+    );
+    return entityQueueFromItem(Item);
+  }
+
+  async finish(queue: EntityQueueRef, key: string, position?: number): Promise<boolean> {
+    try {
+      await this.client.send(
+        new UpdateCommand({
+          TableName: this.tableName,
+          Key: keyOf(queue),
+          UpdateExpression:
+            position === undefined
+              ? 'DELETE pending :key'
+              : 'DELETE pending :key SET last_position = :position',
+          ConditionExpression: 'contains(pending, :one)',
+          ExpressionAttributeValues: {
+            ':key': new Set([key]),
+            ':one': key,
+            ...(position !== undefined && { ':position': position }),
+          },
+        }),
+      );
+      return true;
+    } catch (error) {
+      if (error instanceof ConditionalCheckFailedException) return false;
+      throw error;
+    }
+  }
+
+  private async addBatch(adds: readonly { queue: EntityQueueRef; key: string }[]): Promise<(void | Error)[]> {
+    const byQueue = new Map<string, { queue: EntityQueueRef; keys: Set<string> }>();
+    for (const { queue, key } of adds) {
+      const group = byQueue.get(refKey(queue)) ?? { queue, keys: new Set<string>() };
+      group.keys.add(key);
+      byQueue.set(refKey(queue), group);
+    }
+    const expiresAt = expiresAtOf(this.clock.now().toISOString(), QUEUE_DAYS);
+    const results = new Map<string, Error | undefined>();
+    await Promise.all(
+      [...byQueue].map(async ([ref, { queue, keys }]) => {
+        try {
+          await this.client.send(
+            new UpdateCommand({
+              TableName: this.tableName,
+              Key: keyOf(queue),
+              UpdateExpression: 'ADD pending :keys SET expires_at = :expires',
+              ExpressionAttributeValues: { ':keys': keys, ':expires': expiresAt },
+            }),
+          );
+          results.set(ref, undefined);
+        } catch (error) {
+          results.set(ref, error as Error);
+        }
+      }),
+    );
+    return adds.map(({ queue }) => results.get(refKey(queue)));
+  }
+}

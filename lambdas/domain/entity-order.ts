@@ -1,0 +1,74 @@
+import { type LoggedEvent, publishOrderKey } from './event.ts';
+import type { ReplayJob } from './ports/replays.ts';
+
+/**
+ * Ordered delivery per entity (`callback_parameters.ordering: "entity"`): the rules, free of storage.
+ *
+ * Each (integration, entity) has a queue in the state table: the publish-order keys of its events that were
+ * queued for the integration and are not finished (delivered, rejected or failed for good), and the position
+ * in the entity's stream of the last one finished. Keys are added before a delivery message exists (by the
+ * fan-out, replays and catch-ups, even while the integration is stopped), so a message can tell from one
+ * read whether an older event of its entity is still on its way: only the oldest key of a queue is sent.
+ * SQS hands messages out in any order; the queue, not the order of messages, decides.
+ */
+
+/** What ordering needs of one entity's queue. */
+export interface EntityQueueState {
+  /** Publish-order keys queued and not finished, oldest first. */
+  pending: string[];
+  /** Position in the entity's stream of the last event finished (0 before the first). */
+  lastPosition: number;
+}
+
+/** The order a delivery message carries when its key was queued: its entity and its place. */
+export interface MessageOrder {
+  entity_id: string;
+  key: string;
+}
+
+/** The key of an event in its entity's queue: its publish order, then its name (filters may drop it later). */
+export const entityQueueKey = (
+  event: Pick<LoggedEvent, 'received_at' | 'position' | 'id' | 'name'>,
+): string => `${publishOrderKey(event)}#${event.name}`;
+
+const receivedAtOf = (key: string): string => key.slice(0, key.indexOf('#'));
+const nameOf = (key: string): string => key.slice(key.lastIndexOf('#') + 1);
+
+/** What a message of an ordered integration may do now. */
+export type OrderTurn =
+  /** Its event is the oldest of its entity still to go: send it, as this position in the entity's stream. */
+  | { go: true; position: number }
+  /** An older event of its entity is still on its way. */
+  | { go: false; finished: false; waitingFor: string }
+  /** Its key is no longer queued: finished by an earlier copy of the message. */
+  | { go: false; finished: true };
+
+/**
+ * Whether the message with `key` may be sent. Keys that can no longer come (received before the retention
+ * window, or of an event the integration's filters now leave out) do not hold anyone back.
+ */
+export const orderTurn = (
+  state: EntityQueueState,
+  key: string,
+  stillComing: { windowStart: string; wantsName: (name: string) => boolean },
+): OrderTurn => {
+  if (!state.pending.includes(key)) return { go: false, finished: true };
+  const head = state.pending.find(
+    (pending) =>
+      pending === key ||
+      (receivedAtOf(pending) >= stillComing.windowStart && stillComing.wantsName(nameOf(pending))),
+  );
+  if (head === key) return { go: true, position: state.lastPosition + 1 };
+  return { go: false, finished: false, waitingFor: `event ${eventIdOfKey(head ?? key)}` };
+};
+
+/** The event id in a queue key, for log lines. */
+const eventIdOfKey = (key: string): string => key.split('#')[2] ?? key;
+
+/**
+ * Whether a replay (a catch-up, a temporary integration's range) may still queue an event older than `key`:
+ * until it completes, a message from its range or after it waits, so no live event overtakes an older
+ * event of its entity that the replay has yet to read (it reads shard by shard, not in time order).
+ */
+export const replayHoldsBack = (job: ReplayJob, key: string): boolean =>
+  job.completed_at === undefined && key >= (job.from < job.range_from ? job.from : job.range_from);

@@ -1,0 +1,65 @@
+import { DynamoDBClient } from '@aws-sdk/client-dynamodb';
+import { DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
+import { describe, expect, it } from 'vitest';
+import { DynamoEntityQueues } from '../../lambdas/adapters/dynamodb/entity-queue-store.ts';
+import { useEmulators } from '../support/local-runtime.ts';
+import { newId } from '../support/memory/fixtures.ts';
+
+const emulators = useEmulators({ applyEnv: false });
+
+const queues = () =>
+  new DynamoEntityQueues(
+    DynamoDBDocumentClient.from(
+      new DynamoDBClient({
+        endpoint: emulators.endpoints.dynamodb,
+        region: 'us-east-1',
+        credentials: { accessKeyId: 'local', secretAccessKey: 'local' },
+      }),
+    ),
+    emulators.env.STATE_TABLE_NAME as string,
+    { now: () => new Date() },
+  );
+
+describe('entity queues on DynamoDB', () => {
+  it('adds keys from concurrent writers in any order, reads them sorted, and finishes each once', async () => {
+    const store = queues();
+    const queue = { integrationId: newId(), generation: '2026-11-01T00:00:00.000Z', entityId: 'ORD-1' };
+    const keys = Array.from(
+      { length: 12 },
+      (_, i) => `2026-11-30T12:00:00.${String(i).padStart(3, '0')}Z#000#e${i}`,
+    );
+    // Two "fan-outs" adding halves in reverse order, and a key added twice.
+    await Promise.all([
+      ...keys
+        .slice(6)
+        .reverse()
+        .map((key) => store.add(queue, key)),
+      ...keys.slice(0, 6).map((key) => queues().add(queue, key)),
+      store.add(queue, keys[0] as string),
+    ]);
+    expect(await store.get(queue)).toEqual({ pending: keys, lastPosition: 0 });
+    // Two copies of one message finishing it: one wins.
+    const finished = await Promise.all([
+      store.finish(queue, keys[0] as string, 1),
+      queues().finish(queue, keys[0] as string, 1),
+    ]);
+    expect(finished.filter(Boolean)).toHaveLength(1);
+    expect(await store.get(queue)).toEqual({ pending: keys.slice(1), lastPosition: 1 });
+    // Finishing without a position (never sent) keeps the last one.
+    expect(await store.finish(queue, keys[1] as string)).toBe(true);
+    expect((await store.get(queue)).lastPosition).toBe(1);
+  });
+
+  it('keeps the last position once the queue is empty, and reads a queue never written as empty', async () => {
+    const store = queues();
+    const queue = { integrationId: newId(), generation: 'g1', entityId: 'Bestellung Nr. 7 / ü' };
+    expect(await store.get(queue)).toEqual({ pending: [], lastPosition: 0 });
+    await store.add(queue, 'k1');
+    expect(await store.finish(queue, 'k1', 1)).toBe(true);
+    expect(await store.get(queue)).toEqual({ pending: [], lastPosition: 1 });
+    await store.add(queue, 'k2');
+    expect(await store.get(queue)).toEqual({ pending: ['k2'], lastPosition: 1 });
+    // Another generation of the same id is another queue.
+    expect(await store.get({ ...queue, generation: 'g2' })).toEqual({ pending: [], lastPosition: 0 });
+  });
+});
