@@ -2,6 +2,7 @@ import { PayloadValidators } from '../domain/payload-schema.ts';
 import { type ApiUseCases, createApiHandler } from '../handlers/api/handler.ts';
 import type { ConfigOf } from '../shared/config.ts';
 import { operationLog } from '../shared/powertools.ts';
+import { EntityQueuePlaces } from '../use-cases/entity-queue-places.ts';
 import { EventCatalog } from '../use-cases/event-catalog.ts';
 import { HistoryQueries } from '../use-cases/history-queries.ts';
 import { IntegrationLifecycle } from '../use-cases/integration-lifecycle.ts';
@@ -22,6 +23,7 @@ import {
   deliveryHistoryStore,
   deliveryStateStore,
   entityEvents,
+  entityQueueStore,
   eventCatalogStore,
   eventLogStore,
   integrationLogStore,
@@ -93,6 +95,11 @@ export const composeApi = (config: ConfigOf<typeof API_ENTRY>, platform: Platfor
       tenant: config.TENANT,
       // Composed once per instance, so each schema version is compiled once per instance.
       payloadSchemas: new PayloadSchemas({ store: catalog, validators: new PayloadValidators() }),
+      places: new EntityQueuePlaces({
+        entityQueues: entityQueueStore(config, platform),
+        integrations,
+        clock,
+      }),
       log: operationLog,
     }),
     catalog: new EventCatalog({ store: catalog, clock, retentionDays: config.EVENT_RETENTION_DAYS }),

@@ -1,15 +1,15 @@
-import { entityQueueKey, type MessageOrder } from '../domain/entity-order.ts';
+import type { MessageOrder } from '../domain/entity-order.ts';
 import { type LoggedEvent, passesFilters } from '../domain/event.ts';
 import type { Integration } from '../domain/integration.ts';
 import { type DeliveryMessage, inlineEventOf } from '../domain/messages.ts';
 import type { DeliveryHistory } from '../domain/ports/deliveries.ts';
-import type { EntityQueues } from '../domain/ports/ordering.ts';
 import type { MessageQueue } from '../domain/ports/platform.ts';
+import { type EntityQueuePlaces, orderOf } from './entity-queue-places.ts';
 
 export interface DeliveryRouterDeps {
   history: DeliveryHistory;
-  /** Where ordered integrations keep each entity's queue (see domain/entity-order.ts). */
-  entityQueues: EntityQueues;
+  /** Places events in the entity queues of ordered integrations (see domain/entity-order.ts). */
+  places: Pick<EntityQueuePlaces, 'place'>;
   webhookQueue: MessageQueue;
   exportQueue: MessageQueue;
 }
@@ -42,10 +42,13 @@ export const wants = (
 export class DeliveryRouter {
   constructor(private readonly deps: DeliveryRouterDeps) {}
 
-  /** `chunk`: where the event log keeps the event, when the caller knows (the fan-out that wrote it). */
-  async route(integration: Integration, event: LoggedEvent, chunk?: string): Promise<void> {
+  /**
+   * `chunk`: where the event log keeps the event, when the caller knows (the fan-out that wrote it).
+   * `placed`: the ingest API already put it in the integration's entity queue.
+   */
+  async route(integration: Integration, event: LoggedEvent, chunk?: string, placed = false): Promise<void> {
     const inline = inlineEventOf(event);
-    const order = await this.holdPlace(integration, event);
+    const order = placed ? orderOf(integration, event) : await this.holdPlace(integration, event);
     const message: DeliveryMessage = {
       integration_id: integration.id,
       generation: integration.created_at,
@@ -75,13 +78,6 @@ export class DeliveryRouter {
    * live events wait for the older ones its catch-up brings. Undefined when the event is not ordered.
    */
   async holdPlace(integration: Integration, event: LoggedEvent): Promise<MessageOrder | undefined> {
-    if (integration.callback_parameters?.ordering !== 'entity' || event.entity_id === undefined)
-      return undefined;
-    const key = entityQueueKey(event);
-    await this.deps.entityQueues.add(
-      { integrationId: integration.id, generation: integration.created_at, entityId: event.entity_id },
-      key,
-    );
-    return { entity_id: event.entity_id, key };
+    return this.deps.places.place(integration, event);
   }
 }

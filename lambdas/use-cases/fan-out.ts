@@ -38,6 +38,8 @@ export interface FanOutBatch {
   chunks: Map<string, string>;
   /** Messages whose event id an earlier publish claimed: neither logged nor routed. */
   repeated: Set<string>;
+  /** Per message, the ordered integrations whose entity queues the API already put its event in. */
+  placed: Map<string, ReadonlySet<string>>;
   running: Integration[];
   stopped: Integration[];
   /** Earliest `received_at` noted as missed per stopped integration in this batch. */
@@ -63,10 +65,12 @@ export class FanOut {
     const logged = new Map<string, LoggedEvent | Error>();
     const chunks = new Map<string, string>();
     const repeated = new Set<string>();
+    const placed = new Map<string, ReadonlySet<string>>();
     await Promise.all(
       records.map(async (record) => {
         try {
-          const { event, claim } = this.parse(record.body, record.sentAt);
+          const { event, claim, placedFor } = this.parse(record.body, record.sentAt);
+          if (placedFor.size > 0) placed.set(record.messageId, placedFor);
           // Claimed before it is logged: a crash in between leaves a claim of this very publish, which the
           // message's next run finds its own.
           if (claim && !(await this.deps.idClaims.claim(event.id, event.received_at))) {
@@ -86,6 +90,7 @@ export class FanOut {
       logged,
       chunks,
       repeated,
+      placed,
       running: all.filter((integration) => integration.status === 'running'),
       stopped: all.filter((integration) => integration.status === 'stopped'),
       missed: new Map(),
@@ -101,14 +106,23 @@ export class FanOut {
     const event = batch.logged.get(messageId);
     if (event === undefined) throw new Error(`message ${messageId} is not part of this batch`);
     if (event instanceof Error) throw event;
+    const placed = batch.placed.get(messageId);
     const work: Promise<void>[] = batch.running
       .filter((integration) => wants(integration, event))
-      .map((integration) => this.deps.router.route(integration, event, batch.chunks.get(messageId)));
+      .map((integration) =>
+        this.deps.router.route(
+          integration,
+          event,
+          batch.chunks.get(messageId),
+          placed?.has(integration.id) ?? false,
+        ),
+      );
     for (const integration of batch.stopped) {
       if (!wants(integration, event)) continue;
       // An ordered integration keeps the event's place while stopped: after its start, live events of the
       // entity wait for this one, which its catch-up brings.
-      work.push(this.deps.router.holdPlace(integration, event).then(() => {}));
+      if (!placed?.has(integration.id))
+        work.push(this.deps.router.holdPlace(integration, event).then(() => {}));
       const noted = batch.missed.get(integration.id);
       if (noted !== undefined && noted <= event.received_at) continue;
       // Noted for the batch only once written: a failed write must not let later events skip theirs.
@@ -125,7 +139,10 @@ export class FanOut {
   }
 
   /** The event of a message, and whether its id is to be claimed (the producer's own, or EventBridge's). */
-  private parse(body: string, sentAt: Date): { event: LoggedEvent; claim: boolean } {
+  private parse(
+    body: string,
+    sentAt: Date,
+  ): { event: LoggedEvent; claim: boolean; placedFor: ReadonlySet<string> } {
     let message: IngestMessage;
     try {
       message = JSON.parse(body) as IngestMessage;
@@ -152,7 +169,10 @@ export class FanOut {
         Number.isInteger(message.position) &&
         message.position >= 0 && { position: message.position }),
     };
-    return { event, claim: message.id_given === true || message.received_at === undefined };
+    const placedFor = new Set(
+      Array.isArray(message.placed_for) ? message.placed_for.filter((id) => typeof id === 'string') : [],
+    );
+    return { event, claim: message.id_given === true || message.received_at === undefined, placedFor };
   }
 }
 

@@ -18,6 +18,7 @@ import type { Clock, MessageQueue, OperationLog } from '../domain/ports/platform
 import type { PublishRequestStore } from '../domain/ports/publish-requests.ts';
 import { type PublishedEvent, publishedEventSchema, toEnvelope } from '../domain/published-event.ts';
 import { parseRequest } from '../domain/validate.ts';
+import type { EntityQueuePlaces } from './entity-queue-places.ts';
 import type { PayloadSchemas } from './payload-schemas.ts';
 
 export interface PublishDeps {
@@ -29,6 +30,8 @@ export interface PublishDeps {
   clock: Clock;
   tenant: string;
   payloadSchemas: PayloadSchemas;
+  /** Puts events in the entity queues of ordered integrations before they are queued (and answered). */
+  places: Pick<EntityQueuePlaces, 'placeAtPublish'>;
   log: OperationLog;
 }
 
@@ -147,15 +150,22 @@ export class PublishEvents {
     given: ReadonlySet<string>,
     delaySeconds = 0,
   ) {
-    const bodies = events.map(({ event, position }) =>
-      JSON.stringify({
+    if (events.length === 0) return;
+    // Placed before the events are queued: a later publish of the same entity, received after this one
+    // answered, finds them ahead of it whichever fan-out runs first.
+    const placed = await this.deps.places.placeAtPublish(
+      events.map(({ event, position }) => ({ ...event, received_at: receivedAt, position })),
+    );
+    const bodies = events.map(({ event, position }) => {
+      const placedFor = placed.get(event.id);
+      return JSON.stringify({
         event,
         received_at: receivedAt,
         ...(given.has(event.id) && { id_given: true }),
         position,
-      } satisfies IngestMessage),
-    );
-    if (bodies.length === 0) return;
+        ...(placedFor && { placed_for: placedFor }),
+      } satisfies IngestMessage);
+    });
     if (delaySeconds === 0) await this.deps.ingestQueue.sendAll(bodies);
     else await Promise.all(bodies.map((body) => this.deps.ingestQueue.sendDelayed(body, delaySeconds)));
   }

@@ -2,8 +2,9 @@ import { SqsMessageQueue } from '../../adapters/sqs/sqs-message-queue.ts';
 import { sqsClient } from '../../shared/clients/sqs.ts';
 import type { Settings } from '../../shared/config.ts';
 import { DeliveryRouter } from '../../use-cases/delivery-router.ts';
+import { EntityQueuePlaces } from '../../use-cases/entity-queue-places.ts';
 import type { Platform } from './platform.ts';
-import { deliveryHistoryStore, entityQueueStore } from './stores.ts';
+import { deliveryHistoryStore, entityQueueStore, integrationStore } from './stores.ts';
 
 export const queue = (url: string, { aws }: Platform) => new SqsMessageQueue(sqsClient(aws), url);
 
@@ -21,7 +22,11 @@ export const deliveryRouter = (
 ) =>
   new DeliveryRouter({
     history: deliveryHistoryStore(config, platform),
-    entityQueues: entityQueueStore(config, platform),
+    places: new EntityQueuePlaces({
+      entityQueues: entityQueueStore(config, platform),
+      integrations: integrationStore(config, platform),
+      clock: platform.clock,
+    }),
     webhookQueue: queue(config.WEBHOOK_QUEUE_URL, platform),
     exportQueue: queue(config.EXPORT_QUEUE_URL, platform),
   });

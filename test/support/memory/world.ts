@@ -1,6 +1,7 @@
 import type { IntegrationPolicy } from '../../../lambdas/domain/integration-rules.ts';
 import { PayloadValidators } from '../../../lambdas/domain/payload-schema.ts';
 import { DeliveryRouter } from '../../../lambdas/use-cases/delivery-router.ts';
+import { EntityQueuePlaces } from '../../../lambdas/use-cases/entity-queue-places.ts';
 import { EventTypeNotes } from '../../../lambdas/use-cases/event-type-notes.ts';
 import { FanOut } from '../../../lambdas/use-cases/fan-out.ts';
 import { HistoryQueries } from '../../../lambdas/use-cases/history-queries.ts';
@@ -98,9 +99,10 @@ export const memoryWorld = (start: string | Date = '2026-11-30T12:00:00.000Z') =
     clock,
     settleMs: SETTLE_MS,
   });
+  const places = new EntityQueuePlaces({ entityQueues, integrations, clock });
   const router = new DeliveryRouter({
     history,
-    entityQueues,
+    places,
     webhookQueue: queues.webhook,
     exportQueue: queues.export,
   });
@@ -127,6 +129,7 @@ export const memoryWorld = (start: string | Date = '2026-11-30T12:00:00.000Z') =
     clock,
     tenant: TENANT,
     payloadSchemas,
+    places,
     log: operationLog,
   });
   const queries = new HistoryQueries({
@@ -151,6 +154,7 @@ export const memoryWorld = (start: string | Date = '2026-11-30T12:00:00.000Z') =
     deliveryState,
     rateLimits,
     entityQueues,
+    places,
     history,
     replayStore,
     exportState,

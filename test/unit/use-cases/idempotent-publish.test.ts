@@ -28,6 +28,7 @@ const setUp = (ingestQueue: MemoryQueue = new MemoryQueue()) => {
     clock: world.clock,
     tenant: TENANT,
     payloadSchemas: world.payloadSchemas,
+    places: world.places,
     log: world.operationLog,
   });
   const publish = (body: unknown, idempotencyKey?: string) => publisher.publish(body, { idempotencyKey });

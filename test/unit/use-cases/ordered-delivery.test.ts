@@ -275,4 +275,33 @@ describe('ordered delivery per entity', () => {
       [live.messageId, '2'],
     ]);
   });
+
+  it('holds a later publish back behind an earlier one whose fan-out has not run yet: the API placed it', async () => {
+    const { world, time, receiver, integration, process } = setUp('entity');
+    const created = await world.publisher.publish({ name: 'order.created', payload: { id: 'ORD-9' } });
+    world.clock.advance(5);
+    const updated = await world.publisher.publish({ name: 'order.updated', payload: { id: 'ORD-9' } });
+    const [first, second] = world.queues.ingest.sent.map((message, i) => ({
+      messageId: `m${i}`,
+      body: message.body,
+      sentAt: world.clock.now(),
+    }));
+    // The later publish's fan-out runs first and its delivery comes before the earlier one is even logged.
+    await world.fanOut.process('m1', await world.fanOut.batch([second as never]));
+    const writesBefore = world.entityQueues.writes;
+    const delivery = process();
+    const attempt = { attempt: 1, firstSentAt: world.clock.now() };
+    const deliver = (message: DeliveryMessage) => time.run(delivery.deliver(message, attempt));
+    const early = world.queues.webhook.bodies<DeliveryMessage>()[0] as DeliveryMessage;
+    expect(early.event_id).toBe(updated[0]);
+    expect(await deliver(early)).toMatchObject({ done: false });
+    await world.fanOut.process('m0', await world.fanOut.batch([first as never]));
+    // The fan-out found both events placed by the API and wrote no key itself.
+    expect(world.entityQueues.writes).toBe(writesBefore);
+    const late = world.queues.webhook.bodies<DeliveryMessage>()[1] as DeliveryMessage;
+    expect(await deliver(late)).toEqual({ done: true });
+    expect(await deliver(early)).toEqual({ done: true });
+    expect(receiver.arrivals.map((arrival) => arrival.eventId)).toEqual([created[0], updated[0]]);
+    expect(integration.callback_parameters?.ordering).toBe('entity');
+  });
 });

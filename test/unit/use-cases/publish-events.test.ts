@@ -16,6 +16,7 @@ const setUp = () => {
       clock: world.clock,
       tenant: TENANT,
       payloadSchemas: world.payloadSchemas,
+      places: world.places,
       log: world.operationLog,
     }),
   };
