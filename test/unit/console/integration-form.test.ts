@@ -7,6 +7,7 @@ import {
   toRegisterBody,
   toUpdateBody,
 } from '../../../console/src/form-model.ts';
+import { currentRateText, orderingText, rateLimitText } from '../../../console/src/integration-view.ts';
 import { ValidationError } from '../../../lambdas/domain/errors.ts';
 import {
   registerIntegrationSchema,
@@ -202,5 +203,25 @@ describe('the integration form', () => {
     const body = toUpdateBody({ ...values, ordering: 'none', rate_per_second: '', max_in_flight: '' });
     expect(body.callback_parameters).toEqual({ callback_url: 'https://erp.example.com/events' });
     expect(() => parseRequest(updateIntegrationSchema, body)).not.toThrow();
+  });
+});
+
+describe('an integration page', () => {
+  it('reads ordering, the rate limit and where the integration stands within it', () => {
+    const callback = {
+      callback_url: 'https://erp.example.com/events',
+      ordering: 'entity' as const,
+      rate_limit: { per_second: 5, max_in_flight: 2 },
+    };
+    expect(orderingText(callback)).toBe('Per entity');
+    expect(orderingText({ callback_url: callback.callback_url })).toBe('None');
+    expect(rateLimitText(callback)).toBe('5 requests per second, 2 in flight');
+    expect(rateLimitText({ callback_url: callback.callback_url, rate_limit: { max_in_flight: 1 } })).toBe(
+      '1 in flight',
+    );
+    expect(rateLimitText({ callback_url: callback.callback_url })).toBe('None');
+    expect(currentRateText({ current_per_second: 2, in_flight: 0 })).toBe(
+      '2 requests per second, 0 in flight',
+    );
   });
 });
