@@ -97,7 +97,7 @@ export const callbackParametersSchema = z
       .enum(['none', 'entity'], { message: 'must be none or entity' })
       .optional()
       .describe(
-        'entity: events with the same entity_id reach the receiver one at a time, in publish order; the next is sent once the previous was delivered, rejected or failed for good. Each carries its position in its entity\'s stream (header event-entity-position). Default none.',
+        "entity: events with the same entity_id reach the receiver one at a time, in publish order; the next is sent once the previous was delivered, rejected or failed for good. Each carries its position in its entity's stream (header event-entity-position). Default none.",
       ),
   })
   .superRefine((params, ctx) => {
