@@ -638,6 +638,11 @@ export interface components {
                 per_second?: number;
                 max_in_flight?: number;
             };
+            /**
+             * @description entity: one event at a time per entity_id, in publish order. Absent: none.
+             * @enum {string}
+             */
+            ordering?: "none" | "entity";
         };
         /** @description An S3 export destination as stored, secrets masked. */
         S3ParametersView: {

@@ -1,5 +1,5 @@
 import { readFile } from 'node:fs/promises';
-import type { Command } from 'commander';
+import { type Command, Option } from 'commander';
 import type { components } from '../api/schema.ts';
 import { type CliContext, unwrap } from './context.ts';
 
@@ -7,9 +7,19 @@ import { type CliContext, unwrap } from './context.ts';
 
 type RegisterBody = components['schemas']['RegisterIntegration'];
 type UpdateBody = components['schemas']['UpdateIntegration'];
+type CallbackView = components['schemas']['CallbackParametersView'];
 
 const BY_ID = '/api/v1/org/integrations/eventstream/{integration_id}' as const;
-const INTEGRATION_COLUMNS = ['id', 'status', 'integration_type', 'destination', 'starts_at', 'ends_at'];
+const INTEGRATION_COLUMNS = [
+  'id',
+  'status',
+  'integration_type',
+  'destination',
+  'ordering',
+  'rate_limit',
+  'starts_at',
+  'ends_at',
+];
 
 /** Collects a repeatable option into a list. */
 export const collect = (value: string, previous: string[] = []): string[] => [...previous, value];
@@ -19,6 +29,7 @@ interface DestinationFlags {
   apiKey?: string;
   ratePerSecond?: number;
   maxInFlight?: number;
+  ordering?: string;
   bucket?: string;
   prefix?: string;
   region?: string;
@@ -37,6 +48,12 @@ const destinationOptions = (command: Command): Command =>
     .option('--api-key <key>', 'webhook: sent as Authorization: Bearer <key>')
     .option('--rate-per-second <n>', 'webhook: most requests per second (1..1000)', Number)
     .option('--max-in-flight <n>', 'webhook: most requests open at once (1..100)', Number)
+    .addOption(
+      new Option(
+        '--ordering <ordering>',
+        'webhook: entity sends the events of one entity_id one at a time, in publish order',
+      ).choices(['none', 'entity']),
+    )
     .option('--bucket <bucket>', 'S3 export: the bucket')
     .option('--prefix <key_prefix>', 'S3 export: the key prefix')
     .option('--region <aws_region>', 'S3 export: the bucket region', 'us-east-1')
@@ -47,8 +64,24 @@ const destinationOptions = (command: Command): Command =>
     .option('--event <name>', 'deliver only this event (repeatable), such as order.created', collect)
     .option('--entity <name>', 'deliver only events of this entity (repeatable), such as order', collect);
 
-const destinationOf = (flags: DestinationFlags): Record<string, unknown> => {
+/** The webhook options that only make sense with --url (a PATCH replaces callback_parameters as a whole). */
+const WEBHOOK_FLAGS = [
+  ['apiKey', '--api-key'],
+  ['ratePerSecond', '--rate-per-second'],
+  ['maxInFlight', '--max-in-flight'],
+  ['ordering', '--ordering'],
+] as const;
+
+/** The request body's destination and filters from the flags; webhook options without --url are refused. */
+export const destinationOf = (flags: DestinationFlags): Record<string, unknown> => {
   const body: Record<string, unknown> = {};
+  const orphans = WEBHOOK_FLAGS.filter(([flag]) => !flags.url && flags[flag] !== undefined);
+  if (orphans.length > 0) {
+    throw new Error(
+      `${orphans.map(([, option]) => option).join(', ')} ${orphans.length === 1 ? 'needs' : 'need'} --url: ` +
+        'callback_parameters is sent as a whole',
+    );
+  }
   if (flags.url) {
     const rateLimit = {
       ...(flags.ratePerSecond !== undefined && { per_second: flags.ratePerSecond }),
@@ -58,6 +91,7 @@ const destinationOf = (flags: DestinationFlags): Record<string, unknown> => {
       callback_url: flags.url,
       ...(flags.apiKey && { api_key: flags.apiKey }),
       ...(Object.keys(rateLimit).length > 0 && { rate_limit: rateLimit }),
+      ...(flags.ordering && { ordering: flags.ordering }),
     };
   }
   if (flags.bucket) {
@@ -89,12 +123,32 @@ const readJsonFile = async (file: string): Promise<Record<string, unknown>> => {
 };
 
 type Row = Record<string, unknown>;
-const integrationRow = (integration: Row): Row => {
+
+/** `5/s, 2 in flight`; `none` without a limit. */
+export const rateLimitText = (limit: CallbackView['rate_limit']): string =>
+  [
+    limit?.per_second !== undefined && `${limit.per_second}/s`,
+    limit?.max_in_flight !== undefined && `${limit.max_in_flight} in flight`,
+  ]
+    .filter(Boolean)
+    .join(', ') || 'none';
+
+/** A webhook's ordering and rate limit as a field each (nothing for S3), for the table output. */
+const webhookSettings = (integration: Row): Row => {
+  const callback = integration.callback_parameters as CallbackView | undefined;
+  return callback
+    ? { ordering: callback.ordering ?? 'none', rate_limit: rateLimitText(callback.rate_limit) }
+    : {};
+};
+
+/** An integration as a row of `integrations list`. */
+export const integrationRow = (integration: Row): Row => {
   const callback = integration.callback_parameters as Row | undefined;
   const s3 = integration.s3_parameters as Row | undefined;
   return {
     ...integration,
     destination: callback ? callback.callback_url : s3 ? `s3://${s3.bucket}/${s3.key_prefix}` : '',
+    ...webhookSettings(integration),
   };
 };
 
@@ -117,7 +171,9 @@ export const registerIntegrationCommands = (program: Command, cli: CliContext): 
     .description('show one integration (secrets masked)')
     .action(async (id: string) => {
       const client = await cli.client();
-      cli.print(await unwrap(client.GET(BY_ID, byId(id))));
+      const integration = await unwrap(client.GET(BY_ID, byId(id)));
+      // On a terminal, the webhook's ordering and rate limit in a line each too (JSON: the API's answer as is).
+      cli.print(cli.format() === 'table' ? { ...integration, ...webhookSettings(integration) } : integration);
     });
 
   destinationOptions(

@@ -8,9 +8,11 @@ import type { components } from '../../api/schema.ts';
 type RegisterBody = components['schemas']['RegisterIntegration'];
 type UpdateBody = components['schemas']['UpdateIntegration'];
 type Integration = components['schemas']['Integration'];
+type CallbackParameters = NonNullable<RegisterBody['callback_parameters']>;
 
 export type Destination = 'webhook' | 's3';
 export type ReceiverAuth = 'api_key' | 'oauth' | 'jwt' | 'none';
+export type Ordering = NonNullable<CallbackParameters['ordering']>;
 
 /** Every field of the form, as text (what inputs hold). */
 export interface IntegrationFormValues {
@@ -31,6 +33,10 @@ export interface IntegrationFormValues {
   jwt_kid: string;
   /** The RS256 private key or the HS256 secret, by `jwt_algorithm`. */
   jwt_key: string;
+  ordering: Ordering;
+  /** `rate_limit.per_second` and `rate_limit.max_in_flight`; both empty: no rate limit. */
+  rate_per_second: string;
+  max_in_flight: string;
   bucket: string;
   key_prefix: string;
   aws_region: string;
@@ -65,6 +71,9 @@ export const EMPTY_FORM: IntegrationFormValues = {
   jwt_aud: '',
   jwt_kid: '',
   jwt_key: '',
+  ordering: 'none',
+  rate_per_second: '',
+  max_in_flight: '',
   bucket: '',
   key_prefix: '',
   aws_region: '',
@@ -98,7 +107,29 @@ export const toApiTime = (value: string): string => {
   return trimmed;
 };
 
-const callbackParameters = (values: IntegrationFormValues): RegisterBody['callback_parameters'] => {
+/** A number as typed: `'5'` → 5; anything else goes as typed, for the API to name. */
+const typedNumber = (text: string): number => {
+  const trimmed = text.trim();
+  const value = Number(trimmed);
+  return (Number.isFinite(value) ? value : trimmed) as number;
+};
+
+/**
+ * Ordering (only when not the default) and the rate limit (only when a field holds something: both empty
+ * means none, and as PATCH replaces callback_parameters as a whole, an edit that empties them removes it).
+ */
+const deliveryParameters = (values: IntegrationFormValues): Partial<CallbackParameters> => {
+  const rateLimit = {
+    ...(values.rate_per_second.trim() && { per_second: typedNumber(values.rate_per_second) }),
+    ...(values.max_in_flight.trim() && { max_in_flight: typedNumber(values.max_in_flight) }),
+  };
+  return {
+    ...(Object.keys(rateLimit).length > 0 && { rate_limit: rateLimit }),
+    ...(values.ordering !== 'none' && { ordering: values.ordering }),
+  };
+};
+
+const receiverParameters = (values: IntegrationFormValues): CallbackParameters => {
   const base = { callback_url: values.callback_url.trim() };
   switch (values.receiver_auth) {
     case 'api_key':
@@ -128,6 +159,12 @@ const callbackParameters = (values: IntegrationFormValues): RegisterBody['callba
       return base;
   }
 };
+
+/** The webhook destination: its receiver and credential, then how deliveries reach it. */
+const callbackParameters = (values: IntegrationFormValues): CallbackParameters => ({
+  ...receiverParameters(values),
+  ...deliveryParameters(values),
+});
 
 const s3Parameters = (values: IntegrationFormValues): RegisterBody['s3_parameters'] => ({
   bucket: values.bucket.trim(),
@@ -206,6 +243,9 @@ export const formFromIntegration = (integration: Integration): IntegrationFormVa
     jwt_aud: jwt?.aud ?? '',
     jwt_kid: jwt?.kid ?? '',
     jwt_key: jwt?.private_key ?? jwt?.secret ?? '',
+    ordering: callback?.ordering ?? 'none',
+    rate_per_second: callback?.rate_limit?.per_second?.toString() ?? '',
+    max_in_flight: callback?.rate_limit?.max_in_flight?.toString() ?? '',
     bucket: s3?.bucket ?? '',
     key_prefix: s3?.key_prefix ?? '',
     aws_region: s3?.aws_region ?? '',
@@ -237,6 +277,10 @@ const NESTED_FIELDS: Record<string, FormField> = {
   'callback_parameters.jwt.private_key': 'jwt_key',
   'callback_parameters.jwt.secret': 'jwt_key',
   'callback_parameters.jwt': 'receiver_auth',
+  'callback_parameters.ordering': 'ordering',
+  'callback_parameters.rate_limit.per_second': 'rate_per_second',
+  'callback_parameters.rate_limit.max_in_flight': 'max_in_flight',
+  'callback_parameters.rate_limit': 'rate_per_second',
   callback_parameters: 'destination',
   s3_parameters: 'destination',
   's3_parameters.bucket': 'bucket',

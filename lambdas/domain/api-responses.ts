@@ -39,6 +39,10 @@ const callbackParametersView = z
       .object({ per_second: z.number().int().optional(), max_in_flight: z.number().int().optional() })
       .optional()
       .describe('The limits asked for; `rate_limit_state` shows where the integration is within them.'),
+    ordering: z
+      .enum(['none', 'entity'])
+      .optional()
+      .describe('entity: one event at a time per entity_id, in publish order. Absent: none.'),
   })
   .meta({ id: 'CallbackParametersView', description: 'A webhook destination as stored, secrets masked.' });
 

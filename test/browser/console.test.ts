@@ -77,6 +77,18 @@ const register = async (id: string, extra: Record<string, unknown> = {}) => {
 const row = (page: Page, id: string) =>
   page.getByRole('row').filter({ has: page.getByRole('link', { name: id }) });
 
+/** What an integration page's summary says for a term (the `<dd>` after its `<dt>`). */
+const summary = (page: Page, term: string) =>
+  page.locator(`xpath=//dl[@class="summary"]/dt[.="${term}"]/following-sibling::dd[1]`);
+
+/** The API's message tied to a field for screen readers, once the field is marked invalid. */
+const messageBeside = async (page: Page, label: string): Promise<string | null> => {
+  const field = page.getByLabel(label, { exact: true });
+  await eventually(async () => expect(await field.getAttribute('aria-invalid')).toBe('true'));
+  const describedBy = (await field.getAttribute('aria-describedby')) ?? '';
+  return page.locator(`[id="${describedBy.split(' ').pop()}"]`).textContent();
+};
+
 describe('the operator console', () => {
   it('signs in with a token from npm run token', async () => {
     const page = await browser.context.newPage();
@@ -106,13 +118,9 @@ describe('the operator console', () => {
     await page.getByRole('button', { name: 'Create' }).click();
 
     // The API's message, beside the field it names and tied to it for screen readers.
-    const callbackUrl = page.getByLabel('Callback URL');
-    await eventually(async () => expect(await callbackUrl.getAttribute('aria-invalid')).toBe('true'));
-    const describedBy = (await callbackUrl.getAttribute('aria-describedby')) ?? '';
-    const message = await page.locator(`[id="${describedBy.split(' ').pop()}"]`).textContent();
-    expect(message).toMatch(/callback_url/);
+    expect(await messageBeside(page, 'Callback URL')).toMatch(/callback_url/);
 
-    await callbackUrl.fill(receiver.url('/form'));
+    await page.getByLabel('Callback URL').fill(receiver.url('/form'));
     await page.getByRole('button', { name: 'Create' }).click();
     await row(page, id).getByText('running').waitFor();
     expect(await row(page, id).textContent()).toContain(receiver.url('/form'));
@@ -124,6 +132,58 @@ describe('the operator console', () => {
       callback_parameters: { callback_url: receiver.url('/form'), api_key: '****0001' },
       filter_conditions: { event_filter: ['order.created', 'order.cancelled'] },
     });
+    await page.close();
+  });
+
+  it('sets ordering and a rate limit in the form, shows them and the current rate, and removes the limit on edit', async () => {
+    const page = await signedIn(undefined, [400]);
+    const id = uniqueId('limits');
+    await page.getByRole('button', { name: 'New integration' }).click();
+    await page.getByLabel('ID', { exact: true }).fill(id);
+    await page.getByLabel('Callback URL').fill(receiver.url(`/${id}`));
+    await page.getByLabel('Receiver authentication').selectOption('none');
+    await page.getByLabel('Ordering').selectOption({ label: 'Per entity' });
+    await page.getByLabel('Requests per second').fill('5000');
+    await page.getByLabel('Requests in flight').fill('2');
+    await page.getByRole('button', { name: 'Create' }).click();
+
+    // callback_parameters.rate_limit.per_second: beside Requests per second, and nothing else marked.
+    expect(await messageBeside(page, 'Requests per second')).toMatch(/per_second/);
+    expect(await page.getByLabel('Requests in flight').getAttribute('aria-invalid')).not.toBe('true');
+    await expectAccessible(page, 'new-integration-rate-limit-error');
+
+    await page.getByLabel('Requests per second').fill('5');
+    await page.getByRole('button', { name: 'Create' }).click();
+    await row(page, id).getByText('running').waitFor();
+    await page.getByRole('link', { name: id }).click();
+    await page.getByRole('heading', { name: id, level: 1 }).waitFor();
+    await summary(page, 'Ordering').getByText('Per entity', { exact: true }).waitFor();
+    expect(await summary(page, 'Rate limit').textContent()).toBe('5 requests per second, 2 in flight');
+    expect(await summary(page, 'Current rate').textContent()).toBe('5 requests per second, 0 in flight');
+    await expectAccessible(page, 'integration-rate-limit');
+    expect((await api('GET', `${BASE}/${id}`)).body.callback_parameters).toEqual({
+      callback_url: receiver.url(`/${id}`),
+      ordering: 'entity',
+      rate_limit: { per_second: 5, max_in_flight: 2 },
+    });
+
+    // The edit opens with the stored values; emptied, the PATCH (callback_parameters as a whole) drops them.
+    await page.getByRole('button', { name: 'Edit' }).click();
+    await page.getByRole('button', { name: 'Stop and edit' }).click();
+    expect(await page.getByLabel('Requests per second').inputValue()).toBe('5');
+    expect(await page.getByLabel('Requests in flight').inputValue()).toBe('2');
+    expect(await page.getByLabel('Ordering').inputValue()).toBe('entity');
+    await page.getByLabel('Requests per second').fill('');
+    await page.getByLabel('Requests in flight').fill('');
+    await page.getByLabel('Ordering').selectOption({ label: 'None' });
+    await page.getByRole('button', { name: 'Save' }).click();
+    await page.getByText('Saved.').waitFor();
+    await summary(page, 'Rate limit').getByText('None', { exact: true }).waitFor();
+    expect(await summary(page, 'Ordering').textContent()).toBe('None');
+    expect(await summary(page, 'Current rate').count()).toBe(0);
+    const stored = await api('GET', `${BASE}/${id}`);
+    expect(stored.body.callback_parameters).toEqual({ callback_url: receiver.url(`/${id}`) });
+    expect(stored.body).not.toHaveProperty('rate_limit_state');
     await page.close();
   });
 
@@ -276,7 +336,13 @@ describe('the operator console', () => {
 
   it('shows a read-only token everything and no way to change anything', async () => {
     const id = uniqueId('readonly');
-    await register(id);
+    await register(id, {
+      callback_parameters: {
+        callback_url: receiver.url(`/${id}`),
+        ordering: 'entity',
+        rate_limit: { per_second: 3 },
+      },
+    });
     const page = await signedIn(['eventstream/read']);
     await page.getByText('Read-only', { exact: true }).waitFor();
     await row(page, id).getByText('running').waitFor();
@@ -288,6 +354,12 @@ describe('the operator console', () => {
     for (const name of ['Stop', 'Edit', 'Send test event', 'Delete', 'Reveal', 'Rotate']) {
       expect(await page.getByRole('button', { name, exact: true }).count(), name).toBe(0);
     }
+    // Ordering and the rate limit are shown, with no control to change them.
+    expect(await summary(page, 'Ordering').textContent()).toBe('Per entity');
+    expect(await summary(page, 'Rate limit').textContent()).toBe('3 requests per second');
+    expect(await summary(page, 'Current rate').textContent()).toBe('3 requests per second');
+    expect(await page.getByLabel('Ordering').count()).toBe(0);
+    expect(await page.getByLabel('Requests per second').count()).toBe(0);
     await expectAccessible(page, 'integration-read-only');
     await page.close();
   });

@@ -163,6 +163,42 @@ describe('the event-stream CLI', () => {
     expect(gone.stderr).toContain(`Integration ${id} not found. [404 not_found]`);
   }, 180_000);
 
+  it('sets ordering and a rate limit, shows them in get and list, and an update without them removes them', async () => {
+    const id = uniqueId('cli-limits');
+    const url = receiver.url(`/${id}`);
+    const limits = ['--ordering', 'entity', '--rate-per-second', '5', '--max-in-flight', '2'];
+    const created = await json(['integrations', 'create', '--id', id, '--url', url, ...limits]);
+    expect(created.callback_parameters).toEqual({
+      callback_url: url,
+      ordering: 'entity',
+      rate_limit: { per_second: 5, max_in_flight: 2 },
+    });
+    expect(await json(['integrations', 'get', id])).toMatchObject({
+      callback_parameters: { ordering: 'entity', rate_limit: { per_second: 5, max_in_flight: 2 } },
+      rate_limit_state: { current_per_second: 5 },
+    });
+
+    // On a terminal (table output): a line each in get, a column each in list.
+    const get = await runCli(['--output', 'table', 'integrations', 'get', id], env);
+    expect(get.stdout).toMatch(/^ordering +entity$/m);
+    expect(get.stdout).toMatch(/^rate_limit +5\/s, 2 in flight$/m);
+    const list = await runCli(['--output', 'table', 'integrations', 'list'], env);
+    expect(list.stdout).toMatch(/^ID +STATUS +INTEGRATION_TYPE +DESTINATION +ORDERING +RATE_LIMIT/);
+    expect(list.stdout.split('\n').find((line) => line.startsWith(`${id} `))).toMatch(
+      /entity +5\/s, 2 in flight/,
+    );
+
+    const refused = await runCli(['integrations', 'update', id, '--ordering', 'none'], env);
+    expect(refused.code).toBe(1);
+    expect(refused.stderr).toContain('--ordering needs --url');
+
+    await json(['integrations', 'stop', id]);
+    const updated = await json(['integrations', 'update', id, '--url', url]);
+    expect(updated.callback_parameters).toEqual({ callback_url: url });
+    expect(await json(['integrations', 'get', id])).not.toHaveProperty('rate_limit_state');
+    await json(['integrations', 'delete', id]);
+  });
+
   it("exits non-zero with the API's message and the field at fault", async () => {
     const result = await runCli(
       ['integrations', 'create', '--id', uniqueId('cli'), '--url', 'ftp://example.com/x'],
@@ -223,12 +259,15 @@ describe('the event-stream CLI', () => {
       'nothing.here',
       '--url',
       receiver.url(`/${id}`),
+      '--ordering',
+      'entity',
     ]);
     expect(replay).toMatchObject({
       id,
       integration_type: 'temporary',
       starts_at: from.toISOString(),
       ends_at: to.toISOString(),
+      callback_parameters: { ordering: 'entity' },
       filter_conditions: { event_filter: ['nothing.here'] },
     });
   });

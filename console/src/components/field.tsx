@@ -34,7 +34,8 @@ export const Field = ({ label, error, hint, children }: FieldProps) => {
   );
 };
 
-export type TextInputType = 'text' | 'url' | 'password' | 'datetime-local';
+/** `numeric`: a text input with a numeric keyboard, so what is typed reaches the API as typed. */
+export type TextInputType = 'text' | 'url' | 'password' | 'datetime-local' | 'numeric';
 
 interface TextInputProps {
   id: string;
@@ -62,6 +63,7 @@ export const TextInput = ({ id, type, value, onInput, describedBy, invalid, fiel
   if (type === 'datetime-local') return <input type="datetime-local" step={1} {...common} />;
   if (type === 'password') return <input type="password" {...common} />;
   if (type === 'url') return <input type="url" {...common} />;
+  if (type === 'numeric') return <input type="text" inputMode="numeric" {...common} />;
   return <input type="text" {...common} />;
 };
 

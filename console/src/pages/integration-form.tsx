@@ -58,8 +58,8 @@ export const IntegrationForm = ({ mode, initial, submitLabel, onSubmit, onCancel
       )}
     </Field>
   );
-  const select = (field: FormField, label: string, options: [string, string][]) => (
-    <Field label={label} error={errorFor(field)}>
+  const select = (field: FormField, label: string, options: [string, string][], hint?: string) => (
+    <Field label={label} error={errorFor(field)} {...(hint && { hint })}>
       {({ id, describedBy, invalid }) => (
         <select
           id={id}
@@ -168,6 +168,28 @@ export const IntegrationForm = ({ mode, initial, submitLabel, onSubmit, onCancel
           </>
         )}
       </fieldset>
+      {values.destination === 'webhook' && (
+        <fieldset>
+          <legend>Delivery</legend>
+          {select(
+            'ordering',
+            'Ordering',
+            [
+              ['none', 'None'],
+              ['entity', 'Per entity'],
+            ],
+            'Per entity: the events of one entity_id reach the receiver one at a time, in publish order',
+          )}
+          {text('rate_per_second', 'Requests per second', {
+            type: 'numeric',
+            hint: '1 to 1000; empty: no limit',
+          })}
+          {text('max_in_flight', 'Requests in flight', {
+            type: 'numeric',
+            hint: 'Most requests open at once, 1 to 100; empty: no limit',
+          })}
+        </fieldset>
+      )}
       <fieldset>
         <legend>Filters</legend>
         {text('event_filter', 'Event filter', { hint: 'Full names, comma-separated: order.created' })}

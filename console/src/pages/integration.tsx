@@ -7,7 +7,7 @@ import { ErrorMessage, Notice, ReadOnlyNote, Time } from '../components/messages
 import { Tabs } from '../components/tabs.tsx';
 import { useConsole } from '../context.ts';
 import { formFromIntegration, type IntegrationFormValues, toUpdateBody } from '../form-model.ts';
-import { destinationText } from '../integration-view.ts';
+import { currentRateText, destinationText, orderingText, rateLimitText } from '../integration-view.ts';
 import { INTEGRATION, LOGS } from '../paths.ts';
 import { runningReplay } from '../replay-progress.ts';
 import { DeliveriesTab } from './deliveries-tab.tsx';
@@ -133,6 +133,27 @@ export const IntegrationPage = ({ id }: { id: string }) => {
             <dd>{integration.integration_type}</dd>
             <dt>Destination</dt>
             <dd class="destination">{destinationText(integration)}</dd>
+            {integration.callback_parameters && (
+              <>
+                <dt>Ordering</dt>
+                <dd>{orderingText(integration.callback_parameters)}</dd>
+                <dt>Rate limit</dt>
+                <dd>{rateLimitText(integration.callback_parameters)}</dd>
+              </>
+            )}
+            {integration.rate_limit_state && (
+              <>
+                <dt>Current rate</dt>
+                <dd>
+                  {currentRateText(integration.rate_limit_state)}
+                  {integration.rate_limit_state.paused_until && (
+                    <>
+                      ; paused after a 429 until <Time value={integration.rate_limit_state.paused_until} />
+                    </>
+                  )}
+                </dd>
+              </>
+            )}
             <dt>Event filter</dt>
             <dd>{integration.filter_conditions?.event_filter?.join(', ') || 'all'}</dd>
             <dt>Entity filter</dt>

@@ -7,6 +7,7 @@ import {
   toRegisterBody,
   toUpdateBody,
 } from '../../../console/src/form-model.ts';
+import { currentRateText, orderingText, rateLimitText } from '../../../console/src/integration-view.ts';
 import { ValidationError } from '../../../lambdas/domain/errors.ts';
 import {
   registerIntegrationSchema,
@@ -143,5 +144,84 @@ describe('the integration form', () => {
       filter_conditions: { entity_filter: ['order', 'return'] },
     });
     expect(() => parseRequest(updateIntegrationSchema, body)).not.toThrow();
+  });
+
+  it('sends ordering when not the default and the rate limit when a field holds something', () => {
+    const webhook = { id: 'erp-4', callback_url: 'https://erp.example.com/events' };
+    const limited = toRegisterBody(
+      form({ ...webhook, ordering: 'entity', rate_per_second: ' 5 ', max_in_flight: '2' }),
+    );
+    expect(limited.callback_parameters).toEqual({
+      callback_url: 'https://erp.example.com/events',
+      rate_limit: { per_second: 5, max_in_flight: 2 },
+      ordering: 'entity',
+    });
+    expect(() => parseRequest(registerIntegrationSchema, limited)).not.toThrow();
+    expect(toRegisterBody(form({ ...webhook, max_in_flight: '3' })).callback_parameters).toEqual({
+      callback_url: 'https://erp.example.com/events',
+      rate_limit: { max_in_flight: 3 },
+    });
+    expect(toRegisterBody(form(webhook)).callback_parameters).toEqual({
+      callback_url: 'https://erp.example.com/events',
+    });
+    // What is not a number goes as typed: the API names it, beside its field.
+    expect(
+      toRegisterBody(form({ ...webhook, rate_per_second: 'fast' })).callback_parameters?.rate_limit,
+    ).toEqual({ per_second: 'fast' });
+  });
+
+  it("puts the API's rate limit and ordering messages beside their fields", () => {
+    const webhook = { id: 'erp-5', callback_url: 'https://erp.example.com/events' };
+    expect(fieldAtFault(toRegisterBody(form({ ...webhook, rate_per_second: '5000' })))).toBe(
+      'rate_per_second',
+    );
+    expect(fieldAtFault(toRegisterBody(form({ ...webhook, rate_per_second: 'fast' })))).toBe(
+      'rate_per_second',
+    );
+    expect(fieldAtFault(toRegisterBody(form({ ...webhook, max_in_flight: '0' })))).toBe('max_in_flight');
+    expect(formFieldForApiField('callback_parameters.ordering')).toBe('ordering');
+    expect(formFieldForApiField('callback_parameters.rate_limit')).toBe('rate_per_second');
+  });
+
+  it('fills ordering and the rate limit into an edit; emptied, the PATCH leaves the rate limit out', () => {
+    const values = formFromIntegration({
+      id: 'erp-6',
+      status: 'stopped',
+      integration_type: 'permanent',
+      callback_parameters: {
+        callback_url: 'https://erp.example.com/events',
+        ordering: 'entity',
+        rate_limit: { per_second: 5, max_in_flight: 2 },
+      },
+    });
+    expect(values).toMatchObject({ ordering: 'entity', rate_per_second: '5', max_in_flight: '2' });
+    expect(toUpdateBody(values).callback_parameters).toMatchObject({
+      ordering: 'entity',
+      rate_limit: { per_second: 5, max_in_flight: 2 },
+    });
+    // PATCH replaces callback_parameters as a whole: without rate_limit, the stored one is removed.
+    const body = toUpdateBody({ ...values, ordering: 'none', rate_per_second: '', max_in_flight: '' });
+    expect(body.callback_parameters).toEqual({ callback_url: 'https://erp.example.com/events' });
+    expect(() => parseRequest(updateIntegrationSchema, body)).not.toThrow();
+  });
+});
+
+describe('an integration page', () => {
+  it('reads ordering, the rate limit and where the integration stands within it', () => {
+    const callback = {
+      callback_url: 'https://erp.example.com/events',
+      ordering: 'entity' as const,
+      rate_limit: { per_second: 5, max_in_flight: 2 },
+    };
+    expect(orderingText(callback)).toBe('Per entity');
+    expect(orderingText({ callback_url: callback.callback_url })).toBe('None');
+    expect(rateLimitText(callback)).toBe('5 requests per second, 2 in flight');
+    expect(rateLimitText({ callback_url: callback.callback_url, rate_limit: { max_in_flight: 1 } })).toBe(
+      '1 in flight',
+    );
+    expect(rateLimitText({ callback_url: callback.callback_url })).toBe('None');
+    expect(currentRateText({ current_per_second: 2, in_flight: 0 })).toBe(
+      '2 requests per second, 0 in flight',
+    );
   });
 });

@@ -5,10 +5,12 @@ import {
   NotFoundError,
   ValidationError,
 } from '../../../lambdas/domain/errors.ts';
+import { API_BASE } from '../../../lambdas/handlers/api/routes.ts';
 import { IntegrationRegistry } from '../../../lambdas/use-cases/integration-registry.ts';
 import { RecordingExportFlusher } from '../../support/memory/exports.ts';
 import { DAY_MS, isoPlus, loggedEvent, newId, s3Integration } from '../../support/memory/fixtures.ts';
 import { type MemoryWorld, memoryWorld } from '../../support/memory/world.ts';
+import { conformanceProblem } from '../../support/openapi-conformance.ts';
 
 const API_KEY = 'key-0123456789abcdef-WXYZ';
 
@@ -280,5 +282,27 @@ describe('callback_parameters.rate_limit', () => {
     const plain = await registry.get(body.id);
     expect(plain.callback_parameters?.rate_limit).toBeUndefined();
     expect(plain.rate_limit_state).toBeUndefined();
+  });
+});
+
+describe('callback_parameters.ordering', () => {
+  const withOrdering = (ordering: unknown) =>
+    webhookBody({ callback_parameters: { callback_url: 'https://erp.example.com/events', ordering } });
+
+  it('refuses anything but none or entity with 400 naming the field', async () => {
+    const { registry } = setUp();
+    await expect(registry.register(withOrdering('global'))).rejects.toMatchObject({
+      statusCode: 400,
+      field: 'callback_parameters.ordering',
+    });
+  });
+
+  it('is kept and shown by GET as the OpenAPI document describes it', async () => {
+    const { registry } = setUp();
+    const body = withOrdering('entity');
+    await registry.register(body);
+    const view = await registry.get(body.id);
+    expect(view.callback_parameters?.ordering).toBe('entity');
+    expect(conformanceProblem('GET', `${API_BASE}/${body.id}`, 200, view)).toBeUndefined();
   });
 });
