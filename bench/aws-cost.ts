@@ -37,6 +37,8 @@ interface Scenario {
   s3: boolean;
   /** On a deployment that keeps the entity index (context `entityIndex`). */
   entityIndex?: boolean;
+  /** Webhooks with `ordering: "entity"`, the events spread over 100 entities. */
+  ordered?: boolean;
 }
 
 const SCENARIOS: Scenario[] = [
@@ -45,6 +47,14 @@ const SCENARIOS: Scenario[] = [
   { title: '1 webhook 1/req', perRequest: 1, webhooks: 1, s3: false },
   { title: '1 webhook', key: 'webhook_1', perRequest: 100, webhooks: 1, s3: false },
   { title: '3 webhooks', key: 'webhook_3', perRequest: 100, webhooks: 3, s3: false },
+  {
+    title: '1 webhook, ordered by entity',
+    key: 'webhook_1_ordered',
+    perRequest: 100,
+    webhooks: 1,
+    s3: false,
+    ordered: true,
+  },
   { title: '1 S3', key: 's3_1', perRequest: 100, webhooks: 0, s3: true },
   {
     title: '1 webhook, entity index',
@@ -278,6 +288,7 @@ const measureScenarios = async (
           callback_parameters: {
             callback_url: receiver.url(`/${id}`),
             api_key: `key-${id}-${'k'.repeat(24)}`,
+            ...(scenario.ordered && { ordering: 'entity' }),
           },
         });
         if (response.status !== 200) throw new Error(`registration failed: ${response.text}`);
@@ -302,7 +313,9 @@ const measureScenarios = async (
       const started = performance.now();
       const requests = Array.from({ length: Math.ceil(events / scenario.perRequest) }, (_, r) =>
         Array.from({ length: Math.min(scenario.perRequest, events - r * scenario.perRequest) }, (_, n) =>
-          orderPayload(r * scenario.perRequest + n),
+          scenario.ordered
+            ? { ...orderPayload(r * scenario.perRequest + n), entity_id: `ORD-${n % 100}` }
+            : orderPayload(r * scenario.perRequest + n),
         ),
       );
       // Four requests in flight: a steady producer, not a burst the API would queue.

@@ -7,7 +7,8 @@
  * default 10), BENCH_S3_BYTES (bytes of events exported, default 52,000,000: one file), BENCH_S3_PAYLOAD (payload
  * bytes per exported event, default 10,000), BENCH_LATENCY_EVENTS (latency: events one per request, and again in
  * requests of 100; default 300), BENCH_COST_EVENTS (cost: events per scenario, default 1000), BENCH_REPLAY_EVENTS
- * (replay: events replayed, default 20,000), BENCH_ISOLATION_SECONDS (isolation: length of the baseline and hanging
+ * (replay: events replayed, default 20,000), BENCH_ORDERED_EVENTS and BENCH_ORDERED_ENTITIES (ordering: events over
+ * entities, default 2000 over 100), BENCH_ISOLATION_SECONDS (isolation: length of the baseline and hanging
  * phases, default 40), BENCH_ISOLATION_RECOVERY_SECONDS (isolation: longest wait for the hanging receiver's events
  * once it answers again, default 600). Above 10, invocations run side by side in one module scope, unlike Lambda: Powertools then
  * warns "No application metrics to publish" whenever one invocation's flush has emptied the other's metrics.
@@ -19,6 +20,7 @@ import { benchAwsCost } from './aws-cost.ts';
 import { benchBundles } from './bundles.ts';
 import { benchE2eThroughput } from './e2e-throughput.ts';
 import { benchIsolation } from './isolation.ts';
+import { benchOrderedThroughput } from './ordered-throughput.ts';
 import { benchPipelineLatency } from './pipeline-latency.ts';
 import { benchReplayMemory } from './replay-memory.ts';
 import { progress } from './report.ts';
@@ -88,6 +90,15 @@ const sections: Record<string, { title: string; isolated?: true; run: () => Prom
         seconds: positive('BENCH_ISOLATION_SECONDS', 40),
         rate: 20,
         recoverySeconds: positive('BENCH_ISOLATION_RECOVERY_SECONDS', 600),
+      }),
+  },
+  ordering: {
+    title: 'ordered delivery per entity: throughput against unordered, order at the receiver',
+    isolated: true,
+    run: () =>
+      benchOrderedThroughput({
+        events: positive('BENCH_ORDERED_EVENTS', 2000),
+        entities: positive('BENCH_ORDERED_ENTITIES', 100),
       }),
   },
   cost: {

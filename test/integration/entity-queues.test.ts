@@ -1,7 +1,6 @@
-import { DynamoDBClient } from '@aws-sdk/client-dynamodb';
-import { DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
 import { describe, expect, it } from 'vitest';
 import { DynamoEntityQueues } from '../../lambdas/adapters/dynamodb/entity-queue-store.ts';
+import { localDocumentClient } from '../support/aws-clients.ts';
 import { useEmulators } from '../support/local-runtime.ts';
 import { newId } from '../support/memory/fixtures.ts';
 
@@ -9,13 +8,7 @@ const emulators = useEmulators({ applyEnv: false });
 
 const queues = () =>
   new DynamoEntityQueues(
-    DynamoDBDocumentClient.from(
-      new DynamoDBClient({
-        endpoint: emulators.endpoints.dynamodb,
-        region: 'us-east-1',
-        credentials: { accessKeyId: 'local', secretAccessKey: 'local' },
-      }),
-    ),
+    localDocumentClient(emulators.endpoints.dynamodb),
     emulators.env.STATE_TABLE_NAME as string,
     { now: () => new Date() },
   );

@@ -1,22 +1,15 @@
 import { randomUUID } from 'node:crypto';
-import { DynamoDBClient } from '@aws-sdk/client-dynamodb';
-import { DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
 import { describe, expect, it } from 'vitest';
 import { DynamoPublishRequestStore } from '../../lambdas/adapters/dynamodb/publish-request-store.ts';
 import type { PublishRecord, RequestKey } from '../../lambdas/domain/idempotency.ts';
+import { localDocumentClient } from '../support/aws-clients.ts';
 import { useEmulators } from '../support/local-runtime.ts';
 
 const emulators = useEmulators({ applyEnv: false });
 
 const store = () =>
   new DynamoPublishRequestStore(
-    DynamoDBDocumentClient.from(
-      new DynamoDBClient({
-        endpoint: emulators.endpoints.dynamodb,
-        region: 'us-east-1',
-        credentials: { accessKeyId: 'local', secretAccessKey: 'local' },
-      }),
-    ),
+    localDocumentClient(emulators.endpoints.dynamodb),
     emulators.env.STATE_TABLE_NAME as string,
   );
 

@@ -6,6 +6,10 @@ import type { LocalRuntime } from '../../local/runtime.ts';
 
 const credentials = { accessKeyId: 'local', secretAccessKey: 'local' };
 
+/** A document client aimed at DynamoDB Local, for adapter tests. */
+export const localDocumentClient = (endpoint: string): DynamoDBDocumentClient =>
+  DynamoDBDocumentClient.from(new DynamoDBClient({ endpoint, region: 'us-east-1', credentials }));
+
 /** SDK clients aimed at a runtime's emulators, for tests that look behind the API. */
 export const awsClients = (runtime: LocalRuntime) => {
   const dynamodb = new DynamoDBClient({

@@ -1,6 +1,8 @@
 import type { DeliveryMessage } from '../../../lambdas/domain/messages.ts';
 import type { HttpSender, SendResult } from '../../../lambdas/domain/ports/deliveries.ts';
 import type { WebhookDelivery } from '../../../lambdas/use-cases/webhook-delivery.ts';
+import { WebhookDispatcher } from '../../../lambdas/use-cases/webhook-dispatcher.ts';
+import { ApiKeyAuthorizer } from './deliveries.ts';
 import type { MemoryClock } from './platform.ts';
 import type { MemoryWorld } from './world.ts';
 
@@ -123,3 +125,13 @@ export const drain = async (
   await time.run(Promise.all(processes.map(poll)));
   return queue;
 };
+
+/** The world's dispatcher, sending to `sender` instead of its fake one. */
+export const dispatcherTo = (world: MemoryWorld, sender: HttpSender): WebhookDispatcher =>
+  new WebhookDispatcher({
+    secrets: world.secrets,
+    sender,
+    authorizer: new ApiKeyAuthorizer(),
+    clock: world.clock,
+    userAgent: 'event-stream-test',
+  });

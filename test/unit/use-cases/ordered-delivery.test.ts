@@ -4,10 +4,8 @@ import { byPublishOrder, type LoggedEvent } from '../../../lambdas/domain/event.
 import type { Integration } from '../../../lambdas/domain/integration.ts';
 import type { DeliveryMessage } from '../../../lambdas/domain/messages.ts';
 import type { ReplayJob } from '../../../lambdas/domain/ports/replays.ts';
-import { WebhookDispatcher } from '../../../lambdas/use-cases/webhook-dispatcher.ts';
-import { ApiKeyAuthorizer } from '../../support/memory/deliveries.ts';
 import { isoPlus, webhookIntegration } from '../../support/memory/fixtures.ts';
-import { drain, TimedReceiver, VirtualTime } from '../../support/memory/virtual-delivery.ts';
+import { dispatcherTo, drain, TimedReceiver, VirtualTime } from '../../support/memory/virtual-delivery.ts';
 import { deliveryProcess } from '../../support/memory/webhook-delivery.ts';
 import { type MemoryWorld, memoryWorld, TENANT } from '../../support/memory/world.ts';
 
@@ -28,13 +26,7 @@ const setUp = (ordering: 'entity' | 'none' = 'entity', overrides: Partial<Integr
       ...overrides,
     }),
   );
-  const dispatcher = new WebhookDispatcher({
-    secrets: world.secrets,
-    sender: receiver,
-    authorizer: new ApiKeyAuthorizer(),
-    clock: world.clock,
-    userAgent: 'event-stream-test',
-  });
+  const dispatcher = dispatcherTo(world, receiver);
   const process = (retryBudgetMs = 3_600_000) =>
     deliveryProcess(world, {
       retryBudgetMs,

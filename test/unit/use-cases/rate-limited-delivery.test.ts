@@ -4,11 +4,9 @@ import type { DeliveryMessage } from '../../../lambdas/domain/messages.ts';
 import type { HttpSender, SendResult } from '../../../lambdas/domain/ports/deliveries.ts';
 import type { RateLimit } from '../../../lambdas/domain/rate-limit.ts';
 import type { WebhookDelivery } from '../../../lambdas/use-cases/webhook-delivery.ts';
-import { WebhookDispatcher } from '../../../lambdas/use-cases/webhook-dispatcher.ts';
-import { ApiKeyAuthorizer } from '../../support/memory/deliveries.ts';
 import { isoPlus, loggedEvent, webhookIntegration } from '../../support/memory/fixtures.ts';
 import type { MemoryClock } from '../../support/memory/platform.ts';
-import { drain, TimedReceiver, VirtualTime } from '../../support/memory/virtual-delivery.ts';
+import { dispatcherTo, drain, TimedReceiver, VirtualTime } from '../../support/memory/virtual-delivery.ts';
 import { deliveryProcess } from '../../support/memory/webhook-delivery.ts';
 import { type MemoryWorld, memoryWorld } from '../../support/memory/world.ts';
 
@@ -42,13 +40,7 @@ const setUp = async (rateLimit: RateLimit | undefined, events: number, latencyMs
     });
   }
   /** A delivery process (a Lambda instance): its own breakers, the shared stores. */
-  const dispatcher = new WebhookDispatcher({
-    secrets: world.secrets,
-    sender: receiver,
-    authorizer: new ApiKeyAuthorizer(),
-    clock: world.clock,
-    userAgent: 'event-stream-test',
-  });
+  const dispatcher = dispatcherTo(world, receiver);
   const process = () =>
     deliveryProcess(world, {
       retryBudgetMs: 3_600_000,
