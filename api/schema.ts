@@ -773,6 +773,8 @@ export interface components {
              * @description When the stack took the event: the order of the event log.
              */
             received_at: string;
+            /** @description Its index in the publish request that brought it: publish order among events received at one instant (absent for EventBridge events). */
+            position?: number;
             /** @description Only with `include_payload=true`. */
             payload?: {
                 [key: string]: unknown;

@@ -123,6 +123,13 @@ const loggedEventSchema = z
     published_at: instant,
     entity_id: z.string().optional().describe('The business object it is about (given, or `payload.id`).'),
     received_at: instant.describe('When the stack took the event: the order of the event log.'),
+    position: z
+      .number()
+      .int()
+      .optional()
+      .describe(
+        'Its index in the publish request that brought it: publish order among events received at one instant (absent for EventBridge events).',
+      ),
     payload: z.record(z.string(), z.unknown()).optional().describe('Only with `include_payload=true`.'),
   })
   .meta({ id: 'LoggedEvent', description: 'An event as the event log keeps it (30 days).' });
