@@ -115,7 +115,10 @@ export const benchS3Export = async (options: S3ExportBenchOptions): Promise<void
     if (!integration) throw new Error('integration not registered');
 
     const filler = 'x'.repeat(options.payloadBytes);
-    const receivedAt = new Date().toISOString();
+    // Publish requests of 100 events, 50 ms apart, as the API stamps them: a file's chunks then follow
+    // each other in time, as live traffic makes them, and the flush's merge holds about one at a time.
+    const publishedFrom = Date.now();
+    const receivedAtOf = (n: number) => new Date(publishedFrom + Math.floor(n / 100) * 50).toISOString();
     const count = Math.floor(options.bytes / (options.payloadBytes + 160));
     progress(`s3: writing ${count} events of ${options.payloadBytes} B to the event log`);
     let messages = Array.from({ length: count }, (_, n) => {
@@ -123,9 +126,10 @@ export const benchS3Export = async (options: S3ExportBenchOptions): Promise<void
         id: randomUUID(),
         tenant: config.TENANT,
         name: 'order.created',
-        published_at: receivedAt,
+        published_at: receivedAtOf(n),
         payload: { n, filler },
-        received_at: receivedAt,
+        received_at: receivedAtOf(n),
+        position: n % 100,
       };
       return event;
     });
@@ -139,12 +143,12 @@ export const benchS3Export = async (options: S3ExportBenchOptions): Promise<void
       message: {
         integration_id: id,
         event_id: event.id,
-        received_at: receivedAt,
+        received_at: event.received_at,
         ...(chunks[n] !== undefined && { chunk: chunks[n] }),
       },
       // First receives, sent as the events were received: nothing to check against the history.
       receiveCount: 1,
-      sentAt: new Date(receivedAt),
+      sentAt: new Date(event.received_at),
     }));
     messages = [];
 

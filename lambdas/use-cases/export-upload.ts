@@ -1,4 +1,9 @@
-import { type ClosedExportFile, lineEventId, type StagedChunk } from '../domain/export-file.ts';
+import {
+  type ClosedExportFile,
+  lineEventId,
+  readStagedLine,
+  type StagedChunk,
+} from '../domain/export-file.ts';
 import type {
   ExportDestination,
   ExportStateStore,
@@ -22,12 +27,12 @@ export interface UploadResult {
 }
 
 /**
- * Writes one closed file to the customer's bucket under its key, streaming its staged chunks: a small file
- * is one PutObject; a larger one a multipart upload whose parts are sent as they fill, so memory holds about
- * two parts whatever the file's size. The object appears only when complete. The multipart upload's id is
- * recorded before the first part, so an attempt that crashes midway is aborted by the next one, which starts
- * over under the same key. Events repeated within the file (a batch redelivered after a crash) are written
- * once.
+ * Writes one closed file to the customer's bucket under its key, its staged chunks merged into publish order
+ * as they stream out: a small file is one PutObject; a larger one a multipart upload whose parts are sent as
+ * they fill, so memory holds about two parts (and the chunks the merge is in the middle of) whatever the
+ * file's size. The object appears only when complete. The multipart upload's id is recorded before the
+ * first part, so an attempt that crashes midway is aborted by the next one, which starts over under the same
+ * key. Events repeated within the file (a batch redelivered after a crash) are written once.
  */
 export class ExportUpload {
   constructor(private readonly deps: ExportUploadDeps) {}
@@ -43,7 +48,7 @@ export class ExportUpload {
       await destination.abortMultipartUpload(file.upload.key, file.upload.upload_id);
       await deps.state.update(integrationId, file.file_id, { upload: null });
     }
-    const lines = new DedupedLines(deps.staging, file.chunks);
+    const lines = new PublishOrderLines(deps.staging, file.chunks, Math.min(PIECE_BYTES, deps.partBytes));
     if (file.bytes <= deps.partBytes) {
       const body = Buffer.concat(await lines.all());
       const outcome = await destination.putObject(key, body);
@@ -57,7 +62,7 @@ export class ExportUpload {
     file: ClosedExportFile,
     destination: ExportDestination,
     key: string,
-    lines: DedupedLines,
+    lines: PublishOrderLines,
   ): Promise<UploadResult> {
     const { deps } = this;
     const uploadId = await destination.createMultipartUpload(key);
@@ -82,7 +87,7 @@ export class ExportUpload {
     destination: ExportDestination,
     key: string,
     uploadId: string,
-    lines: DedupedLines,
+    lines: PublishOrderLines,
     parts: UploadedPart[],
   ): Promise<number> {
     let inFlight: Promise<void> | undefined;
@@ -118,14 +123,52 @@ export class ExportUpload {
   }
 }
 
-/** A file's lines, chunk by chunk, each event id once. */
-class DedupedLines {
+/** A chunk being merged: its staged bytes and the line the merge is at. */
+interface Run {
+  /** Its place in the file's chunk list: of two equal keys, the earlier chunk's line goes first. */
+  index: number;
+  buffer: Buffer;
+  /** Stands in for the keys of lines staged before chunks carried them. */
+  fallbackKey: string;
+  key: string;
+  lineStart: number;
+  end: number;
+}
+
+const compareRuns = (a: Run, b: Run): number => (a.key < b.key ? -1 : a.key > b.key ? 1 : a.index - b.index);
+
+/** Moves a run to the staged line at `start`; false when the chunk is done. */
+const seek = (run: Run, start: number): boolean => {
+  if (start >= run.buffer.length) return false;
+  const line = readStagedLine(run.buffer, start);
+  run.key = line.key ?? run.fallbackKey;
+  run.lineStart = line.lineStart;
+  run.end = line.end;
+  return true;
+};
+
+/**
+ * A file's lines in publish order, each event id once (the first of repeats, as a redelivered batch staged
+ * twice makes them).
+ *
+ * Each chunk is in publish order already (the batcher sorts it), so the file is a k-way merge of its chunks,
+ * not their concatenation: chunks overlap in time (batches run side by side, and a standard queue hands
+ * messages out in any order), and only rewriting chunks (an S3 read and write more each) could make them
+ * follow each other. The merge reads each chunk once, as concatenating did, only when it reaches the chunk's
+ * `first_received_at` (none of its lines sorts before that), and drops it once its lines are out: memory
+ * holds the chunks whose time ranges overlap there (about the batches staged side by side), at worst
+ * (every chunk spanning the file's whole time range) the file, which `maxFileBytes` bounds. Each chunk
+ * would need its own open stream to do better, one socket per chunk, up to MAX_CHUNKS_PER_FILE.
+ * Chunks staged before lines carried keys (a file open across the deploy) merge by `first_received_at`.
+ */
+class PublishOrderLines {
   private readonly seen = new Set<string>();
   events = 0;
 
   constructor(
     private readonly staging: StagingStore,
     private readonly chunks: readonly StagedChunk[],
+    private readonly pieceBytes: number,
   ) {}
 
   async all(): Promise<Buffer[]> {
@@ -134,30 +177,125 @@ class DedupedLines {
     return pieces;
   }
 
-  /** Each chunk (or the parts of it that are not repeats), read one at a time. */
+  /** The lines without their order keys, in pieces of about `pieceBytes`. */
   async *stream(): AsyncGenerator<Buffer> {
-    for (const chunk of this.chunks) {
-      yield* this.keep(await this.staging.get(chunk.key));
+    // Lines copied into pieces: a yield per line costs more than the copy, and a piece holds no chunk.
+    const lines: Buffer[] = [];
+    let bytes = 0;
+    const waiting = this.chunks
+      .map((chunk, index) => ({ chunk, index }))
+      .sort((a, b) =>
+        a.chunk.first_received_at < b.chunk.first_received_at
+          ? -1
+          : a.chunk.first_received_at > b.chunk.first_received_at
+            ? 1
+            : a.index - b.index,
+      );
+    const runs = new MinHeap<Run>(compareRuns);
+    let next = 0;
+    for (;;) {
+      const top = runs.peek();
+      const due = waiting[next];
+      // A key starts with its received_at, so it sorts after a first_received_at equal to its own.
+      if (due && (top === undefined || due.chunk.first_received_at <= top.key)) {
+        // The chunks due by this key are all needed before the next line: read side by side.
+        const bound = top?.key ?? due.chunk.first_received_at;
+        const group: typeof waiting = [];
+        for (let entry = waiting[next]; entry && group.length < PARALLEL_READS; entry = waiting[++next]) {
+          if (entry.chunk.first_received_at > bound) break;
+          group.push(entry);
+        }
+        const buffers = await Promise.all(group.map((entry) => this.staging.get(entry.chunk.key)));
+        group.forEach((entry, at) => {
+          const run: Run = {
+            index: entry.index,
+            buffer: buffers[at] as Buffer,
+            fallbackKey: entry.chunk.first_received_at,
+            key: '',
+            lineStart: 0,
+            end: 0,
+          };
+          if (seek(run, 0)) runs.push(run);
+        });
+        continue;
+      }
+      if (top === undefined) break;
+      const id = lineEventId(top.buffer, top.lineStart);
+      if (id === undefined || !this.seen.has(id)) {
+        if (id !== undefined) this.seen.add(id);
+        this.events += 1;
+        lines.push(top.buffer.subarray(top.lineStart, top.end));
+        bytes += top.end - top.lineStart;
+        if (bytes >= this.pieceBytes) {
+          yield Buffer.concat(lines, bytes);
+          lines.length = 0;
+          bytes = 0;
+        }
+      }
+      if (seek(top, top.end)) runs.updateTop();
+      else runs.pop();
+    }
+    if (bytes > 0) yield Buffer.concat(lines, bytes);
+  }
+}
+
+/** What the merge hands on at a time (or a part, if smaller). */
+const PIECE_BYTES = 64 * 1024;
+
+/** Chunks read at once when the merge needs several (chunks staged side by side all start together). */
+const PARALLEL_READS = 8;
+
+/** A binary min-heap: the smallest item by `compare` on top. */
+class MinHeap<T> {
+  private readonly items: T[] = [];
+
+  constructor(private readonly compare: (a: T, b: T) => number) {}
+
+  peek(): T | undefined {
+    return this.items[0];
+  }
+
+  push(item: T): void {
+    const { items } = this;
+    items.push(item);
+    let at = items.length - 1;
+    while (at > 0) {
+      const parent = (at - 1) >> 1;
+      if (this.compare(items[at] as T, items[parent] as T) >= 0) break;
+      this.swap(at, parent);
+      at = parent;
     }
   }
 
-  private *keep(buffer: Buffer): Generator<Buffer> {
-    let runStart = 0;
-    let start = 0;
-    while (start < buffer.length) {
-      const newline = buffer.indexOf(10, start);
-      const end = newline === -1 ? buffer.length : newline + 1;
-      const id = lineEventId(buffer, start);
-      if (id !== undefined && this.seen.has(id)) {
-        // A repeat: emit the run of lines before it, skip it.
-        if (start > runStart) yield buffer.subarray(runStart, start);
-        runStart = end;
-      } else {
-        if (id !== undefined) this.seen.add(id);
-        this.events += 1;
-      }
-      start = end;
+  pop(): T | undefined {
+    const { items } = this;
+    const top = items[0];
+    const last = items.pop();
+    if (items.length > 0 && last !== undefined) {
+      items[0] = last;
+      this.updateTop();
     }
-    if (buffer.length > runStart) yield buffer.subarray(runStart);
+    return top;
+  }
+
+  /** Restores the order after the top item changed in place. */
+  updateTop(): void {
+    const { items } = this;
+    let at = 0;
+    for (;;) {
+      const left = 2 * at + 1;
+      const right = left + 1;
+      let smallest = at;
+      if (left < items.length && this.compare(items[left] as T, items[smallest] as T) < 0) smallest = left;
+      if (right < items.length && this.compare(items[right] as T, items[smallest] as T) < 0) smallest = right;
+      if (smallest === at) return;
+      this.swap(at, smallest);
+      at = smallest;
+    }
+  }
+
+  private swap(a: number, b: number): void {
+    const { items } = this;
+    [items[a], items[b]] = [items[b] as T, items[a] as T];
   }
 }

@@ -5,7 +5,9 @@ import {
   lineEventId,
   MAX_CHUNKS_PER_FILE,
   newExportFile,
+  readStagedLine,
   roomLeft,
+  stagedChunkBody,
 } from '../../lambdas/domain/export-file.ts';
 
 const event = {
@@ -34,6 +36,22 @@ describe('export file rules', () => {
     const buffer = Buffer.from(`${line}${line}`);
     expect(lineEventId(buffer, 0)).toBe(event.id);
     expect(lineEventId(buffer, Buffer.byteLength(line))).toBe(event.id);
+  });
+
+  it('stages a line behind its order key, and reads the key and the line back without parsing JSON', () => {
+    const line = Buffer.from(exportLine(event));
+    const key = `2024-05-01T10:00:00.123Z#007#${event.id}`;
+    const body = stagedChunkBody([
+      { key, text: line },
+      { key: `${key}x`, text: line },
+    ]);
+    const first = readStagedLine(body, 0);
+    expect(first.key).toBe(key);
+    expect(body.subarray(first.lineStart, first.end).equals(line)).toBe(true);
+    expect(lineEventId(body, first.lineStart)).toBe(event.id);
+    expect(readStagedLine(body, first.end)).toMatchObject({ key: `${key}x`, end: body.length });
+    // Staged before chunks carried keys: the line alone.
+    expect(readStagedLine(line, 0)).toEqual({ key: undefined, lineStart: 0, end: line.length });
   });
 
   it('has no room left in a file that is due, full of chunks or at its byte limit', () => {

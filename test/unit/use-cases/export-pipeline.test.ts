@@ -1,7 +1,8 @@
 import { randomUUID } from 'node:crypto';
 import { describe, expect, it } from 'vitest';
-import type { LoggedEvent } from '../../../lambdas/domain/event.ts';
+import { byPublishOrder, type LoggedEvent } from '../../../lambdas/domain/event.ts';
 import type { Integration } from '../../../lambdas/domain/integration.ts';
+import { inlineEventOf } from '../../../lambdas/domain/messages.ts';
 import { ExportBatcher, type ExportRecord } from '../../../lambdas/use-cases/export-batcher.ts';
 import { ExportFlush } from '../../../lambdas/use-cases/export-flush.ts';
 import { ExportUpload } from '../../../lambdas/use-cases/export-upload.ts';
@@ -66,6 +67,24 @@ const setUp = (
   return { world, batcher, flush, integration, bucket };
 };
 
+/** The export-queue record of a first receive of `event`'s message for `integration`. */
+const queueRecord = (
+  integration: Integration,
+  event: LoggedEvent,
+  message: Partial<ExportRecord['message']> = {},
+): ExportRecord => ({
+  recordId: randomUUID(),
+  message: {
+    integration_id: integration.id,
+    generation: integration.created_at,
+    event_id: event.id,
+    received_at: event.received_at,
+    ...message,
+  },
+  receiveCount: 1,
+  sentAt: new Date(event.received_at),
+});
+
 /** Logs `count` events received just now and makes their export-queue records. */
 const exportRecords = async (
   world: MemoryWorld,
@@ -81,17 +100,7 @@ const exportRecords = async (
     });
     await world.eventLog.put(event);
     events.push(event);
-    records.push({
-      recordId: randomUUID(),
-      message: {
-        integration_id: integration.id,
-        generation: integration.created_at,
-        event_id: event.id,
-        received_at: event.received_at,
-      },
-      receiveCount: 1,
-      sentAt: new Date(event.received_at),
-    });
+    records.push(queueRecord(integration, event));
   }
   return { events, records };
 };
@@ -174,6 +183,113 @@ describe('S3 export: files', () => {
         .sort(),
     ).toEqual(ids(events));
     expect(bucket.openUploads).toBe(0);
+  });
+});
+
+/**
+ * `requests` publish requests one second apart, each of `perRequest` events of `entities` orders taken in
+ * turn, logged as the fan-out logs them; in each request the ids sort against the positions, so only the
+ * position can put them in publish order. Every other message carries its event, the rest a reference.
+ */
+const publishRequests = async (
+  world: MemoryWorld,
+  integration: Integration,
+  options: { requests: number; perRequest: number; entities: number },
+) => {
+  const events: LoggedEvent[] = [];
+  for (let request = 0; request < options.requests; request++) {
+    const receivedAt = isoPlus(world.clock.now(), -60_000 + request * 1000);
+    const idsAgainstPositions = Array.from({ length: options.perRequest }, () => randomUUID())
+      .sort()
+      .reverse();
+    idsAgainstPositions.forEach((id, position) => {
+      const entity = `A-${(request * options.perRequest + position) % options.entities}`;
+      events.push(
+        loggedEvent(receivedAt, {
+          id,
+          position,
+          entity_id: entity,
+          payload: { id: entity, pad: 'x'.repeat(100) },
+        }),
+      );
+    });
+  }
+  const records: ExportRecord[] = [];
+  for (const [index, event] of events.entries()) {
+    const chunk = await world.eventLog.put(event);
+    const inline = index % 2 === 0 ? inlineEventOf(event) : undefined;
+    records.push(queueRecord(integration, event, { chunk, ...(inline && { event: inline }) }));
+  }
+  return { events, records };
+};
+
+/** A fixed shuffle (the queue's order), the same on every run. */
+const shuffled = <T>(items: readonly T[], seed = 7): T[] => {
+  const out = [...items];
+  let state = seed;
+  for (let i = out.length - 1; i > 0; i--) {
+    state = (state * 1_103_515_245 + 12_345) % 2_147_483_648;
+    const j = state % (i + 1);
+    [out[i], out[j]] = [out[j] as T, out[i] as T];
+  }
+  return out;
+};
+
+describe('S3 export: publish order', () => {
+  it('writes a file’s lines in publish order when the queue hands the messages out shuffled, over several batches and chunks', async () => {
+    const { world, batcher, flush, integration, bucket } = setUp({ chunkBytes: 1500, partBytes: 2000 });
+    const { events, records } = await publishRequests(world, integration, {
+      requests: 6,
+      perRequest: 5,
+      entities: 4,
+    });
+    const queued = shuffled(records);
+    for (const batch of [queued.slice(0, 10), queued.slice(10, 22), queued.slice(22)]) {
+      expect((await batcher.stage(batch)).failedRecordIds).toEqual([]);
+    }
+    const open = await world.exportState.openFile(integration.id);
+    expect(open?.chunks.length).toBeGreaterThan(3);
+    await flush.flush(integration);
+
+    const [file, ...others] = files(bucket);
+    expect(others).toEqual([]);
+    const inPublishOrder = [...events].sort(byPublishOrder).map((event) => event.id);
+    expect(file?.ids).toEqual(inPublishOrder);
+    // The two first events of a request: one received_at, the position (not the id) orders them.
+    const [first, second] = events;
+    expect(first?.received_at).toBe(second?.received_at);
+    expect((first?.id ?? '') > (second?.id ?? '')).toBe(true);
+    expect(file?.ids.indexOf(first?.id ?? '')).toBeLessThan(file?.ids.indexOf(second?.id ?? '') ?? -1);
+  });
+
+  it('keeps each entity’s lines in publish order, and writes a repeated event once', async () => {
+    const { world, batcher, flush, integration, bucket } = setUp({ chunkBytes: 800 });
+    const { events, records } = await publishRequests(world, integration, {
+      requests: 4,
+      perRequest: 6,
+      entities: 3,
+    });
+    const queued = shuffled(records, 11);
+    // The queue hands a message out twice (at least once), the copy in a later batch: staged again.
+    const copy = { ...(queued[0] as ExportRecord), recordId: randomUUID() };
+    expect((await batcher.stage(queued.slice(0, 12))).failedRecordIds).toEqual([]);
+    expect((await batcher.stage([...queued.slice(12), copy])).failedRecordIds).toEqual([]);
+    expect((await world.exportState.openFile(integration.id))?.events).toBe(events.length + 1);
+    await flush.flush(integration);
+
+    const lines = [...bucket.objects.values()]
+      .flatMap((body) => body.toString('utf8').split('\n'))
+      .filter((line) => line !== '')
+      .map((line) => JSON.parse(line) as { id: string; entity_id: string });
+    expect(lines.map((line) => line.id).sort()).toEqual(ids(events));
+    for (const entity of ['A-0', 'A-1', 'A-2']) {
+      const written = lines.filter((line) => line.entity_id === entity).map((line) => line.id);
+      const published = events
+        .filter((event) => event.entity_id === entity)
+        .sort(byPublishOrder)
+        .map((event) => event.id);
+      expect(written).toEqual(published);
+    }
   });
 });
 

@@ -1,12 +1,15 @@
 import { describe, expect, it } from 'vitest';
+import { byPublishOrder, type LoggedEvent, publishOrderKey } from '../../../lambdas/domain/event.ts';
 import {
   type ClosedExportFile,
   DestinationError,
   exportLine,
   newExportFile,
+  type StagedChunk,
+  stagedChunkBody,
 } from '../../../lambdas/domain/export-file.ts';
 import { ExportUpload } from '../../../lambdas/use-cases/export-upload.ts';
-import { loggedEvent, newId } from '../../support/memory/fixtures.ts';
+import { isoPlus, loggedEvent, newId } from '../../support/memory/fixtures.ts';
 import { memoryWorld } from '../../support/memory/world.ts';
 
 const PART_BYTES = 600;
@@ -46,6 +49,42 @@ const stagedFile = async (world: ReturnType<typeof memoryWorld>, integrationId: 
   return { events, closed };
 };
 
+/** Stages each list of events as one chunk, the way the batcher does (sorted, behind their keys); closes the file. */
+const keyedFile = async (
+  world: ReturnType<typeof memoryWorld>,
+  integrationId: string,
+  chunkEvents: LoggedEvent[][],
+) => {
+  const chunks: StagedChunk[] = [];
+  for (const [index, events] of chunkEvents.entries()) {
+    const lines = [...events]
+      .sort(byPublishOrder)
+      .map((event) => ({ key: publishOrderKey(event), text: Buffer.from(exportLine(event)) }));
+    const chunk = {
+      key: `chunks/${integrationId}/${index}`,
+      bytes: lines.reduce((sum, line) => sum + line.text.length, 0),
+      events: lines.length,
+      first_received_at: events.map((event) => event.received_at).sort()[0] as string,
+    };
+    await world.staging.put(chunk.key, stagedChunkBody(lines));
+    chunks.push(chunk);
+  }
+  const file = {
+    ...newExportFile(world.clock.now()),
+    chunks,
+    bytes: chunks.reduce((sum, chunk) => sum + chunk.bytes, 0),
+    events: chunks.reduce((sum, chunk) => sum + chunk.events, 0),
+  };
+  await world.exportState.open(integrationId, file);
+  await world.exportState.close(integrationId, file);
+  return (await world.exportState.load(integrationId)).closed[0] as ClosedExportFile;
+};
+
+const writtenIds = (bucket: ReturnType<ReturnType<typeof memoryWorld>['destinations']['bucket']>) =>
+  (bucket.objects.get('events/acme/f.export')?.toString('utf8').trim().split('\n') ?? []).map(
+    (line) => (JSON.parse(line) as { id: string }).id,
+  );
+
 const setUp = () => {
   const world = memoryWorld();
   const upload = new ExportUpload({
@@ -68,6 +107,61 @@ describe('ExportUpload', () => {
       events.map((event) => event.id),
     );
     expect(bucket.openUploads).toBe(0);
+  });
+
+  it('merges chunks whose times overlap into publish order, reading each chunk only when the merge reaches it', async () => {
+    const { world, upload, bucket, id } = setUp();
+    const start = world.clock.now();
+    // Chunk i holds seconds 2i..2i+3, so it overlaps only its neighbours: a second's request has two events
+    // in each of two chunks, the later chunk's first.
+    const chunkEvents = Array.from({ length: 6 }, (_, chunk) =>
+      Array.from({ length: 8 }, (_, n) => {
+        const second = 2 * chunk + (n >> 1);
+        return loggedEvent(isoPlus(start, second * 1000), { position: 8 * (5 - chunk) + n, payload: { n } });
+      }),
+    );
+    const closed = await keyedFile(world, id, chunkEvents);
+    const fetched: string[] = [];
+    let fetchedAtFirstPart: number | undefined;
+    const get = world.staging.get.bind(world.staging);
+    world.staging.get = (key) => {
+      fetched.push(key);
+      return get(key);
+    };
+    const uploadPart = bucket.uploadPart.bind(bucket);
+    bucket.uploadPart = (...args) => {
+      fetchedAtFirstPart ??= fetched.length;
+      return uploadPart(...args);
+    };
+    const result = await upload.upload(id, closed, bucket, 'events/acme/f.export');
+    expect(result).toMatchObject({ events: 48, outcome: 'created' });
+    expect(writtenIds(bucket)).toEqual(
+      chunkEvents
+        .flat()
+        .sort(byPublishOrder)
+        .map((event) => event.id),
+    );
+    expect(fetched).toHaveLength(6);
+    expect(fetchedAtFirstPart).toBeLessThanOrEqual(2);
+  });
+
+  it('writes an event repeated in two chunks once, and lines staged before chunks carried keys as they are', async () => {
+    const { world, upload, bucket, id } = setUp();
+    const at = world.clock.now().toISOString();
+    const events = Array.from({ length: 3 }, (_, position) => loggedEvent(at, { position }));
+    const closed = await keyedFile(world, id, [events, [events[1] as LoggedEvent]]);
+    const legacy = loggedEvent(isoPlus(at, -1000));
+    const legacyChunk = {
+      key: `chunks/${id}/legacy`,
+      bytes: Buffer.byteLength(exportLine(legacy)),
+      events: 1,
+      first_received_at: legacy.received_at,
+    };
+    await world.staging.put(legacyChunk.key, Buffer.from(exportLine(legacy)));
+    const file = { ...closed, chunks: [...closed.chunks, legacyChunk] };
+    const result = await upload.upload(id, file, bucket, 'events/acme/f.export');
+    expect(result.events).toBe(4);
+    expect(writtenIds(bucket)).toEqual([legacy, ...events].map((event) => event.id));
   });
 
   it('aborts the multipart upload an earlier attempt left, then starts over under the same key', async () => {
