@@ -15,7 +15,10 @@ type EventQuery = NonNullable<operations['queryEvents']['parameters']['query']>;
 export const EVENTS_PER_REQUEST = 100;
 const MAX_TRIES = 6;
 
-/** Events from a file: a JSON array, or NDJSON (one event per line, blank lines skipped). */
+/**
+ * Events from a file: a JSON array, the API's own publish body (`{"events": [...]}`, also pretty-printed), or
+ * NDJSON (one event per line, blank lines skipped).
+ */
 export const parseEventsFile = (text: string, file: string): PublishedEvent[] => {
   const trimmed = text.trim();
   if (trimmed.startsWith('[')) {
@@ -23,6 +26,9 @@ export const parseEventsFile = (text: string, file: string): PublishedEvent[] =>
     if (!Array.isArray(events)) throw new Error(`${file}: expected a JSON array of events`);
     return events as PublishedEvent[];
   }
+  const whole = parseWhole(trimmed);
+  if (whole !== null && typeof whole === 'object' && 'events' in whole && Array.isArray(whole.events))
+    return whole.events as PublishedEvent[];
   return trimmed
     .split('\n')
     .map((line, index) => ({ line: line.trim(), number: index + 1 }))
@@ -34,6 +40,15 @@ export const parseEventsFile = (text: string, file: string): PublishedEvent[] =>
         throw new Error(`${file}:${number}: not JSON: ${(error as Error).message}`);
       }
     });
+};
+
+/** The file as one JSON value, or undefined when it is not one (NDJSON of several lines). */
+const parseWhole = (text: string): unknown => {
+  try {
+    return JSON.parse(text);
+  } catch {
+    return undefined;
+  }
 };
 
 /** Splits a list into chunks of `size`. */
@@ -96,7 +111,7 @@ export const registerEventCommands = (program: Command, cli: CliContext): void =
   events
     .command('publish <file>')
     .description(
-      `publish the events of a file (NDJSON or a JSON array), ${EVENTS_PER_REQUEST} per request, retrying on 429 and 5xx`,
+      `publish the events of a file (NDJSON, a JSON array or {"events": [...]}), ${EVENTS_PER_REQUEST} per request, retrying on 429 and 5xx`,
     )
     .option(
       '--idempotency-key <key>',

@@ -55,10 +55,8 @@ export const PIPELINE_METRICS = {
     // Rate limits: messages put back without a request by their integration's limit, and 429s that paused one.
     'WebhookRateLimited',
     'WebhookThrottled',
-    // Ordered integrations: messages put back while an older event of their entity is on its way, and fresh
-    // copies of those held past their retry budget.
+    // Ordered integrations: messages put back (as fresh copies) while an older event of their entity is on its way.
     'WebhookHeldForOrder',
-    'WebhookHoldRenewed',
   ],
   /** Milliseconds from an event's receipt to its successful delivery (shown as p50 and p95). */
   latency: 'DeliveryLatency',

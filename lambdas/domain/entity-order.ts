@@ -71,4 +71,4 @@ const eventIdOfKey = (key: string): string => key.split('#')[2] ?? key;
  * event of its entity that the replay has yet to read (it reads shard by shard, not in time order).
  */
 export const replayHoldsBack = (job: ReplayJob, key: string): boolean =>
-  job.completed_at === undefined && key >= (job.from < job.range_from ? job.from : job.range_from);
+  job.completed_at === undefined && key >= ([job.from, job.range_from].sort()[0] ?? job.from);

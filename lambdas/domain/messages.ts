@@ -81,6 +81,8 @@ export const deliveryMessageSchema = z.object({
   ),
   /** Set when the event was queued in its entity's queue (ordered integrations): the delivery waits its turn. */
   order: z.optional(z.object({ entity_id: id(), key: id() })),
+  /** When the message was first held back for its turn: how long it waits before it looks again. */
+  held_since: z.optional(id()),
 });
 export type DeliveryMessage = z.infer<typeof deliveryMessageSchema>;
 

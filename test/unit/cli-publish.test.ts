@@ -13,6 +13,16 @@ describe('event-stream events publish', () => {
     );
   });
 
+  it('reads the API’s own publish body, on one line or pretty-printed, and a single event', () => {
+    const events = [
+      { name: 'order.created', entity_id: 'ORD-1', payload: {} },
+      { name: 'order.updated', entity_id: 'ORD-1', payload: { a: 1 } },
+    ];
+    expect(parseEventsFile(JSON.stringify({ events }), 'f')).toEqual(events);
+    expect(parseEventsFile(JSON.stringify({ events }, null, 2), 'f')).toEqual(events);
+    expect(parseEventsFile(JSON.stringify(events[0]), 'f')).toEqual([events[0]]);
+  });
+
   it('names the line that is not JSON', () => {
     expect(() => parseEventsFile('{"name":"a.b","payload":{}}\n{oops', 'events.ndjson')).toThrow(
       /^events\.ndjson:2: not JSON/,

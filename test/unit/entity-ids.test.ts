@@ -5,7 +5,7 @@ import type { IngestMessage } from '../../lambdas/domain/messages.ts';
 import { WebhookDispatcher } from '../../lambdas/use-cases/webhook-dispatcher.ts';
 import { ApiKeyAuthorizer, FakeHttpSender } from '../support/memory/deliveries.ts';
 import { isoPlus, loggedEvent, MINUTE_MS, webhookIntegration } from '../support/memory/fixtures.ts';
-import { memoryWorld, RETENTION_DAYS, TENANT } from '../support/memory/world.ts';
+import { memoryWorld } from '../support/memory/world.ts';
 
 const publishOne = async (event: Record<string, unknown>) => {
   const world = memoryWorld();

@@ -63,7 +63,7 @@ export class DynamoEntityIndex implements EntityEvents {
           wanted.map((entry) => this.eventLog.get(entry.received_at, entry.event_id, entry.chunk)),
         );
         // An event whose chunk expired before its index item (TTL deletes each on its own) is left out.
-        const items = events.flatMap((event, index): ShardItem<LoggedEvent>[] =>
+        const items = events.flatMap((event): ShardItem<LoggedEvent>[] =>
           event
             ? [
                 {

@@ -25,7 +25,7 @@ const refKey = (queue: EntityQueueRef): string => keyOf(queue).pk;
  * Keys added in the same tick (one fan-out batch, one replay page) go into one update per entity.
  */
 export class DynamoEntityQueues implements EntityQueues {
-  private readonly adder: DataLoader<{ queue: EntityQueueRef; key: string }, void, string>;
+  private readonly adder: DataLoader<{ queue: EntityQueueRef; key: string }, undefined, string>;
 
   constructor(
     private readonly client: DynamoDBDocumentClient,
@@ -75,7 +75,9 @@ export class DynamoEntityQueues implements EntityQueues {
     }
   }
 
-  private async addBatch(adds: readonly { queue: EntityQueueRef; key: string }[]): Promise<(void | Error)[]> {
+  private async addBatch(
+    adds: readonly { queue: EntityQueueRef; key: string }[],
+  ): Promise<(undefined | Error)[]> {
     const byQueue = new Map<string, { queue: EntityQueueRef; keys: Set<string> }>();
     for (const { queue, key } of adds) {
       const group = byQueue.get(refKey(queue)) ?? { queue, keys: new Set<string>() };

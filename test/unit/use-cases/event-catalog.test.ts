@@ -4,7 +4,7 @@ import { NOTE_INTERVAL_MS } from '../../../lambdas/domain/event-types.ts';
 import type { IngestMessage } from '../../../lambdas/domain/messages.ts';
 import { EventCatalog } from '../../../lambdas/use-cases/event-catalog.ts';
 import type { IngestRecord } from '../../../lambdas/use-cases/fan-out.ts';
-import { memoryWorld, RETENTION_DAYS, TENANT } from '../../support/memory/world.ts';
+import { memoryWorld, RETENTION_DAYS } from '../../support/memory/world.ts';
 
 const DAY_MS = 86_400_000;
 

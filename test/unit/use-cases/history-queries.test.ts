@@ -10,7 +10,7 @@ import {
   s3Integration,
   webhookIntegration,
 } from '../../support/memory/fixtures.ts';
-import { type MemoryWorld, memoryWorld, RETENTION_DAYS } from '../../support/memory/world.ts';
+import { type MemoryWorld, memoryWorld } from '../../support/memory/world.ts';
 
 const setUp = () => {
   const world = memoryWorld();

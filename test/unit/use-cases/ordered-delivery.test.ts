@@ -186,8 +186,8 @@ describe('ordered delivery per entity', () => {
     ).toBe('failed');
     expect(await deliveredCount(world, integration, rest)).toBe(rest.length);
     expect(ord0.slice(lastTry + 1)).toEqual(rest.map((event) => event.id));
-    // Held past their own budget, they went on as fresh copies instead of failing.
-    expect(world.metrics.counts.get('WebhookHoldRenewed')).toBeGreaterThan(0);
+    // Held past what would have been their own budget, they went on (as fresh copies) instead of failing.
+    expect(world.metrics.counts.get('WebhookHeldForOrder')).toBeGreaterThan(0);
   });
 
   it('delivers two events of one entity from one batch in order, without holding either back', async () => {
@@ -250,16 +250,21 @@ describe('ordered delivery per entity', () => {
     const delivery = process();
     const attempt = { attempt: 1, firstSentAt: world.clock.now() };
     const deliver = (message: DeliveryMessage) => time.run(delivery.deliver(message, attempt));
-    // The catch-up is still reading its range: the live event waits.
-    expect(await deliver(liveMessage)).toMatchObject({ done: false });
+    const held = () => world.metrics.counts.get('WebhookHeldForOrder') ?? 0;
+    // The catch-up is still reading its range: the live event waits (put back as a fresh copy).
+    expect(await deliver(liveMessage)).toEqual({ done: true });
+    expect(held()).toBe(1);
     // The catch-up queued the missed event and completed; the live event still waits for it.
     const missedEvent = await world.eventLog.get(receivedAt(-5000), missed.messageId);
     const running = (await world.integrations.get(integration.id)) as Integration;
     await world.router.route(running, missedEvent as LoggedEvent);
     await world.replayStore.put({ ...job, completed_at: receivedAt(0) });
-    expect(await deliver(liveMessage)).toMatchObject({ done: false });
+    expect(await deliver(liveMessage)).toEqual({ done: true });
+    expect(held()).toBe(2);
     expect(receiver.arrivals).toEqual([]);
-    const caughtUp = world.queues.webhook.bodies<DeliveryMessage>()[1] as DeliveryMessage;
+    const caughtUp = world.queues.webhook
+      .bodies<DeliveryMessage>()
+      .find((message) => message.event_id === missed.messageId) as DeliveryMessage;
     expect(await deliver(caughtUp)).toEqual({ done: true });
     expect(await deliver(liveMessage)).toEqual({ done: true });
     expect(receiver.arrivals.map((arrival) => [arrival.eventId, arrival.headers[POSITION]])).toEqual([
@@ -286,13 +291,17 @@ describe('ordered delivery per entity', () => {
     const deliver = (message: DeliveryMessage) => time.run(delivery.deliver(message, attempt));
     const early = world.queues.webhook.bodies<DeliveryMessage>()[0] as DeliveryMessage;
     expect(early.event_id).toBe(updated[0]);
-    expect(await deliver(early)).toMatchObject({ done: false });
+    expect(await deliver(early)).toEqual({ done: true });
+    // Put back as a fresh copy, which names when it was first held.
+    const copy = world.queues.webhook.bodies<DeliveryMessage>()[1] as DeliveryMessage;
+    expect(copy).toEqual({ ...early, held_since: world.clock.now().toISOString() });
     await world.fanOut.process('m0', await world.fanOut.batch([first as never]));
     // The fan-out found both events placed by the API and wrote no key itself.
     expect(world.entityQueues.writes).toBe(writesBefore);
-    const late = world.queues.webhook.bodies<DeliveryMessage>()[1] as DeliveryMessage;
+    const late = world.queues.webhook.bodies<DeliveryMessage>()[2] as DeliveryMessage;
+    expect(late.event_id).toBe(created[0]);
     expect(await deliver(late)).toEqual({ done: true });
-    expect(await deliver(early)).toEqual({ done: true });
+    expect(await deliver(copy)).toEqual({ done: true });
     expect(receiver.arrivals.map((arrival) => arrival.eventId)).toEqual([created[0], updated[0]]);
     expect(integration.callback_parameters?.ordering).toBe('entity');
   });

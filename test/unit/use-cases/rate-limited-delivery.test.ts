@@ -1,11 +1,8 @@
 import { describe, expect, it } from 'vitest';
 import type { Integration } from '../../../lambdas/domain/integration.ts';
 import type { DeliveryMessage } from '../../../lambdas/domain/messages.ts';
-import type { HttpSender, SendResult } from '../../../lambdas/domain/ports/deliveries.ts';
 import type { RateLimit } from '../../../lambdas/domain/rate-limit.ts';
-import type { WebhookDelivery } from '../../../lambdas/use-cases/webhook-delivery.ts';
 import { isoPlus, loggedEvent, webhookIntegration } from '../../support/memory/fixtures.ts';
-import type { MemoryClock } from '../../support/memory/platform.ts';
 import { dispatcherTo, drain, TimedReceiver, VirtualTime } from '../../support/memory/virtual-delivery.ts';
 import { deliveryProcess } from '../../support/memory/webhook-delivery.ts';
 import { type MemoryWorld, memoryWorld } from '../../support/memory/world.ts';
