@@ -107,6 +107,11 @@ export interface IntegrationReport {
   requestsOrFiles: number;
   /** Events that needed more than one request before one was answered 2xx (webhook only). */
   retried: number;
+  /**
+   * Ordered webhooks: requests answered 2xx that came after a request for a later event of the same entity
+   * (publish order); 0 elsewhere.
+   */
+  outOfOrder: number;
   /** Some lost event ids, to start an investigation with. */
   lostSample: string[];
 }
@@ -140,7 +145,15 @@ export interface SoakResult {
   integrations: IntegrationReport[];
   totals: Pick<
     IntegrationReport,
-    'expected' | 'arrived' | 'lost' | 'duplicated' | 'wrong' | 'badWebhookIds' | 'corrupt' | 'retried'
+    | 'expected'
+    | 'arrived'
+    | 'lost'
+    | 'duplicated'
+    | 'wrong'
+    | 'badWebhookIds'
+    | 'corrupt'
+    | 'retried'
+    | 'outOfOrder'
   >;
   faults: FaultCounts;
   options: Required<Omit<SoakOptions, 'onProgress' | 'log' | 'seed'>> & { seed: number };
@@ -161,6 +174,8 @@ interface IntegrationSpec {
   stopStart?: boolean;
   /** Registered with an api_key, so its deliveries read a credential from Secrets Manager. */
   apiKey?: boolean;
+  /** `ordering: "entity"`: each entity's events must arrive in publish order. */
+  ordered?: boolean;
 }
 
 /** Event names published, with entities that the filters below pick in different combinations. */
@@ -194,6 +209,7 @@ const INTEGRATIONS: readonly IntegrationSpec[] = [
     filter: { event_filter: ['order.cancelled'], entity_filter: ['return'] },
     stopStart: true,
   },
+  { id: 'soak-wh-ordered', kind: 'webhook', filter: {}, ordered: true, stopStart: true },
   { id: 'soak-s3-all', kind: 's3', filter: {} },
   { id: 'soak-s3-events', kind: 's3', filter: { event_filter: ['order.created', 'inventory.adjusted'] } },
   { id: 'soak-s3-entity', kind: 's3', filter: { entity_filter: ['return', 'customer'] } },
@@ -483,7 +499,12 @@ export const runSoak = async (soakOptions: SoakOptions = {}): Promise<SoakResult
     soakOptions.onProgress?.(progress());
     const totals = sumReports(integrations);
     return {
-      ok: totals.lost === 0 && totals.wrong === 0 && totals.badWebhookIds === 0 && totals.corrupt === 0,
+      ok:
+        totals.lost === 0 &&
+        totals.wrong === 0 &&
+        totals.badWebhookIds === 0 &&
+        totals.corrupt === 0 &&
+        totals.outOfOrder === 0,
       timedOut,
       published: published.size,
       requested: options.events,
@@ -621,6 +642,7 @@ const register = async (api: Api, spec: IntegrationSpec, receiver: Receiver | un
           callback_parameters: {
             callback_url: receiver?.url(`/${spec.id}`),
             ...(spec.apiKey ? { api_key: `soak-key-${randomUUID()}` } : {}),
+            ...(spec.ordered ? { ordering: 'entity' } : {}),
           },
         }
       : { s3_parameters: { bucket: BUCKET, key_prefix: `erp/${spec.id}`, aws_region: 'us-east-1' } };
@@ -653,6 +675,9 @@ const publishAll = async (
   deadline: number,
 ): Promise<void> => {
   let sequence = 0;
+  // About 8 events per entity: enough for an ordered integration to hold some back, few enough that an
+  // entity's events, one at a time through the faults, arrive within the run.
+  const entities = Math.max(5, Math.round(options.events / 8));
   while (published.size < options.events && Date.now() < deadline) {
     const due = Math.ceil(
       options.events * Math.min(1, (Date.now() - publishStart) / options.publishDurationMs),
@@ -668,7 +693,9 @@ const publishAll = async (
     const events = Array.from({ length: size }, () => {
       const name = EVENT_NAMES[Math.floor(random() * EVENT_NAMES.length)] as string;
       sequence += 1;
-      return { id: randomUUID(), name, payload: { sequence, note: 'soak' } };
+      // Requests go one after another, so `sequence` is publish order.
+      const entityId = `soak-${Math.floor(random() * entities)}`;
+      return { id: randomUUID(), name, entity_id: entityId, payload: { sequence, note: 'soak' } };
     });
     const body = size === 1 ? events[0] : { events };
     for (;;) {
@@ -755,6 +782,7 @@ const reconcileAll = async (
     let corrupt = 0;
     let retried = 0;
     let requestsOrFiles = 0;
+    let outOfOrder = 0;
     const isWrong = (id: string, name: unknown): boolean => {
       const publishedName = published.get(id);
       return publishedName === undefined || publishedName !== name || !passes(spec.filter, publishedName);
@@ -763,8 +791,12 @@ const reconcileAll = async (
       const requests = receivers.get(spec.id)?.requests ?? [];
       requestsOrFiles = requests.length;
       const attempts = new Map<string, number>();
+      // Per entity, the latest publish sequence delivered so far (ordered integrations).
+      const reached = new Map<string, number>();
       for (const request of requests) {
-        const event = request.json as { id?: unknown; name?: unknown; tenant?: unknown } | undefined;
+        const event = request.json as
+          | { id?: unknown; name?: unknown; tenant?: unknown; payload?: { sequence?: unknown } }
+          | undefined;
         if (typeof event?.id !== 'string' || event.tenant !== TENANT) {
           corrupt += 1;
           continue;
@@ -778,6 +810,12 @@ const reconcileAll = async (
         }
         const delivered = typeof request.answer === 'number' && request.answer >= 200 && request.answer < 300;
         if (delivered) arrivals.set(event.id, (arrivals.get(event.id) ?? 0) + 1);
+        const entity = request.headers['event-entity-id'];
+        const sequence = event.payload?.sequence;
+        if (spec.ordered && delivered && typeof entity === 'string' && typeof sequence === 'number') {
+          if (sequence < (reached.get(entity) ?? 0)) outOfOrder += 1;
+          else reached.set(entity, sequence);
+        }
       }
       for (const [id, count] of attempts) if (count > 1 && arrivals.has(id)) retried += 1;
     } else {
@@ -800,7 +838,12 @@ const reconcileAll = async (
       id: spec.id,
       kind: spec.kind,
       filter: describeFilter(spec.filter),
-      scenario: [spec.outage && 'outage', spec.stopStart && 'stop/start', spec.apiKey && 'api_key']
+      scenario: [
+        spec.ordered && 'ordered',
+        spec.outage && 'outage',
+        spec.stopStart && 'stop/start',
+        spec.apiKey && 'api_key',
+      ]
         .filter(Boolean)
         .join(', '),
       expected: expected.length,
@@ -812,6 +855,7 @@ const reconcileAll = async (
       corrupt,
       requestsOrFiles,
       retried,
+      outOfOrder,
       lostSample: lostIds.slice(0, 5),
     });
   }
@@ -836,6 +880,7 @@ const sumReports = (reports: readonly IntegrationReport[]): SoakResult['totals']
     badWebhookIds: 0,
     corrupt: 0,
     retried: 0,
+    outOfOrder: 0,
   };
   for (const report of reports) {
     for (const key of Object.keys(totals) as (keyof typeof totals)[]) totals[key] += report[key];
@@ -906,7 +951,7 @@ export const formatReport = (result: SoakResult): string => {
     `handler crashes (before+after/invocations): ${crashes}`,
     `publish retries ${faults.publishRetries}; runtime lines: ${faults.runtimeErrors} errors, ${faults.runtimeWarnings} warnings`,
     ...faults.runtimeErrorSamples.map((sample) => `  e.g. ${sample}`),
-    `webhook-id ≠ event id: ${totals.badWebhookIds}; corrupt bodies/files/lines: ${totals.corrupt}`,
+    `webhook-id ≠ event id: ${totals.badWebhookIds}; corrupt bodies/files/lines: ${totals.corrupt}; delivered out of entity order: ${totals.outOfOrder}`,
   ];
   for (const report of result.integrations) {
     if (report.lost) lines.push(`lost at ${report.id}, e.g. ${report.lostSample.join(', ')}`);
@@ -914,7 +959,7 @@ export const formatReport = (result: SoakResult): string => {
   lines.push(
     result.ok
       ? `OK: nothing lost, nothing wrongly delivered; ${totals.duplicated} duplicates (${percent(totals.duplicated, totals.expected)}), each with its event's webhook-id`
-      : `FAILED: lost ${totals.lost}, wrong ${totals.wrong}, bad webhook-id ${totals.badWebhookIds}, corrupt ${totals.corrupt}${result.timedOut ? ' (time limit reached)' : ''}`,
+      : `FAILED: lost ${totals.lost}, wrong ${totals.wrong}, bad webhook-id ${totals.badWebhookIds}, corrupt ${totals.corrupt}, out of order ${totals.outOfOrder}${result.timedOut ? ' (time limit reached)' : ''}`,
   );
   return lines.join('\n');
 };

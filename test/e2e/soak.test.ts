@@ -36,9 +36,12 @@ describe('soak with fault injection (short)', () => {
     expect(faults.receiver.status500 + faults.receiver.status429, report).toBeGreaterThan(0);
     expect(faults.receiver.slow + faults.receiver.reset, report).toBeGreaterThan(0);
     expect(faults.outages, report).toBe(1);
-    expect(faults.stopStarts.sort(), report).toEqual(['soak-s3-both', 'soak-wh-both']);
+    const stoppedAndStarted = ['soak-s3-both', 'soak-wh-both', 'soak-wh-ordered'];
+    expect(faults.stopStarts.sort(), report).toEqual(stoppedAndStarted);
     // What they missed while stopped came through the catch-up replay, which ran to its end.
-    expect(faults.replaysCompleted.sort(), report).toEqual(['soak-s3-both', 'soak-wh-both']);
+    expect(faults.replaysCompleted.sort(), report).toEqual(stoppedAndStarted);
+    // The ordered integration got every entity's events in publish order through all of it.
+    expect(result.totals.outOfOrder, report).toBe(0);
     expect(faults.emulatorRestarts.sort(), report).toEqual(['fauxqs', 'secretsmanager']);
     const crashes = Object.values(faults.crashes).reduce((sum, queue) => sum + queue.before + queue.after, 0);
     expect(crashes, report).toBeGreaterThan(0);
