@@ -384,9 +384,9 @@ const operation = (route: RouteDefinition): ZodOpenApiOperationObject => {
       },
     }),
     responses: {
-      [String(success.status)]: {
+      [String(route.status)]: {
         description: success.description,
-        ...(success.status !== 204 && { content: jsonContent(success.schema, doc.example) }),
+        ...(route.status !== 204 && { content: jsonContent(success.schema, doc.example) }),
       },
       ...errors,
       ...common,
