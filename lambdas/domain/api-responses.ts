@@ -67,7 +67,7 @@ export const integrationViewSchema = z
     ends_at: z.string().optional(),
     callback_parameters: callbackParametersView.optional(),
     s3_parameters: s3ParametersView.optional(),
-    filter_conditions: filterConditionsSchema.optional(),
+    filter_conditions: filterConditionsSchema().optional(),
     rate_limit_state: z
       .object({
         current_per_second: z
