@@ -53,34 +53,34 @@ const eventNameParam = z.string().meta({
   description: 'An event name, `entity.event` in lowercase snake case.',
   example: 'order.created',
 });
-const integrationIdParam = integrationIdSchema.meta({
+const integrationIdParam = integrationIdSchema().meta({
   description: 'The integration id: 1..50 lowercase letters, digits or dashes.',
   example: 'erp-netsuite-integration-002',
 });
 
 /** A body of up to 100 events; PublishEvents checks this shape by hand to name the event at fault. */
 const publishBodySchema = z.union([
-  publishedEventSchema.meta({
+  publishedEventSchema().meta({
     id: 'PublishedEvent',
     description: 'One event; `id` and `published_at` are filled when absent.',
   }),
   z
-    .strictObject({ events: z.array(publishedEventSchema).min(1).max(MAX_EVENTS_PER_REQUEST) })
+    .strictObject({ events: z.array(publishedEventSchema()).min(1).max(MAX_EVENTS_PER_REQUEST) })
     .meta({ id: 'PublishBatch', description: `Up to ${MAX_EVENTS_PER_REQUEST} events in one request.` }),
 ]);
 
-const registerBody = registerIntegrationSchema.meta({
+const registerBody = registerIntegrationSchema().meta({
   id: 'RegisterIntegration',
   description:
     'Exactly one destination: `callback_parameters` (a webhook) or `s3_parameters` (files in S3). ' +
     'At most one receiver credential (`api_key`, `oauth` or `jwt`).',
 });
-const updateBody = updateIntegrationSchema.meta({
+const updateBody = updateIntegrationSchema().meta({
   id: 'UpdateIntegration',
   description: '`id`, `integration_type`, `starts_at` and `ends_at` cannot change.',
 });
 
-const schemaBody = putEventSchemaBodySchema.meta({
+const schemaBody = putEventSchemaBodySchema().meta({
   id: 'PutEventSchema',
   description: `The schema (draft 2020-12) under \`schema\`; the request body at most ${MAX_SCHEMA_BYTES / 1024} KiB.`,
 });
@@ -232,7 +232,7 @@ const OPERATIONS: Record<RouteName, OperationDoc> = {
       'again and is listed once (see the README, Publishing safely).',
     tag: 'Events',
     errors: [400, 413, 415, 422],
-    headers: z.object({ [IDEMPOTENCY_KEY_HEADER]: idempotencyKeySchema.optional() }),
+    headers: z.object({ [IDEMPOTENCY_KEY_HEADER]: idempotencyKeySchema().optional() }),
     body: { schema: publishBodySchema, examples: examples.publishExamples },
     example: { ids: ['1a8a5052-8741-4daf-982e-e0a12990335a'] },
   },
@@ -241,14 +241,14 @@ const OPERATIONS: Record<RouteName, OperationDoc> = {
     description: 'Events of the last 30 days, oldest first, filtered and paginated.',
     tag: 'Events',
     errors: [400],
-    query: eventQuerySchema,
+    query: eventQuerySchema(),
   },
   listDeliveries: {
     summary: 'List deliveries',
     description: "An integration's delivery history (30 days), newest first, with each delivery's attempts.",
     tag: 'Deliveries',
     errors: [400, 404],
-    query: deliveryQuerySchema,
+    query: deliveryQuerySchema(),
   },
   retryDelivery: {
     summary: 'Resend a delivery',
@@ -257,7 +257,7 @@ const OPERATIONS: Record<RouteName, OperationDoc> = {
       'named by its event id and `received_at`, both as the delivery list shows them.',
     tag: 'Deliveries',
     errors: [400, 404, 502],
-    query: retryDeliveryQuerySchema,
+    query: retryDeliveryQuerySchema(),
   },
   listOrgDeliveries: {
     summary: 'List deliveries across integrations',
@@ -268,7 +268,7 @@ const OPERATIONS: Record<RouteName, OperationDoc> = {
       'so a page may come back short with a `next_token`. S3 deliveries name the file the event went into.',
     tag: 'Deliveries',
     errors: [400, 404],
-    query: orgDeliveryQuerySchema,
+    query: orgDeliveryQuerySchema(),
   },
   listEventTypes: {
     summary: 'List event types',
@@ -384,9 +384,9 @@ const operation = (route: RouteDefinition): ZodOpenApiOperationObject => {
       },
     }),
     responses: {
-      [String(success.status)]: {
+      [String(route.status)]: {
         description: success.description,
-        ...(success.status !== 204 && { content: jsonContent(success.schema, doc.example) }),
+        ...(route.status !== 204 && { content: jsonContent(success.schema, doc.example) }),
       },
       ...errors,
       ...common,

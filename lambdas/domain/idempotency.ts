@@ -1,6 +1,7 @@
 import { createHash } from 'node:crypto';
 import * as z from 'zod';
 import { DomainError, ValidationError } from './errors.ts';
+import { lazy } from './lazy.ts';
 import type { PublishedEvent } from './published-event.ts';
 
 /**
@@ -54,23 +55,25 @@ export class IdempotencyKeyReusedError extends DomainError {
 }
 
 /** The `Idempotency-Key` header: what the API checks and the OpenAPI document describes. */
-export const idempotencyKeySchema = z
-  .string()
-  .min(1)
-  .max(MAX_IDEMPOTENCY_KEY_LENGTH)
-  .regex(PRINTABLE_ASCII)
-  .meta({
-    description:
-      'Names this publish request for 24 hours (1..255 printable ASCII characters, a UUID say): a repeat ' +
-      'with the same body is answered the first ids and delivers nothing twice; the same key with another ' +
-      'body is refused with 422.',
-    example: '9b2d4c1e-5f0a-4e8b-a6d3-7c1f2e9b0a45',
-  });
+export const idempotencyKeySchema = /* @__PURE__ */ lazy(() =>
+  z
+    .string()
+    .min(1)
+    .max(MAX_IDEMPOTENCY_KEY_LENGTH)
+    .regex(PRINTABLE_ASCII)
+    .meta({
+      description:
+        'Names this publish request for 24 hours (1..255 printable ASCII characters, a UUID say): a repeat ' +
+        'with the same body is answered the first ids and delivers nothing twice; the same key with another ' +
+        'body is refused with 422.',
+      example: '9b2d4c1e-5f0a-4e8b-a6d3-7c1f2e9b0a45',
+    }),
+);
 
 /** The `Idempotency-Key` header's value, checked: undefined when absent, 400 naming the header when bad. */
 export const parseIdempotencyKey = (raw: string | undefined): string | undefined => {
   if (raw === undefined) return undefined;
-  if (!idempotencyKeySchema.safeParse(raw).success) {
+  if (!idempotencyKeySchema().safeParse(raw).success) {
     throw new ValidationError(
       `${IDEMPOTENCY_KEY_HEADER}: must be 1 to ${MAX_IDEMPOTENCY_KEY_LENGTH} printable ASCII characters`,
       IDEMPOTENCY_KEY_HEADER,

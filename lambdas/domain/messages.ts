@@ -1,11 +1,13 @@
 import * as z from 'zod/mini';
 import { type EventEnvelope, type LoggedEvent, MAX_ENTITY_ID_LENGTH, MAX_PAYLOAD_BYTES } from './event.ts';
 import { EVENT_NAME_PATTERN, MAX_NAME_LENGTH } from './event-names.ts';
+import { lazy } from './lazy.ts';
 
 /**
  * The bodies of the pipeline's queue messages. Each is parsed with its schema where it enters a function:
  * a body that does not fit is reported failed (with a log line) and reaches the queue's DLQ through its
- * `maxReceiveCount`, while the rest of its batch goes on. zod/mini keeps the data plane's bundles small.
+ * `maxReceiveCount`, while the rest of its batch goes on. zod/mini keeps the data plane's bundles small, and
+ * each schema is built on first use (`lazy`): a function neither builds nor bundles the others' schemas.
  */
 
 /** What the ingest queue carries: the completed event and when the stack received it. */
@@ -29,62 +31,66 @@ export interface IngestMessage {
  * event's rules (`publishedEventSchema`), but an EventBridge rule writes the queue directly. The same rules,
  * and `id` required (the API and the rule fill it).
  */
-export const ingestEventSchema = z.object({
-  id: z.uuid('must be a UUID'),
-  tenant: z.optional(z.string()),
-  name: z
-    .string()
-    .check(
-      z.maxLength(MAX_NAME_LENGTH, `must be at most ${MAX_NAME_LENGTH} characters`),
-      z.regex(EVENT_NAME_PATTERN, 'must be a lowercase entity.event name such as order.created'),
-    ),
-  published_at: z.optional(z.iso.datetime({ offset: true, error: 'must be an RFC 3339 date-time' })),
-  entity_id: z.optional(
-    z
+export const ingestEventSchema = /* @__PURE__ */ lazy(() =>
+  z.object({
+    id: z.uuid('must be a UUID'),
+    tenant: z.optional(z.string()),
+    name: z
       .string()
       .check(
-        z.minLength(1, 'must not be empty'),
-        z.maxLength(MAX_ENTITY_ID_LENGTH, `must be at most ${MAX_ENTITY_ID_LENGTH} characters`),
+        z.maxLength(MAX_NAME_LENGTH, `must be at most ${MAX_NAME_LENGTH} characters`),
+        z.regex(EVENT_NAME_PATTERN, 'must be a lowercase entity.event name such as order.created'),
       ),
-  ),
-  payload: z
-    .record(z.string(), z.unknown(), 'must be a JSON object')
-    .check(
-      z.refine(
-        (payload) => Buffer.byteLength(JSON.stringify(payload)) <= MAX_PAYLOAD_BYTES,
-        `must be at most ${MAX_PAYLOAD_BYTES} bytes serialized`,
-      ),
+    published_at: z.optional(z.iso.datetime({ offset: true, error: 'must be an RFC 3339 date-time' })),
+    entity_id: z.optional(
+      z
+        .string()
+        .check(
+          z.minLength(1, 'must not be empty'),
+          z.maxLength(MAX_ENTITY_ID_LENGTH, `must be at most ${MAX_ENTITY_ID_LENGTH} characters`),
+        ),
     ),
-});
+    payload: z
+      .record(z.string(), z.unknown(), 'must be a JSON object')
+      .check(
+        z.refine(
+          (payload) => Buffer.byteLength(JSON.stringify(payload)) <= MAX_PAYLOAD_BYTES,
+          `must be at most ${MAX_PAYLOAD_BYTES} bytes serialized`,
+        ),
+      ),
+  }),
+);
 
 /** What the fan-out puts on the webhook or export queue for each (event, integration). */
 const id = () => z.string().check(z.minLength(1, 'must not be empty'));
 
-export const deliveryMessageSchema = z.object({
-  integration_id: id(),
-  /** The integration's `created_at`: a message for an id deleted and registered again is not delivered. */
-  generation: z.optional(id()),
-  event_id: id(),
-  received_at: id(),
-  /** The event log chunk holding the event: its read is one item instead of its whole publish. */
-  chunk: z.optional(id()),
-  /** The event itself, when small (INLINE_EVENT_BYTES): the delivery then reads nothing from the log. */
-  event: z.optional(
-    z.object({
-      tenant: z.string(),
-      name: z.string().check(z.minLength(1, 'must not be empty')),
-      published_at: z.string().check(z.minLength(1, 'must not be empty')),
-      payload: z.record(z.string(), z.unknown(), 'must be a JSON object'),
-      entity_id: z.optional(z.string().check(z.minLength(1, 'must not be empty'))),
-      position: z.optional(z.int().check(z.nonnegative())),
-    }),
-  ),
-  /** Set when the event was queued in its entity's queue (ordered integrations): the delivery waits its turn. */
-  order: z.optional(z.object({ entity_id: id(), key: id() })),
-  /** When the message was first held back for its turn: how long it waits before it looks again. */
-  held_since: z.optional(id()),
-});
-export type DeliveryMessage = z.infer<typeof deliveryMessageSchema>;
+export const deliveryMessageSchema = /* @__PURE__ */ lazy(() =>
+  z.object({
+    integration_id: id(),
+    /** The integration's `created_at`: a message for an id deleted and registered again is not delivered. */
+    generation: z.optional(id()),
+    event_id: id(),
+    received_at: id(),
+    /** The event log chunk holding the event: its read is one item instead of its whole publish. */
+    chunk: z.optional(id()),
+    /** The event itself, when small (INLINE_EVENT_BYTES): the delivery then reads nothing from the log. */
+    event: z.optional(
+      z.object({
+        tenant: z.string(),
+        name: z.string().check(z.minLength(1, 'must not be empty')),
+        published_at: z.string().check(z.minLength(1, 'must not be empty')),
+        payload: z.record(z.string(), z.unknown(), 'must be a JSON object'),
+        entity_id: z.optional(z.string().check(z.minLength(1, 'must not be empty'))),
+        position: z.optional(z.int().check(z.nonnegative())),
+      }),
+    ),
+    /** Set when the event was queued in its entity's queue (ordered integrations): the delivery waits its turn. */
+    order: z.optional(z.object({ entity_id: id(), key: id() })),
+    /** When the message was first held back for its turn: how long it waits before it looks again. */
+    held_since: z.optional(id()),
+  }),
+);
+export type DeliveryMessage = z.infer<ReturnType<typeof deliveryMessageSchema>>;
 
 /**
  * Largest event (as JSON) a delivery message carries itself: an order of a few KiB goes along, a large
@@ -126,11 +132,13 @@ export const eventOfMessage = (message: DeliveryMessage): LoggedEvent | undefine
   };
 
 /** The message that drives a replay, one page per receive. */
-export const replayMessageSchema = z.object({
-  integration_id: id(),
-  job_id: id(),
-});
-export type ReplayMessage = z.infer<typeof replayMessageSchema>;
+export const replayMessageSchema = /* @__PURE__ */ lazy(() =>
+  z.object({
+    integration_id: id(),
+    job_id: id(),
+  }),
+);
+export type ReplayMessage = z.infer<ReturnType<typeof replayMessageSchema>>;
 
 /** A queue message whose body is not what its queue carries; it can never succeed. */
 export class MalformedMessage extends Error {}

@@ -1,16 +1,19 @@
 import { createHmac, timingSafeEqual } from 'node:crypto';
 import * as z from 'zod';
 import { ValidationError } from './errors.ts';
+import { lazy } from './lazy.ts';
 import type { ShardCursor } from './sharded-merge.ts';
 
 /**
  * `next_token`: the shard cursor plus a fingerprint of the query it belongs to, base64url-encoded and
  * MAC'd, so a token edited by hand or replayed against another query is a 400, not a silently wrong page.
  */
-const tokenSchema = z.strictObject({
-  q: z.string().max(128),
-  c: z.record(z.string().regex(/^\d{1,3}$/), z.string().max(512).nullable()),
-});
+const tokenSchema = /* @__PURE__ */ lazy(() =>
+  z.strictObject({
+    q: z.string().max(128),
+    c: z.record(z.string().regex(/^\d{1,3}$/), z.string().max(512).nullable()),
+  }),
+);
 
 const mac = (key: string, body: string) =>
   createHmac('sha256', key).update(body).digest('base64url').slice(0, 32);
@@ -37,9 +40,9 @@ export const decodePageToken = (key: string, fingerprint: string, token: string)
   if (expected.length !== given.length || !timingSafeEqual(expected, given)) {
     throw invalid('is not a token this API issued');
   }
-  let parsed: z.infer<typeof tokenSchema>;
+  let parsed: z.infer<ReturnType<typeof tokenSchema>>;
   try {
-    parsed = tokenSchema.parse(JSON.parse(Buffer.from(body, 'base64url').toString('utf8')));
+    parsed = tokenSchema().parse(JSON.parse(Buffer.from(body, 'base64url').toString('utf8')));
   } catch {
     throw invalid('is not a token this API issued');
   }

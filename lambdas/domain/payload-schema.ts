@@ -2,6 +2,7 @@ import { createHash } from 'node:crypto';
 import type { Ajv2020, ErrorObject, ValidateFunction } from 'ajv/dist/2020.js';
 import * as z from 'zod';
 import { ValidationError } from './errors.ts';
+import { lazy } from './lazy.ts';
 
 /**
  * JSON Schemas (draft 2020-12) for event payloads: checking a schema when it is stored, and checking a
@@ -14,13 +15,15 @@ import { ValidationError } from './errors.ts';
  */
 
 /** The body of `PUT .../event_types/{name}/schema`: the schema under `schema`, room for more beside it later. */
-export const putEventSchemaBodySchema = z.strictObject({
-  schema: z
-    .union([z.record(z.string(), z.unknown()), z.boolean()], {
-      message: 'must be a JSON Schema (an object, or true or false)',
-    })
-    .meta({ description: 'A JSON Schema, draft 2020-12.' }),
-});
+export const putEventSchemaBodySchema = /* @__PURE__ */ lazy(() =>
+  z.strictObject({
+    schema: z
+      .union([z.record(z.string(), z.unknown()), z.boolean()], {
+        message: 'must be a JSON Schema (an object, or true or false)',
+      })
+      .meta({ description: 'A JSON Schema, draft 2020-12.' }),
+  }),
+);
 
 /** The largest schema stored, serialized: one per event name, read with every publish of that name. */
 export const MAX_SCHEMA_BYTES = 64 * 1024;

@@ -56,7 +56,7 @@ export const createExportBatcherHandler = (
         try {
           records.push({
             recordId: record.messageId,
-            message: parseRecord(deliveryMessageSchema, record),
+            message: parseRecord(deliveryMessageSchema(), record),
             receiveCount: receiveCount(record),
             sentAt: sentAt(record),
           });

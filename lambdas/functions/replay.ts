@@ -56,7 +56,7 @@ export const createReplayHandler = (config: ConfigOf<typeof REPLAY_ENTRY>, platf
   return sqsBatchHandler(
     async () => undefined,
     async (record) => {
-      const message = parseRecord(replayMessageSchema, record);
+      const message = parseRecord(replayMessageSchema(), record);
       logger.appendKeys({ integration_id: message.integration_id, replay_job: message.job_id });
       const step = await replays.step(message, receiveCount(record));
       let againInSeconds = step.againInSeconds;

@@ -73,7 +73,7 @@ export const createWebhookDeliveryHandler = (
       const messages = new Map<string, DeliveryMessage | Error>();
       for (const record of records) {
         try {
-          messages.set(record.messageId, parseRecord(deliveryMessageSchema, record));
+          messages.set(record.messageId, parseRecord(deliveryMessageSchema(), record));
         } catch (error) {
           messages.set(record.messageId, error as Error);
         }
@@ -82,7 +82,7 @@ export const createWebhookDeliveryHandler = (
       return { messages, delivery: delivery.newBatch(valid) };
     },
     async (record, { messages, delivery: batch }) => {
-      const message = messages.get(record.messageId) ?? parseRecord(deliveryMessageSchema, record);
+      const message = messages.get(record.messageId) ?? parseRecord(deliveryMessageSchema(), record);
       if (message instanceof Error) throw message;
       const decision = await delivery.deliver(
         message,

@@ -28,29 +28,31 @@ const amount = (min: number, max: number, fallback: number) =>
     fallback,
   );
 
-const flag = z.pipe(
-  z._default(z.enum(['true', 'false'], 'must be true or false'), 'false'),
-  z.transform((value) => value === 'true'),
-);
+const flag = () =>
+  z.pipe(
+    z._default(z.enum(['true', 'false'], 'must be true or false'), 'false'),
+    z.transform((value) => value === 'true'),
+  );
 
 /**
- * Every setting a Lambda may read from its environment. Each function reads only its own part (below),
- * validated once at cold start; the stack and the local runtime give it only those variables.
+ * Every setting a Lambda may read from its environment, as the schema that parses it. Each function reads only
+ * its own part (below), validated once at cold start; the stack and the local runtime give it only those
+ * variables. Each is a factory: a cold start builds the schemas of its own settings, not the others'.
  */
-const settingsSchema = z.object({
-  STATE_TABLE_NAME: text(),
-  EVENT_LOG_TABLE_NAME: text(),
-  INGEST_QUEUE_URL: url(),
-  WEBHOOK_QUEUE_URL: url(),
-  EXPORT_QUEUE_URL: url(),
-  REPLAY_QUEUE_URL: url(),
-  DELIVERIES_TABLE_NAME: text(),
-  SECRET_NAME_PREFIX: text(),
-  TENANT: z._default(text(), 'default'),
-  MAX_INTEGRATIONS: whole(1, 1000, 10),
+const SETTINGS = {
+  STATE_TABLE_NAME: text,
+  EVENT_LOG_TABLE_NAME: text,
+  INGEST_QUEUE_URL: url,
+  WEBHOOK_QUEUE_URL: url,
+  EXPORT_QUEUE_URL: url,
+  REPLAY_QUEUE_URL: url,
+  DELIVERIES_TABLE_NAME: text,
+  SECRET_NAME_PREFIX: text,
+  TENANT: () => z._default(text(), 'default'),
+  MAX_INTEGRATIONS: () => whole(1, 1000, 10),
   /** Local runtime only: lets callbacks use http:// and loopback or private addresses. */
   ALLOW_INSECURE_CALLBACKS: flag,
-  EVENT_RETENTION_DAYS: whole(1, 365, 30),
+  EVENT_RETENTION_DAYS: () => whole(1, 365, 30),
   /**
    * Keep the entity index: an item per event with an entity id, written by the fan-out, read by the
    * entity_id queries (one write unit per event more; without it they read the range they cover).
@@ -62,65 +64,62 @@ const settingsSchema = z.object({
    */
   DEDUP_EVENT_IDS: flag,
   /** How long a webhook delivery is retried before the event is marked failed. */
-  RETRY_BUDGET_HOURS: amount(0, 24 * 13, 24),
+  RETRY_BUDGET_HOURS: () => amount(0, 24 * 13, 24),
   /** An integration with no successful delivery for this long, while deliveries fail, is stopped. */
-  STOP_WINDOW_HOURS: amount(0, 24 * 30, 24),
-  DELIVERY_TIMEOUT_MS: whole(100, 30_000, 10_000),
+  STOP_WINDOW_HOURS: () => amount(0, 24 * 30, 24),
+  DELIVERY_TIMEOUT_MS: () => whole(100, 30_000, 10_000),
   /** Events read per replay page, and the pause between pages (paces replays behind live traffic). */
-  REPLAY_PAGE_SIZE: whole(1, 1000, 500),
-  REPLAY_PAUSE_SECONDS: whole(0, 900, 1),
+  REPLAY_PAGE_SIZE: () => whole(1, 1000, 500),
+  REPLAY_PAUSE_SECONDS: () => whole(0, 900, 1),
   /**
    * How long a catch-up waits before completing, for catch-up points noted by fan-outs that read the
    * integration as stopped just before the start: the fan-out's timeout (15 s) and a margin.
    */
-  REPLAY_SETTLE_SECONDS: whole(0, 900, 20),
+  REPLAY_SETTLE_SECONDS: () => whole(0, 900, 20),
   /**
    * After a temporary integration's `ends_at`: time for its last live events to pass ingest and fan-out
    * (a second or two when the pipeline is healthy).
    */
-  TEMPORARY_END_GRACE_SECONDS: whole(0, 3600, 20),
+  TEMPORARY_END_GRACE_SECONDS: () => whole(0, 3600, 20),
   /** The same for S3 integrations, whose last events also wait for the export batch and flush. */
-  TEMPORARY_EXPORT_GRACE_SECONDS: whole(0, 7200, 1200),
+  TEMPORARY_EXPORT_GRACE_SECONDS: () => whole(0, 7200, 1200),
   /** Seconds between webhook retries, the last repeating; tests shorten it. */
-  RETRY_SCHEDULE_SECONDS: z.pipe(
-    z._default(
-      z.string().check(z.regex(/^\d+(,\d+)*$/, 'must be comma-separated whole seconds')),
-      '10,60,300,900,3600,7200',
+  RETRY_SCHEDULE_SECONDS: () =>
+    z.pipe(
+      z._default(
+        z.string().check(z.regex(/^\d+(,\d+)*$/, 'must be comma-separated whole seconds')),
+        '10,60,300,900,3600,7200',
+      ),
+      z.transform((value) => value.split(',').map(Number)),
     ),
-    z.transform((value) => value.split(',').map(Number)),
-  ),
   // S3 export
   /** The stack's staging bucket: lines wait there as chunks until their file is uploaded. */
-  EXPORT_STAGING_BUCKET_NAME: text(),
+  EXPORT_STAGING_BUCKET_NAME: text,
   /** Path-style S3 addressing; only the local runtime's emulator needs it. */
   S3_FORCE_PATH_STYLE: flag,
   /** Largest export file (NewStore: 50 MiB); never below the longest line one event can make. */
-  EXPORT_MAX_FILE_BYTES: whole(MAX_LINE_BYTES, MAX_FILE_BYTES, MAX_FILE_BYTES),
+  EXPORT_MAX_FILE_BYTES: () => whole(MAX_LINE_BYTES, MAX_FILE_BYTES, MAX_FILE_BYTES),
   /** A file is closed this long after it was started (NewStore: 5 minutes); tests shorten it. */
-  EXPORT_MAX_FILE_AGE_SECONDS: whole(1, 3600, MAX_FILE_AGE_MS / 1000),
+  EXPORT_MAX_FILE_AGE_SECONDS: () => whole(1, 3600, MAX_FILE_AGE_MS / 1000),
   /** Multipart part size; a file no larger is one PutObject. S3 wants parts of 5 MiB or more. */
-  EXPORT_PART_BYTES: whole(MIN_PART_BYTES, 64 * 1024 * 1024, 8 * 1024 * 1024),
+  EXPORT_PART_BYTES: () => whole(MIN_PART_BYTES, 64 * 1024 * 1024, 8 * 1024 * 1024),
   /** Largest staged chunk, which bounds the batcher's memory per integration. */
-  EXPORT_CHUNK_BYTES: whole(1024, 16 * 1024 * 1024, 4 * 1024 * 1024),
+  EXPORT_CHUNK_BYTES: () => whole(1024, 16 * 1024 * 1024, 4 * 1024 * 1024),
   // Operator console: Cognito's managed login, when the stack has its user pool (else a pasted token).
-  CONSOLE_AUTH_ISSUER: z.optional(url()),
-  CONSOLE_AUTH_DOMAIN: z.optional(url()),
-  CONSOLE_CLIENT_ID: z.optional(text()),
+  CONSOLE_AUTH_ISSUER: () => z.optional(url()),
+  CONSOLE_AUTH_DOMAIN: () => z.optional(url()),
+  CONSOLE_CLIENT_ID: () => z.optional(text()),
   /** Space-separated scopes the console asks for. */
-  CONSOLE_SCOPES: z.optional(text()),
-});
+  CONSOLE_SCOPES: () => z.optional(text()),
+} satisfies Record<string, () => z.ZodMiniType>;
 
-export type Settings = z.infer<typeof settingsSchema>;
-type SettingName = keyof typeof settingsSchema.shape;
+type SettingName = keyof typeof SETTINGS;
+/** The schema of every setting, as a type: what `Settings` and `ConfigOf` are inferred from. */
+type SettingsShape = { [N in SettingName]: ReturnType<(typeof SETTINGS)[N]> };
+export type Settings = z.infer<z.ZodMiniObject<SettingsShape>>;
 
-const settings = <const K extends SettingName>(...names: K[]) =>
-  z.pick(
-    settingsSchema,
-    Object.fromEntries(names.map((name) => [name, true])) as { [P in K]: true } & Record<
-      Exclude<K, SettingName>,
-      never
-    >,
-  );
+/** A function's settings: names, each once (the lists below overlap). */
+const settings = <const K extends SettingName>(...names: K[]): readonly K[] => [...new Set(names)];
 
 const EVENT_LOG = ['EVENT_LOG_TABLE_NAME', 'TENANT', 'EVENT_RETENTION_DAYS'] as const;
 const ROUTING = ['DELIVERIES_TABLE_NAME', 'WEBHOOK_QUEUE_URL', 'EXPORT_QUEUE_URL'] as const;
@@ -212,24 +211,26 @@ export const FUNCTION_SETTINGS = {
 
 export type FunctionEntry = keyof typeof FUNCTION_SETTINGS;
 /** The settings of the function bundled from `entry`. */
-export type ConfigOf<E extends FunctionEntry> = z.infer<(typeof FUNCTION_SETTINGS)[E]>;
+export type ConfigOf<E extends FunctionEntry> = Pick<Settings, (typeof FUNCTION_SETTINGS)[E][number]>;
 
 /** The environment variables the function bundled from `entry` reads (what the stack gives it). */
 export const settingNames = (entry: string): readonly string[] => {
-  const schema = (FUNCTION_SETTINGS as Record<string, z.ZodMiniObject | undefined>)[entry];
-  if (!schema) throw new Error(`No settings are defined for ${entry}`);
-  return Object.keys(schema.shape);
+  const names = (FUNCTION_SETTINGS as Record<string, readonly SettingName[] | undefined>)[entry];
+  if (!names) throw new Error(`No settings are defined for ${entry}`);
+  return names;
 };
 
 /**
  * Parses a function's settings from `env`; throws naming every missing or bad variable so a cold start
- * fails loudly.
+ * fails loudly. Only the schemas of the function's own settings are built.
  */
 export const parseConfig = <E extends FunctionEntry>(
   entry: E,
   env: Record<string, string | undefined>,
 ): ConfigOf<E> => {
-  const result = FUNCTION_SETTINGS[entry].safeParse(env);
+  const names: readonly SettingName[] = FUNCTION_SETTINGS[entry];
+  const schema = z.object(Object.fromEntries(names.map((name) => [name, SETTINGS[name]()])));
+  const result = schema.safeParse(env);
   if (!result.success) {
     const problems = result.error.issues.map((issue) => `${issue.path.join('.')}: ${issue.message}`);
     throw new Error(`Invalid configuration of ${entry}: ${problems.join('; ')}`);

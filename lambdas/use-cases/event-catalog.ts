@@ -56,7 +56,7 @@ export class EventCatalog {
   /** Sets (or replaces) the schema of `name`; it applies to publishes from the next request on. */
   async putSchema(name: string, body: unknown): Promise<EventSchemaView> {
     const valid = eventName(name);
-    const { schema } = parseRequest(putEventSchemaBodySchema, body);
+    const { schema } = parseRequest(putEventSchemaBodySchema(), body);
     const stored: StoredEventSchema = {
       name: valid,
       ...(await parsePayloadSchema(schema)),

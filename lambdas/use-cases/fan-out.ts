@@ -149,7 +149,7 @@ export class FanOut {
     } catch {
       throw new InvalidIngestMessage('message body is not JSON');
     }
-    const result = ingestEventSchema.safeParse(message?.event);
+    const result = ingestEventSchema().safeParse(message?.event);
     if (!result.success) {
       const issue = result.error.issues[0];
       throw new InvalidIngestMessage(`event ${issue?.path.join('.')}: ${issue?.message}`);

@@ -43,7 +43,7 @@ export class HistoryQueries {
   constructor(private readonly deps: HistoryQueriesDeps) {}
 
   async events(query: Query): Promise<{ events: LoggedEventView[]; next_token?: string }> {
-    const params = parseRequest(eventQuerySchema, query, 'query');
+    const params = parseRequest(eventQuerySchema(), query, 'query');
     const range = resolveRange(params.from, params.to, this.deps.clock.now(), this.deps.retentionDays);
     // A range that ends before the window begins holds nothing (DynamoDB refuses an inverted BETWEEN).
     if (range.from > range.to) return { events: [] };
@@ -85,7 +85,7 @@ export class HistoryQueries {
     query: Query,
   ): Promise<{ deliveries: DeliveryView[]; next_token?: string }> {
     const integration = await this.load(integrationId);
-    const params = parseRequest(deliveryQuerySchema, query, 'query');
+    const params = parseRequest(deliveryQuerySchema(), query, 'query');
     const range = resolveRange(params.from, params.to, this.deps.clock.now(), this.deps.retentionDays);
     if (range.from > range.to) return { deliveries: [] };
     const { next_token: token, ...rest } = params;
@@ -124,7 +124,7 @@ export class HistoryQueries {
   /** Sends one delivery again now, as the rejected-event retry does: 200 when accepted, else 502. */
   async retryDelivery(integrationId: string, eventId: string, query: Query) {
     const integration = await this.load(integrationId);
-    const { received_at: receivedAt } = parseRequest(retryDeliveryQuerySchema, query, 'query');
+    const { received_at: receivedAt } = parseRequest(retryDeliveryQuerySchema(), query, 'query');
     if (!integration.callback_parameters) {
       throw new ValidationError(
         `Integration ${integrationId} delivers to S3; only webhook deliveries are resent.`,

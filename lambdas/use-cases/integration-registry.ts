@@ -77,7 +77,7 @@ export class IntegrationRegistry {
 
   async register(body: unknown): Promise<IntegrationView> {
     const { deps } = this;
-    const request = parseRequest(registerIntegrationSchema, body);
+    const request = parseRequest(registerIntegrationSchema(), body);
     const now = deps.clock.now();
     const { notes } = checkRegistrationTimes(request, now, deps.policy);
     if (request.callback_parameters) checkCallbackTarget(request.callback_parameters, deps.policy);
@@ -134,7 +134,7 @@ export class IntegrationRegistry {
     const { deps } = this;
     const current = await loadIntegration(deps.integrations, id);
     rejectImmutableFields(body);
-    const request = parseRequest(updateIntegrationSchema, body);
+    const request = parseRequest(updateIntegrationSchema(), body);
     if (current.integration_type === 'temporary') {
       throw new ValidationError(
         'Temporary integrations cannot be updated; delete it and register a new one.',

@@ -40,7 +40,7 @@ export class OrgDeliveries {
   constructor(private readonly deps: OrgDeliveriesDeps) {}
 
   async list(query: Query): Promise<{ deliveries: OrgDeliveryView[]; next_token?: string }> {
-    const params = parseRequest(orgDeliveryQuerySchema, query, 'query');
+    const params = parseRequest(orgDeliveryQuerySchema(), query, 'query');
     const range = resolveRange(params.from, params.to, this.deps.clock.now(), this.deps.retentionDays);
     const integrations = await this.integrationsOf(params.integration_id);
     if (range.from > range.to || integrations.length === 0) return { deliveries: [] };

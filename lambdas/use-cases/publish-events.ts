@@ -175,7 +175,7 @@ export class PublishEvents {
     const events = items.map((item, index) => {
       const prefix = items.length === 1 && !isBatch(body) ? 'body' : `events[${index}]`;
       try {
-        return parseRequest(publishedEventSchema, item, prefix);
+        return parseRequest(publishedEventSchema(), item, prefix);
       } catch (error) {
         if (error instanceof ValidationError && isBatch(body)) {
           const field = error.field ? `events[${index}].${error.field}` : `events[${index}]`;

@@ -25,7 +25,7 @@ const fieldOf = (fn: () => unknown): string | undefined => {
   throw new Error('expected a ValidationError');
 };
 
-const register = (body: unknown) => parseRequest(registerIntegrationSchema, body);
+const register = (body: unknown) => parseRequest(registerIntegrationSchema(), body);
 
 describe('registration body', () => {
   it('accepts every request sample of the seed', () => {
@@ -145,13 +145,13 @@ describe('update body', () => {
   it('refuses both destinations and unknown fields', () => {
     expect(
       fieldOf(() =>
-        parseRequest(updateIntegrationSchema, {
+        parseRequest(updateIntegrationSchema(), {
           callback_parameters: { callback_url: 'https://x.example.com' },
           s3_parameters: { bucket: 'abc', key_prefix: 'p', aws_region: 'us-east-1' },
         }),
       ),
     ).toBe('s3_parameters');
-    expect(fieldOf(() => parseRequest(updateIntegrationSchema, { status: 'running' }))).toBe('status');
+    expect(fieldOf(() => parseRequest(updateIntegrationSchema(), { status: 'running' }))).toBe('status');
   });
 });
 

@@ -22,8 +22,8 @@ const context = { awsRequestId: 'r', functionName: 'f', getRemainingTimeInMillis
 describe('queue messages', () => {
   it('parses what the fan-out and the replays send', () => {
     const delivery = { integration_id: 'erp-1', event_id: 'e-1', received_at: '2026-12-01T10:00:00.000Z' };
-    expect(parseMessage(deliveryMessageSchema, JSON.stringify(delivery))).toEqual(delivery);
-    expect(parseMessage(replayMessageSchema, '{"integration_id":"erp-1","job_id":"j-1"}')).toEqual({
+    expect(parseMessage(deliveryMessageSchema(), JSON.stringify(delivery))).toEqual(delivery);
+    expect(parseMessage(replayMessageSchema(), '{"integration_id":"erp-1","job_id":"j-1"}')).toEqual({
       integration_id: 'erp-1',
       job_id: 'j-1',
     });
@@ -39,8 +39,8 @@ describe('queue messages', () => {
     ],
     ['not an object', '"text"', /^body: /],
   ])('refuses %s, saying what is wrong', (_, body, message) => {
-    expect(() => parseMessage(deliveryMessageSchema, body)).toThrow(MalformedMessage);
-    expect(() => parseMessage(deliveryMessageSchema, body)).toThrow(message);
+    expect(() => parseMessage(deliveryMessageSchema(), body)).toThrow(MalformedMessage);
+    expect(() => parseMessage(deliveryMessageSchema(), body)).toThrow(message);
   });
 
   it('reports a malformed record failed alone; the rest of its batch goes on', async () => {
@@ -48,7 +48,7 @@ describe('queue messages', () => {
     const handler = sqsBatchHandler(
       async () => undefined,
       async (sqsRecord) => {
-        handled.push(parseRecord(deliveryMessageSchema, sqsRecord).event_id);
+        handled.push(parseRecord(deliveryMessageSchema(), sqsRecord).event_id);
       },
     );
     const good = (id: string) =>

@@ -10,59 +10,72 @@ import type {
   Integration,
   RejectedEvent,
 } from '../../domain/integration.ts';
+import { lazy } from '../../domain/lazy.ts';
 import type { ReplayJob } from '../../domain/ports/replays.ts';
 import type { RateState } from '../../domain/rate-limit.ts';
 
 /**
  * The shapes of the items this code reads back from DynamoDB, checked where they enter: an item written by
  * another version, or edited by hand, fails here with the table key and the field at fault rather than
- * somewhere downstream. Unknown attributes are kept (a newer version may have added them).
+ * somewhere downstream. Unknown attributes are kept (a newer version may have added them). Each schema is
+ * built on first use (`lazy`): a function builds and bundles only those of the items its stores read.
  */
 
-const instant = z.string().check(z.minLength(1));
-const text = z.string();
+const instant = () => z.string().check(z.minLength(1));
+const text = () => z.string();
 
-const integrationItem = z.looseObject({
-  id: z.string().check(z.minLength(1)),
-  status: z.enum(['running', 'stopped']),
-  integration_type: z.enum(['permanent', 'temporary']),
-  starts_at: z.optional(instant),
-  ends_at: z.optional(instant),
-  callback_parameters: z.optional(z.looseObject({ callback_url: text })),
-  s3_parameters: z.optional(z.looseObject({ bucket: text, key_prefix: text, aws_region: text })),
-  filter_conditions: z.optional(
-    z.looseObject({ event_filter: z.optional(z.array(text)), entity_filter: z.optional(z.array(text)) }),
-  ),
-  created_at: instant,
-  updated_at: instant,
-  stopped_at: z.optional(instant),
-  has_secrets: z.boolean(),
-  version: z.int(),
-});
+const integrationItem = /* @__PURE__ */ lazy(() =>
+  z.looseObject({
+    id: z.string().check(z.minLength(1)),
+    status: z.enum(['running', 'stopped']),
+    integration_type: z.enum(['permanent', 'temporary']),
+    starts_at: z.optional(instant()),
+    ends_at: z.optional(instant()),
+    callback_parameters: z.optional(z.looseObject({ callback_url: text() })),
+    s3_parameters: z.optional(z.looseObject({ bucket: text(), key_prefix: text(), aws_region: text() })),
+    filter_conditions: z.optional(
+      z.looseObject({
+        event_filter: z.optional(z.array(text())),
+        entity_filter: z.optional(z.array(text())),
+      }),
+    ),
+    created_at: instant(),
+    updated_at: instant(),
+    stopped_at: z.optional(instant()),
+    has_secrets: z.boolean(),
+    version: z.int(),
+  }),
+);
 
-const envelope = {
+const envelope = () => ({
   id: z.string().check(z.minLength(1)),
-  tenant: text,
+  tenant: text(),
   name: z.string().check(z.minLength(1)),
-  published_at: instant,
+  published_at: instant(),
   payload: z.record(z.string(), z.unknown()),
   entity_id: z.optional(z.string().check(z.minLength(1))),
-};
+});
 
 /** An item of the event log: the events of one publish (or part of one), gzipped JSON in `events`. */
-const eventChunkItem = z.looseObject({
-  received_at: instant,
-  events: z.instanceof(Uint8Array),
-});
-const chunkEvents = z.array(z.looseObject({ ...envelope, position: z.optional(z.int()) }));
+const eventChunkItem = /* @__PURE__ */ lazy(() =>
+  z.looseObject({
+    received_at: instant(),
+    events: z.instanceof(Uint8Array),
+  }),
+);
+const chunkEvents = /* @__PURE__ */ lazy(() =>
+  z.array(z.looseObject({ ...envelope(), position: z.optional(z.int()) })),
+);
 
 /** An entity index item: where one event about an entity is kept. */
-const entityIndexItem = z.looseObject({
-  received_at: instant,
-  event_id: z.string().check(z.minLength(1)),
-  name: text,
-  chunk: z.optional(z.string().check(z.minLength(1))),
-});
+const entityIndexItem = /* @__PURE__ */ lazy(() =>
+  z.looseObject({
+    received_at: instant(),
+    event_id: z.string().check(z.minLength(1)),
+    name: text(),
+    chunk: z.optional(z.string().check(z.minLength(1))),
+  }),
+);
 
 export interface EntityIndexEntry {
   received_at: string;
@@ -71,14 +84,16 @@ export interface EntityIndexEntry {
   chunk?: string;
 }
 
-const rejectedEventItem = z.looseObject({
-  id: z.string().check(z.minLength(1)),
-  created_at: instant,
-  event: z.looseObject(envelope),
-  received_at: z.optional(instant),
-  status_code: z.optional(z.int()),
-  response_excerpt: z.optional(text),
-});
+const rejectedEventItem = /* @__PURE__ */ lazy(() =>
+  z.looseObject({
+    id: z.string().check(z.minLength(1)),
+    created_at: instant(),
+    event: z.looseObject(envelope()),
+    received_at: z.optional(instant()),
+    status_code: z.optional(z.int()),
+    response_excerpt: z.optional(text()),
+  }),
+);
 
 /** One attempt of one delivery, as a delivery history item keeps it. */
 export interface DeliveryEntry {
@@ -89,47 +104,53 @@ export interface DeliveryEntry {
   attempt: DeliveryAttempt;
 }
 
-const deliveryEntries = z.array(
-  z.looseObject({
-    event_id: z.string().check(z.minLength(1)),
-    name: text,
-    entity_id: z.optional(text),
-    status: z.enum(['pending', 'delivered', 'rejected', 'failed']),
-    attempt: z.looseObject({
-      at: instant,
-      duration_ms: z.number(),
-      status_code: z.optional(z.int()),
-      error: z.optional(text),
-      file: z.optional(text),
+const deliveryEntries = /* @__PURE__ */ lazy(() =>
+  z.array(
+    z.looseObject({
+      event_id: z.string().check(z.minLength(1)),
+      name: text(),
+      entity_id: z.optional(text()),
+      status: z.enum(['pending', 'delivered', 'rejected', 'failed']),
+      attempt: z.looseObject({
+        at: instant(),
+        duration_ms: z.number(),
+        status_code: z.optional(z.int()),
+        error: z.optional(text()),
+        file: z.optional(text()),
+      }),
     }),
-  }),
+  ),
 );
 
 /** A delivery history item: its entries gzipped (`entries_gz`), or as a list (items written before). */
-const deliveryHistoryItem = z.looseObject({
-  received_at: instant,
-  entries: z.optional(deliveryEntries),
-  entries_gz: z.optional(z.instanceof(Uint8Array)),
-});
+const deliveryHistoryItem = /* @__PURE__ */ lazy(() =>
+  z.looseObject({
+    received_at: instant(),
+    entries: z.optional(deliveryEntries()),
+    entries_gz: z.optional(z.instanceof(Uint8Array)),
+  }),
+);
 
-const replayJobItem = z.looseObject({
-  integration_id: z.string().check(z.minLength(1)),
-  job_id: z.string().check(z.minLength(1)),
-  step: z.int(),
-  range_from: instant,
-  from: instant,
-  to: instant,
-  clears_catch_up: z.optional(instant),
-  shard: z.int(),
-  after_sk: z.optional(text),
-  settle_until: instant,
-  queued: z.int(),
-  skipped: z.optional(z.int()),
-  started_at: instant,
-  advanced_at: z.optional(instant),
-  reason: text,
-  completed_at: z.optional(instant),
-});
+const replayJobItem = /* @__PURE__ */ lazy(() =>
+  z.looseObject({
+    integration_id: z.string().check(z.minLength(1)),
+    job_id: z.string().check(z.minLength(1)),
+    step: z.int(),
+    range_from: instant(),
+    from: instant(),
+    to: instant(),
+    clears_catch_up: z.optional(instant()),
+    shard: z.int(),
+    after_sk: z.optional(text()),
+    settle_until: instant(),
+    queued: z.int(),
+    skipped: z.optional(z.int()),
+    started_at: instant(),
+    advanced_at: z.optional(instant()),
+    reason: text(),
+    completed_at: z.optional(instant()),
+  }),
+);
 
 /** A stored item that does not have the shape the code expects. */
 export class StoredItemError extends Error {}
@@ -148,11 +169,11 @@ const parse = <T>(schema: z.ZodMiniType, what: string, item: Record<string, unkn
 };
 
 export const integrationFromItem = (item: Record<string, unknown>): Integration =>
-  parse<Integration>(integrationItem, 'integration', item);
+  parse<Integration>(integrationItem(), 'integration', item);
 
 /** The events of an event log item, each with the chunk's `received_at`. */
 export const loggedEventsFromChunk = (item: Record<string, unknown>): LoggedEvent[] => {
-  const chunk = parse<{ received_at: string; events: Uint8Array }>(eventChunkItem, 'event chunk', item);
+  const chunk = parse<{ received_at: string; events: Uint8Array }>(eventChunkItem(), 'event chunk', item);
   let json: unknown;
   try {
     json = JSON.parse(gunzipSync(chunk.events).toString('utf8'));
@@ -161,7 +182,7 @@ export const loggedEventsFromChunk = (item: Record<string, unknown>): LoggedEven
       `The stored event chunk ${String(item.pk)} / ${String(item.sk)} does not unzip to JSON: ${(error as Error).message}`,
     );
   }
-  const result = chunkEvents.safeParse(json);
+  const result = chunkEvents().safeParse(json);
   if (!result.success) {
     const issue = result.error.issues[0];
     throw new StoredItemError(
@@ -185,7 +206,7 @@ export const deliveryEntriesFromItem = (
   item: Record<string, unknown>,
 ): { received_at: string; entries: DeliveryEntry[] } => {
   const stored = parse<{ received_at: string; entries?: DeliveryEntry[]; entries_gz?: Uint8Array }>(
-    deliveryHistoryItem,
+    deliveryHistoryItem(),
     'delivery history item',
     item,
   );
@@ -199,7 +220,7 @@ export const deliveryEntriesFromItem = (
   } catch (error) {
     throw fail(`does not unzip to JSON: ${(error as Error).message}`);
   }
-  const result = deliveryEntries.safeParse(json);
+  const result = deliveryEntries().safeParse(json);
   if (!result.success) {
     const issue = result.error.issues[0];
     throw fail(`does not fit: entries.${issue?.path.join('.')}: ${issue?.message}`);
@@ -208,27 +229,31 @@ export const deliveryEntriesFromItem = (
 };
 
 export const entityIndexEntryFromItem = (item: Record<string, unknown>): EntityIndexEntry =>
-  parse<EntityIndexEntry>(entityIndexItem, 'entity index item', item);
+  parse<EntityIndexEntry>(entityIndexItem(), 'entity index item', item);
 
 export const rejectedEventFromItem = (item: Record<string, unknown>): RejectedEvent =>
-  parse<RejectedEvent>(rejectedEventItem, 'rejected event', item);
+  parse<RejectedEvent>(rejectedEventItem(), 'rejected event', item);
 
 export const replayJobFromItem = (item: Record<string, unknown>): ReplayJob =>
-  parse<ReplayJob>(replayJobItem, 'replay job', item);
+  parse<ReplayJob>(replayJobItem(), 'replay job', item);
 
-const seenEventTypeItem = z.looseObject({ first_seen: instant, last_seen: instant });
+const seenEventTypeItem = /* @__PURE__ */ lazy(() =>
+  z.looseObject({ first_seen: instant(), last_seen: instant() }),
+);
 
-const eventSchemaItem = z.looseObject({
-  name: z.string().check(z.minLength(1)),
-  schema: z.string().check(z.minLength(1)),
-  version: z.string().check(z.minLength(1)),
-  updated_at: instant,
-});
+const eventSchemaItem = /* @__PURE__ */ lazy(() =>
+  z.looseObject({
+    name: z.string().check(z.minLength(1)),
+    schema: z.string().check(z.minLength(1)),
+    version: z.string().check(z.minLength(1)),
+    updated_at: instant(),
+  }),
+);
 
 /** When an event name (the part of the sort key after `SEEN#`) was first and last seen. */
 export const seenEventTypeFromItem = (name: string, item: Record<string, unknown>): SeenEventType => {
   const { first_seen, last_seen } = parse<{ first_seen: string; last_seen: string }>(
-    seenEventTypeItem,
+    seenEventTypeItem(),
     'event type',
     item,
   );
@@ -238,34 +263,38 @@ export const seenEventTypeFromItem = (name: string, item: Record<string, unknown
 /** A stored JSON Schema of an event name; `json` is the schema's text as stored. */
 export const eventSchemaFromItem = (item: Record<string, unknown>): StoredEventSchema => {
   const stored = parse<{ name: string; schema: string; version: string; updated_at: string }>(
-    eventSchemaItem,
+    eventSchemaItem(),
     'event schema',
     item,
   );
   return { name: stored.name, json: stored.schema, version: stored.version, updated_at: stored.updated_at };
 };
 
-const publishRecordItem = z.looseObject({
-  body_hash: z.string().check(z.minLength(1)),
-  ids: z.array(z.string().check(z.minLength(1))).check(z.minLength(1)),
-  received_at: instant,
-});
+const publishRecordItem = /* @__PURE__ */ lazy(() =>
+  z.looseObject({
+    body_hash: z.string().check(z.minLength(1)),
+    ids: z.array(z.string().check(z.minLength(1))).check(z.minLength(1)),
+    received_at: instant(),
+  }),
+);
 
 export const publishRecordFromItem = (item: Record<string, unknown>): PublishRecord => {
-  const { body_hash, ids, received_at } = parse<PublishRecord>(publishRecordItem, 'publish request', item);
+  const { body_hash, ids, received_at } = parse<PublishRecord>(publishRecordItem(), 'publish request', item);
   // Only the record's own fields: `expires_at` and whatever a newer version stored stay behind.
   return { body_hash, ids, received_at };
 };
 
 /** The same record in DynamoDB's own attribute values, as a failed conditional put hands the item back. */
-const publishRecordAttributes = z.looseObject({
-  body_hash: z.object({ S: text }),
-  ids: z.object({ L: z.array(z.object({ S: text })) }),
-  received_at: z.object({ S: text }),
-});
+const publishRecordAttributes = /* @__PURE__ */ lazy(() =>
+  z.looseObject({
+    body_hash: z.object({ S: text() }),
+    ids: z.object({ L: z.array(z.object({ S: text() })) }),
+    received_at: z.object({ S: text() }),
+  }),
+);
 
 export const publishRecordFromAttributes = (item: Record<string, unknown>): PublishRecord => {
-  const result = publishRecordAttributes.safeParse(item);
+  const result = publishRecordAttributes().safeParse(item);
   if (!result.success) {
     const issue = result.error.issues[0];
     throw new StoredItemError(
@@ -280,34 +309,38 @@ export const publishRecordFromAttributes = (item: Record<string, unknown>): Publ
   });
 };
 
-const epochMs = z.number();
-const rateStateItem = z.looseObject({
-  generation: instant,
-  limit_per_second: z.optional(z.int()),
-  rate: z.optional(z.int()),
-  next_at: epochMs,
-  paused_until: z.optional(epochMs),
-  leases: z.record(z.string(), z.looseObject({ lanes: z.int(), expires_at: epochMs })),
-  successes: z.int(),
-  logged_at: z.optional(epochMs),
-  version: z.int(),
-});
+const epochMs = () => z.number();
+const rateStateItem = /* @__PURE__ */ lazy(() =>
+  z.looseObject({
+    generation: instant(),
+    limit_per_second: z.optional(z.int()),
+    rate: z.optional(z.int()),
+    next_at: epochMs(),
+    paused_until: z.optional(epochMs()),
+    leases: z.record(z.string(), z.looseObject({ lanes: z.int(), expires_at: epochMs() })),
+    successes: z.int(),
+    logged_at: z.optional(epochMs()),
+    version: z.int(),
+  }),
+);
 
 /** A rate-limited integration's limiter state, with the version its compare-and-set expects. */
 export const rateStateFromItem = (item: Record<string, unknown>): RateState & { version: number } =>
-  parse<RateState & { version: number }>(rateStateItem, 'rate limiter state', item);
+  parse<RateState & { version: number }>(rateStateItem(), 'rate limiter state', item);
 
 /** An entity queue of an ordered integration: pending keys (a string set, absent when empty). */
-const entityQueueItem = z.looseObject({
-  pending: z.optional(z.set(z.string())),
-  last_position: z.optional(z.int().check(z.nonnegative())),
-});
+const entityQueueItem = /* @__PURE__ */ lazy(() =>
+  z.looseObject({
+    pending: z.optional(z.set(z.string())),
+    last_position: z.optional(z.int().check(z.nonnegative())),
+  }),
+);
 
 /** An entity queue as ordering reads it; no item is an empty queue. */
 export const entityQueueFromItem = (item: Record<string, unknown> | undefined): EntityQueueState => {
   if (item === undefined) return { pending: [], lastPosition: 0 };
   const stored = parse<{ pending?: Set<string>; last_position?: number }>(
-    entityQueueItem,
+    entityQueueItem(),
     'entity queue',
     item,
   );

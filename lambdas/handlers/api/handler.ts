@@ -1,7 +1,7 @@
 import { injectLambdaContext } from '@aws-lambda-powertools/logger/middleware';
 import middy from '@middy/core';
 import type { APIGatewayProxyEventV2WithJWTAuthorizer, APIGatewayProxyStructuredResultV2 } from 'aws-lambda';
-import { SUCCESS_RESPONSES, type SuccessBody } from '../../domain/api-responses.ts';
+import type { SuccessBody } from '../../domain/api-responses.ts';
 import { DomainError, MethodNotAllowedError } from '../../domain/errors.ts';
 import { MAX_INGEST_BODY_BYTES } from '../../domain/event.ts';
 import { IDEMPOTENCY_KEY_HEADER } from '../../domain/idempotency.ts';
@@ -106,7 +106,7 @@ export const createApiHandler = (useCases: ApiUseCases) => {
     if (route) {
       logger.appendKeys({ route: route.name, integration_id: event.pathParameters?.integration_id });
       const body = await handlers[route.name](event, (event.pathParameters ?? {}) as Record<string, string>);
-      const { status } = SUCCESS_RESPONSES[route.name];
+      const { status } = route;
       return status === 204 ? { statusCode: 204 } : json(status, body);
     }
     const method = event.requestContext.http.method.toUpperCase();

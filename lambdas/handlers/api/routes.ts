@@ -54,6 +54,8 @@ export interface RouteDefinition {
   /** Path template in API Gateway syntax (`{integration_id}`). */
   path: string;
   scope: Scope;
+  /** What it answers with when it succeeds (its body: `SUCCESS_RESPONSES` in domain/api-responses.ts). */
+  status: 200 | 202 | 204;
 }
 
 const byId = `${API_BASE}/{integration_id}`;
@@ -61,41 +63,67 @@ const rejected = `${byId}/rejected_events`;
 const eventSchema = `${EVENT_TYPES_PATH}/{name}/schema`;
 
 export const ROUTES: readonly RouteDefinition[] = [
-  { name: 'listIntegrations', method: 'GET', path: API_BASE, scope: SCOPES.read },
-  { name: 'registerIntegration', method: 'POST', path: API_BASE, scope: SCOPES.write },
-  { name: 'getIntegration', method: 'GET', path: byId, scope: SCOPES.read },
-  { name: 'updateIntegration', method: 'PATCH', path: byId, scope: SCOPES.write },
-  { name: 'deleteIntegration', method: 'DELETE', path: byId, scope: SCOPES.write },
-  { name: 'startIntegration', method: 'POST', path: `${byId}/_start`, scope: SCOPES.write },
-  { name: 'stopIntegration', method: 'POST', path: `${byId}/_stop`, scope: SCOPES.write },
-  { name: 'testIntegration', method: 'POST', path: `${byId}/_test`, scope: SCOPES.write },
-  { name: 'getIntegrationLogs', method: 'GET', path: `${byId}/logs`, scope: SCOPES.read },
-  { name: 'listRejectedEvents', method: 'GET', path: rejected, scope: SCOPES.read },
-  { name: 'getRejectedEvent', method: 'GET', path: `${rejected}/{event_id}`, scope: SCOPES.read },
-  { name: 'deleteRejectedEvent', method: 'DELETE', path: `${rejected}/{event_id}`, scope: SCOPES.write },
-  { name: 'retryRejectedEvent', method: 'POST', path: `${rejected}/{event_id}/_retry`, scope: SCOPES.write },
+  { name: 'listIntegrations', method: 'GET', path: API_BASE, scope: SCOPES.read, status: 200 },
+  { name: 'registerIntegration', method: 'POST', path: API_BASE, scope: SCOPES.write, status: 200 },
+  { name: 'getIntegration', method: 'GET', path: byId, scope: SCOPES.read, status: 200 },
+  { name: 'updateIntegration', method: 'PATCH', path: byId, scope: SCOPES.write, status: 200 },
+  { name: 'deleteIntegration', method: 'DELETE', path: byId, scope: SCOPES.write, status: 200 },
+  { name: 'startIntegration', method: 'POST', path: `${byId}/_start`, scope: SCOPES.write, status: 200 },
+  { name: 'stopIntegration', method: 'POST', path: `${byId}/_stop`, scope: SCOPES.write, status: 200 },
+  { name: 'testIntegration', method: 'POST', path: `${byId}/_test`, scope: SCOPES.write, status: 200 },
+  { name: 'getIntegrationLogs', method: 'GET', path: `${byId}/logs`, scope: SCOPES.read, status: 200 },
+  { name: 'listRejectedEvents', method: 'GET', path: rejected, scope: SCOPES.read, status: 200 },
+  {
+    name: 'getRejectedEvent',
+    method: 'GET',
+    path: `${rejected}/{event_id}`,
+    scope: SCOPES.read,
+    status: 200,
+  },
+  {
+    name: 'deleteRejectedEvent',
+    method: 'DELETE',
+    path: `${rejected}/{event_id}`,
+    scope: SCOPES.write,
+    status: 200,
+  },
+  {
+    name: 'retryRejectedEvent',
+    method: 'POST',
+    path: `${rejected}/{event_id}/_retry`,
+    scope: SCOPES.write,
+    status: 200,
+  },
   // The signing secret lets its holder forge deliveries: write scope, not read.
-  { name: 'getSigningSecret', method: 'GET', path: `${byId}/signing_secret`, scope: SCOPES.write },
+  {
+    name: 'getSigningSecret',
+    method: 'GET',
+    path: `${byId}/signing_secret`,
+    scope: SCOPES.write,
+    status: 200,
+  },
   {
     name: 'rotateSigningSecret',
     method: 'POST',
     path: `${byId}/signing_secret/_rotate`,
     scope: SCOPES.write,
+    status: 200,
   },
-  { name: 'publishEvents', method: 'POST', path: EVENTS_PATH, scope: SCOPES.publish },
-  { name: 'queryEvents', method: 'GET', path: EVENTS_PATH, scope: SCOPES.read },
-  { name: 'listDeliveries', method: 'GET', path: `${byId}/deliveries`, scope: SCOPES.read },
+  { name: 'publishEvents', method: 'POST', path: EVENTS_PATH, scope: SCOPES.publish, status: 202 },
+  { name: 'queryEvents', method: 'GET', path: EVENTS_PATH, scope: SCOPES.read, status: 200 },
+  { name: 'listDeliveries', method: 'GET', path: `${byId}/deliveries`, scope: SCOPES.read, status: 200 },
   {
     name: 'retryDelivery',
     method: 'POST',
     path: `${byId}/deliveries/{event_id}/_retry`,
     scope: SCOPES.write,
+    status: 200,
   },
-  { name: 'listOrgDeliveries', method: 'GET', path: ORG_DELIVERIES_PATH, scope: SCOPES.read },
-  { name: 'listEventTypes', method: 'GET', path: EVENT_TYPES_PATH, scope: SCOPES.read },
-  { name: 'getEventSchema', method: 'GET', path: eventSchema, scope: SCOPES.read },
-  { name: 'putEventSchema', method: 'PUT', path: eventSchema, scope: SCOPES.write },
-  { name: 'deleteEventSchema', method: 'DELETE', path: eventSchema, scope: SCOPES.write },
+  { name: 'listOrgDeliveries', method: 'GET', path: ORG_DELIVERIES_PATH, scope: SCOPES.read, status: 200 },
+  { name: 'listEventTypes', method: 'GET', path: EVENT_TYPES_PATH, scope: SCOPES.read, status: 200 },
+  { name: 'getEventSchema', method: 'GET', path: eventSchema, scope: SCOPES.read, status: 200 },
+  { name: 'putEventSchema', method: 'PUT', path: eventSchema, scope: SCOPES.write, status: 200 },
+  { name: 'deleteEventSchema', method: 'DELETE', path: eventSchema, scope: SCOPES.write, status: 204 },
 ];
 
 /** Where the OpenAPI document is served, without a token. */

@@ -23,7 +23,7 @@ const form = (values: Partial<IntegrationFormValues>): IntegrationFormValues => 
 /** The field the API's own validation names for a body, mapped to the console's form. */
 const fieldAtFault = (body: unknown): string | undefined => {
   try {
-    parseRequest(registerIntegrationSchema, body);
+    parseRequest(registerIntegrationSchema(), body);
   } catch (error) {
     expect(error).toBeInstanceOf(ValidationError);
     return formFieldForApiField((error as ValidationError).field);
@@ -41,7 +41,7 @@ describe('the integration form', () => {
       integration_type: 'permanent',
       callback_parameters: { callback_url: 'https://erp.example.com/events', api_key: 'key-0001' },
     });
-    expect(() => parseRequest(registerIntegrationSchema, body)).not.toThrow();
+    expect(() => parseRequest(registerIntegrationSchema(), body)).not.toThrow();
   });
 
   it('sends OAuth, JWT and S3 settings in the API shape, and filters as lists', () => {
@@ -66,7 +66,7 @@ describe('the integration form', () => {
       event_filter: ['order.created', 'order.cancelled'],
       entity_filter: ['return'],
     });
-    expect(() => parseRequest(registerIntegrationSchema, oauth)).not.toThrow();
+    expect(() => parseRequest(registerIntegrationSchema(), oauth)).not.toThrow();
 
     const jwt = toRegisterBody(
       form({
@@ -92,7 +92,7 @@ describe('the integration form', () => {
       integration_type: 'permanent',
       s3_parameters: { bucket: 'erp-exports', key_prefix: 'events', aws_region: 'eu-west-1' },
     });
-    expect(() => parseRequest(registerIntegrationSchema, s3)).not.toThrow();
+    expect(() => parseRequest(registerIntegrationSchema(), s3)).not.toThrow();
   });
 
   it('sends a datetime-local value as UTC and anything else as typed, for the API to judge', () => {
@@ -143,7 +143,7 @@ describe('the integration form', () => {
       callback_parameters: { callback_url: 'https://erp.example.com/events', api_key: '****0001' },
       filter_conditions: { entity_filter: ['order', 'return'] },
     });
-    expect(() => parseRequest(updateIntegrationSchema, body)).not.toThrow();
+    expect(() => parseRequest(updateIntegrationSchema(), body)).not.toThrow();
   });
 
   it('sends ordering when not the default and the rate limit when a field holds something', () => {
@@ -156,7 +156,7 @@ describe('the integration form', () => {
       rate_limit: { per_second: 5, max_in_flight: 2 },
       ordering: 'entity',
     });
-    expect(() => parseRequest(registerIntegrationSchema, limited)).not.toThrow();
+    expect(() => parseRequest(registerIntegrationSchema(), limited)).not.toThrow();
     expect(toRegisterBody(form({ ...webhook, max_in_flight: '3' })).callback_parameters).toEqual({
       callback_url: 'https://erp.example.com/events',
       rate_limit: { max_in_flight: 3 },
@@ -202,7 +202,7 @@ describe('the integration form', () => {
     // PATCH replaces callback_parameters as a whole: without rate_limit, the stored one is removed.
     const body = toUpdateBody({ ...values, ordering: 'none', rate_per_second: '', max_in_flight: '' });
     expect(body.callback_parameters).toEqual({ callback_url: 'https://erp.example.com/events' });
-    expect(() => parseRequest(updateIntegrationSchema, body)).not.toThrow();
+    expect(() => parseRequest(updateIntegrationSchema(), body)).not.toThrow();
   });
 });
 
