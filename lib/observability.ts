@@ -55,8 +55,10 @@ export const PIPELINE_METRICS = {
     // Rate limits: messages put back without a request by their integration's limit, and 429s that paused one.
     'WebhookRateLimited',
     'WebhookThrottled',
-    // Ordered integrations: messages put back (as fresh copies) while an older event of their entity is on its way.
+    // Ordered integrations: messages put back (as fresh copies) while an older event of their entity is on its way,
+    // and keys of events that never reached the log (a publish that failed after placing them), dropped.
     'WebhookHeldForOrder',
+    'OrderKeyDropped',
   ],
   /** Milliseconds from an event's receipt to its successful delivery (shown as p50 and p95). */
   latency: 'DeliveryLatency',

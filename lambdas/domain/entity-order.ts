@@ -31,7 +31,8 @@ export const entityQueueKey = (
   event: Pick<LoggedEvent, 'received_at' | 'position' | 'id' | 'name'>,
 ): string => `${publishOrderKey(event)}#${event.name}`;
 
-const receivedAtOf = (key: string): string => key.slice(0, key.indexOf('#'));
+/** When the event of a key was received. */
+export const receivedAtOfKey = (key: string): string => key.slice(0, key.indexOf('#'));
 const nameOf = (key: string): string => key.slice(key.lastIndexOf('#') + 1);
 
 /** What a message of an ordered integration may do now. */
@@ -39,7 +40,7 @@ export type OrderTurn =
   /** Its event is the oldest of its entity still to go: send it, as this position in the entity's stream. */
   | { go: true; position: number }
   /** An older event of its entity is still on its way. */
-  | { go: false; finished: false; waitingFor: string }
+  | { go: false; finished: false; waitingFor: string; head?: string }
   /** Its key is no longer queued: finished by an earlier copy of the message. */
   | { go: false; finished: true };
 
@@ -56,14 +57,27 @@ export const orderTurn = (
   const head = state.pending.find(
     (pending) =>
       pending === key ||
-      (receivedAtOf(pending) >= stillComing.windowStart && stillComing.wantsName(nameOf(pending))),
+      (receivedAtOfKey(pending) >= stillComing.windowStart && stillComing.wantsName(nameOf(pending))),
   );
   if (head === key) return { go: true, position: state.lastPosition + 1 };
-  return { go: false, finished: false, waitingFor: `event ${eventIdOfKey(head ?? key)}` };
+  return {
+    go: false,
+    finished: false,
+    waitingFor: `event ${eventIdOfKey(head ?? key)}`,
+    ...(head !== undefined && { head }),
+  };
 };
 
-/** The event id in a queue key, for log lines. */
-const eventIdOfKey = (key: string): string => key.split('#')[2] ?? key;
+/** The event id in a queue key. */
+export const eventIdOfKey = (key: string): string => key.split('#')[2] ?? key;
+
+/**
+ * How long a key may hold its entity back without its event in the log: the ingest API places keys before it
+ * queues the events, so a publish whose queueing failed (answered 5xx) and that the producer never repeats
+ * leaves a key no message will ever finish. Logging takes seconds; a key this old whose event is not in the
+ * log is dropped.
+ */
+export const UNLOGGED_KEY_MS = 15 * 60_000;
 
 /**
  * Whether a replay (a catch-up, a temporary integration's range) may still queue an event older than `key`:

@@ -1,6 +1,14 @@
 import type { CircuitBreakers } from '../domain/circuit-breaker.ts';
 import { mayRepeatDelivery, retryDelaySeconds } from '../domain/delivery-rules.ts';
-import { type MessageOrder, type OrderTurn, orderTurn, replayHoldsBack } from '../domain/entity-order.ts';
+import {
+  eventIdOfKey,
+  type MessageOrder,
+  type OrderTurn,
+  orderTurn,
+  receivedAtOfKey,
+  replayHoldsBack,
+  UNLOGGED_KEY_MS,
+} from '../domain/entity-order.ts';
 import { type LoggedEvent, passesFilters, shardOf } from '../domain/event.ts';
 import type { DeliveryStatus, Integration, LogAction } from '../domain/integration.ts';
 import { type DeliveryMessage, eventOfMessage } from '../domain/messages.ts';
@@ -245,7 +253,10 @@ export class WebhookDelivery {
         placed.place = undefined;
         deps.metrics.count('WebhookAlreadyDelivered');
         return DONE;
-      } else return this.holdForOrder(message);
+      } else {
+        if (turn.head) await this.dropIfNeverLogged(placed.place.queue, turn.head);
+        return this.holdForOrder(message);
+      }
     }
     if ((await recordRead)?.status === 'delivered') {
       deps.metrics.count('WebhookAlreadyDelivered');
@@ -456,6 +467,26 @@ export class WebhookDelivery {
     return orderTurn(state, order.key, {
       windowStart: retentionWindowStart(now, deps.settings.retentionDays).toISOString(),
       wantsName: (name) => passesFilters(integration.filter_conditions, name),
+    });
+  }
+
+  /**
+   * Takes a key out of its entity's queue when it has held the entity back for UNLOGGED_KEY_MS and its event
+   * never reached the log (its publish failed after placing it, and was not repeated): no message will ever
+   * finish it. A repeat of that publish later places it again, and it is delivered, out of order.
+   */
+  private async dropIfNeverLogged(queue: EntityQueueRef, head: string): Promise<void> {
+    const { deps } = this;
+    const receivedAt = receivedAtOfKey(head);
+    if (deps.clock.now().getTime() - Date.parse(receivedAt) < UNLOGGED_KEY_MS) return;
+    if (await deps.eventLog.get(receivedAt, eventIdOfKey(head))) return;
+    if (!(await deps.entityQueues.finish(queue, head))) return;
+    deps.metrics.count('OrderKeyDropped');
+    deps.log.warn('Dropped an entity queue key whose event never reached the event log', {
+      integration_id: queue.integrationId,
+      entity_id: queue.entityId,
+      event_id: eventIdOfKey(head),
+      received_at: receivedAt,
     });
   }
 

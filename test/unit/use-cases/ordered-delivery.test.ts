@@ -305,4 +305,40 @@ describe('ordered delivery per entity', () => {
     expect(receiver.arrivals.map((arrival) => arrival.eventId)).toEqual([created[0], updated[0]]);
     expect(integration.callback_parameters?.ordering).toBe('entity');
   });
+
+  it('drops a key whose publish failed after placing it, once it has held its entity for 15 minutes', async () => {
+    const { world, time, receiver, integration, process } = setUp('entity');
+    const orderEvent = (name: string, offsetMs: number): LoggedEvent => ({
+      id: randomUUID(),
+      tenant: TENANT,
+      name,
+      published_at: world.clock.now().toISOString(),
+      payload: { id: 'ORD-5' },
+      entity_id: 'ORD-5',
+      received_at: isoPlus(world.clock.now(), offsetMs),
+      position: 0,
+    });
+    const lost = orderEvent('order.created', 0);
+    const later = orderEvent('order.updated', 1);
+    // The first publish placed its key, then failed to queue its event: it never reaches the log.
+    await world.places.placeAtPublish([lost]);
+    await world.eventLog.put(later);
+    await world.router.route(integration, later);
+    const message = world.queues.webhook.bodies<DeliveryMessage>()[0] as DeliveryMessage;
+    const delivery = process();
+    const deliver = (body: DeliveryMessage) =>
+      time.run(delivery.deliver(body, { attempt: 1, firstSentAt: world.clock.now() }));
+    // Within the 15 minutes it may still be on its way (logging is late, not lost): the later event waits.
+    world.clock.advance(14 * 60_000);
+    await deliver(message);
+    expect(world.metrics.counts.get('OrderKeyDropped')).toBeUndefined();
+    world.clock.advance(2 * 60_000);
+    await deliver(message);
+    expect(world.metrics.counts.get('OrderKeyDropped')).toBe(1);
+    const copy = world.queues.webhook.bodies<DeliveryMessage>().at(-1) as DeliveryMessage;
+    expect(await deliver(copy)).toEqual({ done: true });
+    expect(receiver.arrivals.map((arrival) => [arrival.eventId, arrival.headers[POSITION]])).toEqual([
+      [later.id, '1'],
+    ]);
+  });
 });
