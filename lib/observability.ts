@@ -59,6 +59,8 @@ export const PIPELINE_METRICS = {
     // and keys of events that never reached the log (a publish that failed after placing them), dropped.
     'WebhookHeldForOrder',
     'OrderKeyDropped',
+    // An entity queue at MAX_PENDING_KEYS: the event went unordered.
+    'OrderQueueFull',
   ],
   /** Milliseconds from an event's receipt to its successful delivery (shown as p50 and p95). */
   latency: 'DeliveryLatency',

@@ -18,7 +18,15 @@ export interface EntityQueueState {
   pending: string[];
   /** Position in the entity's stream of the last event finished (0 before the first). */
   lastPosition: number;
+  /**
+   * Keys taken out because their event had not reached the log (UNLOGGED_KEY_MS): such an event that comes
+   * after all is sent when it comes, out of order, instead of being taken for finished.
+   */
+  dropped: string[];
 }
+
+/** Most keys an entity's queue holds: its item stays far below DynamoDB's 400 KB (and its write units bounded). */
+export const MAX_PENDING_KEYS = 2000;
 
 /** The order a delivery message carries when its key was queued: its entity and its place. */
 export interface MessageOrder {
@@ -53,7 +61,10 @@ export const orderTurn = (
   key: string,
   stillComing: { windowStart: string; wantsName: (name: string) => boolean },
 ): OrderTurn => {
-  if (!state.pending.includes(key)) return { go: false, finished: true };
+  if (!state.pending.includes(key))
+    return state.dropped.includes(key)
+      ? { go: true, position: state.lastPosition + 1 }
+      : { go: false, finished: true };
   const head = state.pending.find(
     (pending) =>
       pending === key ||

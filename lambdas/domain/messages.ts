@@ -22,7 +22,10 @@ export interface IngestMessage {
   id_given?: boolean;
   /** The event's index in its publish request (publish order within one `received_at`). */
   position?: number;
-  /** Ordered integrations the API put the event in the entity queues of: the fan-out need not again. */
+  /**
+   * Ordered integrations (`{id}#{created_at}`) the API put the event in the entity queues of: the fan-out
+   * need not again.
+   */
   placed_for?: string[];
 }
 

@@ -1,7 +1,7 @@
 import { PayloadValidators } from '../domain/payload-schema.ts';
 import { type ApiUseCases, createApiHandler } from '../handlers/api/handler.ts';
 import type { ConfigOf } from '../shared/config.ts';
-import { operationLog } from '../shared/powertools.ts';
+import { metricsPort, operationLog } from '../shared/powertools.ts';
 import { EntityQueuePlaces } from '../use-cases/entity-queue-places.ts';
 import { EventCatalog } from '../use-cases/event-catalog.ts';
 import { HistoryQueries } from '../use-cases/history-queries.ts';
@@ -99,6 +99,7 @@ export const composeApi = (config: ConfigOf<typeof API_ENTRY>, platform: Platfor
         entityQueues: entityQueueStore(config, platform),
         integrations,
         clock,
+        metrics: metricsPort,
       }),
       log: operationLog,
     }),

@@ -4,6 +4,8 @@ interface Turn {
   key: string;
   finished: Promise<void>;
   finish: () => void;
+  /** Taken by the `wait` call it belongs to: copies of one message (one key twice) go one after the other. */
+  taken: boolean;
 }
 
 /**
@@ -24,22 +26,24 @@ export class BatchTurns {
         finish = resolve;
       });
       const turns = this.lines.get(line) ?? [];
-      turns.push({ key: order.key, finished, finish });
+      turns.push({ key: order.key, finished, finish, taken: false });
       this.lines.set(line, turns);
     }
   }
 
-  /** Resolves once every message of the batch with an older key of the same entity is done. */
-  async wait(integrationId: string, order: MessageOrder): Promise<void> {
-    const turns = this.lines.get(lineOf(integrationId, order));
-    if (!turns) return;
-    await Promise.all(turns.filter((turn) => turn.key < order.key).map((turn) => turn.finished));
-  }
-
-  /** This message is done (whatever its outcome): the next of its entity may go. */
-  done(integrationId: string, order: MessageOrder): void {
-    for (const turn of this.lines.get(lineOf(integrationId, order)) ?? [])
-      if (turn.key === order.key) turn.finish();
+  /**
+   * Resolves once every message of the batch with an older key of the same entity is done, and every earlier
+   * copy of this one (the same message handed out twice in one batch); returns what to call when it is done.
+   */
+  async wait(integrationId: string, order: MessageOrder): Promise<() => void> {
+    const turns = this.lines.get(lineOf(integrationId, order)) ?? [];
+    const mine = turns.find((turn) => turn.key === order.key && !turn.taken);
+    if (mine) mine.taken = true;
+    const before = turns.filter(
+      (turn) => turn.key < order.key || (turn.key === order.key && turn.taken && turn !== mine),
+    );
+    await Promise.all(before.map((turn) => turn.finished));
+    return mine?.finish ?? (() => {});
   }
 }
 

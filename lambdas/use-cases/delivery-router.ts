@@ -9,7 +9,7 @@ import { type EntityQueuePlaces, orderOf } from './entity-queue-places.ts';
 export interface DeliveryRouterDeps {
   history: DeliveryHistory;
   /** Places events in the entity queues of ordered integrations (see domain/entity-order.ts). */
-  places: Pick<EntityQueuePlaces, 'place'>;
+  places: Pick<EntityQueuePlaces, 'place' | 'release'>;
   webhookQueue: MessageQueue;
   exportQueue: MessageQueue;
 }
@@ -48,27 +48,27 @@ export class DeliveryRouter {
    */
   async route(integration: Integration, event: LoggedEvent, chunk?: string, placed = false): Promise<void> {
     const inline = inlineEventOf(event);
-    const order = placed ? orderOf(integration, event) : await this.holdPlace(integration, event);
-    const message: DeliveryMessage = {
+    const base: DeliveryMessage = {
       integration_id: integration.id,
       generation: integration.created_at,
       event_id: event.id,
       received_at: event.received_at,
       ...(inline ? { event: inline } : chunk !== undefined && { chunk }),
-      ...(order && { order }),
     };
     if (integration.s3_parameters) {
-      await this.deps.exportQueue.send(JSON.stringify(message), integration.id);
+      await this.deps.exportQueue.send(JSON.stringify(base), integration.id);
       return;
     }
     // A temporary integration finishes when nothing is pending: its pending records must exist before the
-    // message does (and one already delivered is not queued again). A permanent one's history starts at the
-    // first attempt.
+    // message does (and one already delivered is not queued again, nor placed in its entity's queue, where no
+    // message would ever finish it). A permanent one's history starts at the first attempt.
     if (
       integration.integration_type === 'temporary' &&
       !(await this.deps.history.recordPending(integration, event))
     )
       return;
+    const order = placed ? orderOf(integration, event) : await this.holdPlace(integration, event);
+    const message: DeliveryMessage = { ...base, ...(order && { order }) };
     await this.deps.webhookQueue.send(JSON.stringify(message), integration.id);
   }
 
@@ -79,5 +79,10 @@ export class DeliveryRouter {
    */
   async holdPlace(integration: Integration, event: LoggedEvent): Promise<MessageOrder | undefined> {
     return this.deps.places.place(integration, event);
+  }
+
+  /** Takes back the places the API took for an event that is not delivered after all (see EntityQueuePlaces). */
+  async releasePlaces(placements: ReadonlySet<string>, event: LoggedEvent): Promise<void> {
+    await this.deps.places.release(placements, event);
   }
 }

@@ -2,12 +2,13 @@ import { entityQueueKey, type MessageOrder } from '../domain/entity-order.ts';
 import type { LoggedEvent } from '../domain/event.ts';
 import type { Integration } from '../domain/integration.ts';
 import type { IntegrationRepository } from '../domain/ports/integrations.ts';
-import type { EntityQueues } from '../domain/ports/ordering.ts';
-import type { Clock } from '../domain/ports/platform.ts';
+import { EntityQueueFull, type EntityQueues } from '../domain/ports/ordering.ts';
+import type { Clock, Metrics } from '../domain/ports/platform.ts';
 import { wants } from './delivery-router.ts';
 
 export interface EntityQueuePlacesDeps {
   entityQueues: EntityQueues;
+  metrics: Metrics;
   /** Read by `placeAtPublish` only, at most once per LIST_TTL_MS. */
   integrations: Pick<IntegrationRepository, 'list'>;
   clock: Clock;
@@ -30,18 +31,31 @@ export class EntityQueuePlaces {
 
   constructor(private readonly deps: EntityQueuePlacesDeps) {}
 
-  /** Places one event for one integration; undefined when the integration does not order it. */
+  /**
+   * Places one event for one integration; undefined when the integration does not order it, or when the
+   * entity's queue is full (MAX_PENDING_KEYS: an entity held back that long gets this event unordered).
+   */
   async place(integration: Integration, event: LoggedEvent): Promise<MessageOrder | undefined> {
     const order = orderOf(integration, event);
-    if (order)
+    if (!order) return undefined;
+    try {
       await this.deps.entityQueues.add(
         { integrationId: integration.id, generation: integration.created_at, entityId: order.entity_id },
         order.key,
       );
+    } catch (error) {
+      if (!(error instanceof EntityQueueFull)) throw error;
+      this.deps.metrics.count('OrderQueueFull');
+      return undefined;
+    }
     return order;
   }
 
-  /** Places each published event with every ordered integration that wants it; per event id, their ids. */
+  /**
+   * Places each published event with every ordered integration that wants it; per event id, those
+   * integrations' placements (placementOf: the id and generation, so a fan-out that sees the id registered
+   * anew places the event itself).
+   */
   async placeAtPublish(events: readonly LoggedEvent[]): Promise<Map<string, string[]>> {
     const placed = new Map<string, string[]>();
     if (!events.some((event) => event.entity_id !== undefined)) return placed;
@@ -52,11 +66,30 @@ export class EntityQueuePlaces {
           .filter((integration) => wants(integration, event))
           .map(async (integration) => {
             if (!(await this.place(integration, event))) return;
-            placed.set(event.id, [...(placed.get(event.id) ?? []), integration.id]);
+            placed.set(event.id, [...(placed.get(event.id) ?? []), placementOf(integration)]);
           }),
       ),
     );
     return placed;
+  }
+
+  /**
+   * Takes back the keys the API placed for an event that will not be delivered after all (its id was
+   * published before, on a deployment that deduplicates ids): no message would ever finish them.
+   */
+  async release(placements: ReadonlySet<string>, event: LoggedEvent): Promise<void> {
+    if (event.entity_id === undefined) return;
+    const entityId = event.entity_id;
+    const key = entityQueueKey(event);
+    await Promise.all(
+      [...placements].map((placement) => {
+        const split = placement.lastIndexOf('#');
+        return this.deps.entityQueues.finish(
+          { integrationId: placement.slice(0, split), generation: placement.slice(split + 1), entityId },
+          key,
+        );
+      }),
+    );
   }
 
   private orderedIntegrations(): Promise<Integration[]> {
@@ -81,3 +114,7 @@ export const orderOf = (integration: Integration, event: LoggedEvent): MessageOr
   integration.callback_parameters?.ordering === 'entity' && event.entity_id !== undefined
     ? { entity_id: event.entity_id, key: entityQueueKey(event) }
     : undefined;
+
+/** How an ingest message names an integration the API placed its event for: id and generation. */
+export const placementOf = (integration: Pick<Integration, 'id' | 'created_at'>): string =>
+  `${integration.id}#${integration.created_at}`;

@@ -5,6 +5,7 @@ import type { DeliveryStateStore } from '../domain/ports/deliveries.ts';
 import type { EventIdClaims, EventLogStore } from '../domain/ports/events.ts';
 import type { IntegrationRepository } from '../domain/ports/integrations.ts';
 import { type DeliveryRouter, wants } from './delivery-router.ts';
+import { placementOf } from './entity-queue-places.ts';
 import type { EventTypeNotes } from './event-type-notes.ts';
 
 export interface FanOutDeps {
@@ -38,7 +39,7 @@ export interface FanOutBatch {
   chunks: Map<string, string>;
   /** Messages whose event id an earlier publish claimed: neither logged nor routed. */
   repeated: Set<string>;
-  /** Per message, the ordered integrations whose entity queues the API already put its event in. */
+  /** Per message, the ordered integrations (placementOf) whose entity queues the API already put its event in. */
   placed: Map<string, ReadonlySet<string>>;
   running: Integration[];
   stopped: Integration[];
@@ -75,6 +76,7 @@ export class FanOut {
           // message's next run finds its own.
           if (claim && !(await this.deps.idClaims.claim(event.id, event.received_at))) {
             repeated.add(record.messageId);
+            if (placedFor.size > 0) await this.deps.router.releasePlaces(placedFor, event);
             return;
           }
           chunks.set(record.messageId, await this.deps.eventLog.put(event));
@@ -114,14 +116,14 @@ export class FanOut {
           integration,
           event,
           batch.chunks.get(messageId),
-          placed?.has(integration.id) ?? false,
+          placed?.has(placementOf(integration)) ?? false,
         ),
       );
     for (const integration of batch.stopped) {
       if (!wants(integration, event)) continue;
       // An ordered integration keeps the event's place while stopped: after its start, live events of the
       // entity wait for this one, which its catch-up brings.
-      if (!placed?.has(integration.id))
+      if (!placed?.has(placementOf(integration)))
         work.push(this.deps.router.holdPlace(integration, event).then(() => {}));
       const noted = batch.missed.get(integration.id);
       if (noted !== undefined && noted <= event.received_at) continue;

@@ -1,6 +1,6 @@
 import { earliest } from '../domain/catch-up.ts';
 import { EVENT_LOG_SHARDS } from '../domain/event.ts';
-import type { Integration } from '../domain/integration.ts';
+import type { DeliveryStatus, Integration } from '../domain/integration.ts';
 import type { ReplayMessage } from '../domain/messages.ts';
 import type { DeliveryHistory, DeliveryStateStore } from '../domain/ports/deliveries.ts';
 import type { EventLogStore } from '../domain/ports/events.ts';
@@ -63,6 +63,8 @@ const endingTemporary = (integration: Integration): boolean =>
  * key reached) is in DynamoDB and advanced conditionally, so a crash resumes at the last page; a page
  * replayed twice only yields duplicates, which receivers drop by event id.
  */
+const FINISHED_IN_ORDER: ReadonlySet<DeliveryStatus> = new Set(['delivered', 'rejected', 'failed']);
+
 export class Replays {
   constructor(private readonly deps: ReplaysDeps) {}
 
@@ -107,8 +109,16 @@ export class Replays {
       // What an integration already got is not sent again: a catch-up often starts before events that were
       // delivered (from a message dropped at the stop), and receivers that cannot deduplicate would book
       // them twice; an S3 integration would get them in a second file.
+      // An ordered integration's rejected and failed events are finished too: sent again now, they would come
+      // after newer events of their entity (a resend by API is the way to send one again).
       const delivered =
-        wanted.length > 0 ? await deps.history.deliveredAmong(integration, wanted) : new Set<string>();
+        wanted.length > 0
+          ? await deps.history.deliveredAmong(
+              integration,
+              wanted,
+              integration.callback_parameters?.ordering === 'entity' ? FINISHED_IN_ORDER : undefined,
+            )
+          : new Set<string>();
       const toSend = wanted.filter((event) => !delivered.has(event.id));
       await Promise.all(toSend.map((event) => deps.router.route(integration, event)));
       next.queued = job.queued + toSend.length;

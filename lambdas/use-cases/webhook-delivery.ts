@@ -105,6 +105,8 @@ const COMES_AGAIN: DeliveryDecision = { done: true };
 /** How far before its first failure the catch-up after a pause starts. */
 const RESUME_MARGIN_MS = 60_000;
 const MAX_REASON = 400;
+/** Longest a message waits for its entity's older messages in the same batch before it goes back instead. */
+const MAX_TURN_WAIT_MS = 15_000;
 /** SQS's longest message delay. */
 const MAX_DELAY_SECONDS = 900;
 /**
@@ -178,8 +180,12 @@ export class WebhookDelivery {
   ): Promise<DeliveryDecision> {
     const { order } = message;
     if (!order) return this.deliverIn(message, attempt, batch, {});
+    const waitFrom = this.deps.clock.now().getTime();
+    const done = await batch.turns.wait(message.integration_id, order);
     try {
-      await batch.turns.wait(message.integration_id, order);
+      // Behind a long chain of its entity in this batch (each up to a delivery timeout), it goes back to the
+      // queue rather than run the invocation into its own timeout.
+      if (this.deps.clock.now().getTime() - waitFrom > MAX_TURN_WAIT_MS) return await this.holdForOrder(message);
       const placed: { place?: OrderPlace } = {};
       const decision = await this.deliverIn(message, attempt, batch, placed);
       const { place } = placed;
@@ -187,7 +193,7 @@ export class WebhookDelivery {
         await this.deps.entityQueues.finish(place.queue, place.key, place.position);
       return decision;
     } finally {
-      batch.turns.done(message.integration_id, order);
+      done();
     }
   }
 
@@ -220,10 +226,13 @@ export class WebhookDelivery {
     // A message handed out again after a crash that followed its delivery (between the receiver's answer and
     // SQS's delete), or queued again by a fan-out that ran twice, finds its record delivered: not sent twice.
     // One consistent read per publish, only where the message may repeat a delivery (most live ones cannot).
-    const recordRead = mayRepeatDelivery(attempt.attempt, attempt.firstSentAt, message.received_at)
-      ? deps.history.get(integration, message.received_at, message.event_id)
-      : Promise.resolve(undefined);
-    recordRead.catch(() => {}); // awaited below, or not needed
+    // An ordered message reads it only once its turn has come: most of its receives are holds.
+    const readRecord = () =>
+      mayRepeatDelivery(attempt.attempt, attempt.firstSentAt, message.received_at)
+        ? deps.history.get(integration, message.received_at, message.event_id)
+        : Promise.resolve(undefined);
+    const recordRead = message.order ? undefined : readRecord();
+    recordRead?.catch(() => {}); // awaited below, or not needed
     const event = await eventRead;
     const { order } = message;
     // Whatever ends this message from here takes its key out of its entity's queue.
@@ -258,8 +267,11 @@ export class WebhookDelivery {
         return this.holdForOrder(message);
       }
     }
-    if ((await recordRead)?.status === 'delivered') {
+    if ((await (recordRead ?? readRecord()))?.status === 'delivered') {
       deps.metrics.count('WebhookAlreadyDelivered');
+      // Its key came back (a fan-out or replay placed it again after it was finished): it took its position
+      // when it was sent, so the next event does not skip a number.
+      if (placed.place) delete placed.place.position;
       return DONE;
     }
     const limit = integration.callback_parameters.rate_limit;
@@ -480,7 +492,7 @@ export class WebhookDelivery {
     const receivedAt = receivedAtOfKey(head);
     if (deps.clock.now().getTime() - Date.parse(receivedAt) < UNLOGGED_KEY_MS) return;
     if (await deps.eventLog.get(receivedAt, eventIdOfKey(head))) return;
-    if (!(await deps.entityQueues.finish(queue, head))) return;
+    if (!(await deps.entityQueues.drop(queue, head))) return;
     deps.metrics.count('OrderKeyDropped');
     deps.log.warn('Dropped an entity queue key whose event never reached the event log', {
       integration_id: queue.integrationId,

@@ -25,10 +25,10 @@ describe('entity order', () => {
   it('lets only the oldest pending key go, numbered after the last finished one', () => {
     const older = key('2026-11-30T12:00:00.000Z', 0);
     const newer = key('2026-11-30T12:00:00.000Z', 1);
-    const state = { pending: [older, newer], lastPosition: 4 };
+    const state = { pending: [older, newer], lastPosition: 4, dropped: [] };
     expect(orderTurn(state, older, everything)).toEqual({ go: true, position: 5 });
     expect(orderTurn(state, newer, everything)).toMatchObject({ go: false, finished: false });
-    expect(orderTurn({ pending: [newer], lastPosition: 5 }, older, everything)).toEqual({
+    expect(orderTurn({ pending: [newer], lastPosition: 5, dropped: [] }, older, everything)).toEqual({
       go: false,
       finished: true,
     });
@@ -38,7 +38,7 @@ describe('entity order', () => {
     const expired = key('2026-10-01T00:00:00.000Z', 0);
     const cancelled = key('2026-11-30T12:00:00.000Z', 0, 'order.cancelled');
     const mine = key('2026-11-30T12:00:00.000Z', 1);
-    const state = { pending: [expired, cancelled, mine], lastPosition: 0 };
+    const state = { pending: [expired, cancelled, mine], lastPosition: 0, dropped: [] };
     expect(
       orderTurn(state, mine, { ...everything, wantsName: (name) => name !== 'order.cancelled' }),
     ).toEqual({

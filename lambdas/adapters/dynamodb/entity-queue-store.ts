@@ -1,8 +1,8 @@
 import { ConditionalCheckFailedException } from '@aws-sdk/client-dynamodb';
 import { type DynamoDBDocumentClient, GetCommand, UpdateCommand } from '@aws-sdk/lib-dynamodb';
 import DataLoader from 'dataloader';
-import type { EntityQueueState } from '../../domain/entity-order.ts';
-import type { EntityQueueRef, EntityQueues } from '../../domain/ports/ordering.ts';
+import { type EntityQueueState, MAX_PENDING_KEYS } from '../../domain/entity-order.ts';
+import { EntityQueueFull, type EntityQueueRef, type EntityQueues } from '../../domain/ports/ordering.ts';
 import type { Clock } from '../../domain/ports/platform.ts';
 import { expiresAtOf } from './partition.ts';
 import { entityQueueFromItem } from './stored-items.ts';
@@ -51,21 +51,38 @@ export class DynamoEntityQueues implements EntityQueues {
   }
 
   async finish(queue: EntityQueueRef, key: string, position?: number): Promise<boolean> {
+    return this.conditional(
+      queue,
+      position === undefined
+        ? 'DELETE pending :key, dropped :key'
+        : 'DELETE pending :key, dropped :key SET last_position = :position',
+      'contains(pending, :one) OR contains(dropped, :one)',
+      { ':key': new Set([key]), ':one': key, ...(position !== undefined && { ':position': position }) },
+    );
+  }
+
+  async drop(queue: EntityQueueRef, key: string): Promise<boolean> {
+    return this.conditional(queue, 'DELETE pending :key ADD dropped :key', 'contains(pending, :one)', {
+      ':key': new Set([key]),
+      ':one': key,
+    });
+  }
+
+  /** One conditional update of a queue; false when its condition did not hold. */
+  private async conditional(
+    queue: EntityQueueRef,
+    update: string,
+    condition: string,
+    values: Record<string, unknown>,
+  ): Promise<boolean> {
     try {
       await this.client.send(
         new UpdateCommand({
           TableName: this.tableName,
           Key: keyOf(queue),
-          UpdateExpression:
-            position === undefined
-              ? 'DELETE pending :key'
-              : 'DELETE pending :key SET last_position = :position',
-          ConditionExpression: 'contains(pending, :one)',
-          ExpressionAttributeValues: {
-            ':key': new Set([key]),
-            ':one': key,
-            ...(position !== undefined && { ':position': position }),
-          },
+          UpdateExpression: update,
+          ConditionExpression: condition,
+          ExpressionAttributeValues: values,
         }),
       );
       return true;
@@ -94,12 +111,20 @@ export class DynamoEntityQueues implements EntityQueues {
               TableName: this.tableName,
               Key: keyOf(queue),
               UpdateExpression: 'ADD pending :keys SET expires_at = :expires',
-              ExpressionAttributeValues: { ':keys': keys, ':expires': expiresAt },
+              // A queue this long is held behind a failing event or a long stop: its events go unordered
+              // rather than growing the item towards DynamoDB's 400 KB.
+              ConditionExpression: 'attribute_not_exists(pending) OR size(pending) < :max',
+              ExpressionAttributeValues: { ':keys': keys, ':expires': expiresAt, ':max': MAX_PENDING_KEYS },
             }),
           );
           results.set(ref, undefined);
         } catch (error) {
-          results.set(ref, error as Error);
+          results.set(
+            ref,
+            error instanceof ConditionalCheckFailedException
+              ? new EntityQueueFull(`entity queue ${refKey(queue)} holds ${MAX_PENDING_KEYS} keys`)
+              : (error as Error),
+          );
         }
       }),
     );

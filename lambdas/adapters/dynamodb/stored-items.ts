@@ -332,17 +332,22 @@ export const rateStateFromItem = (item: Record<string, unknown>): RateState & { 
 const entityQueueItem = /* @__PURE__ */ lazy(() =>
   z.looseObject({
     pending: z.optional(z.set(z.string())),
+    dropped: z.optional(z.set(z.string())),
     last_position: z.optional(z.int().check(z.nonnegative())),
   }),
 );
 
 /** An entity queue as ordering reads it; no item is an empty queue. */
 export const entityQueueFromItem = (item: Record<string, unknown> | undefined): EntityQueueState => {
-  if (item === undefined) return { pending: [], lastPosition: 0 };
-  const stored = parse<{ pending?: Set<string>; last_position?: number }>(
+  if (item === undefined) return { pending: [], lastPosition: 0, dropped: [] };
+  const stored = parse<{ pending?: Set<string>; dropped?: Set<string>; last_position?: number }>(
     entityQueueItem(),
     'entity queue',
     item,
   );
-  return { pending: [...(stored.pending ?? [])].sort(), lastPosition: stored.last_position ?? 0 };
+  return {
+    pending: [...(stored.pending ?? [])].sort(),
+    lastPosition: stored.last_position ?? 0,
+    dropped: [...(stored.dropped ?? [])],
+  };
 };

@@ -101,10 +101,14 @@ export interface DeliveryHistory {
   /** Whether any delivery of the integration is still pending. */
   hasPending(integration: Integration): Promise<boolean>;
   /**
-   * The ids among `events` whose delivery record says delivered (a consistent read): what a replay must
-   * not send again.
+   * The ids among `events` whose delivery record says delivered, or any of `finished` (a consistent read):
+   * what a replay must not send again.
    */
-  deliveredAmong(integration: Integration, events: readonly DeliveryEventRef[]): Promise<Set<string>>;
+  deliveredAmong(
+    integration: Integration,
+    events: readonly DeliveryEventRef[],
+    finished?: ReadonlySet<DeliveryStatus>,
+  ): Promise<Set<string>>;
 }
 
 /** The answer of one HTTP request to a receiver, or why there was none. */

@@ -1,6 +1,7 @@
 import { SqsMessageQueue } from '../../adapters/sqs/sqs-message-queue.ts';
 import { sqsClient } from '../../shared/clients/sqs.ts';
 import type { Settings } from '../../shared/config.ts';
+import { metricsPort } from '../../shared/powertools.ts';
 import { DeliveryRouter } from '../../use-cases/delivery-router.ts';
 import { EntityQueuePlaces } from '../../use-cases/entity-queue-places.ts';
 import type { Platform } from './platform.ts';
@@ -26,6 +27,7 @@ export const deliveryRouter = (
       entityQueues: entityQueueStore(config, platform),
       integrations: integrationStore(config, platform),
       clock: platform.clock,
+      metrics: metricsPort,
     }),
     webhookQueue: queue(config.WEBHOOK_QUEUE_URL, platform),
     exportQueue: queue(config.EXPORT_QUEUE_URL, platform),

@@ -196,11 +196,15 @@ export class MemoryDeliveryHistory implements DeliveryHistory {
     this.items.set(`${key.pk}|${key.sk}`, next);
   }
 
-  async deliveredAmong(integration: Integration, events: readonly DeliveryEventRef[]): Promise<Set<string>> {
+  async deliveredAmong(
+    integration: Integration,
+    events: readonly DeliveryEventRef[],
+    finished: ReadonlySet<DeliveryStatus> = new Set(['delivered']),
+  ): Promise<Set<string>> {
     const delivered = new Set<string>();
     for (const event of events) {
       const record = await this.get(integration, event.received_at, event.id);
-      if (record?.status === 'delivered') delivered.add(event.id);
+      if (record && finished.has(record.status)) delivered.add(event.id);
     }
     return delivered;
   }

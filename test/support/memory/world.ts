@@ -99,7 +99,7 @@ export const memoryWorld = (start: string | Date = '2026-11-30T12:00:00.000Z') =
     clock,
     settleMs: SETTLE_MS,
   });
-  const places = new EntityQueuePlaces({ entityQueues, integrations, clock });
+  const places = new EntityQueuePlaces({ entityQueues, integrations, clock, metrics });
   const router = new DeliveryRouter({
     history,
     places,
