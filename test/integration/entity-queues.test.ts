@@ -1,5 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import { DynamoEntityQueues } from '../../lambdas/adapters/dynamodb/entity-queue-store.ts';
+import { MAX_PENDING_KEYS } from '../../lambdas/domain/entity-order.ts';
+import { EntityQueueFull } from '../../lambdas/domain/ports/ordering.ts';
 import { localDocumentClient } from '../support/aws-clients.ts';
 import { useEmulators } from '../support/local-runtime.ts';
 import { newId } from '../support/memory/fixtures.ts';
@@ -30,14 +32,14 @@ describe('entity queues on DynamoDB', () => {
       ...keys.slice(0, 6).map((key) => queues().add(queue, key)),
       store.add(queue, keys[0] as string),
     ]);
-    expect(await store.get(queue)).toEqual({ pending: keys, lastPosition: 0 });
+    expect(await store.get(queue)).toEqual({ pending: keys, lastPosition: 0, dropped: [] });
     // Two copies of one message finishing it: one wins.
     const finished = await Promise.all([
       store.finish(queue, keys[0] as string, 1),
       queues().finish(queue, keys[0] as string, 1),
     ]);
     expect(finished.filter(Boolean)).toHaveLength(1);
-    expect(await store.get(queue)).toEqual({ pending: keys.slice(1), lastPosition: 1 });
+    expect(await store.get(queue)).toEqual({ pending: keys.slice(1), lastPosition: 1, dropped: [] });
     // Finishing without a position (never sent) keeps the last one.
     expect(await store.finish(queue, keys[1] as string)).toBe(true);
     expect((await store.get(queue)).lastPosition).toBe(1);
@@ -46,13 +48,40 @@ describe('entity queues on DynamoDB', () => {
   it('keeps the last position once the queue is empty, and reads a queue never written as empty', async () => {
     const store = queues();
     const queue = { integrationId: newId(), generation: 'g1', entityId: 'Bestellung Nr. 7 / ü' };
-    expect(await store.get(queue)).toEqual({ pending: [], lastPosition: 0 });
+    expect(await store.get(queue)).toEqual({ pending: [], lastPosition: 0, dropped: [] });
     await store.add(queue, 'k1');
     expect(await store.finish(queue, 'k1', 1)).toBe(true);
-    expect(await store.get(queue)).toEqual({ pending: [], lastPosition: 1 });
+    expect(await store.get(queue)).toEqual({ pending: [], lastPosition: 1, dropped: [] });
     await store.add(queue, 'k2');
-    expect(await store.get(queue)).toEqual({ pending: ['k2'], lastPosition: 1 });
+    expect(await store.get(queue)).toEqual({ pending: ['k2'], lastPosition: 1, dropped: [] });
     // Another generation of the same id is another queue.
-    expect(await store.get({ ...queue, generation: 'g2' })).toEqual({ pending: [], lastPosition: 0 });
+    expect(await store.get({ ...queue, generation: 'g2' })).toEqual({
+      pending: [],
+      lastPosition: 0,
+      dropped: [],
+    });
+  });
+
+  it('drops a key into the dropped set, whose later finish clears it and moves the position', async () => {
+    const store = queues();
+    const queue = { integrationId: newId(), generation: 'g1', entityId: 'ORD-7' };
+    await store.add(queue, 'k1');
+    await store.add(queue, 'k2');
+    expect(await store.drop(queue, 'k1')).toBe(true);
+    expect(await store.drop(queue, 'k1')).toBe(false);
+    expect(await store.get(queue)).toEqual({ pending: ['k2'], lastPosition: 0, dropped: ['k1'] });
+    expect(await store.finish(queue, 'k1', 1)).toBe(true);
+    expect(await store.get(queue)).toEqual({ pending: ['k2'], lastPosition: 1, dropped: [] });
+  });
+
+  it('refuses keys beyond MAX_PENDING_KEYS with EntityQueueFull', async () => {
+    const store = queues();
+    const queue = { integrationId: newId(), generation: 'g1', entityId: 'ORD-full' };
+    const keys = Array.from({ length: MAX_PENDING_KEYS }, (_, i) => `k${String(i).padStart(5, '0')}`);
+    // In chunks of 100 a tick, as fan-out batches add them.
+    for (let i = 0; i < keys.length; i += 100)
+      await Promise.all(keys.slice(i, i + 100).map((key) => store.add(queue, key)));
+    await expect(store.add(queue, 'one-more')).rejects.toBeInstanceOf(EntityQueueFull);
+    expect((await store.get(queue)).pending).toHaveLength(MAX_PENDING_KEYS);
   });
 });
