@@ -185,7 +185,8 @@ export class WebhookDelivery {
     try {
       // Behind a long chain of its entity in this batch (each up to a delivery timeout), it goes back to the
       // queue rather than run the invocation into its own timeout.
-      if (this.deps.clock.now().getTime() - waitFrom > MAX_TURN_WAIT_MS) return await this.holdForOrder(message);
+      if (this.deps.clock.now().getTime() - waitFrom > MAX_TURN_WAIT_MS)
+        return await this.holdForOrder(message);
       const placed: { place?: OrderPlace } = {};
       const decision = await this.deliverIn(message, attempt, batch, placed);
       const { place } = placed;
