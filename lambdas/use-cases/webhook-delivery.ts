@@ -107,6 +107,11 @@ const RESUME_MARGIN_MS = 60_000;
 const MAX_REASON = 400;
 /** Longest a message waits for its entity's older messages in the same batch before it goes back instead. */
 const MAX_TURN_WAIT_MS = 15_000;
+/**
+ * How long a delivery's claim to send its entity's head lasts: past the function's timeout, so a copy never
+ * sends while the claim holder may still be at the receiver; a crashed holder's claim runs out.
+ */
+const CLAIM_MS = 90_000;
 /** SQS's longest message delay. */
 const MAX_DELAY_SECONDS = 900;
 /**
@@ -258,8 +263,16 @@ export class WebhookDelivery {
     }
     if (order && placed.place && integration.callback_parameters.ordering === 'entity') {
       const turn = await this.turnOf(integration, placed.place.queue, order, batch);
-      if (turn.go) placed.place.position = turn.position;
-      else if (turn.finished) {
+      if (turn.go) {
+        // Another copy of this message (a replay's, a fan-out run twice) may be at the receiver right now.
+        const now = deps.clock.now().getTime();
+        const holder = `${attempt.firstSentAt.toISOString()}#${message.held_since ?? ''}`;
+        if (!(await deps.entityQueues.claim(placed.place.queue, order.key, holder, now + CLAIM_MS, now))) {
+          placed.place = undefined;
+          return this.holdForOrder(message);
+        }
+        placed.place.position = turn.position;
+      } else if (turn.finished) {
         placed.place = undefined;
         deps.metrics.count('WebhookAlreadyDelivered');
         return DONE;

@@ -84,4 +84,18 @@ describe('entity queues on DynamoDB', () => {
     await expect(store.add(queue, 'one-more')).rejects.toBeInstanceOf(EntityQueueFull);
     expect((await store.get(queue)).pending).toHaveLength(MAX_PENDING_KEYS);
   });
+
+  it('lets one holder at a time claim a key, until its claim runs out or the key is finished', async () => {
+    const store = queues();
+    const queue = { integrationId: newId(), generation: 'g1', entityId: 'ORD-claim' };
+    await store.add(queue, 'k1');
+    expect(await store.claim(queue, 'k1', 'h1', 2000, 1000)).toBe(true);
+    expect(await store.claim(queue, 'k1', 'h2', 2500, 1500)).toBe(false);
+    expect(await store.claim(queue, 'k1', 'h1', 3000, 1600)).toBe(true);
+    expect(await store.claim(queue, 'k1', 'h2', 4000, 3001)).toBe(true);
+    expect(await store.finish(queue, 'k1', 1)).toBe(true);
+    expect(await store.claim(queue, 'k1', 'h3', 5000, 3500)).toBe(false);
+    await store.add(queue, 'k2');
+    expect(await store.claim(queue, 'k2', 'h3', 5000, 3500)).toBe(true);
+  });
 });

@@ -54,10 +54,25 @@ export class DynamoEntityQueues implements EntityQueues {
     return this.conditional(
       queue,
       position === undefined
-        ? 'DELETE pending :key, dropped :key'
-        : 'DELETE pending :key, dropped :key SET last_position = :position',
+        ? 'DELETE pending :key, dropped :key REMOVE claim_key, claim_holder, claim_until'
+        : 'DELETE pending :key, dropped :key SET last_position = :position REMOVE claim_key, claim_holder, claim_until',
       'contains(pending, :one) OR contains(dropped, :one)',
       { ':key': new Set([key]), ':one': key, ...(position !== undefined && { ':position': position }) },
+    );
+  }
+
+  async claim(
+    queue: EntityQueueRef,
+    key: string,
+    holder: string,
+    untilMs: number,
+    nowMs: number,
+  ): Promise<boolean> {
+    return this.conditional(
+      queue,
+      'SET claim_key = :one, claim_holder = :holder, claim_until = :until',
+      '(contains(pending, :one) OR contains(dropped, :one)) AND (attribute_not_exists(claim_until) OR claim_until < :now OR claim_key <> :one OR claim_holder = :holder)',
+      { ':one': key, ':holder': holder, ':until': untilMs, ':now': nowMs },
     );
   }
 

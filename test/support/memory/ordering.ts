@@ -10,7 +10,15 @@ const refKey = ({ integrationId, generation, entityId }: EntityQueueRef) =>
 
 /** Entity queues in memory, each change atomic as DynamoDB's set updates are. */
 export class MemoryEntityQueues implements EntityQueues {
-  readonly queues = new Map<string, { pending: Set<string>; dropped: Set<string>; lastPosition: number }>();
+  readonly queues = new Map<
+    string,
+    {
+      pending: Set<string>;
+      dropped: Set<string>;
+      lastPosition: number;
+      claim?: { key: string; holder: string; until: number };
+    }
+  >();
   writes = 0;
   reads = 0;
 
@@ -42,7 +50,24 @@ export class MemoryEntityQueues implements EntityQueues {
     if (!state?.pending.has(key) && !state?.dropped.has(key)) return false;
     state.pending.delete(key);
     state.dropped.delete(key);
+    delete state.claim;
     if (position !== undefined) state.lastPosition = position;
+    return true;
+  }
+
+  async claim(
+    queue: EntityQueueRef,
+    key: string,
+    holder: string,
+    untilMs: number,
+    nowMs: number,
+  ): Promise<boolean> {
+    this.writes += 1;
+    const state = this.queues.get(refKey(queue));
+    if (!state || (!state.pending.has(key) && !state.dropped.has(key))) return false;
+    const { claim } = state;
+    if (claim && claim.until >= nowMs && claim.key === key && claim.holder !== holder) return false;
+    state.claim = { key, holder, until: untilMs };
     return true;
   }
 

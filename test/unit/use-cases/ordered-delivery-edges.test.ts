@@ -291,4 +291,39 @@ describe('ordered delivery at its edges', () => {
     expect(world.metrics.counts.get('WebhookHeldForOrder')).toBe(1);
     expect(bodies().at(-1)?.event_id).toBe(messages[2]?.event_id);
   });
+
+  it('keeps a copy of a message away from the receiver while another process sends it, so it cannot come late', async () => {
+    const { world, receiver, integration, time, bodies } = setUp({}, 5000);
+    const e1 = orderEvent(world, 'ORD-10', 'order.created', -2000);
+    const e2 = orderEvent(world, 'ORD-10', 'order.updated', -1000);
+    for (const event of [e1, e2]) {
+      await world.eventLog.put(event);
+      await world.router.route(integration, event);
+    }
+    const [m1, m2] = bodies() as [DeliveryMessage, DeliveryMessage];
+    const process = () =>
+      deliveryProcess(world, {
+        retryBudgetMs: 3_600_000,
+        stopWindowMs: 86_400_000,
+        retryScheduleSeconds: [1, 5, 30],
+        dispatcher: dispatcherTo(world, receiver),
+        wait: time.wait,
+      });
+    const [a, b] = [process(), process()];
+    // Two copies of e1's message (a replay's and the original), sent at different times, in two processes.
+    const sent = world.clock.now();
+    const first = a.deliver(m1, { attempt: 1, firstSentAt: sent });
+    const copy = (async () => {
+      await time.wait(1000);
+      return b.deliver({ ...m1 }, { attempt: 1, firstSentAt: new Date(sent.getTime() - 30_000) });
+    })();
+    await time.run(Promise.all([first, copy]));
+    expect(receiver.arrivals.map((arrival) => arrival.eventId)).toEqual([e1.id]);
+    await time.run(a.deliver(m2, { attempt: 1, firstSentAt: world.clock.now() }));
+    // The copy, put back, finds e1 finished when it comes again: nothing reaches the receiver after e2.
+    const again = bodies().at(-1) as DeliveryMessage;
+    expect(again.event_id).toBe(e1.id);
+    await time.run(b.deliver(again, { attempt: 1, firstSentAt: world.clock.now() }));
+    expect(receiver.arrivals.map((arrival) => arrival.eventId)).toEqual([e1.id, e2.id]);
+  });
 });
