@@ -86,11 +86,15 @@ export interface DeliveryBatch {
 /** What a batch is made of, as `newBatch` needs it: each message's integration and order. */
 export type BatchMessage = Pick<DeliveryMessage, 'integration_id' | 'order'>;
 
-/** An ordered message's place: its entity queue and key, and once it may go, its position in the stream. */
+/**
+ * An ordered message's place: its entity queue and key, and once it may go, its position in the stream and
+ * the holder of its claim to send.
+ */
 interface OrderPlace {
   queue: EntityQueueRef;
   key: string;
   position?: number;
+  holder?: string;
 }
 
 /** Done (delivered, rejected, dropped, failed for good) or to be tried again after a delay. */
@@ -109,7 +113,8 @@ const MAX_REASON = 400;
 const MAX_TURN_WAIT_MS = 15_000;
 /**
  * How long a delivery's claim to send its entity's head lasts: past the function's timeout, so a copy never
- * sends while the claim holder may still be at the receiver; a crashed holder's claim runs out.
+ * sends while the claim holder may still be at the receiver; a crashed holder's claim runs out. A holder that
+ * puts its message back ends its claim at once.
  */
 const CLAIM_MS = 90_000;
 /** SQS's longest message delay. */
@@ -197,6 +202,8 @@ export class WebhookDelivery {
       const { place } = placed;
       if (decision.done && decision !== COMES_AGAIN && place)
         await this.deps.entityQueues.finish(place.queue, place.key, place.position);
+      // Back to the queue (a retry, a park, a stop): a copy may send it meanwhile; this one then waits.
+      else if (place?.holder) await this.deps.entityQueues.release(place.queue, place.key, place.holder);
       return decision;
     } finally {
       done();
@@ -272,6 +279,7 @@ export class WebhookDelivery {
           return this.holdForOrder(message);
         }
         placed.place.position = turn.position;
+        placed.place.holder = holder;
       } else if (turn.finished) {
         placed.place = undefined;
         deps.metrics.count('WebhookAlreadyDelivered');

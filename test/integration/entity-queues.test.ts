@@ -93,6 +93,13 @@ describe('entity queues on DynamoDB', () => {
     expect(await store.claim(queue, 'k1', 'h2', 2500, 1500)).toBe(false);
     expect(await store.claim(queue, 'k1', 'h1', 3000, 1600)).toBe(true);
     expect(await store.claim(queue, 'k1', 'h2', 4000, 3001)).toBe(true);
+    // A holder that puts its message back ends its claim; another holder's release changes nothing.
+    await store.release(queue, 'k1', 'h1');
+    expect(await store.claim(queue, 'k1', 'h1', 4000, 3100)).toBe(false);
+    await store.release(queue, 'k1', 'h2');
+    expect(await store.claim(queue, 'k1', 'h1', 4000, 3100)).toBe(true);
+    await store.release(queue, 'k1', 'h1');
+    expect(await store.claim(queue, 'k1', 'h2', 4000, 3001)).toBe(true);
     expect(await store.finish(queue, 'k1', 1)).toBe(true);
     expect(await store.claim(queue, 'k1', 'h3', 5000, 3500)).toBe(false);
     await store.add(queue, 'k2');

@@ -76,6 +76,15 @@ export class DynamoEntityQueues implements EntityQueues {
     );
   }
 
+  async release(queue: EntityQueueRef, key: string, holder: string): Promise<void> {
+    await this.conditional(
+      queue,
+      'REMOVE claim_key, claim_holder, claim_until',
+      'claim_key = :one AND claim_holder = :holder',
+      { ':one': key, ':holder': holder },
+    );
+  }
+
   async drop(queue: EntityQueueRef, key: string): Promise<boolean> {
     return this.conditional(queue, 'DELETE pending :key ADD dropped :key', 'contains(pending, :one)', {
       ':key': new Set([key]),

@@ -31,6 +31,8 @@ export interface EntityQueues {
    * arrive after the entity's next event.
    */
   claim(queue: EntityQueueRef, key: string, holder: string, untilMs: number, nowMs: number): Promise<boolean>;
+  /** Ends `holder`'s claim on `key` early (its message goes back to the queue); nothing if it has none. */
+  release(queue: EntityQueueRef, key: string, holder: string): Promise<void>;
   /** Takes out a key whose event never reached the log, noting it as dropped (see EntityQueueState). */
   drop(queue: EntityQueueRef, key: string): Promise<boolean>;
 }

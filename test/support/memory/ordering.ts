@@ -71,6 +71,12 @@ export class MemoryEntityQueues implements EntityQueues {
     return true;
   }
 
+  async release(queue: EntityQueueRef, key: string, holder: string): Promise<void> {
+    this.writes += 1;
+    const state = this.queues.get(refKey(queue));
+    if (state?.claim?.key === key && state.claim.holder === holder) delete state.claim;
+  }
+
   async drop(queue: EntityQueueRef, key: string): Promise<boolean> {
     this.writes += 1;
     const state = this.queues.get(refKey(queue));
