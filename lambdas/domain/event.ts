@@ -37,16 +37,6 @@ export const MAX_ENTITY_ID_LENGTH = 256;
 export const publishOrderKey = (event: Pick<LoggedEvent, 'received_at' | 'position' | 'id'>): string =>
   `${event.received_at}#${String(event.position ?? 0).padStart(3, '0')}#${event.id}`;
 
-/** Compares two events by publish order. */
-export const byPublishOrder = (
-  a: Pick<LoggedEvent, 'received_at' | 'position' | 'id'>,
-  b: Pick<LoggedEvent, 'received_at' | 'position' | 'id'>,
-): number => {
-  const left = publishOrderKey(a);
-  const right = publishOrderKey(b);
-  return left < right ? -1 : left > right ? 1 : 0;
-};
-
 /** The entity id of an event: the one given, else `payload.id` when it is a string that fits the rules. */
 export const resolveEntityId = (
   entityId: string | undefined,

@@ -1,5 +1,5 @@
 import { randomUUID } from 'node:crypto';
-import type { LoggedEvent } from '../../../lambdas/domain/event.ts';
+import { type LoggedEvent, publishOrderKey } from '../../../lambdas/domain/event.ts';
 import type { Integration } from '../../../lambdas/domain/integration.ts';
 
 /** A fresh integration id (unique per test). */
@@ -46,3 +46,13 @@ export const isoPlus = (base: string | Date, ms: number): string =>
 export const MINUTE_MS = 60_000;
 export const HOUR_MS = 3_600_000;
 export const DAY_MS = 86_400_000;
+
+/** Compares two events by publish order (`publishOrderKey`), as a receiver checking order would. */
+export const byPublishOrder = (
+  a: Pick<LoggedEvent, 'received_at' | 'position' | 'id'>,
+  b: Pick<LoggedEvent, 'received_at' | 'position' | 'id'>,
+): number => {
+  const left = publishOrderKey(a);
+  const right = publishOrderKey(b);
+  return left < right ? -1 : left > right ? 1 : 0;
+};

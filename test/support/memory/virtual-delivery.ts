@@ -4,6 +4,7 @@ import type { WebhookDelivery } from '../../../lambdas/use-cases/webhook-deliver
 import { WebhookDispatcher } from '../../../lambdas/use-cases/webhook-dispatcher.ts';
 import { ApiKeyAuthorizer } from './deliveries.ts';
 import type { MemoryClock } from './platform.ts';
+import { deliveryProcess } from './webhook-delivery.ts';
 import type { MemoryWorld } from './world.ts';
 
 /**
@@ -134,4 +135,22 @@ export const dispatcherTo = (world: MemoryWorld, sender: HttpSender): WebhookDis
     authorizer: new ApiKeyAuthorizer(),
     clock: world.clock,
     userAgent: 'event-stream-test',
+  });
+
+/**
+ * A delivery process (a Lambda instance) of the world sending to `receiver` in virtual time: retries after 1,
+ * 5 and 30 s, a day's stop window.
+ */
+export const timedProcess = (
+  world: MemoryWorld,
+  time: VirtualTime,
+  receiver: HttpSender,
+  retryBudgetMs = 3_600_000,
+): WebhookDelivery =>
+  deliveryProcess(world, {
+    retryBudgetMs,
+    stopWindowMs: 86_400_000,
+    retryScheduleSeconds: [1, 5, 30],
+    dispatcher: dispatcherTo(world, receiver),
+    wait: time.wait,
   });

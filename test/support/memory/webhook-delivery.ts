@@ -1,5 +1,6 @@
 import { breakerSettingsFor, CircuitBreakers } from '../../../lambdas/domain/circuit-breaker.ts';
 import { RateGate } from '../../../lambdas/use-cases/rate-gate.ts';
+import { Replays } from '../../../lambdas/use-cases/replays.ts';
 import { WebhookDelivery } from '../../../lambdas/use-cases/webhook-delivery.ts';
 import type { WebhookDispatcher } from '../../../lambdas/use-cases/webhook-dispatcher.ts';
 import { type MemoryWorld, RETENTION_DAYS } from './world.ts';
@@ -45,4 +46,23 @@ export const deliveryProcess = (world: MemoryWorld, options: DeliveryProcessOpti
       retryScheduleSeconds: options.retryScheduleSeconds,
       retentionDays: RETENTION_DAYS,
     },
+  });
+
+/** The replay consumer of the world, reading `pageSize` events a page. */
+export const replaysOf = (
+  world: MemoryWorld,
+  settings: { pageSize: number; pauseSeconds: number },
+): Replays =>
+  new Replays({
+    integrations: world.integrations,
+    replays: world.replayStore,
+    history: world.history,
+    jobs: world.replayJobs,
+    eventLog: world.eventLog,
+    router: world.router,
+    logs: world.logs,
+    deliveryState: world.deliveryState,
+    metrics: world.metrics,
+    clock: world.clock,
+    settings,
   });

@@ -1,12 +1,19 @@
 import { randomUUID } from 'node:crypto';
 import { describe, expect, it } from 'vitest';
-import { byPublishOrder, type LoggedEvent } from '../../../lambdas/domain/event.ts';
+import type { LoggedEvent } from '../../../lambdas/domain/event.ts';
 import type { Integration } from '../../../lambdas/domain/integration.ts';
 import { inlineEventOf } from '../../../lambdas/domain/messages.ts';
 import { ExportBatcher, type ExportRecord } from '../../../lambdas/use-cases/export-batcher.ts';
 import { ExportFlush } from '../../../lambdas/use-cases/export-flush.ts';
 import { ExportUpload } from '../../../lambdas/use-cases/export-upload.ts';
-import { HOUR_MS, isoPlus, loggedEvent, MINUTE_MS, s3Integration } from '../../support/memory/fixtures.ts';
+import {
+  byPublishOrder,
+  HOUR_MS,
+  isoPlus,
+  loggedEvent,
+  MINUTE_MS,
+  s3Integration,
+} from '../../support/memory/fixtures.ts';
 import { type MemoryWorld, memoryWorld, TENANT } from '../../support/memory/world.ts';
 
 const STOP_WINDOW_MS = 24 * HOUR_MS;

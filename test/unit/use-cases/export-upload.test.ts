@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { byPublishOrder, type LoggedEvent, publishOrderKey } from '../../../lambdas/domain/event.ts';
+import { type LoggedEvent, publishOrderKey } from '../../../lambdas/domain/event.ts';
 import {
   type ClosedExportFile,
   DestinationError,
@@ -9,7 +9,7 @@ import {
   stagedChunkBody,
 } from '../../../lambdas/domain/export-file.ts';
 import { ExportUpload } from '../../../lambdas/use-cases/export-upload.ts';
-import { isoPlus, loggedEvent, newId } from '../../support/memory/fixtures.ts';
+import { byPublishOrder, isoPlus, loggedEvent, newId } from '../../support/memory/fixtures.ts';
 import { memoryWorld } from '../../support/memory/world.ts';
 
 const PART_BYTES = 600;

@@ -3,10 +3,9 @@ import { describe, expect, it } from 'vitest';
 import type { LoggedEvent } from '../../../lambdas/domain/event.ts';
 import type { Integration } from '../../../lambdas/domain/integration.ts';
 import type { DeliveryMessage } from '../../../lambdas/domain/messages.ts';
-import { Replays } from '../../../lambdas/use-cases/replays.ts';
 import { isoPlus, webhookIntegration } from '../../support/memory/fixtures.ts';
-import { dispatcherTo, TimedReceiver, VirtualTime } from '../../support/memory/virtual-delivery.ts';
-import { deliveryProcess } from '../../support/memory/webhook-delivery.ts';
+import { TimedReceiver, timedProcess, VirtualTime } from '../../support/memory/virtual-delivery.ts';
+import { replaysOf } from '../../support/memory/webhook-delivery.ts';
 import { type MemoryWorld, memoryWorld, TENANT } from '../../support/memory/world.ts';
 
 const POSITION = 'event-entity-position';
@@ -25,13 +24,7 @@ const setUp = (
       ...overrides,
     }),
   );
-  const delivery = deliveryProcess(world, {
-    retryBudgetMs: 3_600_000,
-    stopWindowMs: 86_400_000,
-    retryScheduleSeconds: [1, 5, 30],
-    dispatcher: dispatcherTo(world, receiver),
-    wait: time.wait,
-  });
+  const delivery = timedProcess(world, time, receiver);
   const deliver = (message: DeliveryMessage, attempt = 1) =>
     time.run(delivery.deliver(message, { attempt, firstSentAt: world.clock.now() }));
   const bodies = () => world.queues.webhook.bodies<DeliveryMessage>();
@@ -121,19 +114,7 @@ describe('ordered delivery at its edges', () => {
     receiver.answer = () => 200;
     // A catch-up (e.g. a stop/start whose catch-up point is an older event of another entity that was
     // retrying at the stop, or a breaker-resume replay from failing_since - 60 s) covers e1.
-    const replays = new Replays({
-      integrations: world.integrations,
-      replays: world.replayStore,
-      history: world.history,
-      jobs: world.replayJobs,
-      eventLog: world.eventLog,
-      router: world.router,
-      logs: world.logs,
-      deliveryState: world.deliveryState,
-      metrics: world.metrics,
-      clock: world.clock,
-      settings: { pageSize: 500, pauseSeconds: 1 },
-    });
+    const replays = replaysOf(world, { pageSize: 500, pauseSeconds: 1 });
     const job = await world.replayJobs.begin(
       integration,
       isoPlus(world.clock.now(), -60_000),
@@ -172,41 +153,15 @@ describe('ordered delivery at its edges', () => {
   });
 
   it('a temporary integration: an event routed again after its delivery (a fan-out run twice) does not hold its entity', async () => {
-    const world = memoryWorld();
-    const time = new VirtualTime(world.clock);
-    const receiver = new TimedReceiver(time, world.clock, 30);
-    const integration = world.integrations.seed(
-      webhookIntegration({
-        integration_type: 'temporary',
-        starts_at: isoPlus(world.clock.now(), -3_600_000),
-        ends_at: isoPlus(world.clock.now(), 3_600_000),
-        callback_parameters: { callback_url: 'https://erp.example.com/events', ordering: 'entity' },
-      }),
-    );
-    const delivery = deliveryProcess(world, {
-      retryBudgetMs: 3_600_000,
-      stopWindowMs: 86_400_000,
-      retryScheduleSeconds: [1, 5, 30],
-      dispatcher: dispatcherTo(world, receiver),
-      wait: time.wait,
+    const now = '2026-11-30T12:00:00.000Z';
+    const { world, receiver, integration, deliver } = setUp({
+      integration_type: 'temporary',
+      starts_at: isoPlus(now, -3_600_000),
+      ends_at: isoPlus(now, 3_600_000),
     });
-    const deliver = (m: DeliveryMessage) =>
-      time.run(delivery.deliver(m, { attempt: 1, firstSentAt: world.clock.now() }));
-    const ev = (name: string, at: number): LoggedEvent => {
-      const receivedAt = isoPlus(world.clock.now(), at);
-      return {
-        id: randomUUID(),
-        tenant: TENANT,
-        name,
-        published_at: receivedAt,
-        payload: { id: 'ORD-T' },
-        entity_id: 'ORD-T',
-        received_at: receivedAt,
-        position: 0,
-      };
-    };
-    const e1 = ev('order.created', -2000);
-    const e2 = ev('order.updated', -1000);
+    expect(world.clock.now().toISOString()).toBe(now);
+    const e1 = orderEvent(world, 'ORD-T', 'order.created', -2000);
+    const e2 = orderEvent(world, 'ORD-T', 'order.updated', -1000);
     await world.eventLog.put(e1);
     await world.router.route(integration, e1);
     await deliver(world.queues.webhook.bodies<DeliveryMessage>()[0] as DeliveryMessage);
@@ -301,15 +256,7 @@ describe('ordered delivery at its edges', () => {
       await world.router.route(integration, event);
     }
     const [m1, m2] = bodies() as [DeliveryMessage, DeliveryMessage];
-    const process = () =>
-      deliveryProcess(world, {
-        retryBudgetMs: 3_600_000,
-        stopWindowMs: 86_400_000,
-        retryScheduleSeconds: [1, 5, 30],
-        dispatcher: dispatcherTo(world, receiver),
-        wait: time.wait,
-      });
-    const [a, b] = [process(), process()];
+    const [a, b] = [timedProcess(world, time, receiver), timedProcess(world, time, receiver)];
     // Two copies of e1's message (a replay's and the original), sent at different times, in two processes.
     const sent = world.clock.now();
     const first = a.deliver(m1, { attempt: 1, firstSentAt: sent });

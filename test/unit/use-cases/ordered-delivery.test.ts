@@ -1,15 +1,13 @@
 import { createHash, randomUUID } from 'node:crypto';
 import { describe, expect, it } from 'vitest';
-import { byPublishOrder, type LoggedEvent } from '../../../lambdas/domain/event.ts';
+import type { LoggedEvent } from '../../../lambdas/domain/event.ts';
 import type { Integration } from '../../../lambdas/domain/integration.ts';
 import type { DeliveryMessage } from '../../../lambdas/domain/messages.ts';
 import type { ReplayJob } from '../../../lambdas/domain/ports/replays.ts';
-import { isoPlus, webhookIntegration } from '../../support/memory/fixtures.ts';
-import { dispatcherTo, drain, TimedReceiver, VirtualTime } from '../../support/memory/virtual-delivery.ts';
-import { deliveryProcess } from '../../support/memory/webhook-delivery.ts';
+import { byPublishOrder, isoPlus, webhookIntegration } from '../../support/memory/fixtures.ts';
+import { drain, TimedReceiver, timedProcess, VirtualTime } from '../../support/memory/virtual-delivery.ts';
 import { type MemoryWorld, memoryWorld, TENANT } from '../../support/memory/world.ts';
 
-const RETRY_SCHEDULE_SECONDS = [1, 5, 30];
 const POSITION = 'event-entity-position';
 
 /** A stable pseudo-random number in [0, 1) per text: the same shuffle and failures on every run. */
@@ -26,15 +24,7 @@ const setUp = (ordering: 'entity' | 'none' = 'entity', overrides: Partial<Integr
       ...overrides,
     }),
   );
-  const dispatcher = dispatcherTo(world, receiver);
-  const process = (retryBudgetMs = 3_600_000) =>
-    deliveryProcess(world, {
-      retryBudgetMs,
-      stopWindowMs: 86_400_000,
-      retryScheduleSeconds: RETRY_SCHEDULE_SECONDS,
-      dispatcher,
-      wait: time.wait,
-    });
+  const process = (retryBudgetMs?: number) => timedProcess(world, time, receiver, retryBudgetMs);
   return { world, time, receiver, integration, process };
 };
 

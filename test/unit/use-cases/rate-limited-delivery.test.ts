@@ -3,11 +3,8 @@ import type { Integration } from '../../../lambdas/domain/integration.ts';
 import type { DeliveryMessage } from '../../../lambdas/domain/messages.ts';
 import type { RateLimit } from '../../../lambdas/domain/rate-limit.ts';
 import { isoPlus, loggedEvent, webhookIntegration } from '../../support/memory/fixtures.ts';
-import { dispatcherTo, drain, TimedReceiver, VirtualTime } from '../../support/memory/virtual-delivery.ts';
-import { deliveryProcess } from '../../support/memory/webhook-delivery.ts';
+import { drain, TimedReceiver, timedProcess, VirtualTime } from '../../support/memory/virtual-delivery.ts';
 import { type MemoryWorld, memoryWorld } from '../../support/memory/world.ts';
-
-const RETRY_SCHEDULE_SECONDS = [1, 5, 30];
 
 /** Most arrivals within any one-second window. */
 const busiestSecond = (times: number[]): number =>
@@ -37,15 +34,7 @@ const setUp = async (rateLimit: RateLimit | undefined, events: number, latencyMs
     });
   }
   /** A delivery process (a Lambda instance): its own breakers, the shared stores. */
-  const dispatcher = dispatcherTo(world, receiver);
-  const process = () =>
-    deliveryProcess(world, {
-      retryBudgetMs: 3_600_000,
-      stopWindowMs: 86_400_000,
-      retryScheduleSeconds: RETRY_SCHEDULE_SECONDS,
-      dispatcher,
-      wait: time.wait,
-    });
+  const process = () => timedProcess(world, time, receiver);
   return { world, time, receiver, integration, messages, process };
 };
 

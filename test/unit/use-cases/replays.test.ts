@@ -1,7 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import type { Integration } from '../../../lambdas/domain/integration.ts';
 import type { DeliveryMessage, ReplayMessage } from '../../../lambdas/domain/messages.ts';
-import { HANDOFF_RECEIVES, type ReplayStepResult, Replays } from '../../../lambdas/use-cases/replays.ts';
+import { HANDOFF_RECEIVES, type ReplayStepResult, type Replays } from '../../../lambdas/use-cases/replays.ts';
 import {
   HOUR_MS,
   isoPlus,
@@ -10,6 +10,7 @@ import {
   s3Integration,
   webhookIntegration,
 } from '../../support/memory/fixtures.ts';
+import { replaysOf } from '../../support/memory/webhook-delivery.ts';
 import { type MemoryWorld, memoryWorld, SETTLE_MS } from '../../support/memory/world.ts';
 
 const PAGE_SIZE = 2;
@@ -17,19 +18,7 @@ const PAUSE_SECONDS = 1;
 
 const setUp = (integration: Integration = webhookIntegration()) => {
   const world = memoryWorld();
-  const replays = new Replays({
-    integrations: world.integrations,
-    replays: world.replayStore,
-    history: world.history,
-    jobs: world.replayJobs,
-    eventLog: world.eventLog,
-    router: world.router,
-    logs: world.logs,
-    deliveryState: world.deliveryState,
-    metrics: world.metrics,
-    clock: world.clock,
-    settings: { pageSize: PAGE_SIZE, pauseSeconds: PAUSE_SECONDS },
-  });
+  const replays = replaysOf(world, { pageSize: PAGE_SIZE, pauseSeconds: PAUSE_SECONDS });
   world.integrations.seed(integration);
   return { world, replays, integration };
 };
