@@ -1,4 +1,6 @@
 import { gunzipSync } from 'node:zlib';
+import type { AttributeValue } from '@aws-sdk/client-dynamodb';
+import { unmarshall } from '@aws-sdk/util-dynamodb';
 import * as z from 'zod/mini';
 import type { EntityQueueState } from '../../domain/entity-order.ts';
 import type { LoggedEvent } from '../../domain/event.ts';
@@ -284,30 +286,12 @@ export const publishRecordFromItem = (item: Record<string, unknown>): PublishRec
   return { body_hash, ids, received_at };
 };
 
-/** The same record in DynamoDB's own attribute values, as a failed conditional put hands the item back. */
-const publishRecordAttributes = /* @__PURE__ */ lazy(() =>
-  z.looseObject({
-    body_hash: z.object({ S: text() }),
-    ids: z.object({ L: z.array(z.object({ S: text() })) }),
-    received_at: z.object({ S: text() }),
-  }),
-);
-
-export const publishRecordFromAttributes = (item: Record<string, unknown>): PublishRecord => {
-  const result = publishRecordAttributes().safeParse(item);
-  if (!result.success) {
-    const issue = result.error.issues[0];
-    throw new StoredItemError(
-      `The stored publish request ${JSON.stringify(item.pk)} does not fit: ${issue?.path.join('.')}: ${issue?.message}`,
-    );
-  }
-  const { body_hash, ids, received_at } = result.data;
-  return publishRecordFromItem({
-    body_hash: body_hash.S,
-    ids: ids.L.map((id) => id.S),
-    received_at: received_at.S,
-  });
-};
+/**
+ * The same record in DynamoDB's own attribute values, as a failed conditional put hands the item back
+ * (the document client leaves `error.Item` marshalled).
+ */
+export const publishRecordFromAttributes = (item: Record<string, AttributeValue>): PublishRecord =>
+  publishRecordFromItem(unmarshall(item));
 
 const epochMs = () => z.number();
 const rateStateItem = /* @__PURE__ */ lazy(() =>
