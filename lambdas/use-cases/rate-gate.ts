@@ -27,6 +27,9 @@ export interface RateGateDeps {
   newLeaseId: () => string;
 }
 
+/** How much longer than the batch's written pause a later 429's pause must be to be written too. */
+const PAUSE_GRAIN_MS = 1000;
+
 /** May send now, or must come back at `heldUntil` (epoch ms) without a request. */
 export type Turn = { go: true } | { go: false; heldUntil: number };
 
@@ -125,6 +128,8 @@ class Allotment {
   delivered = 0;
   /** A 429 seen in this batch: nothing more is sent before this. */
   pausedUntil = 0;
+  /** The write of this batch's pause, once a 429 came. */
+  pausing: Promise<void> | undefined;
   private freeLanes: number;
   private readonly queue: (() => void)[] = [];
 
@@ -219,8 +224,14 @@ export class RateBatch {
   /** A 429: the integration pauses until `pausedUntil` (epoch ms) here at once, and everywhere with the write. */
   async throttled(ticket: RateTicket, pausedUntil: number): Promise<void> {
     const { allotment } = ticket;
+    // Requests in flight together get their 429s together: the first one's write pauses everyone, and a
+    // pause less than a second longer (Retry-After counts whole seconds) is not worth another.
+    const written = allotment.pausing;
+    const covered = written !== undefined && pausedUntil <= allotment.pausedUntil + PAUSE_GRAIN_MS;
     allotment.pausedUntil = Math.max(allotment.pausedUntil, pausedUntil);
-    await this.gate.throttled(allotment.integration, allotment.limit, pausedUntil);
+    if (covered) return written;
+    allotment.pausing = this.gate.throttled(allotment.integration, allotment.limit, pausedUntil);
+    await allotment.pausing;
   }
 
   /** Gives the batch's lanes back and counts its successes, where that changes the shared state. */

@@ -85,6 +85,24 @@ describe('rate-limited webhook delivery across concurrent processes', () => {
     expect(busiestSecond(after.slice(0, 8))).toBeLessThanOrEqual(4);
   });
 
+  it('writes the pause once when several requests in flight of one batch get 429', async () => {
+    const writesOfFirstBatch = async (throttledRequests: number) => {
+      const { world, time, receiver, messages, process } = await setUp({ max_in_flight: 4 }, 4);
+      for (let i = 0; i < throttledRequests; i++)
+        receiver.answers.set(i, { status: 429, headers: { 'retry-after': '5' } });
+      const delivery = process();
+      const batch = delivery.newBatch(messages);
+      const attempt = { attempt: 1, firstSentAt: world.clock.now() };
+      await time.run(Promise.all(messages.map((m) => delivery.deliver(m, attempt, batch))));
+      await delivery.finishBatch(batch);
+      expect(receiver.arrivals).toHaveLength(4);
+      expect(receiver.maxOpen).toBe(4);
+      return world.rateLimits.writes;
+    };
+    // Admitting the batch, the pause, giving the lanes back: whether one request or all four got the 429.
+    expect(await writesOfFirstBatch(4)).toBe(await writesOfFirstBatch(1));
+  });
+
   it('costs integrations without a rate_limit nothing', async () => {
     const { world, time, receiver, messages, process } = await setUp(undefined, 30);
     await drain(world, time, messages, [process(), process()]);
