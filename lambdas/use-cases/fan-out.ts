@@ -2,7 +2,7 @@ import { type LoggedEvent, resolveEntityId } from '../domain/event.ts';
 import type { Integration } from '../domain/integration.ts';
 import { type IngestMessage, ingestEventSchema } from '../domain/messages.ts';
 import type { DeliveryStateStore } from '../domain/ports/deliveries.ts';
-import type { EventIdClaims, EventLogStore } from '../domain/ports/events.ts';
+import type { EventIdClaims, EventLogWriter } from '../domain/ports/events.ts';
 import type { IntegrationRepository } from '../domain/ports/integrations.ts';
 import { type DeliveryRouter, wants } from './delivery-router.ts';
 import { placementOf } from './entity-queue-places.ts';
@@ -10,7 +10,7 @@ import type { EventTypeNotes } from './event-type-notes.ts';
 
 export interface FanOutDeps {
   integrations: IntegrationRepository;
-  eventLog: EventLogStore;
+  eventLog: EventLogWriter;
   /** Where producer ids are claimed, so an id published again in any later request is dropped. */
   idClaims: EventIdClaims;
   router: DeliveryRouter;

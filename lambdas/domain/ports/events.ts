@@ -20,13 +20,17 @@ export interface EventRangeQuery {
   descending?: boolean;
 }
 
-/** The 30-day event log. */
-export interface EventLogStore {
+/** Writes the 30-day event log: the fan-out alone does. */
+export interface EventLogWriter {
   /**
    * Writes an event; writing the same event again (same id and received_at) changes nothing a reader
    * sees. Resolves to the id of the chunk it went into: handed to `get`, it makes the read one item.
    */
   put(event: LoggedEvent): Promise<string>;
+}
+
+/** The 30-day event log. */
+export interface EventLogStore extends EventLogWriter {
   /**
    * The event, or undefined when it is not there or has expired (TTL deletes late). Without its chunk id,
    * the read covers every event received at that instant (one publish request).

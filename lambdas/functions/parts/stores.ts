@@ -5,6 +5,7 @@ import { DynamoEntityQueues } from '../../adapters/dynamodb/entity-queue-store.t
 import { DynamoEventCatalogStore } from '../../adapters/dynamodb/event-catalog-store.ts';
 import { DynamoEventIdClaims } from '../../adapters/dynamodb/event-id-claims.ts';
 import { DynamoEventLog } from '../../adapters/dynamodb/event-log.ts';
+import { DynamoEventLogWriter } from '../../adapters/dynamodb/event-log-writer.ts';
 import { DynamoIntegrationLog } from '../../adapters/dynamodb/integration-log.ts';
 import { DynamoIntegrationRepository } from '../../adapters/dynamodb/integration-repository.ts';
 import { DynamoPublishRequestStore } from '../../adapters/dynamodb/publish-request-store.ts';
@@ -53,20 +54,24 @@ export const publishRequestStore = (config: State, { aws }: Platform) =>
 type EventLog = Pick<Settings, 'EVENT_LOG_TABLE_NAME' | 'TENANT' | 'EVENT_RETENTION_DAYS'>;
 
 /** The event log as its readers use it (no function but the fan-out writes it). */
-export const eventLogStore = (config: EventLog, platform: Platform) => eventLogOf(config, platform, false);
-
-/** The event log as the fan-out writes it: with the entity index where the deployment keeps one. */
-export const eventLogWriter = (config: EventLog & Pick<Settings, 'ENTITY_INDEX'>, platform: Platform) =>
-  eventLogOf(config, platform, config.ENTITY_INDEX);
-
-const eventLogOf = (config: EventLog, { aws, clock }: Platform, indexEntities: boolean) =>
+export const eventLogStore = (config: EventLog, { aws, clock }: Platform) =>
   new DynamoEventLog(
     dynamoDocumentClient(aws),
     config.EVENT_LOG_TABLE_NAME,
     config.TENANT,
     config.EVENT_RETENTION_DAYS,
     clock,
-    indexEntities,
+    false,
+  );
+
+/** The event log as the fan-out writes it: with the entity index where the deployment keeps one. */
+export const eventLogWriter = (config: EventLog & Pick<Settings, 'ENTITY_INDEX'>, { aws }: Platform) =>
+  new DynamoEventLogWriter(
+    dynamoDocumentClient(aws),
+    config.EVENT_LOG_TABLE_NAME,
+    config.TENANT,
+    config.EVENT_RETENTION_DAYS,
+    config.ENTITY_INDEX,
   );
 
 /** Claims of producer ids where the deployment deduplicates them across requests; else none. */
