@@ -64,6 +64,41 @@ export const client = new DynamoDBClient({});
 export const handler = async () => client.config.region();
 `;
 
+/** The client class each AWS SDK client package exports, for the bundles of clients alone. */
+const CLIENT_CLASSES: Readonly<Record<string, string>> = {
+  '@aws-sdk/client-dynamodb': 'DynamoDBClient',
+  '@aws-sdk/client-sqs': 'SQSClient',
+  '@aws-sdk/client-secrets-manager': 'SecretsManagerClient',
+  '@aws-sdk/client-s3': 'S3Client',
+  '@aws-sdk/client-sts': 'STSClient',
+};
+
+/**
+ * A function's SDK clients alone, built like the baseline: what the function cannot weigh less than while it
+ * uses those clients, so a ratio to the baseline says how much of a target its own code and libraries have.
+ * Throws for a client package it does not know, so a new one is not silently left out.
+ */
+export const clientsSource = (packages: readonly string[]): string => {
+  const classes = packages.map((name) => {
+    const exported = CLIENT_CLASSES[name];
+    if (!exported) throw new Error(`bench/functions.ts: no client class known for ${name}`);
+    return { name, exported };
+  });
+  return [
+    ...classes.map(({ name, exported }) => `import { ${exported} } from '${name}';`),
+    `export const clients = [${classes.map(({ exported }) => `new ${exported}({})`).join(', ')}];`,
+    'export const handler = async () => Promise.all(clients.map((client) => client.config.region()));',
+    '',
+  ].join('\n');
+};
+
+/** The AWS SDK client packages in a bundle (`@aws-sdk/client-*`), sorted. */
+export const clientPackages = (byPackage: ReadonlyArray<readonly [string, number]>): string[] =>
+  byPackage
+    .map(([name]) => name)
+    .filter((name) => name.startsWith('@aws-sdk/client-'))
+    .sort();
+
 const queueUrl = (name: string) => `https://sqs.us-east-1.amazonaws.com/123456789012/${name}`;
 
 /**
