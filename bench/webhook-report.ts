@@ -20,6 +20,12 @@ export type WebhookRatios = {
   handler_vs_bare: number;
   /** CPU time per delivery of the handler over the bare loop's. */
   cpu_ratio: number;
+  /**
+   * The most `handler_vs_bare` can be at this batch size while an invocation waits for its AWS calls one after
+   * the other (the integration read before it sends, the history write before SQS may delete anything): the
+   * bare loop's time for the deliveries of one round of invocations over that time plus those calls.
+   */
+  ceiling_vs_bare: number;
 };
 
 const perSecond = (deliveries: number, run: Run) => (deliveries * 1000) / run.ms;
@@ -50,9 +56,14 @@ export const printWebhookReport = (results: WebhookResults): WebhookRatios => {
     `${(row.deliveredCpu / row.bareCpu).toFixed(1)}x`,
   ];
   const middle = (pick: (row: (typeof rows)[number]) => number) => median(rows.map(pick));
+  const invocations = results.batches * rounds.length;
+  const awsMsPerInvocation = results.requests.reduce((sum, [, { ms }]) => sum + ms, 0) / invocations;
+  // One round of invocations delivers `concurrency` messages: the bare loop's time for as many.
+  const bareRoundMs = (results.concurrency * 1000) / middle((row) => row.bare);
   const ratios: WebhookRatios = {
     handler_vs_bare: middle((row) => row.delivered / row.bare),
     cpu_ratio: middle((row) => row.deliveredCpu / row.bareCpu),
+    ceiling_vs_bare: bareRoundMs / (bareRoundMs + awsMsPerInvocation),
   };
   printTable(
     ['round', 'bare POST/s', 'handler/s', 'handler/bare', 'bare CPU µs', 'handler CPU µs', 'CPU ratio'],
@@ -73,7 +84,6 @@ export const printWebhookReport = (results: WebhookResults): WebhookRatios => {
     '(CPU µs: this process per delivery, receiver included in both; the emulators run in other processes.)',
   );
   // What the handler adds per delivery besides the POST: requests to AWS, here answered by the emulators.
-  const invocations = results.batches * rounds.length;
   console.log(`\nAWS calls by the handler in the measured runs (${invocations} invocations)\n`);
   printTable(
     ['call', 'per invocation', 'per 1,000 deliveries', 'mean ms (emulator)'],
@@ -84,6 +94,11 @@ export const printWebhookReport = (results: WebhookResults): WebhookRatios => {
       (ms / calls).toFixed(1),
     ]),
   );
-  console.log();
+  console.log(
+    `\nCeiling at this batch size: ${awsMsPerInvocation.toFixed(1)} ms of AWS calls per invocation, made one after` +
+      ` the other, next to ${bareRoundMs.toFixed(1)} ms for the bare loop to send as many requests: however fast` +
+      ` its own code, the handler cannot pass ${ratios.ceiling_vs_bare.toFixed(2)}x the bare loop` +
+      ` (it reached ${ratios.handler_vs_bare.toFixed(2)}x).\n`,
+  );
   return ratios;
 };
