@@ -72,6 +72,11 @@ export const deliveryMessageSchema = /* @__PURE__ */ lazy(() =>
     integration_id: id(),
     /** The integration's `created_at`: a message for an id deleted and registered again is not delivered. */
     generation: z.optional(id()),
+    /**
+     * The integration's `version` when the message was routed: a delivery process that keeps an older copy
+     * of the integration reads it again.
+     */
+    integration_version: z.optional(z.int().check(z.positive())),
     event_id: id(),
     received_at: id(),
     /** The event log chunk holding the event: its read is one item instead of its whole publish. */

@@ -5,6 +5,7 @@ import { type DeliveryMessage, deliveryMessageSchema } from '../domain/messages.
 import type { ConfigOf } from '../shared/config.ts';
 import { metricsPort, operationLog } from '../shared/powertools.ts';
 import { parseRecord, receiveCount, sentAt, sqsBatchHandler } from '../shared/sqs-handler.ts';
+import { INTEGRATION_MAX_AGE_MS, IntegrationCache } from '../use-cases/integration-cache.ts';
 import { RateGate } from '../use-cases/rate-gate.ts';
 import { WebhookDelivery } from '../use-cases/webhook-delivery.ts';
 import { integrationStopper } from './parts/integrations.ts';
@@ -38,7 +39,11 @@ export const createWebhookDeliveryHandler = (
   const logs = integrationLogStore(config, platform);
   const webhookQueue = queue(config.WEBHOOK_QUEUE_URL, platform);
   const delivery = new WebhookDelivery({
-    integrations: integrationStore(config, platform),
+    integrations: new IntegrationCache({
+      integrations: integrationStore(config, platform),
+      clock: platform.clock,
+      maxAgeMs: INTEGRATION_MAX_AGE_MS,
+    }),
     stopper: integrationStopper(config, platform),
     eventLog: eventLogStore(config, platform),
     dispatcher: webhookDispatcher(config, platform),

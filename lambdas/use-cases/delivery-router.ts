@@ -51,6 +51,7 @@ export class DeliveryRouter {
     const base: DeliveryMessage = {
       integration_id: integration.id,
       generation: integration.created_at,
+      integration_version: integration.version,
       event_id: event.id,
       received_at: event.received_at,
       ...(inline ? { event: inline } : chunk !== undefined && { chunk }),

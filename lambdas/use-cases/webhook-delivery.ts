@@ -26,12 +26,14 @@ import { MAX_PAUSE_SECONDS } from '../domain/rate-limit.ts';
 import { retentionWindowStart } from '../domain/retention.ts';
 import { BatchTurns } from './batch-turns.ts';
 import { sameGeneration, wants } from './delivery-router.ts';
+import type { IntegrationCache } from './integration-cache.ts';
 import type { IntegrationStopper } from './integration-stopper.ts';
 import type { RateBatch, RateGate, RateTicket } from './rate-gate.ts';
 import type { DispatchResult, WebhookDispatcher } from './webhook-dispatcher.ts';
 
 export interface WebhookDeliveryDeps {
-  integrations: IntegrationRepository;
+  /** The integrations as this process last read them (for at most a second). */
+  integrations: IntegrationCache;
   stopper: Pick<IntegrationStopper, 'stopIfStill'>;
   eventLog: EventLogStore;
   dispatcher: WebhookDispatcher;
@@ -220,7 +222,7 @@ export class WebhookDelivery {
     const { integrations, history: writer } = batch;
     let pending = integrations.get(message.integration_id);
     if (!pending) {
-      pending = deps.integrations.get(message.integration_id);
+      pending = deps.integrations.get(message);
       integrations.set(message.integration_id, pending);
     }
     // Read the event while the integration is looked up: the reads of a batch then share one request.
@@ -749,6 +751,8 @@ export class WebhookDelivery {
 
   private async stop(integrationId: string, reason: string): Promise<void> {
     await this.deps.stopper.stopIfStill(integrationId, reason);
+    // Its next messages here see the stop at once, not after the kept copy's second.
+    this.deps.integrations.forget(integrationId);
   }
 
   private async log(integrationId: string, action: LogAction, reason: string, now: Date) {

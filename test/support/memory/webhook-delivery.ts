@@ -1,4 +1,5 @@
 import { breakerSettingsFor, CircuitBreakers } from '../../../lambdas/domain/circuit-breaker.ts';
+import { INTEGRATION_MAX_AGE_MS, IntegrationCache } from '../../../lambdas/use-cases/integration-cache.ts';
 import { RateGate } from '../../../lambdas/use-cases/rate-gate.ts';
 import { Replays } from '../../../lambdas/use-cases/replays.ts';
 import { WebhookDelivery } from '../../../lambdas/use-cases/webhook-delivery.ts';
@@ -18,7 +19,11 @@ export interface DeliveryProcessOptions {
 /** A delivery process (a Lambda instance) of the world: its own breakers, the world's shared stores. */
 export const deliveryProcess = (world: MemoryWorld, options: DeliveryProcessOptions): WebhookDelivery =>
   new WebhookDelivery({
-    integrations: world.integrations,
+    integrations: new IntegrationCache({
+      integrations: world.integrations,
+      clock: world.clock,
+      maxAgeMs: INTEGRATION_MAX_AGE_MS,
+    }),
     stopper: world.stopper,
     eventLog: world.eventLog,
     dispatcher: options.dispatcher ?? world.dispatcher,

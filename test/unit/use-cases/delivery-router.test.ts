@@ -4,7 +4,7 @@ import { isoPlus, loggedEvent, s3Integration, webhookIntegration } from '../../s
 import { memoryWorld } from '../../support/memory/world.ts';
 
 describe('DeliveryRouter', () => {
-  it('queues a webhook delivery with the integration’s generation, and no history for a permanent one', async () => {
+  it('queues a webhook delivery with the integration’s generation and version, and no history for a permanent one', async () => {
     const world = memoryWorld();
     const integration = webhookIntegration();
     const event = loggedEvent(world.clock.now().toISOString());
@@ -13,6 +13,7 @@ describe('DeliveryRouter', () => {
       {
         integration_id: integration.id,
         generation: integration.created_at,
+        integration_version: integration.version,
         event_id: event.id,
         received_at: event.received_at,
         // Small enough to go along: the delivery reads nothing from the event log.

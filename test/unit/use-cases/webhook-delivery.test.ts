@@ -1,7 +1,9 @@
 import { describe, expect, it, vi } from 'vitest';
 import { breakerSettingsFor } from '../../../lambdas/domain/circuit-breaker.ts';
+import type { LoggedEvent } from '../../../lambdas/domain/event.ts';
 import type { Integration } from '../../../lambdas/domain/integration.ts';
 import { type DeliveryMessage, inlineEventOf } from '../../../lambdas/domain/messages.ts';
+import { INTEGRATION_MAX_AGE_MS } from '../../../lambdas/use-cases/integration-cache.ts';
 import { DAY_MS, HOUR_MS, isoPlus, loggedEvent, webhookIntegration } from '../../support/memory/fixtures.ts';
 import { deliveryProcess } from '../../support/memory/webhook-delivery.ts';
 import { memoryWorld } from '../../support/memory/world.ts';
@@ -155,6 +157,8 @@ describe('WebhookDelivery of messages that no longer apply', () => {
     const { world, delivery, message, firstTry, integration } = await setUp();
     await delivery.deliver({ ...message, generation: '2026-10-01T00:00:00.000Z' }, firstTry);
     await world.integrations.delete(integration.id);
+    // The process keeps what it read for up to a second (see the next group).
+    world.clock.advance(INTEGRATION_MAX_AGE_MS);
     await delivery.deliver(message, firstTry);
     expect(world.sender.requests).toEqual([]);
   });
@@ -169,6 +173,88 @@ describe('WebhookDelivery of messages that no longer apply', () => {
     expect(await fresh.delivery.deliver(fresh.message, fresh.firstTry)).toEqual({ done: true });
     expect(fresh.world.metrics.counted('WebhookEventExpired')).toBe(1);
     expect([...world.sender.requests, ...fresh.world.sender.requests]).toEqual([]);
+  });
+});
+
+describe('WebhookDelivery of an integration read a moment ago', () => {
+  /** A message of `event` as the router makes it, naming the integration's version then. */
+  const routed = (integration: Integration, event: { id: string; received_at: string }): DeliveryMessage => ({
+    integration_id: integration.id,
+    generation: integration.created_at,
+    integration_version: integration.version,
+    event_id: event.id,
+    received_at: event.received_at,
+  });
+
+  const twoEvents = async (world: ReturnType<typeof memoryWorld>) => {
+    const events = [
+      loggedEvent(isoPlus(world.clock.now(), -2000)),
+      loggedEvent(isoPlus(world.clock.now(), -1000)),
+    ];
+    for (const event of events) await world.eventLog.put(event);
+    return events as [LoggedEvent, LoggedEvent];
+  };
+
+  it('reads the integration once a second, however many batches come', async () => {
+    const { world, delivery, integration, firstTry } = await setUp();
+    const reads = vi.spyOn(world.integrations, 'get');
+    for (let i = 0; i < 5; i++) {
+      const event = loggedEvent(isoPlus(world.clock.now(), -1000));
+      await world.eventLog.put(event);
+      await delivery.deliver(routed(integration, event), firstTry);
+      world.clock.advance(INTEGRATION_MAX_AGE_MS / 4);
+    }
+    expect(world.sender.requests).toHaveLength(5);
+    expect(reads).toHaveBeenCalledTimes(2);
+  });
+
+  it('sees a stop at once in a message routed after it', async () => {
+    const { world, delivery, integration, firstTry } = await setUp();
+    const [before, after] = await twoEvents(world);
+    await delivery.deliver(routed(integration, before), firstTry);
+    const { integration: stopped } = await world.stopper.stop(integration.id, 'Stopped via API.');
+    // It names the stopped version: the copy kept is older, so the integration is read again.
+    expect(await delivery.deliver(routed(stopped, after), firstTry)).toEqual({ done: true });
+    expect(world.sender.requests).toHaveLength(1);
+    expect((await world.deliveryState.get(integration.id)).catch_up_from).toBe(after.received_at);
+  });
+
+  it('sees a stop a second later in a message queued before it', async () => {
+    const { world, delivery, integration, firstTry } = await setUp();
+    const [before, queued] = await twoEvents(world);
+    await delivery.deliver(routed(integration, before), firstTry);
+    await world.stopper.stop(integration.id, 'Stopped via API.');
+    world.clock.advance(INTEGRATION_MAX_AGE_MS);
+    await delivery.deliver(routed(integration, queued), firstTry);
+    expect(world.sender.requests).toHaveLength(1);
+    expect((await world.deliveryState.get(integration.id)).catch_up_from).toBe(queued.received_at);
+  });
+
+  it('sends a changed URL at once to a message routed after the change', async () => {
+    const { world, delivery, integration, firstTry } = await setUp();
+    const [before, after] = await twoEvents(world);
+    await delivery.deliver(routed(integration, before), firstTry);
+    const moved: Integration = {
+      ...integration,
+      callback_parameters: { callback_url: 'https://erp-new.example.com/events' },
+      version: integration.version + 1,
+    };
+    await world.integrations.update(moved);
+    await delivery.deliver(routed(moved, after), firstTry);
+    expect(world.sender.requests.map((request) => request.url)).toEqual([
+      'https://erp.example.com/events',
+      'https://erp-new.example.com/events',
+    ]);
+  });
+
+  it('sends nothing more at once after it stopped the integration itself (a 410)', async () => {
+    const { world, delivery, integration, firstTry } = await setUp();
+    const [first, second] = await twoEvents(world);
+    world.sender.answer(410);
+    await delivery.deliver(routed(integration, first), firstTry);
+    expect((await world.integrations.get(integration.id))?.status).toBe('stopped');
+    await delivery.deliver(routed(integration, second), firstTry);
+    expect(world.sender.requests).toHaveLength(1);
   });
 });
 
