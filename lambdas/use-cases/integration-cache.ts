@@ -25,7 +25,8 @@ interface Entry {
  * The integrations a delivery process works for, as it last read them, so a warm process reads each one
  * about once per `maxAgeMs` instead of once per batch (the read was half of a batch's DynamoDB time). A
  * message names the integration version it was routed with: one newer than the copy kept, or of another
- * generation (the id deleted and registered anew), is read again at once.
+ * generation (the id deleted and registered anew), is read again at once. Only running copies are used; a
+ * stopped one is read again, so a start is seen at once.
  */
 export class IntegrationCache {
   private readonly entries = new Map<string, Entry>();
@@ -39,7 +40,17 @@ export class IntegrationCache {
     const { deps } = this;
     const now = deps.clock.now().getTime();
     const kept = this.entries.get(message.integration_id);
-    if (kept && now - kept.readAt < deps.maxAgeMs && fits(kept.integration, message)) return kept.integration;
+    const age = kept ? now - kept.readAt : Number.POSITIVE_INFINITY;
+    // A stopped copy is never used: messages of a stopped integration are few (retries, held ones), and one
+    // that comes right after a start must not be taken for stopped and left to a catch-up minutes later.
+    if (
+      kept &&
+      age >= 0 &&
+      age < deps.maxAgeMs &&
+      kept.integration.status === 'running' &&
+      isCurrentFor(kept.integration, message)
+    )
+      return kept.integration;
     const integration = await deps.integrations.get(message.integration_id);
     // Not kept when gone: such messages are few, and an id registered again must be seen at once.
     if (integration) this.entries.set(integration.id, { integration, readAt: now });
@@ -53,7 +64,11 @@ export class IntegrationCache {
   }
 }
 
-const fits = (
+/**
+ * Whether `integration` is at least as new as what `message` was routed with: the same generation, and a
+ * version no older than the one it names.
+ */
+export const isCurrentFor = (
   integration: Integration,
   message: Pick<DeliveryMessage, 'generation' | 'integration_version'>,
 ): boolean =>

@@ -26,7 +26,7 @@ import { MAX_PAUSE_SECONDS } from '../domain/rate-limit.ts';
 import { retentionWindowStart } from '../domain/retention.ts';
 import { BatchTurns } from './batch-turns.ts';
 import { sameGeneration, wants } from './delivery-router.ts';
-import type { IntegrationCache } from './integration-cache.ts';
+import { type IntegrationCache, isCurrentFor } from './integration-cache.ts';
 import type { IntegrationStopper } from './integration-stopper.ts';
 import type { RateBatch, RateGate, RateTicket } from './rate-gate.ts';
 import type { DispatchResult, WebhookDispatcher } from './webhook-dispatcher.ts';
@@ -231,7 +231,14 @@ export class WebhookDelivery {
       ? Promise.resolve(carried)
       : deps.eventLog.get(message.received_at, message.event_id, message.chunk);
     eventRead.catch(() => {}); // awaited below, or not needed
-    const integration = await pending;
+    let integration = await pending;
+    // The batch's copy came for its first message: one routed after a change (a newer version, a new
+    // generation) reads the integration again, and the batch's later messages use that read.
+    if (integration && !isCurrentFor(integration, message)) {
+      pending = deps.integrations.get(message);
+      integrations.set(message.integration_id, pending);
+      integration = await pending;
+    }
     // Deleted, no longer a webhook integration, or the id registered anew since the message was queued.
     if (!integration?.callback_parameters || !sameGeneration(integration, message)) return DONE;
     if (integration.status !== 'running') {

@@ -208,15 +208,59 @@ describe('WebhookDelivery of an integration read a moment ago', () => {
     expect(reads).toHaveBeenCalledTimes(2);
   });
 
-  it('sees a stop at once in a message routed after it', async () => {
+  it('sees a start at once: a stopped copy is never used', async () => {
     const { world, delivery, integration, firstTry } = await setUp();
-    const [before, after] = await twoEvents(world);
-    await delivery.deliver(routed(integration, before), firstTry);
+    const [whileStopped, retried] = await twoEvents(world);
     const { integration: stopped } = await world.stopper.stop(integration.id, 'Stopped via API.');
-    // It names the stopped version: the copy kept is older, so the integration is read again.
-    expect(await delivery.deliver(routed(stopped, after), firstTry)).toEqual({ done: true });
+    expect(await delivery.deliver(routed(integration, whileStopped), firstTry)).toEqual({ done: true });
+    expect(world.sender.requests).toEqual([]);
+    await world.integrations.update({ ...stopped, status: 'running', version: stopped.version + 1 });
+    // A retry queued before the start names an older version; it is sent, not taken for stopped.
+    await delivery.deliver(routed(integration, retried), { ...firstTry, attempt: 2 });
     expect(world.sender.requests).toHaveLength(1);
-    expect((await world.deliveryState.get(integration.id)).catch_up_from).toBe(after.received_at);
+  });
+
+  it('reads the integration again for a message of its batch routed after a change', async () => {
+    const { world, delivery, integration, firstTry } = await setUp({
+      filter_conditions: { event_filter: ['order.created'] },
+    });
+    const [warm, old] = await twoEvents(world);
+    await delivery.deliver(routed(integration, warm), firstTry);
+    const widened: Integration = {
+      ...integration,
+      filter_conditions: { event_filter: ['order.created', 'invoice.created'] },
+      version: integration.version + 1,
+    };
+    await world.integrations.update(widened);
+    const invoice = { ...loggedEvent(isoPlus(world.clock.now(), -500)), name: 'invoice.created' };
+    await world.eventLog.put(invoice);
+    // Its first message names the version kept; the second the widened one.
+    const messages = [routed(integration, old), routed(widened, invoice)];
+    const batch = delivery.newBatch(messages);
+    await Promise.all(messages.map((message) => delivery.deliver(message, firstTry, batch)));
+    await delivery.finishBatch(batch);
+    expect(world.sender.requests.map((request) => JSON.parse(request.body).id)).toContain(invoice.id);
+    expect(world.sender.requests).toHaveLength(3);
+  });
+
+  it('delivers a message of an id registered anew, behind one of the old registration in its batch', async () => {
+    const { world, delivery, integration, firstTry } = await setUp();
+    const [first, second] = await twoEvents(world);
+    await delivery.deliver(routed(integration, first), firstTry);
+    await world.integrations.delete(integration.id);
+    const anew = world.integrations.seed(
+      webhookIntegration({ id: integration.id, created_at: isoPlus(world.clock.now(), -100) }),
+    );
+    const messages = [routed(integration, first), routed(anew, second)];
+    const batch = delivery.newBatch(messages);
+    await Promise.all(
+      messages.map((message) => delivery.deliver(message, { ...firstTry, attempt: 2 }, batch)),
+    );
+    await delivery.finishBatch(batch);
+    expect(world.sender.requests.map((request) => JSON.parse(request.body).id)).toEqual([
+      first.id,
+      second.id,
+    ]);
   });
 
   it('sees a stop a second later in a message queued before it', async () => {
