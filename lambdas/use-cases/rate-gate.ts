@@ -128,8 +128,8 @@ class Allotment {
   delivered = 0;
   /** A 429 seen in this batch: nothing more is sent before this. */
   pausedUntil = 0;
-  /** The write of this batch's pause, once a 429 came. */
-  pausing: Promise<void> | undefined;
+  /** The latest write of a pause by this batch, and the time it pauses the integration until. */
+  pauseWrite: { until: number; done: Promise<void> } | undefined;
   private freeLanes: number;
   private readonly queue: (() => void)[] = [];
 
@@ -224,14 +224,29 @@ export class RateBatch {
   /** A 429: the integration pauses until `pausedUntil` (epoch ms) here at once, and everywhere with the write. */
   async throttled(ticket: RateTicket, pausedUntil: number): Promise<void> {
     const { allotment } = ticket;
-    // Requests in flight together get their 429s together: the first one's write pauses everyone, and a
-    // pause less than a second longer (Retry-After counts whole seconds) is not worth another.
-    const written = allotment.pausing;
-    const covered = written !== undefined && pausedUntil <= allotment.pausedUntil + PAUSE_GRAIN_MS;
     allotment.pausedUntil = Math.max(allotment.pausedUntil, pausedUntil);
-    if (covered) return written;
-    allotment.pausing = this.gate.throttled(allotment.integration, allotment.limit, pausedUntil);
-    await allotment.pausing;
+    // Requests in flight together get their 429s together: a write of this batch's that pauses everyone
+    // until at most a second before this one (Retry-After counts whole seconds) stands for it too.
+    const earlier = allotment.pauseWrite;
+    if (earlier && pausedUntil <= earlier.until + PAUSE_GRAIN_MS) {
+      try {
+        await earlier.done;
+        return;
+      } catch {
+        // That write failed: this 429 writes its own pause.
+      }
+    }
+    const write = {
+      until: pausedUntil,
+      done: this.gate.throttled(allotment.integration, allotment.limit, pausedUntil),
+    };
+    allotment.pauseWrite = write;
+    try {
+      await write.done;
+    } catch (error) {
+      if (allotment.pauseWrite === write) allotment.pauseWrite = undefined;
+      throw error;
+    }
   }
 
   /** Gives the batch's lanes back and counts its successes, where that changes the shared state. */

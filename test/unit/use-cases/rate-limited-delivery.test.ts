@@ -2,6 +2,7 @@ import { describe, expect, it } from 'vitest';
 import type { Integration } from '../../../lambdas/domain/integration.ts';
 import type { DeliveryMessage } from '../../../lambdas/domain/messages.ts';
 import type { RateLimit } from '../../../lambdas/domain/rate-limit.ts';
+import { RateGate, type RateTicket } from '../../../lambdas/use-cases/rate-gate.ts';
 import { isoPlus, loggedEvent, webhookIntegration } from '../../support/memory/fixtures.ts';
 import { drain, TimedReceiver, timedProcess, VirtualTime } from '../../support/memory/virtual-delivery.ts';
 import { type MemoryWorld, memoryWorld } from '../../support/memory/world.ts';
@@ -108,5 +109,59 @@ describe('rate-limited webhook delivery across concurrent processes', () => {
     await drain(world, time, messages, [process(), process()]);
     expect(receiver.arrivals).toHaveLength(30);
     expect(world.rateLimits.writes).toBe(0);
+  });
+});
+
+describe('a batch’s 429 pauses', () => {
+  const setUpBatch = async () => {
+    const world = memoryWorld();
+    const gate = new RateGate({
+      store: world.rateLimits,
+      logs: world.logs,
+      clock: world.clock,
+      wait: async () => {},
+      newLeaseId: () => crypto.randomUUID(),
+    });
+    const limit: RateLimit = { max_in_flight: 4 };
+    const integration = world.integrations.seed(
+      webhookIntegration({
+        callback_parameters: { callback_url: 'https://erp.example.com/events', rate_limit: limit },
+      }),
+    );
+    const batch = gate.batch(new Map([[integration.id, 4]]));
+    const tickets: RateTicket[] = [];
+    for (let i = 0; i < 4; i++) {
+      const ticket = await batch.take(integration, limit);
+      if (!('allotment' in ticket)) throw new Error('held');
+      tickets.push(ticket);
+    }
+    const pausedUntil = () => world.rateLimits.states.get(integration.id)?.paused_until;
+    return { world, batch, tickets, pausedUntil, now: world.clock.now().getTime() };
+  };
+
+  it('writes a later 429’s pause when it is over a second longer than the one written', async () => {
+    const { batch, tickets, pausedUntil, now } = await setUpBatch();
+    const [a, b, c] = tickets as [RateTicket, RateTicket, RateTicket];
+    // Answers 0.9 s apart, each with Retry-After: 5.
+    await batch.throttled(a, now + 5000);
+    await batch.throttled(b, now + 5900);
+    await batch.throttled(c, now + 6800);
+    expect(pausedUntil()).toBe(now + 6800);
+  });
+
+  it('writes its own pause when the write it counted on failed', async () => {
+    const { world, batch, tickets, pausedUntil, now } = await setUpBatch();
+    const [a, b] = tickets as [RateTicket, RateTicket];
+    const update = world.rateLimits.update.bind(world.rateLimits);
+    let failures = 1;
+    world.rateLimits.update = async (id, change) => {
+      if (failures-- > 0) throw new Error('ThrottlingException');
+      return update(id, change);
+    };
+    const first = batch.throttled(a, now + 5000);
+    const second = batch.throttled(b, now + 5000);
+    await expect(first).rejects.toThrow('ThrottlingException');
+    await second;
+    expect(pausedUntil()).toBe(now + 5000);
   });
 });
