@@ -1,5 +1,6 @@
 import * as z from 'zod';
 import { ValidationError } from './errors.ts';
+import { MAX_ENTITY_ID_LENGTH } from './event.ts';
 import { ENTITY_PATTERN, EVENT_NAME_PATTERN } from './event-names.ts';
 import { INTEGRATION_ID_PATTERN } from './integration-id.ts';
 import { lazy } from './lazy.ts';
@@ -19,6 +20,13 @@ const instant = /* @__PURE__ */ lazy(() =>
     return new Date(ms).toISOString();
   }),
 );
+
+/** An `entity_id` filter: what the published event's `entity_id` may be. */
+const entityId = () =>
+  z
+    .string()
+    .min(1, 'must not be empty')
+    .max(MAX_ENTITY_ID_LENGTH, `must be at most ${MAX_ENTITY_ID_LENGTH} characters`);
 
 const flag = /* @__PURE__ */ lazy(() =>
   z.enum(['true', 'false'], { message: 'must be true or false' }).transform((value) => value === 'true'),
@@ -54,12 +62,7 @@ export const eventQuerySchema = /* @__PURE__ */ lazy(() =>
       .regex(ENTITY_PATTERN, 'must be an entity such as order')
       .optional()
       .describe('Only events of this entity (the part of the name before the first dot), such as `order`.'),
-    entity_id: z
-      .string()
-      .min(1, 'must not be empty')
-      .max(256, 'must be at most 256 characters')
-      .optional()
-      .describe('Only events about this entity, such as an order id.'),
+    entity_id: entityId().optional().describe('Only events about this entity, such as an order id.'),
     from: instant().optional().describe(FROM),
     to: instant().optional().describe(TO),
     include_payload: flag().default(false).describe("Include each event's payload."),
@@ -82,10 +85,7 @@ export const deliveryQuerySchema = /* @__PURE__ */ lazy(() =>
       .regex(EVENT_NAME_PATTERN, 'must be an event name such as order.created')
       .optional()
       .describe('Only deliveries of events of this name.'),
-    entity_id: z
-      .string()
-      .min(1, 'must not be empty')
-      .max(256, 'must be at most 256 characters')
+    entity_id: entityId()
       .optional()
       .describe('Only deliveries of events about this entity, such as an order id.'),
     from: instant().optional().describe(FROM),
@@ -126,10 +126,7 @@ export const orgDeliveryQuerySchema = /* @__PURE__ */ lazy(() =>
       .regex(ENTITY_PATTERN, 'must be an entity such as order')
       .optional()
       .describe('Only deliveries of events of this entity type (the part of the name before the dot).'),
-    entity_id: z
-      .string()
-      .min(1, 'must not be empty')
-      .max(256, 'must be at most 256 characters')
+    entity_id: entityId()
       .optional()
       .describe(
         'Only deliveries of events about this entity, such as an order id: "what happened to order X".',

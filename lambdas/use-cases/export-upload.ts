@@ -1,3 +1,4 @@
+import HeapModule from 'mnemonist/heap.js';
 import {
   type ClosedExportFile,
   lineEventId,
@@ -123,6 +124,12 @@ export class ExportUpload {
   }
 }
 
+/**
+ * mnemonist's binary heap. Its typings declare an ES default export where the module sets `module.exports`,
+ * so TypeScript's view of the default import is one level off from what Node and esbuild hand over.
+ */
+const Heap = HeapModule as unknown as typeof HeapModule.default;
+
 /** A chunk being merged: its staged bytes and the line the merge is at. */
 interface Run {
   /** Its place in the file's chunk list: of two equal keys, the earlier chunk's line goes first. */
@@ -191,7 +198,7 @@ class PublishOrderLines {
             ? 1
             : a.index - b.index,
       );
-    const runs = new MinHeap<Run>(compareRuns);
+    const runs = new Heap<Run>(compareRuns);
     let next = 0;
     for (;;) {
       const top = runs.peek();
@@ -232,7 +239,8 @@ class PublishOrderLines {
           bytes = 0;
         }
       }
-      if (seek(top, top.end)) runs.updateTop();
+      // The top moved on to its next line in place: re-placed, or dropped when its chunk is done.
+      if (seek(top, top.end)) runs.replace(top);
       else runs.pop();
     }
     if (bytes > 0) yield Buffer.concat(lines, bytes);
@@ -244,58 +252,3 @@ const PIECE_BYTES = 64 * 1024;
 
 /** Chunks read at once when the merge needs several (chunks staged side by side all start together). */
 const PARALLEL_READS = 8;
-
-/** A binary min-heap: the smallest item by `compare` on top. */
-class MinHeap<T> {
-  private readonly items: T[] = [];
-
-  constructor(private readonly compare: (a: T, b: T) => number) {}
-
-  peek(): T | undefined {
-    return this.items[0];
-  }
-
-  push(item: T): void {
-    const { items } = this;
-    items.push(item);
-    let at = items.length - 1;
-    while (at > 0) {
-      const parent = (at - 1) >> 1;
-      if (this.compare(items[at] as T, items[parent] as T) >= 0) break;
-      this.swap(at, parent);
-      at = parent;
-    }
-  }
-
-  pop(): T | undefined {
-    const { items } = this;
-    const top = items[0];
-    const last = items.pop();
-    if (items.length > 0 && last !== undefined) {
-      items[0] = last;
-      this.updateTop();
-    }
-    return top;
-  }
-
-  /** Restores the order after the top item changed in place. */
-  updateTop(): void {
-    const { items } = this;
-    let at = 0;
-    for (;;) {
-      const left = 2 * at + 1;
-      const right = left + 1;
-      let smallest = at;
-      if (left < items.length && this.compare(items[left] as T, items[smallest] as T) < 0) smallest = left;
-      if (right < items.length && this.compare(items[right] as T, items[smallest] as T) < 0) smallest = right;
-      if (smallest === at) return;
-      this.swap(at, smallest);
-      at = smallest;
-    }
-  }
-
-  private swap(a: number, b: number): void {
-    const { items } = this;
-    [items[a], items[b]] = [items[b] as T, items[a] as T];
-  }
-}

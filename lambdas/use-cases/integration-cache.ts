@@ -65,12 +65,15 @@ export class IntegrationCache {
 }
 
 /**
- * Whether `integration` is at least as new as what `message` was routed with: the same generation, and a
- * version no older than the one it names.
+ * Whether `integration` is at least as new as what `message` was routed with: a later generation (the message
+ * is for an id since deleted and registered anew, so reading again cannot make it deliverable), or the same
+ * one at a version no older than the message names. Generations are creation times, ISO strings of one form.
  */
 export const isCurrentFor = (
   integration: Integration,
   message: Pick<DeliveryMessage, 'generation' | 'integration_version'>,
-): boolean =>
-  (message.generation === undefined || message.generation === integration.created_at) &&
-  (message.integration_version === undefined || message.integration_version <= integration.version);
+): boolean => {
+  if (message.generation !== undefined && message.generation !== integration.created_at)
+    return message.generation < integration.created_at;
+  return message.integration_version === undefined || message.integration_version <= integration.version;
+};
