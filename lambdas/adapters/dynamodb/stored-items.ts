@@ -23,12 +23,15 @@ import type { RateState } from '../../domain/rate-limit.ts';
  * built on first use (`lazy`): a function builds and bundles only those of the items its stores read.
  */
 
-const instant = () => z.string().check(z.minLength(1));
+/** An id or a key: a string with something in it. */
+const nonEmpty = () => z.string().check(z.minLength(1));
+/** A timestamp as stored (ISO 8601, written by us). */
+const instant = nonEmpty;
 const text = () => z.string();
 
 const integrationItem = /* @__PURE__ */ lazy(() =>
   z.looseObject({
-    id: z.string().check(z.minLength(1)),
+    id: nonEmpty(),
     status: z.enum(['running', 'stopped']),
     integration_type: z.enum(['permanent', 'temporary']),
     starts_at: z.optional(instant()),
@@ -50,12 +53,12 @@ const integrationItem = /* @__PURE__ */ lazy(() =>
 );
 
 const envelope = () => ({
-  id: z.string().check(z.minLength(1)),
+  id: nonEmpty(),
   tenant: text(),
-  name: z.string().check(z.minLength(1)),
+  name: nonEmpty(),
   published_at: instant(),
   payload: z.record(z.string(), z.unknown()),
-  entity_id: z.optional(z.string().check(z.minLength(1))),
+  entity_id: z.optional(nonEmpty()),
 });
 
 /** An item of the event log: the events of one publish (or part of one), gzipped JSON in `events`. */
@@ -73,9 +76,9 @@ const chunkEvents = /* @__PURE__ */ lazy(() =>
 const entityIndexItem = /* @__PURE__ */ lazy(() =>
   z.looseObject({
     received_at: instant(),
-    event_id: z.string().check(z.minLength(1)),
+    event_id: nonEmpty(),
     name: text(),
-    chunk: z.optional(z.string().check(z.minLength(1))),
+    chunk: z.optional(nonEmpty()),
   }),
 );
 
@@ -88,7 +91,7 @@ export interface EntityIndexEntry {
 
 const rejectedEventItem = /* @__PURE__ */ lazy(() =>
   z.looseObject({
-    id: z.string().check(z.minLength(1)),
+    id: nonEmpty(),
     created_at: instant(),
     event: z.looseObject(envelope()),
     received_at: z.optional(instant()),
@@ -109,7 +112,7 @@ export interface DeliveryEntry {
 const deliveryEntries = /* @__PURE__ */ lazy(() =>
   z.array(
     z.looseObject({
-      event_id: z.string().check(z.minLength(1)),
+      event_id: nonEmpty(),
       name: text(),
       entity_id: z.optional(text()),
       status: z.enum(['pending', 'delivered', 'rejected', 'failed']),
@@ -135,8 +138,8 @@ const deliveryHistoryItem = /* @__PURE__ */ lazy(() =>
 
 const replayJobItem = /* @__PURE__ */ lazy(() =>
   z.looseObject({
-    integration_id: z.string().check(z.minLength(1)),
-    job_id: z.string().check(z.minLength(1)),
+    integration_id: nonEmpty(),
+    job_id: nonEmpty(),
     step: z.int(),
     range_from: instant(),
     from: instant(),
@@ -245,9 +248,9 @@ const seenEventTypeItem = /* @__PURE__ */ lazy(() =>
 
 const eventSchemaItem = /* @__PURE__ */ lazy(() =>
   z.looseObject({
-    name: z.string().check(z.minLength(1)),
-    schema: z.string().check(z.minLength(1)),
-    version: z.string().check(z.minLength(1)),
+    name: nonEmpty(),
+    schema: nonEmpty(),
+    version: nonEmpty(),
     updated_at: instant(),
   }),
 );
@@ -274,8 +277,8 @@ export const eventSchemaFromItem = (item: Record<string, unknown>): StoredEventS
 
 const publishRecordItem = /* @__PURE__ */ lazy(() =>
   z.looseObject({
-    body_hash: z.string().check(z.minLength(1)),
-    ids: z.array(z.string().check(z.minLength(1))).check(z.minLength(1)),
+    body_hash: nonEmpty(),
+    ids: z.array(nonEmpty()).check(z.minLength(1)),
     received_at: instant(),
   }),
 );
