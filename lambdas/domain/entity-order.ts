@@ -47,8 +47,11 @@ const nameOf = (key: string): string => key.slice(key.lastIndexOf('#') + 1);
 export type OrderTurn =
   /** Its event is the oldest of its entity still to go: send it, as this position in the entity's stream. */
   | { go: true; position: number }
-  /** An older event of its entity is still on its way. */
-  | { go: false; finished: false; waitingFor: string; head?: string }
+  /**
+   * An older event of its entity is still on its way: `head`, the oldest key still to go (absent when what
+   * holds the message back is a replay in progress).
+   */
+  | { go: false; finished: false; head?: string }
   /** Its key is no longer queued: finished by an earlier copy of the message. */
   | { go: false; finished: true };
 
@@ -70,13 +73,9 @@ export const orderTurn = (
       pending === key ||
       (receivedAtOfKey(pending) >= stillComing.windowStart && stillComing.wantsName(nameOf(pending))),
   );
-  if (head === key) return { go: true, position: state.lastPosition + 1 };
-  return {
-    go: false,
-    finished: false,
-    waitingFor: `event ${eventIdOfKey(head ?? key)}`,
-    ...(head !== undefined && { head }),
-  };
+  // `key` itself is pending, so there is a head.
+  if (head === undefined || head === key) return { go: true, position: state.lastPosition + 1 };
+  return { go: false, finished: false, head };
 };
 
 /** The event id in a queue key. */

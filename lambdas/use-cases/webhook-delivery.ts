@@ -504,8 +504,7 @@ export class WebhookDelivery {
       batch.replayJobs.set(integration.id, job);
     }
     const [state, replay] = await Promise.all([deps.entityQueues.get(queue), job]);
-    if (replay && replayHoldsBack(replay, order.key))
-      return { go: false, finished: false, waitingFor: `the replay of events from ${replay.from}` };
+    if (replay && replayHoldsBack(replay, order.key)) return { go: false, finished: false };
     const now = deps.clock.now();
     return orderTurn(state, order.key, {
       windowStart: retentionWindowStart(now, deps.settings.retentionDays).toISOString(),
