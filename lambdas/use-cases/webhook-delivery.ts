@@ -14,11 +14,7 @@ import type { DeliveryStatus, Integration, LogAction } from '../domain/integrati
 import { type DeliveryMessage, eventOfMessage } from '../domain/messages.ts';
 import type { DeliveryHistory, DeliveryStateStore, HistoryWriter } from '../domain/ports/deliveries.ts';
 import type { EventLogStore } from '../domain/ports/events.ts';
-import type {
-  IntegrationLog,
-  IntegrationRepository,
-  RejectedEventStore,
-} from '../domain/ports/integrations.ts';
+import type { IntegrationLog, RejectedEventStore } from '../domain/ports/integrations.ts';
 import type { EntityQueueRef, EntityQueues } from '../domain/ports/ordering.ts';
 import type { Clock, MessageQueue, Metrics, OperationLog } from '../domain/ports/platform.ts';
 import type { ReplayJob, ReplayStore } from '../domain/ports/replays.ts';
