@@ -105,4 +105,23 @@ describe('entity queues on DynamoDB', () => {
     await store.add(queue, 'k2');
     expect(await store.claim(queue, 'k2', 'h3', 5000, 3500)).toBe(true);
   });
+
+  it("keeps each key's claim apart: finishing, dropping or claiming another key leaves it running", async () => {
+    const store = queues();
+    const queue = { integrationId: newId(), generation: 'g1', entityId: 'ORD-claims' };
+    for (const key of ['k1', 'k2', 'k3', 'k4']) await store.add(queue, key);
+    expect(await store.claim(queue, 'k1', 'h1', 2000, 1000)).toBe(true);
+    expect(await store.finish(queue, 'k2')).toBe(true);
+    expect(await store.drop(queue, 'k3')).toBe(true);
+    expect(await store.claim(queue, 'k3', 'h3', 2000, 1000)).toBe(true);
+    expect(await store.claim(queue, 'k1', 'h2', 2000, 1100)).toBe(false);
+    await store.release(queue, 'k3', 'h3');
+    expect(await store.claim(queue, 'k1', 'h2', 2000, 1100)).toBe(false);
+    expect(await store.finish(queue, 'k3')).toBe(true);
+    expect(await store.claim(queue, 'k1', 'h2', 2000, 1100)).toBe(false);
+    // Its own finish ends it.
+    expect(await store.finish(queue, 'k1', 1)).toBe(true);
+    expect(await store.claim(queue, 'k4', 'h4', 3000, 1200)).toBe(true);
+    expect(await store.get(queue)).toEqual({ pending: ['k4'], lastPosition: 1, dropped: [] });
+  });
 });

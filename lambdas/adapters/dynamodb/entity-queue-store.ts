@@ -15,6 +15,11 @@ const keyOf = ({ integrationId, generation, entityId }: EntityQueueRef) => ({
   sk: 'QUEUE',
 });
 const refKey = (queue: EntityQueueRef): string => keyOf(queue).pk;
+/**
+ * The attribute holding the claim to send `key` ({holder, until}): one per key, so finishing or claiming one
+ * key never touches the claim on another (a dropped key sent out of turn, a filtered-out one finished).
+ */
+const claimOf = (key: string): string => `claim#${key}`;
 
 /**
  * The entity queues of ordered integrations in the state table, one small item per (integration, entity)
@@ -54,9 +59,10 @@ export class DynamoEntityQueues implements EntityQueues {
     return this.conditional(
       queue,
       position === undefined
-        ? 'DELETE pending :key, dropped :key REMOVE claim_key, claim_holder, claim_until'
-        : 'DELETE pending :key, dropped :key SET last_position = :position REMOVE claim_key, claim_holder, claim_until',
+        ? 'DELETE pending :key, dropped :key REMOVE #claim'
+        : 'DELETE pending :key, dropped :key SET last_position = :position REMOVE #claim',
       'contains(pending, :one) OR contains(dropped, :one)',
+      { '#claim': claimOf(key) },
       { ':key': new Set([key]), ':one': key, ...(position !== undefined && { ':position': position }) },
     );
   }
@@ -70,26 +76,31 @@ export class DynamoEntityQueues implements EntityQueues {
   ): Promise<boolean> {
     return this.conditional(
       queue,
-      'SET claim_key = :one, claim_holder = :holder, claim_until = :until',
-      '(contains(pending, :one) OR contains(dropped, :one)) AND (attribute_not_exists(claim_until) OR claim_until < :now OR claim_key <> :one OR claim_holder = :holder)',
-      { ':one': key, ':holder': holder, ':until': untilMs, ':now': nowMs },
+      'SET #claim = :claim',
+      '(contains(pending, :one) OR contains(dropped, :one)) AND (attribute_not_exists(#claim) OR #claim.#until < :now OR #claim.#holder = :holder)',
+      { '#claim': claimOf(key), '#until': 'until', '#holder': 'holder' },
+      { ':one': key, ':claim': { holder, until: untilMs }, ':holder': holder, ':now': nowMs },
     );
   }
 
   async release(queue: EntityQueueRef, key: string, holder: string): Promise<void> {
     await this.conditional(
       queue,
-      'REMOVE claim_key, claim_holder, claim_until',
-      'claim_key = :one AND claim_holder = :holder',
-      { ':one': key, ':holder': holder },
+      'REMOVE #claim',
+      '#claim.#holder = :holder',
+      { '#claim': claimOf(key), '#holder': 'holder' },
+      { ':holder': holder },
     );
   }
 
   async drop(queue: EntityQueueRef, key: string): Promise<boolean> {
-    return this.conditional(queue, 'DELETE pending :key ADD dropped :key', 'contains(pending, :one)', {
-      ':key': new Set([key]),
-      ':one': key,
-    });
+    return this.conditional(
+      queue,
+      'DELETE pending :key ADD dropped :key',
+      'contains(pending, :one)',
+      undefined,
+      { ':key': new Set([key]), ':one': key },
+    );
   }
 
   /** One conditional update of a queue; false when its condition did not hold. */
@@ -97,6 +108,7 @@ export class DynamoEntityQueues implements EntityQueues {
     queue: EntityQueueRef,
     update: string,
     condition: string,
+    names: Record<string, string> | undefined,
     values: Record<string, unknown>,
   ): Promise<boolean> {
     try {
@@ -106,6 +118,7 @@ export class DynamoEntityQueues implements EntityQueues {
           Key: keyOf(queue),
           UpdateExpression: update,
           ConditionExpression: condition,
+          ...(names && { ExpressionAttributeNames: names }),
           ExpressionAttributeValues: values,
         }),
       );

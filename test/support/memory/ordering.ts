@@ -16,7 +16,8 @@ export class MemoryEntityQueues implements EntityQueues {
       pending: Set<string>;
       dropped: Set<string>;
       lastPosition: number;
-      claim?: { key: string; holder: string; until: number };
+      /** By key: one claim per key, as the DynamoDB item holds one attribute per claimed key. */
+      claims?: Map<string, { holder: string; until: number }>;
     }
   >();
   writes = 0;
@@ -50,7 +51,7 @@ export class MemoryEntityQueues implements EntityQueues {
     if (!state?.pending.has(key) && !state?.dropped.has(key)) return false;
     state.pending.delete(key);
     state.dropped.delete(key);
-    delete state.claim;
+    state.claims?.delete(key);
     if (position !== undefined) state.lastPosition = position;
     return true;
   }
@@ -65,16 +66,17 @@ export class MemoryEntityQueues implements EntityQueues {
     this.writes += 1;
     const state = this.queues.get(refKey(queue));
     if (!state || (!state.pending.has(key) && !state.dropped.has(key))) return false;
-    const { claim } = state;
-    if (claim && claim.until >= nowMs && claim.key === key && claim.holder !== holder) return false;
-    state.claim = { key, holder, until: untilMs };
+    const claim = state.claims?.get(key);
+    if (claim && claim.until >= nowMs && claim.holder !== holder) return false;
+    state.claims ??= new Map();
+    state.claims.set(key, { holder, until: untilMs });
     return true;
   }
 
   async release(queue: EntityQueueRef, key: string, holder: string): Promise<void> {
     this.writes += 1;
     const state = this.queues.get(refKey(queue));
-    if (state?.claim?.key === key && state.claim.holder === holder) delete state.claim;
+    if (state?.claims?.get(key)?.holder === holder) state.claims.delete(key);
   }
 
   async drop(queue: EntityQueueRef, key: string): Promise<boolean> {

@@ -273,4 +273,35 @@ describe('ordered delivery at its edges', () => {
     await time.run(b.deliver(again, { attempt: 1, firstSentAt: world.clock.now() }));
     expect(receiver.arrivals.map((arrival) => arrival.eventId)).toEqual([e1.id, e2.id]);
   });
+
+  it('keeps the claim on the entity head while another key of the entity is finished unsent', async () => {
+    const { world, receiver, integration, time, bodies } = setUp({}, 5000);
+    const e1 = orderEvent(world, 'ORD-11', 'order.created', -2000);
+    const e2 = orderEvent(world, 'ORD-11', 'order.cancelled', -1000);
+    for (const event of [e1, e2]) {
+      await world.eventLog.put(event);
+      await world.router.route(integration, event);
+    }
+    const [m1, m2] = bodies() as [DeliveryMessage, DeliveryMessage];
+    const [a, b] = [timedProcess(world, time, receiver), timedProcess(world, time, receiver)];
+    const sent = world.clock.now();
+    const first = a.deliver(m1, { attempt: 1, firstSentAt: sent });
+    const others = (async () => {
+      await time.wait(1000);
+      // While e1 is at the receiver, a PATCH leaves order.cancelled out: e2's message ends without a request
+      // and takes e2's key out of the entity's queue.
+      await world.integrations.update({
+        ...integration,
+        filter_conditions: { event_filter: ['order.created'] },
+        version: integration.version + 1,
+      });
+      expect(await b.deliver(m2, { attempt: 1, firstSentAt: sent })).toEqual({ done: true });
+      // Then a copy of e1's message (a replay's) comes: e1 is still claimed, so it waits.
+      await time.wait(1000);
+      return b.deliver({ ...m1 }, { attempt: 1, firstSentAt: new Date(sent.getTime() - 30_000) });
+    })();
+    await time.run(Promise.all([first, others]));
+    expect(receiver.arrivals.map((arrival) => arrival.eventId)).toEqual([e1.id]);
+    expect(world.metrics.counts.get('WebhookHeldForOrder')).toBe(1);
+  });
 });
