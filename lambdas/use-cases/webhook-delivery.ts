@@ -115,6 +115,8 @@ const MAX_TURN_WAIT_MS = 15_000;
  * puts its message back ends its claim at once.
  */
 const CLAIM_MS = 90_000;
+/** Logged heads a process remembers (see loggedHeads); more start the set over. */
+const MAX_LOGGED_HEADS = 1000;
 /** SQS's longest message delay. */
 const MAX_DELAY_SECONDS = 900;
 /**
@@ -133,6 +135,12 @@ export const RATE_PARKS_BEFORE_BACKOFF = 10;
  * request gets an answer.
  */
 export class WebhookDelivery {
+  /**
+   * Heads older than UNLOGGED_KEY_MS found in the log: nearly always an event retried for long, with every
+   * held message of its entity asking again (each a read of its whole publish) until it is finished.
+   */
+  private readonly loggedHeads = new Set<string>();
+
   constructor(private readonly deps: WebhookDeliveryDeps) {}
 
   /**
@@ -517,7 +525,12 @@ export class WebhookDelivery {
     const { deps } = this;
     const receivedAt = receivedAtOfKey(head);
     if (deps.clock.now().getTime() - Date.parse(receivedAt) < UNLOGGED_KEY_MS) return;
-    if (await deps.eventLog.get(receivedAt, eventIdOfKey(head))) return;
+    if (this.loggedHeads.has(head)) return;
+    if (await deps.eventLog.get(receivedAt, eventIdOfKey(head))) {
+      if (this.loggedHeads.size >= MAX_LOGGED_HEADS) this.loggedHeads.clear();
+      this.loggedHeads.add(head);
+      return;
+    }
     if (!(await deps.entityQueues.drop(queue, head))) return;
     deps.metrics.count('OrderKeyDropped');
     deps.log.warn('Dropped an entity queue key whose event never reached the event log', {

@@ -1,5 +1,5 @@
 import { randomUUID } from 'node:crypto';
-import { describe, expect, it } from 'vitest';
+import { describe, expect, it, vi } from 'vitest';
 import type { LoggedEvent } from '../../../lambdas/domain/event.ts';
 import type { Integration } from '../../../lambdas/domain/integration.ts';
 import type { DeliveryMessage } from '../../../lambdas/domain/messages.ts';
@@ -272,6 +272,24 @@ describe('ordered delivery at its edges', () => {
     expect(again.event_id).toBe(e1.id);
     await time.run(b.deliver(again, { attempt: 1, firstSentAt: world.clock.now() }));
     expect(receiver.arrivals.map((arrival) => arrival.eventId)).toEqual([e1.id, e2.id]);
+  });
+
+  it('looks an old head up in the log once per process, however often the messages behind it come back', async () => {
+    const { world, integration, deliver, bodies } = setUp();
+    const e1 = orderEvent(world, 'ORD-12', 'order.created', -2000);
+    const e2 = orderEvent(world, 'ORD-12', 'order.updated', -1000);
+    for (const event of [e1, e2]) {
+      await world.eventLog.put(event);
+      await world.router.route(integration, event);
+    }
+    const reads = vi.spyOn(world.eventLog, 'get');
+    world.clock.advance(16 * 60_000); // e1's message is being retried for long
+    await deliver(bodies()[1] as DeliveryMessage);
+    await deliver(bodies().at(-1) as DeliveryMessage);
+    await deliver(bodies().at(-1) as DeliveryMessage);
+    expect(world.metrics.counts.get('WebhookHeldForOrder')).toBe(3);
+    expect(reads.mock.calls.filter(([, eventId]) => eventId === e1.id)).toHaveLength(1);
+    expect(world.metrics.counts.get('OrderKeyDropped')).toBeUndefined();
   });
 
   it('keeps the claim on the entity head while another key of the entity is finished unsent', async () => {
