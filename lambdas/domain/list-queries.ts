@@ -1,9 +1,9 @@
 import * as z from 'zod';
 import { ValidationError } from './errors.ts';
-import { MAX_ENTITY_ID_LENGTH } from './event.ts';
 import { ENTITY_PATTERN, EVENT_NAME_PATTERN } from './event-names.ts';
 import { INTEGRATION_ID_PATTERN } from './integration-id.ts';
 import { lazy } from './lazy.ts';
+import { entityIdSchema as entityId } from './published-event.ts';
 import { retentionWindowStart } from './retention.ts';
 
 /** `from` / `to` as RFC 3339 or epoch milliseconds, as the seeds use both. */
@@ -20,13 +20,6 @@ const instant = /* @__PURE__ */ lazy(() =>
     return new Date(ms).toISOString();
   }),
 );
-
-/** An `entity_id` filter: what the published event's `entity_id` may be. */
-const entityId = () =>
-  z
-    .string()
-    .min(1, 'must not be empty')
-    .max(MAX_ENTITY_ID_LENGTH, `must be at most ${MAX_ENTITY_ID_LENGTH} characters`);
 
 const flag = /* @__PURE__ */ lazy(() =>
   z.enum(['true', 'false'], { message: 'must be true or false' }).transform((value) => value === 'true'),

@@ -4,6 +4,13 @@ import { type EventEnvelope, MAX_ENTITY_ID_LENGTH, MAX_PAYLOAD_BYTES, resolveEnt
 import { EVENT_NAME_PATTERN, MAX_NAME_LENGTH } from './event-names.ts';
 import { lazy } from './lazy.ts';
 
+/** An entity id as producers give it (and as queries filter by it). */
+export const entityIdSchema = () =>
+  z
+    .string()
+    .min(1, 'must not be empty')
+    .max(MAX_ENTITY_ID_LENGTH, `must be at most ${MAX_ENTITY_ID_LENGTH} characters`);
+
 /** One event as producers publish it; `id` and `published_at` are filled when absent. */
 export const publishedEventSchema = /* @__PURE__ */ lazy(() =>
   z.strictObject({
@@ -13,11 +20,7 @@ export const publishedEventSchema = /* @__PURE__ */ lazy(() =>
       .max(MAX_NAME_LENGTH)
       .regex(EVENT_NAME_PATTERN, 'must be a lowercase entity.event name such as order.created'),
     published_at: z.iso.datetime({ offset: true, message: 'must be an RFC 3339 date-time' }).optional(),
-    entity_id: z
-      .string()
-      .min(1, 'must not be empty')
-      .max(MAX_ENTITY_ID_LENGTH, `must be at most ${MAX_ENTITY_ID_LENGTH} characters`)
-      .optional(),
+    entity_id: entityIdSchema().optional(),
     payload: z
       .record(z.string(), z.unknown(), { message: 'must be a JSON object' })
       .refine((payload) => Buffer.byteLength(JSON.stringify(payload)) <= MAX_PAYLOAD_BYTES, {

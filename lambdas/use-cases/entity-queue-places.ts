@@ -2,7 +2,7 @@ import { entityQueueKey, type MessageOrder } from '../domain/entity-order.ts';
 import type { LoggedEvent } from '../domain/event.ts';
 import type { Integration } from '../domain/integration.ts';
 import type { IntegrationRepository } from '../domain/ports/integrations.ts';
-import { EntityQueueFull, type EntityQueues } from '../domain/ports/ordering.ts';
+import { EntityQueueFull, type EntityQueueRef, type EntityQueues } from '../domain/ports/ordering.ts';
 import type { Clock, Metrics } from '../domain/ports/platform.ts';
 import { wants } from './delivery-router.ts';
 
@@ -82,13 +82,9 @@ export class EntityQueuePlaces {
     const entityId = event.entity_id;
     const key = entityQueueKey(event);
     await Promise.all(
-      [...placements].map((placement) => {
-        const split = placement.lastIndexOf('#');
-        return this.deps.entityQueues.finish(
-          { integrationId: placement.slice(0, split), generation: placement.slice(split + 1), entityId },
-          key,
-        );
-      }),
+      [...placements].map((placement) =>
+        this.deps.entityQueues.finish(queueOfPlacement(placement, entityId), key),
+      ),
     );
   }
 
@@ -118,3 +114,9 @@ export const orderOf = (integration: Integration, event: LoggedEvent): MessageOr
 /** How an ingest message names an integration the API placed its event for: id and generation. */
 export const placementOf = (integration: Pick<Integration, 'id' | 'created_at'>): string =>
   `${integration.id}#${integration.created_at}`;
+
+/** The entity queue of `entityId` at the integration a placement (placementOf) names. */
+const queueOfPlacement = (placement: string, entityId: string): EntityQueueRef => {
+  const split = placement.lastIndexOf('#');
+  return { integrationId: placement.slice(0, split), generation: placement.slice(split + 1), entityId };
+};

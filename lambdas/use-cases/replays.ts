@@ -1,6 +1,6 @@
 import { earliest } from '../domain/catch-up.ts';
 import { EVENT_LOG_SHARDS } from '../domain/event.ts';
-import type { DeliveryStatus, Integration } from '../domain/integration.ts';
+import type { Integration } from '../domain/integration.ts';
 import type { ReplayMessage } from '../domain/messages.ts';
 import type { DeliveryHistory, DeliveryStateStore } from '../domain/ports/deliveries.ts';
 import type { EventLogStore } from '../domain/ports/events.ts';
@@ -63,8 +63,6 @@ const endingTemporary = (integration: Integration): boolean =>
  * key reached) is in DynamoDB and advanced conditionally, so a crash resumes at the last page; a page
  * replayed twice only yields duplicates, which receivers drop by event id.
  */
-const FINISHED_IN_ORDER: ReadonlySet<DeliveryStatus> = new Set(['delivered', 'rejected', 'failed']);
-
 export class Replays {
   constructor(private readonly deps: ReplaysDeps) {}
 
@@ -116,7 +114,7 @@ export class Replays {
           ? await deps.history.deliveredAmong(
               integration,
               wanted,
-              integration.callback_parameters?.ordering === 'entity' ? FINISHED_IN_ORDER : undefined,
+              integration.callback_parameters?.ordering === 'entity',
             )
           : new Set<string>();
       const toSend = wanted.filter((event) => !delivered.has(event.id));

@@ -59,8 +59,6 @@ const isFinal = (status: DeliveryStatus) => status !== 'pending';
  * in the sparse `PendingIndex`), removed with the attempt that ends them, so "anything left?" is one small
  * query.
  */
-const DELIVERED: ReadonlySet<DeliveryStatus> = new Set(['delivered']);
-
 export class DynamoDeliveryHistory implements DeliveryHistory {
   /**
    * Reads of one instant made in the same tick (the messages of a delivery batch, each checking its record
@@ -141,8 +139,9 @@ export class DynamoDeliveryHistory implements DeliveryHistory {
   async deliveredAmong(
     integration: Integration,
     events: readonly DeliveryEventRef[],
-    finished: ReadonlySet<DeliveryStatus> = DELIVERED,
+    anyFinal = false,
   ): Promise<Set<string>> {
+    const finished = anyFinal ? isFinal : (status: DeliveryStatus) => status === 'delivered';
     const instants = await Promise.all(
       [...new Set(events.map((event) => event.received_at))].map((receivedAt) =>
         this.reader.load({ integration, receivedAt }),
@@ -150,7 +149,7 @@ export class DynamoDeliveryHistory implements DeliveryHistory {
     );
     const delivered = new Set<string>();
     for (const instant of instants) {
-      for (const record of instant.values()) if (finished.has(record.status)) delivered.add(record.event_id);
+      for (const record of instant.values()) if (finished(record.status)) delivered.add(record.event_id);
     }
     return delivered;
   }

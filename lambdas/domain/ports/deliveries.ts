@@ -101,13 +101,13 @@ export interface DeliveryHistory {
   /** Whether any delivery of the integration is still pending. */
   hasPending(integration: Integration): Promise<boolean>;
   /**
-   * The ids among `events` whose delivery record says delivered, or any of `finished` (a consistent read):
-   * what a replay must not send again.
+   * The ids among `events` whose delivery record says delivered, or with `anyFinal` delivered, rejected or
+   * failed (a consistent read): what a replay must not send again.
    */
   deliveredAmong(
     integration: Integration,
     events: readonly DeliveryEventRef[],
-    finished?: ReadonlySet<DeliveryStatus>,
+    anyFinal?: boolean,
   ): Promise<Set<string>>;
 }
 

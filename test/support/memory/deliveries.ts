@@ -199,12 +199,13 @@ export class MemoryDeliveryHistory implements DeliveryHistory {
   async deliveredAmong(
     integration: Integration,
     events: readonly DeliveryEventRef[],
-    finished: ReadonlySet<DeliveryStatus> = new Set(['delivered']),
+    anyFinal = false,
   ): Promise<Set<string>> {
     const delivered = new Set<string>();
     for (const event of events) {
       const record = await this.get(integration, event.received_at, event.id);
-      if (record && finished.has(record.status)) delivered.add(event.id);
+      if (record && (anyFinal ? record.status !== 'pending' : record.status === 'delivered'))
+        delivered.add(event.id);
     }
     return delivered;
   }
