@@ -45,28 +45,30 @@ export const benchBundles = async (runs: number): Promise<void> => {
   const dir = mkdtempSync(join(tmpdir(), 'bench-bundles-'));
   try {
     const targets: Measured[] = [];
-    const bundleInto = async (
+    const bundled = async (
       name: string,
       input: Parameters<typeof bundleFunction>[0],
       env: Record<string, string>,
       targetRatio?: number,
-    ) => {
+    ): Promise<Measured> => {
       const outdir = join(dir, name);
       mkdirSync(outdir);
       const started = performance.now();
       const bundle = await bundleFunction(input, outdir);
       progress(`bundled ${name}: ${kib(bundle.bytes)} KiB in ${Math.round(performance.now() - started)} ms`);
-      targets.push({ name, bundle, env, ...(targetRatio !== undefined && { targetRatio }), samples: [] });
+      return { name, bundle, env, ...(targetRatio !== undefined && { targetRatio }), samples: [] };
     };
     // The baseline runs in a Lambda environment too (region, keys) and with the Node options AppFunction gives
     // every function (its bundle has a source map like theirs), without the stack's variables it never reads.
-    await bundleInto(
-      'baseline (DynamoDB client)',
-      { source: BASELINE_SOURCE, resolveDir: root },
-      { ...lambdaRuntimeEnv('baseline'), NODE_OPTIONS: LAMBDA_NODE_OPTIONS },
+    targets.push(
+      await bundled(
+        'baseline (DynamoDB client)',
+        { source: BASELINE_SOURCE, resolveDir: root },
+        { ...lambdaRuntimeEnv('baseline'), NODE_OPTIONS: LAMBDA_NODE_OPTIONS },
+      ),
     );
     for (const fn of FUNCTIONS) {
-      await bundleInto(fn.name, { entry: join(root, fn.entry) }, functionEnv(fn), fn.targetRatio);
+      targets.push(await bundled(fn.name, { entry: join(root, fn.entry) }, functionEnv(fn), fn.targetRatio));
     }
     // Each set of SDK clients a function uses, bundled alone like the baseline (same environment).
     const [baseline, ...functions] = targets;
@@ -79,9 +81,10 @@ export const benchBundles = async (runs: number): Promise<void> => {
     const floors = new Map<string, Measured>();
     for (const [set, packages] of clientSets) {
       const name = `clients: ${set.replaceAll('@aws-sdk/client-', '')}`;
-      await bundleInto(name, { source: clientsSource(packages), resolveDir: root }, baseline.env);
-      const floor = targets.pop();
-      if (floor) floors.set(set, floor);
+      floors.set(
+        set,
+        await bundled(name, { source: clientsSource(packages), resolveDir: root }, baseline.env),
+      );
     }
     const floorOf = (target: Measured) => floors.get(clientPackages(target.bundle.byPackage).join(' + '));
     const measured = [...targets, ...floors.values()];

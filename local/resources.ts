@@ -103,10 +103,6 @@ const credentials = { accessKeyId: 'local', secretAccessKey: 'local' };
 export const localSqsClient = (endpoints: EmulatorEndpoints): SQSClient =>
   new SQSClient({ endpoint: endpoints.sqs, region: LOCAL_REGION, credentials, useQueueUrlAsEndpoint: false });
 
-/** A DynamoDB client for DynamoDB Local. */
-export const localDynamoDbClient = (endpoints: EmulatorEndpoints): DynamoDBClient =>
-  new DynamoDBClient({ endpoint: endpoints.dynamodb, region: LOCAL_REGION, credentials });
-
 /**
  * Creates every resource the definitions name. Existing tables are left alone; existing queues get their
  * attributes set again, so a persistent `.local/` follows changes to the definitions as a deploy would.
@@ -115,7 +111,7 @@ export const createResources = async (
   endpoints: EmulatorEndpoints,
   names: LocalResourceNames = localResourceNames(),
 ): Promise<CreatedResources> => {
-  const dynamodb = localDynamoDbClient(endpoints);
+  const dynamodb = new DynamoDBClient({ endpoint: endpoints.dynamodb, region: LOCAL_REGION, credentials });
   const sqs = localSqsClient(endpoints);
   const s3 = localS3Client(endpoints);
   try {

@@ -15,15 +15,15 @@ import {
   type S3Client,
 } from '@aws-sdk/client-s3';
 import { GetQueueAttributesCommand, SetQueueAttributesCommand, type SQSClient } from '@aws-sdk/client-sqs';
-import { DynamoDBDocumentClient, paginateScan } from '@aws-sdk/lib-dynamodb';
-import { eventIdOfKey } from '../lambdas/domain/entity-order.ts';
-import type { QueueDefinition } from '../lib/resource-definitions.ts';
+import { paginateScan } from '@aws-sdk/lib-dynamodb';
 import {
-  localDynamoDbClient,
-  localResourceNames,
-  localS3Client,
-  localSqsClient,
-} from '../local/resources.ts';
+  ENTITY_QUEUE_PK_PREFIX,
+  integrationOfQueuePk,
+} from '../lambdas/adapters/dynamodb/entity-queue-store.ts';
+import { eventIdOfKey } from '../lambdas/domain/entity-order.ts';
+import { dynamoDocumentClient } from '../lambdas/shared/clients/dynamodb.ts';
+import type { QueueDefinition } from '../lib/resource-definitions.ts';
+import { localS3Client, localSqsClient } from '../local/resources.ts';
 import { type LocalRuntime, startLocalRuntime } from '../local/runtime.ts';
 import type { SqsHandler } from '../local/sqs-poller.ts';
 import { apiClient, BASE } from '../test/support/api-client.ts';
@@ -374,7 +374,8 @@ export const runSoak = async (soakOptions: SoakOptions = {}): Promise<SoakResult
     log(`runtime up at ${rt.apiUrl}; ${INTEGRATIONS.length} integrations registered; seed ${options.seed}`);
 
     const exportReader = new ExportReader(s3);
-    const reconcile = () => reconcileAll(published, receivers, exportReader);
+    const reconcile = (queued?: ReadonlySet<string>) =>
+      reconcileAll(published, receivers, exportReader, queued);
     let lastReports: IntegrationReport[] = [];
     const progress = (): SoakProgress => {
       const totals = sumReports(lastReports);
@@ -507,9 +508,7 @@ export const runSoak = async (soakOptions: SoakOptions = {}): Promise<SoakResult
       await refresh();
     }
     const queued = timedOut ? await queuedForOrder(rt).catch(() => new Set<string>()) : new Set<string>();
-    const integrations = await reconcileAll(published, receivers, exportReader, queued).catch(
-      () => lastReports,
-    );
+    const integrations = await reconcile(queued).catch(() => lastReports);
     await checkReplays();
     phase = 'stopping';
     soakOptions.onProgress?.(progress());
@@ -885,29 +884,22 @@ const reconcileAll = async (
  * turn.
  */
 const queuedForOrder = async (runtime: LocalRuntime): Promise<Set<string>> => {
-  const client = DynamoDBDocumentClient.from(localDynamoDbClient(runtime.endpoints));
-  const table = localResourceNames().tables.find(({ definition }) => definition.id === 'StateTable')?.name;
   const ids = new Set<string>();
-  try {
-    const pages = paginateScan(
-      { client },
-      {
-        TableName: table,
-        FilterExpression: 'begins_with(pk, :order)',
-        ExpressionAttributeValues: { ':order': 'ORDER#' },
-        ProjectionExpression: 'pk, pending',
-      },
-    );
-    for await (const page of pages) {
-      for (const item of page.Items ?? []) {
-        // ORDER#<integration id>#<generation>#<entity id>
-        const integrationId = String(item.pk).split('#')[1];
-        for (const key of (item.pending as Set<string> | undefined) ?? [])
-          ids.add(`${integrationId}#${eventIdOfKey(key)}`);
-      }
+  const pages = paginateScan(
+    { client: dynamoDocumentClient(runtime.platform.aws) },
+    {
+      TableName: runtime.env.STATE_TABLE_NAME,
+      FilterExpression: 'begins_with(pk, :order)',
+      ExpressionAttributeValues: { ':order': ENTITY_QUEUE_PK_PREFIX },
+      ProjectionExpression: 'pk, pending',
+    },
+  );
+  for await (const page of pages) {
+    for (const item of page.Items ?? []) {
+      const integrationId = integrationOfQueuePk(String(item.pk));
+      for (const key of (item.pending as Set<string> | undefined) ?? [])
+        ids.add(`${integrationId}#${eventIdOfKey(key)}`);
     }
-  } finally {
-    client.destroy();
   }
   return ids;
 };

@@ -10,10 +10,17 @@ import { entityQueueFromItem } from './stored-items.ts';
 /** Kept this long after its last add: past the event window, so a stopped integration's keys outlive it. */
 const QUEUE_DAYS = 35;
 
+/** What every entity queue's partition key starts with. */
+export const ENTITY_QUEUE_PK_PREFIX = 'ORDER#';
+
 const keyOf = ({ integrationId, generation, entityId }: EntityQueueRef) => ({
-  pk: `ORDER#${integrationId}#${generation}#${entityId}`,
+  pk: `${ENTITY_QUEUE_PK_PREFIX}${integrationId}#${generation}#${entityId}`,
   sk: 'QUEUE',
 });
+
+/** The integration whose entity queue an item's partition key names (integration ids hold no `#`). */
+export const integrationOfQueuePk = (pk: string): string =>
+  pk.slice(ENTITY_QUEUE_PK_PREFIX.length, pk.indexOf('#', ENTITY_QUEUE_PK_PREFIX.length));
 const refKey = (queue: EntityQueueRef): string => keyOf(queue).pk;
 /**
  * The attribute holding the claim to send `key` ({holder, until}): one per key, so finishing or claiming one
