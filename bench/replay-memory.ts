@@ -1,6 +1,6 @@
 import { GetQueueAttributesCommand } from '@aws-sdk/client-sqs';
 import type { LoggedEvent } from '../lambdas/domain/event.ts';
-import { eventLogStore } from '../lambdas/functions/parts/stores.ts';
+import { eventLogStore, eventLogWriter } from '../lambdas/functions/parts/stores.ts';
 import { REPLAY_ENTRY } from '../lambdas/functions/replay.ts';
 import { parseConfig } from '../lambdas/shared/config.ts';
 import { localSqsClient } from '../local/resources.ts';
@@ -57,6 +57,12 @@ export const benchReplayMemory = async (options: ReplayBenchOptions): Promise<vo
     // The event log as the replay function builds it, on the runtime's clients.
     const config = parseConfig(REPLAY_ENTRY, pipeline.runtime.env);
     const eventLog = eventLogStore(config, pipeline.runtime.platform);
+    // Written as the fan-out writes it.
+    const { FANOUT_ENTRY } = await import('../lambdas/functions/fanout.ts');
+    const logWriter = eventLogWriter(
+      parseConfig(FANOUT_ENTRY, pipeline.runtime.env),
+      pipeline.runtime.platform,
+    );
     progress(`replay: writing ${events} events into the event log`);
     const writeStarted = performance.now();
     const first = Date.now() - 10 * 60_000;
@@ -69,7 +75,7 @@ export const benchReplayMemory = async (options: ReplayBenchOptions): Promise<vo
         received_at: at(n),
         ...benchPayload(n),
       };
-      await eventLog.put(event);
+      await logWriter.put(event);
       if ((n + 1) % 5000 === 0) progress(`replay: ${n + 1} events written`);
     });
     progress(`replay: written in ${((performance.now() - writeStarted) / 1000).toFixed(1)} s`);

@@ -11,7 +11,7 @@ import {
   UploadPartCommand,
 } from '@aws-sdk/client-s3';
 import type { LoggedEvent } from '../lambdas/domain/event.ts';
-import { eventLogStore, integrationStore } from '../lambdas/functions/parts/stores.ts';
+import { eventLogWriter, integrationStore } from '../lambdas/functions/parts/stores.ts';
 import { parseConfig } from '../lambdas/shared/config.ts';
 import { startEmulators } from '../local/emulators/index.ts';
 import { localPlatform } from '../local/platform.ts';
@@ -104,7 +104,9 @@ export const benchS3Export = async (options: S3ExportBenchOptions): Promise<void
     const config = parseConfig(EXPORT_BATCHER_ENTRY, env);
     const { batcher: exportBatcher, flush: exportFlush } = composeExportBatcher(config, platform);
     const { registry: integrationRegistry } = composeApi(parseConfig(API_ENTRY, env), platform);
-    const eventLog = eventLogStore(config, platform);
+    // Written as the fan-out writes it.
+    const { FANOUT_ENTRY } = await import('../lambdas/functions/fanout.ts');
+    const eventLog = eventLogWriter(parseConfig(FANOUT_ENTRY, env), platform);
     const integrations = integrationStore(config, platform);
     const id = 'bench-s3';
     await integrationRegistry.register({

@@ -1,5 +1,5 @@
 import { type DeliveryMessage, inlineEventOf } from '../lambdas/domain/messages.ts';
-import { eventLogStore } from '../lambdas/functions/parts/stores.ts';
+import { eventLogWriter } from '../lambdas/functions/parts/stores.ts';
 import { dynamoDocumentClient } from '../lambdas/shared/clients/dynamodb.ts';
 import { secretsManagerClient } from '../lambdas/shared/clients/secrets-manager.ts';
 import { sqsClient } from '../lambdas/shared/clients/sqs.ts';
@@ -69,7 +69,9 @@ export const benchWebhookThroughput = async (options: WebhookBenchOptions): Prom
     const config = parseConfig(WEBHOOK_DELIVERY_ENTRY, env);
     const handler = createWebhookDeliveryHandler(config, platform);
     const { registry } = composeApi(parseConfig(API_ENTRY, env), platform);
-    const eventLog = eventLogStore(config, platform);
+    // Written as the fan-out writes it.
+    const { FANOUT_ENTRY } = await import('../lambdas/functions/fanout.ts');
+    const eventLog = eventLogWriter(parseConfig(FANOUT_ENTRY, env), platform);
     const awsCalls = countAwsRequests({
       DynamoDB: dynamoDocumentClient(platform.aws),
       SecretsManager: secretsManagerClient(platform.aws),

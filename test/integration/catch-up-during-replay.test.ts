@@ -3,7 +3,6 @@ import { DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
 import { describe, expect, it } from 'vitest';
 import { DynamoDeliveryHistory } from '../../lambdas/adapters/dynamodb/delivery-history.ts';
 import { DynamoDeliveryStateStore } from '../../lambdas/adapters/dynamodb/delivery-state-store.ts';
-import { DynamoEventLog } from '../../lambdas/adapters/dynamodb/event-log.ts';
 import { DynamoIntegrationLog } from '../../lambdas/adapters/dynamodb/integration-log.ts';
 import { DynamoIntegrationRepository } from '../../lambdas/adapters/dynamodb/integration-repository.ts';
 import { DynamoRejectedEventStore } from '../../lambdas/adapters/dynamodb/rejected-event-store.ts';
@@ -18,6 +17,7 @@ import { IntegrationRemover } from '../../lambdas/use-cases/integration-remover.
 import { IntegrationStopper } from '../../lambdas/use-cases/integration-stopper.ts';
 import { ReplayJobs } from '../../lambdas/use-cases/replay-jobs.ts';
 import { Replays } from '../../lambdas/use-cases/replays.ts';
+import { dynamoEventLog } from '../support/dynamo-event-log.ts';
 import { ListQueue } from '../support/list-queue.ts';
 import { useEmulators } from '../support/local-runtime.ts';
 import { MemorySecretStore } from '../support/memory/integrations.ts';
@@ -50,14 +50,7 @@ const setUp = async ({ edgeEvent = false } = {}) => {
   };
   const stateTable = emulators.env.STATE_TABLE_NAME as string;
   const tenant = `catchup-${Math.random().toString(36).slice(2, 8)}`;
-  const eventLog = new DynamoEventLog(
-    documents,
-    emulators.env.EVENT_LOG_TABLE_NAME as string,
-    tenant,
-    30,
-    clock,
-    false,
-  );
+  const eventLog = dynamoEventLog(documents, emulators.env.EVENT_LOG_TABLE_NAME as string, tenant, clock);
   // Events spread over the whole window, the oldest a minute after its start.
   const ids: string[] = [];
   for (let i = 0; i < 24; i++) {

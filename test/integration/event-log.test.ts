@@ -4,12 +4,12 @@ import { DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
 import { describe, expect, it } from 'vitest';
 import { DynamoEntityIndex } from '../../lambdas/adapters/dynamodb/entity-index.ts';
 import { DynamoEventIdClaims } from '../../lambdas/adapters/dynamodb/event-id-claims.ts';
-import { DynamoEventLog } from '../../lambdas/adapters/dynamodb/event-log.ts';
 import { putAll, queryAll } from '../../lambdas/adapters/dynamodb/partition.ts';
 import { EVENT_LOG_SHARDS, type LoggedEvent } from '../../lambdas/domain/event.ts';
 import type { EventRangeQuery } from '../../lambdas/domain/ports/events.ts';
 import { readMerged, type ShardCursor } from '../../lambdas/domain/sharded-merge.ts';
 import { ScannedEntityEvents } from '../../lambdas/use-cases/scanned-entity-events.ts';
+import { dynamoEventLog } from '../support/dynamo-event-log.ts';
 import { useEmulators } from '../support/local-runtime.ts';
 
 const emulators = useEmulators({ applyEnv: false });
@@ -35,14 +35,7 @@ const event = (id: string, receivedAt: string): LoggedEvent => ({
 describe('event log', () => {
   it('writes events in batches and reads them back with their positions, the same write twice being one item', async () => {
     const clock = { now: () => new Date() };
-    const log = new DynamoEventLog(
-      documents(),
-      emulators.env.EVENT_LOG_TABLE_NAME as string,
-      'acme',
-      30,
-      clock,
-      false,
-    );
+    const log = dynamoEventLog(documents(), emulators.env.EVENT_LOG_TABLE_NAME as string, 'acme', clock);
     const receivedAt = new Date().toISOString();
     // Positions in the publish come back too: publish order within the instant.
     const events = Array.from({ length: 60 }, (_, i) => ({
@@ -64,14 +57,7 @@ describe('event log', () => {
     const receivedAt = new Date(Date.now() + DAY_MS).toISOString();
     const old = event(randomUUID(), receivedAt);
     const at = (ms: number) =>
-      new DynamoEventLog(
-        client,
-        tableName,
-        'acme',
-        30,
-        { now: () => new Date(Date.parse(receivedAt) + ms) },
-        false,
-      );
+      dynamoEventLog(client, tableName, 'acme', { now: () => new Date(Date.parse(receivedAt) + ms) });
     const chunk = await at(1000).put(old);
     expect(await at(19 * DAY_MS).get(old.received_at, old.id, chunk)).toEqual(old);
     expect(await at(19 * DAY_MS).get(old.received_at, old.id)).toEqual(old);
@@ -82,7 +68,7 @@ describe('event log', () => {
     const tableName = emulators.env.EVENT_LOG_TABLE_NAME as string;
     const client = documents();
     const tenant = `t-${randomUUID().slice(0, 8)}`;
-    const log = new DynamoEventLog(client, tableName, tenant, 30, { now: () => new Date() }, false);
+    const log = dynamoEventLog(client, tableName, tenant, { now: () => new Date() });
     const base = Date.parse('2026-11-30T10:00:00.000Z');
     // Twelve publishes (instants), each of ten events written by two fan-out batches of five; one batch
     // runs twice with another composition (a redelivery), so some events sit in two chunks.
@@ -171,8 +157,8 @@ describe('partition reads', () => {
     const client = documents();
     const tenant = `t-${randomUUID().slice(0, 8)}`;
     const clock = { now: () => new Date() };
-    const indexed = new DynamoEventLog(client, tableName, tenant, 30, clock, true);
-    const plain = new DynamoEventLog(client, tableName, `${tenant}-plain`, 30, clock, false);
+    const indexed = dynamoEventLog(client, tableName, tenant, clock, true);
+    const plain = dynamoEventLog(client, tableName, `${tenant}-plain`, clock);
     const base = Date.parse('2026-11-30T10:00:00.000Z');
     // Five publishes of four events; order o-1 has an event in each, o-2 in every other.
     const written: LoggedEvent[] = [];
@@ -187,7 +173,7 @@ describe('partition reads', () => {
       written.push(...events);
     }
     const index = new DynamoEntityIndex(client, tableName, tenant, indexed, clock);
-    const scan = new ScannedEntityEvents(new DynamoEventLog(client, tableName, tenant, 30, clock, false));
+    const scan = new ScannedEntityEvents(dynamoEventLog(client, tableName, tenant, clock));
     const range = { from: '2026-11-30T00:00:00.000Z', to: '2026-11-30T23:00:00.000Z', descending: true };
     const all = async (reader: typeof index | typeof scan, entityId: string, query = range) => {
       const ids: string[] = [];

@@ -3,7 +3,6 @@ import { DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
 import { describe, expect, it } from 'vitest';
 import { DynamoDeliveryHistory } from '../../lambdas/adapters/dynamodb/delivery-history.ts';
 import { DynamoDeliveryStateStore } from '../../lambdas/adapters/dynamodb/delivery-state-store.ts';
-import { DynamoEventLog } from '../../lambdas/adapters/dynamodb/event-log.ts';
 import { DynamoIntegrationLog } from '../../lambdas/adapters/dynamodb/integration-log.ts';
 import { DynamoIntegrationRepository } from '../../lambdas/adapters/dynamodb/integration-repository.ts';
 import { DynamoReplayStore } from '../../lambdas/adapters/dynamodb/replay-store.ts';
@@ -13,6 +12,7 @@ import type { ReplayMessage } from '../../lambdas/domain/messages.ts';
 import type { DeliveryRouter } from '../../lambdas/use-cases/delivery-router.ts';
 import { ReplayJobs } from '../../lambdas/use-cases/replay-jobs.ts';
 import { Replays } from '../../lambdas/use-cases/replays.ts';
+import { dynamoEventLog } from '../support/dynamo-event-log.ts';
 import { ListQueue } from '../support/list-queue.ts';
 import { useEmulators } from '../support/local-runtime.ts';
 
@@ -32,7 +32,7 @@ const setUp = async (events: number, crashOnRoute: Set<number>) => {
   // A tenant per test: the event log is shared by the whole file.
   const tenant = `replay-${Math.random().toString(36).slice(2, 8)}`;
   const table = emulators.env.EVENT_LOG_TABLE_NAME as string;
-  const eventLog = new DynamoEventLog(documents, table, tenant, 30, clock, false);
+  const eventLog = dynamoEventLog(documents, table, tenant, clock);
   const integrations = new DynamoIntegrationRepository(documents, stateTable);
   const now = new Date();
   const integration: Integration = {

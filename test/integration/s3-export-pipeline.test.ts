@@ -5,7 +5,6 @@ import { DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
 import { beforeAll, describe, expect, it } from 'vitest';
 import { DynamoDeliveryHistory } from '../../lambdas/adapters/dynamodb/delivery-history.ts';
 import { DynamoDeliveryStateStore } from '../../lambdas/adapters/dynamodb/delivery-state-store.ts';
-import { DynamoEventLog } from '../../lambdas/adapters/dynamodb/event-log.ts';
 import { DynamoExportStateStore } from '../../lambdas/adapters/dynamodb/export-state-store.ts';
 import { DynamoIntegrationLog } from '../../lambdas/adapters/dynamodb/integration-log.ts';
 import { DynamoIntegrationRepository } from '../../lambdas/adapters/dynamodb/integration-repository.ts';
@@ -20,6 +19,7 @@ import { ExportBatcher, type ExportRecord } from '../../lambdas/use-cases/export
 import { ExportFlush } from '../../lambdas/use-cases/export-flush.ts';
 import { ExportUpload } from '../../lambdas/use-cases/export-upload.ts';
 import { localS3Client } from '../../local/resources.ts';
+import { dynamoEventLog } from '../support/dynamo-event-log.ts';
 import { useEmulators } from '../support/local-runtime.ts';
 import { readExportFiles } from '../support/s3-files.ts';
 
@@ -91,14 +91,7 @@ const setUp = (options: PipelineOptions = {}) => {
   const crash = <T extends object>(name: string, target: T) =>
     crashing(target, name, options.crashAt, options.crashOnCall ?? 1, counter);
   const integrations = new DynamoIntegrationRepository(documents, table);
-  const eventLog = new DynamoEventLog(
-    documents,
-    emulators.env.EVENT_LOG_TABLE_NAME as string,
-    'acme',
-    30,
-    clock,
-    false,
-  );
+  const eventLog = dynamoEventLog(documents, emulators.env.EVENT_LOG_TABLE_NAME as string, 'acme', clock);
   const state = crash('state', new DynamoExportStateStore(documents, table));
   const staging = crash('staging', new S3StagingStore(s3, stagingBucket));
   const deliveryState = new DynamoDeliveryStateStore(documents, table);

@@ -2,7 +2,7 @@ import { describe, expect, it } from 'vitest';
 import type { LoggedEvent } from '../../lambdas/domain/event.ts';
 import type { Integration } from '../../lambdas/domain/integration.ts';
 import type { DeliveryStateStore } from '../../lambdas/domain/ports/deliveries.ts';
-import type { EventLogStore } from '../../lambdas/domain/ports/events.ts';
+import type { EventLogWriter } from '../../lambdas/domain/ports/events.ts';
 import type { IntegrationRepository } from '../../lambdas/domain/ports/integrations.ts';
 import type { DeliveryRouter } from '../../lambdas/use-cases/delivery-router.ts';
 import type { EventTypeNotes } from '../../lambdas/use-cases/event-type-notes.ts';
@@ -39,7 +39,7 @@ describe('fan-out', () => {
         await new Promise((resolve) => setTimeout(resolve, Number(event.id.slice(-1)) * 5));
         steps.push(`put ${event.id.slice(-1)}`);
       },
-    } as unknown as EventLogStore;
+    } as unknown as EventLogWriter;
     const integrations = {
       list: async () => {
         steps.push('list');
@@ -74,7 +74,7 @@ describe('fan-out', () => {
       put: async (event: LoggedEvent) => {
         if (event.id.endsWith('2')) throw new Error('throttled');
       },
-    } as unknown as EventLogStore;
+    } as unknown as EventLogWriter;
     const routed: string[] = [];
     const fanOut = new FanOut({
       integrations: { list: async () => [integration] } as unknown as IntegrationRepository,

@@ -2,9 +2,9 @@ import { createHash } from 'node:crypto';
 import { gzipSync } from 'node:zlib';
 import type { DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
 import DataLoader from 'dataloader';
-import { entityIndexPartition, eventLogPartition, type LoggedEvent, logShardOf } from '../../domain/event.ts';
+import { entityIndexPartition, type LoggedEvent } from '../../domain/event.ts';
 import type { EventLogWriter } from '../../domain/ports/events.ts';
-import { expiresAtOf, putAll } from './partition.ts';
+import { eventLogChunkKey, expiresAtOf, putAll } from './partition.ts';
 
 /**
  * Most JSON bytes of one chunk before compression: keeps an item far below DynamoDB's 400 KB whatever the
@@ -83,8 +83,7 @@ export class DynamoEventLogWriter implements EventLogWriter {
         );
         const expiresAt = expiresAtOf(receivedAt, this.retentionDays);
         items.push({
-          pk: eventLogPartition(this.tenant, logShardOf(receivedAt)),
-          sk: `${receivedAt}#${chunk}`,
+          ...eventLogChunkKey(this.tenant, receivedAt, chunk),
           received_at: receivedAt,
           count: part.length,
           events: gzipSync(json),

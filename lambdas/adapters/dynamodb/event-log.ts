@@ -5,8 +5,15 @@ import { entityOf } from '../../domain/event-names.ts';
 import type { EventLogStore, EventRangeQuery } from '../../domain/ports/events.ts';
 import type { Clock } from '../../domain/ports/platform.ts';
 import { type ShardItem, type ShardPage, shardReadStart } from '../../domain/sharded-merge.ts';
-import { DynamoEventLogWriter } from './event-log-writer.ts';
-import { frontierOf, getAll, instantOf, isExpired, queryAll, readWholeInstants } from './partition.ts';
+import {
+  eventLogChunkKey,
+  frontierOf,
+  getAll,
+  instantOf,
+  isExpired,
+  queryAll,
+  readWholeInstants,
+} from './partition.ts';
 import { loggedEventsFromChunk } from './stored-items.ts';
 
 type Key = { pk: string; sk: string };
@@ -17,14 +24,13 @@ type Read = { receivedAt: string; eventId: string; chunk?: string };
  * together are one gzipped item, `pk = {tenant}#{shard of the instant}`, `sk = {received_at}#{chunk id}`.
  * A publish of 100 events of about 1 KiB costs a few write units instead of 100, and a range read costs
  * what the compressed bytes do. Events are read back through the instant they were received at: with the
- * chunk id (which `put` hands out and delivery messages carry) one item, without it every chunk of that
+ * chunk id (which DynamoEventLogWriter's `put` hands out and delivery messages carry) one item, without it every chunk of that
  * instant (one publish request at most).
  *
- * Writes and reads made in the same tick (a batch of SQS records processed in parallel) are grouped, so
- * a batch of the fan-out is one chunk per instant, and a delivery batch one BatchGetItem.
+ * Reads made in the same tick (a batch of SQS records processed in parallel) are grouped: a delivery batch
+ * is one BatchGetItem (writes are grouped likewise by the writer).
  */
 export class DynamoEventLog implements EventLogStore {
-  private readonly writer: DynamoEventLogWriter;
   private readonly reader: DataLoader<Read, LoggedEvent | undefined, string>;
 
   constructor(
@@ -32,21 +38,13 @@ export class DynamoEventLog implements EventLogStore {
     private readonly tableName: string,
     /** One tenant per deployment; part of every key. */
     private readonly tenant: string,
-    retentionDays: number,
     private readonly clock: Clock,
-    /** Also writes the entity index (see DynamoEventLogWriter). */
-    indexEntities: boolean,
   ) {
-    this.writer = new DynamoEventLogWriter(client, tableName, tenant, retentionDays, indexEntities);
     this.reader = new DataLoader((reads) => this.readBatch(reads), {
       cache: false,
       maxBatchSize: 100,
       cacheKeyFn: (read) => `${read.receivedAt}#${read.eventId}#${read.chunk ?? ''}`,
     });
-  }
-
-  async put(event: LoggedEvent): Promise<string> {
-    return this.writer.put(event);
   }
 
   async get(receivedAt: string, eventId: string, chunk?: string): Promise<LoggedEvent | undefined> {
@@ -122,10 +120,6 @@ export class DynamoEventLog implements EventLogStore {
     return found.some(Boolean);
   }
 
-  private chunkKey(receivedAt: string, chunk: string): Key {
-    return { pk: eventLogPartition(this.tenant, logShardOf(receivedAt)), sk: `${receivedAt}#${chunk}` };
-  }
-
   private async readBatch(reads: readonly Read[]): Promise<(LoggedEvent | undefined | Error)[]> {
     const found = new Map<string, LoggedEvent>();
     // A chunk that does not parse fails the reads of its instant only, not every read batched with it.
@@ -144,7 +138,7 @@ export class DynamoEventLog implements EventLogStore {
     const exact = new Map<string, Key>();
     for (const read of reads) {
       if (read.chunk === undefined) continue;
-      const key = this.chunkKey(read.receivedAt, read.chunk);
+      const key = eventLogChunkKey(this.tenant, read.receivedAt, read.chunk);
       exact.set(key.sk, key);
     }
     if (exact.size > 0) collect(await getAll(this.client, this.tableName, [...exact.values()]));

@@ -6,6 +6,7 @@ import {
   QueryCommand,
   type QueryCommandInput,
 } from '@aws-sdk/lib-dynamodb';
+import { eventLogPartition, logShardOf } from '../../domain/event.ts';
 
 type Key = { pk: string; sk: string };
 type WriteRequest = NonNullable<
@@ -126,6 +127,12 @@ export const deleteKeys = (client: DynamoDBDocumentClient, tableName: string, ke
     tableName,
     keys.map((key) => ({ DeleteRequest: { Key: { pk: key.pk, sk: key.sk } } })),
   );
+
+/** The key of an event log chunk: the events of one instant (or part of them), see DynamoEventLog. */
+export const eventLogChunkKey = (tenant: string, receivedAt: string, chunk: string): Key => ({
+  pk: eventLogPartition(tenant, logShardOf(receivedAt)),
+  sk: `${receivedAt}#${chunk}`,
+});
 
 /** `{instant}#{rest}` → `{instant}`: the instant a sort key belongs to. */
 export const instantOf = (sk: string): string => {

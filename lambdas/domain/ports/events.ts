@@ -30,7 +30,7 @@ export interface EventLogWriter {
 }
 
 /** The 30-day event log. */
-export interface EventLogStore extends EventLogWriter {
+export interface EventLogStore {
   /**
    * The event, or undefined when it is not there or has expired (TTL deletes late). Without its chunk id,
    * the read covers every event received at that instant (one publish request).

@@ -51,21 +51,17 @@ export const replayStore = (config: State, { aws }: Platform) =>
 export const publishRequestStore = (config: State, { aws }: Platform) =>
   new DynamoPublishRequestStore(dynamoDocumentClient(aws), config.STATE_TABLE_NAME);
 
-type EventLog = Pick<Settings, 'EVENT_LOG_TABLE_NAME' | 'TENANT' | 'EVENT_RETENTION_DAYS'>;
+type EventLog = Pick<Settings, 'EVENT_LOG_TABLE_NAME' | 'TENANT'>;
 
 /** The event log as its readers use it (no function but the fan-out writes it). */
 export const eventLogStore = (config: EventLog, { aws, clock }: Platform) =>
-  new DynamoEventLog(
-    dynamoDocumentClient(aws),
-    config.EVENT_LOG_TABLE_NAME,
-    config.TENANT,
-    config.EVENT_RETENTION_DAYS,
-    clock,
-    false,
-  );
+  new DynamoEventLog(dynamoDocumentClient(aws), config.EVENT_LOG_TABLE_NAME, config.TENANT, clock);
 
 /** The event log as the fan-out writes it: with the entity index where the deployment keeps one. */
-export const eventLogWriter = (config: EventLog & Pick<Settings, 'ENTITY_INDEX'>, { aws }: Platform) =>
+export const eventLogWriter = (
+  config: EventLog & Pick<Settings, 'EVENT_RETENTION_DAYS' | 'ENTITY_INDEX'>,
+  { aws }: Platform,
+) =>
   new DynamoEventLogWriter(
     dynamoDocumentClient(aws),
     config.EVENT_LOG_TABLE_NAME,
@@ -76,7 +72,7 @@ export const eventLogWriter = (config: EventLog & Pick<Settings, 'ENTITY_INDEX'>
 
 /** Claims of producer ids where the deployment deduplicates them across requests; else none. */
 export const eventIdClaims = (
-  config: EventLog & Pick<Settings, 'DEDUP_EVENT_IDS'>,
+  config: EventLog & Pick<Settings, 'EVENT_RETENTION_DAYS' | 'DEDUP_EVENT_IDS'>,
   { aws, clock }: Platform,
 ): EventIdClaims =>
   config.DEDUP_EVENT_IDS
