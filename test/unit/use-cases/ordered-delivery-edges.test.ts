@@ -52,6 +52,21 @@ const orderEvent = (world: MemoryWorld, entity: string, name: string, offsetMs: 
   };
 };
 
+/** Events of one entity, a second apart and just received, logged and routed to `integration` in order. */
+const routedEvents = async (
+  world: MemoryWorld,
+  integration: Integration,
+  entity: string,
+  names: readonly string[],
+): Promise<LoggedEvent[]> => {
+  const events = names.map((name, i) => orderEvent(world, entity, name, (i - names.length) * 1000));
+  for (const event of events) {
+    await world.eventLog.put(event);
+    await world.router.route(integration, event);
+  }
+  return events;
+};
+
 /**
  * Edges of ordered delivery found in review: late fan-outs, re-registration, catch-ups over finished
  * events, copies of one message, temporary integrations. Each failed before its fix.
@@ -249,12 +264,10 @@ describe('ordered delivery at its edges', () => {
 
   it('keeps a copy of a message away from the receiver while another process sends it, so it cannot come late', async () => {
     const { world, receiver, integration, time, bodies } = setUp({}, 5000);
-    const e1 = orderEvent(world, 'ORD-10', 'order.created', -2000);
-    const e2 = orderEvent(world, 'ORD-10', 'order.updated', -1000);
-    for (const event of [e1, e2]) {
-      await world.eventLog.put(event);
-      await world.router.route(integration, event);
-    }
+    const [e1, e2] = (await routedEvents(world, integration, 'ORD-10', [
+      'order.created',
+      'order.updated',
+    ])) as [LoggedEvent, LoggedEvent];
     const [m1, m2] = bodies() as [DeliveryMessage, DeliveryMessage];
     const [a, b] = [timedProcess(world, time, receiver), timedProcess(world, time, receiver)];
     // Two copies of e1's message (a replay's and the original), sent at different times, in two processes.
@@ -276,12 +289,10 @@ describe('ordered delivery at its edges', () => {
 
   it('looks an old head up in the log once per process, however often the messages behind it come back', async () => {
     const { world, integration, deliver, bodies } = setUp();
-    const e1 = orderEvent(world, 'ORD-12', 'order.created', -2000);
-    const e2 = orderEvent(world, 'ORD-12', 'order.updated', -1000);
-    for (const event of [e1, e2]) {
-      await world.eventLog.put(event);
-      await world.router.route(integration, event);
-    }
+    const [e1] = (await routedEvents(world, integration, 'ORD-12', ['order.created', 'order.updated'])) as [
+      LoggedEvent,
+      LoggedEvent,
+    ];
     const reads = vi.spyOn(world.eventLog, 'get');
     world.clock.advance(16 * 60_000); // e1's message is being retried for long
     await deliver(bodies()[1] as DeliveryMessage);
@@ -294,12 +305,10 @@ describe('ordered delivery at its edges', () => {
 
   it('keeps the claim on the entity head while another key of the entity is finished unsent', async () => {
     const { world, receiver, integration, time, bodies } = setUp({}, 5000);
-    const e1 = orderEvent(world, 'ORD-11', 'order.created', -2000);
-    const e2 = orderEvent(world, 'ORD-11', 'order.cancelled', -1000);
-    for (const event of [e1, e2]) {
-      await world.eventLog.put(event);
-      await world.router.route(integration, event);
-    }
+    const [e1] = (await routedEvents(world, integration, 'ORD-11', ['order.created', 'order.cancelled'])) as [
+      LoggedEvent,
+      LoggedEvent,
+    ];
     const [m1, m2] = bodies() as [DeliveryMessage, DeliveryMessage];
     const [a, b] = [timedProcess(world, time, receiver), timedProcess(world, time, receiver)];
     const sent = world.clock.now();
